@@ -1,0 +1,1 @@
+"""Command modules of the ``geo`` CLI; each defines ``register(app)``."""

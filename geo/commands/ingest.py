@@ -1,0 +1,38 @@
+"""``geo ingest``: read reports from any supported source into one validated GeoPackage or GeoParquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo.errors import InputError
+from geo.io.export import write_frame
+
+__all__ = ["ingest", "register"]
+
+
+@with_reader_options
+def ingest(
+    sources: list[str] = typer.Argument(..., help="Files (CSV, GeoJSON, GPKG, SHP, GeoParquet, Police JSON) or postgresql:// URLs."),
+    out: Path = typer.Option(..., "--out", help="Output: OUT.gpkg or OUT.parquet (GeoParquet), in the metric CRS."),
+    *,
+    reader: ReaderArgs,
+) -> None:
+    """Read and validate reports into the canonical model (metric CRS, local timezone-aware times).
+
+    Every row is accepted or listed in the rejection table (file,row,field,reason,status).
+
+    Example: geo ingest data/toronto_mci_2014_2017.csv.gz --out toronto.parquet --rejects toronto.rejects.csv
+    """
+    if out.suffix.lower() not in {".gpkg", ".parquet"}:
+        raise InputError(f"--out must end in .gpkg or .parquet, got '{out.name}'")
+    result = load_reports(sources, reader, out=out)
+    write_frame(result.reports, out, layer="reports" if out.suffix.lower() == ".gpkg" else None)
+    console.print(f"Skrev / wrote {len(result.reports):,} rapporter till / reports to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``geo ingest`` to the app."""
+    app.command("ingest")(ingest)

@@ -1,0 +1,151 @@
+"""The Swedish Police open events feed (``polisen.se/api/events``) in its own JSON shape."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.errors import InputError
+
+__all__ = ["SUMMARY_TYPES", "is_polisen_json", "read_polisen_raw"]
+
+SUMMARY_TYPES = ("Sammanfattning natt", "Sammanfattning kväll och natt", "Sammanfattning dag", "Sammanfattning helg")
+"""Event types that summarise a night or day of events rather than report one incident."""
+
+MONTHS_SV = {
+    "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6,
+    "juli": 7, "augusti": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+}
+_NAME_RE = re.compile(r"^\s*(\d{1,2})\s+([a-zåäö]+)\s+(\d{1,2})[:.](\d{2})", re.IGNORECASE)
+_COUNTY_RE = re.compile(r"\blän$", re.IGNORECASE)
+
+
+def is_polisen_json(path: Path) -> bool:
+    """Tell whether a ``.json`` file is a Police events export (a list of objects with ``name``/``location``)."""
+    if path.suffix.lower() != ".json":
+        return False
+    with open(path, "rb") as fh:
+        head = fh.read(4096).decode("utf-8", errors="replace").lstrip()
+    return head.startswith("[") and '"location"' in head and '"datetime"' in head
+
+
+def _event_time(name: str, published: pd.Timestamp) -> pd.Timestamp | None:
+    """The event's own local time from its name (``"30 mars 17:04, Trafikolycka, Värnamo"``)."""
+    m = _NAME_RE.match(name)
+    if not m:
+        return None
+    day, month_name, hh, mm = int(m.group(1)), m.group(2).lower(), int(m.group(3)), int(m.group(4))
+    month = MONTHS_SV.get(month_name)
+    if month is None or hh > 23 or mm > 59:
+        return None
+    year = published.year - (1 if month > published.month else 0)
+    try:
+        naive = pd.Timestamp(year=year, month=month, day=day, hour=hh, minute=mm)
+    except ValueError:
+        return None
+    tz = published.tz
+    try:
+        return naive.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
+    except Exception:  # noqa: BLE001 - any localisation failure is reported as no time
+        return None
+
+
+def read_polisen_raw(path: Path, *, tz: str = "Europe/Stockholm") -> tuple[pd.DataFrame, np.ndarray, gpd.GeoSeries, dict[str, pd.Series], pd.DataFrame]:
+    """Read a Police events JSON file.
+
+    The event's own time is the HH:MM (or HH.MM) in ``name``; ``datetime`` is only when it was published and
+    is used, with a warning, when the name holds no time. Positions are a municipality centre or the county
+    point (``location.name`` ending in "län"), marked ``municipality`` or ``county`` precision. The event's
+    municipality is the last part of its name. "Sammanfattning ..." entries are summaries, not incidents,
+    and are listed as rejected.
+
+    Parameters
+    ----------
+    path
+        The JSON file.
+    tz
+        Zone of the feed's local times.
+
+    Returns
+    -------
+    raw, rows, geometry, preset, notes
+        Raw columns (``event_id``, ``event_type``, ``event_name``, ``summary``, ``url``, ``location_name``,
+        ``published_at``), 1-based event numbers, WGS84 points, canonical columns already parsed, and a table
+        of rejections/warnings found while reading (``row``, ``field``, ``reason``, ``status``).
+    """
+    try:
+        events = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise InputError(f"cannot read Police events JSON: {err}", path=str(path)) from err
+    if not isinstance(events, list):
+        raise InputError("expected a JSON list of events", path=str(path))
+    recs = []
+    notes = []
+    for i, ev in enumerate(events, start=1):
+        if not isinstance(ev, dict):
+            notes.append((i, "event", "not a JSON object", "rejected"))
+            recs.append({})
+            continue
+        loc = ev.get("location") or {}
+        gps = str(loc.get("gps") or "")
+        try:
+            la, lo = (float(v) for v in gps.split(","))
+        except ValueError:
+            la, lo = np.nan, np.nan
+        recs.append(
+            {
+                "event_id": str(ev.get("id", "")),
+                "published_raw": str(ev.get("datetime", "")),
+                "event_name": str(ev.get("name", "")),
+                "summary": str(ev.get("summary", "")),
+                "url": str(ev.get("url", "")),
+                "event_type": str(ev.get("type", "")),
+                "location_name": str(loc.get("name", "")),
+                "lat": la,
+                "lon": lo,
+            }
+        )
+    raw = pd.DataFrame.from_records(recs, columns=["event_id", "published_raw", "event_name", "summary", "url",
+                                                   "event_type", "location_name", "lat", "lon"])
+    rows = np.arange(1, len(raw) + 1, dtype="int64")
+    # unpadded hours ("2023-03-21 7:42:30 +01:00") are normalised before parsing
+    pub_txt = raw["published_raw"].str.replace(r" (\d):", r" 0\1:", regex=True)
+    published = pd.to_datetime(pub_txt, format="%Y-%m-%d %H:%M:%S %z", errors="coerce", utc=True).dt.tz_convert(tz)
+    occurred = []
+    for i, (name, pub) in enumerate(zip(raw["event_name"], published, strict=True), start=1):
+        if pd.isna(pub):
+            occurred.append(pd.NaT)
+            notes.append((i, "datetime", "cannot parse the publication time", "rejected"))
+            continue
+        t = _event_time(name, pub)
+        if t is None:
+            notes.append((i, "name", "no HH:MM in the name; the publication time is used", "warning"))
+            t = pub
+        elif t > pub + pd.Timedelta(minutes=10):
+            t = t - pd.DateOffset(years=1) if t - pub > pd.Timedelta(days=300) else t
+        occurred.append(t)
+    occurred_at = pd.Series(pd.to_datetime(pd.Series(occurred, dtype=object), utc=True)).dt.tz_convert(tz)
+    is_summary = raw["event_type"].str.startswith("Sammanfattning").to_numpy()
+    for i in rows[is_summary]:
+        notes.append((int(i), "type", "a summary of several events (Sammanfattning), not an incident", "rejected"))
+    county = raw["location_name"].str.contains(_COUNTY_RE, regex=True).to_numpy()
+    parts = raw["event_name"].str.rsplit(",", n=1).str[-1].str.strip()
+    preset = {
+        "report_id": "polisen:" + raw["event_id"],
+        "occurred_at": occurred_at,
+        "category": raw["event_type"],
+        "description": raw["summary"],
+        "location_precision": pd.Series(np.where(county, "county", "municipality"), dtype="string"),
+        "place": parts,
+        "published_at": published,
+    }
+    geometry = gpd.GeoSeries(gpd.points_from_xy(raw["lon"], raw["lat"]), crs="EPSG:4326")
+    geometry[raw["lat"].isna().to_numpy()] = None
+    out_raw = raw.drop(columns=["published_raw", "lat", "lon"])
+    note_frame = pd.DataFrame(notes, columns=["row", "field", "reason", "status"]).astype({"row": "int64"})
+    return out_raw, rows, geometry, preset, note_frame

@@ -1,0 +1,103 @@
+"""CSV reading as users' exports come: UTF-8 or Windows-1252, ``,``/``;``/tab separators, decimal commas."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import InputError
+
+__all__ = ["read_csv_raw", "sniff_csv"]
+
+
+def _open_bytes(path: Path, n: int | None = None) -> bytes:
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as fh:  # type: ignore[operator]
+        return fh.read(n) if n else fh.read()
+
+
+def sniff_csv(path: Path, *, encoding: str | None = None, sep: str | None = None) -> tuple[str, str]:
+    """Detect a CSV file's encoding and separator.
+
+    Parameters
+    ----------
+    path
+        The file (``.csv`` or ``.csv.gz``).
+    encoding, sep
+        Given values win.
+
+    Returns
+    -------
+    encoding, sep
+        UTF-8 (``utf-8-sig``) when the file decodes as UTF-8, else Windows-1252 (``cp1252``); the separator
+        that occurs most often in the header line among ``;``, ``,``, tab and ``|``.
+    """
+    head = _open_bytes(path, 1 << 16)
+    if encoding is None:
+        try:
+            head.decode("utf-8")
+            encoding = "utf-8-sig"
+        except UnicodeDecodeError as err:
+            # a multi-byte character cut at the sample's end is still UTF-8
+            encoding = "utf-8-sig" if err.start >= len(head) - 3 else "cp1252"
+    if sep is None:
+        first = head.decode(encoding, errors="replace").splitlines()[0] if head else ""
+        counts = {s: first.count(s) for s in (";", ",", "\t", "|")}
+        sep = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+    return encoding, sep
+
+
+def read_csv_raw(path: Path, *, encoding: str | None = None, sep: str | None = None) -> tuple[pd.DataFrame, np.ndarray, str, str]:
+    """Read a CSV file with every value as text.
+
+    Parameters
+    ----------
+    path
+        The file (``.csv``, ``.txt`` or gzip-compressed ``.csv.gz``).
+    encoding, sep
+        Encoding and separator; detected when ``None``.
+
+    Returns
+    -------
+    raw, rows, encoding, sep
+        The values as strings (empty string for empty cells), each row's number as a spreadsheet shows it
+        (header = 1, first data row = 2), and the encoding and separator used.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be decoded or parsed.
+    """
+    encoding, sep = sniff_csv(path, encoding=encoding, sep=sep)
+    try:
+        data = _open_bytes(path)
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError(f"cannot decode as {encoding}; give --encoding (e.g. cp1252)", path=str(path), row=line) from err
+    except OSError as err:
+        raise InputError(f"cannot read: {err}", path=str(path)) from err
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            engine="c",
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except pd.errors.ParserError as err:
+        raise InputError(f"cannot parse as CSV with separator '{sep}': {err}", path=str(path)) from err
+    except pd.errors.EmptyDataError as err:
+        raise InputError("file is empty", path=str(path)) from err
+    raw.columns = [str(c).strip() for c in raw.columns]
+    # a spreadsheet shows one row per record (even when a quoted field spans lines) and shows blank lines
+    rows = np.arange(2, len(raw) + 2, dtype="int64")
+    return raw, rows, encoding, sep

@@ -1,0 +1,124 @@
+"""Local time parts and darkness from the sun's real position.
+
+Pure functions: they take times and positions and return new columns; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from astral import Observer
+from astral.sun import dawn, dusk, elevation
+
+__all__ = ["CIVIL_TWILIGHT_DEG", "add_time_parts", "dark_mask", "sun_window"]
+
+CIVIL_TWILIGHT_DEG = 6.0
+"""Depression of the sun below the horizon (degrees) at which it counts as dark (civil twilight)."""
+
+_GRID_DEG = 0.25
+"""Positions are grouped to this many degrees when looking up dawn and dusk (about 1 minute of sun time)."""
+
+
+def sun_window(lat: float, lon: float, day: dt.date, tz: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None, str]:
+    """Return civil dawn and dusk at a place on a local date.
+
+    Parameters
+    ----------
+    lat, lon
+        Position in degrees (WGS84).
+    day
+        Local calendar date.
+    tz
+        IANA zone of the local date.
+
+    Returns
+    -------
+    dawn, dusk, kind
+        ``kind`` is ``"normal"`` (dark before dawn and after dusk), ``"never_dark"`` (midsummer far north)
+        or ``"always_dark"`` (polar night); dawn and dusk are ``None`` unless ``kind`` is ``"normal"``.
+    """
+    obs = Observer(latitude=lat, longitude=lon)
+    try:
+        d0 = dawn(obs, date=day, tzinfo=tz, depression=CIVIL_TWILIGHT_DEG)
+        d1 = dusk(obs, date=day, tzinfo=tz, depression=CIVIL_TWILIGHT_DEG)
+    except ValueError:
+        noon = pd.Timestamp(dt.datetime.combine(day, dt.time(12)), tz=tz).to_pydatetime()
+        up = elevation(obs, noon) > -CIVIL_TWILIGHT_DEG
+        return None, None, "never_dark" if up else "always_dark"
+    return pd.Timestamp(d0), pd.Timestamp(d1), "normal"
+
+
+def dark_mask(times: pd.Series, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Tell, for each moment and place, whether it was dark (sun below civil twilight).
+
+    Dawn and dusk are looked up once per local date and 0.25° cell (a minute of sun time at most), so a
+    million reports cost a few thousand sun computations.
+
+    Parameters
+    ----------
+    times
+        Timezone-aware local times.
+    lat, lon
+        Positions in degrees, aligned with `times`.
+
+    Returns
+    -------
+    is_dark
+        Boolean array; False where the time is missing.
+    """
+    n = len(times)
+    out = np.zeros(n, dtype=bool)
+    if n == 0:
+        return out
+    tz = str(times.dt.tz)
+    valid = times.notna().to_numpy()
+    days = times.dt.date.to_numpy()
+    glat = np.round(np.asarray(lat, dtype=float) / _GRID_DEG) * _GRID_DEG
+    glon = np.round(np.asarray(lon, dtype=float) / _GRID_DEG) * _GRID_DEG
+    keys = pd.DataFrame({"day": days, "lat": glat, "lon": glon})[valid]
+    instants = times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").astype("int64")
+    for (day, la, lo), idx in keys.groupby(["day", "lat", "lon"], sort=False).indices.items():
+        rows = keys.index.to_numpy()[idx]
+        d0, d1, kind = sun_window(float(la), float(lo), day, tz)
+        if kind == "always_dark":
+            out[rows] = True
+        elif kind == "normal" and d0 is not None and d1 is not None:
+            t = instants[rows]
+            out[rows] = (t < d0.value) | (t >= d1.value)
+    return out
+
+
+def add_time_parts(
+    frame: pd.DataFrame, *, lat: np.ndarray, lon: np.ndarray, time_col: str = "occurred_at"
+) -> pd.DataFrame:
+    """Return a copy of `frame` with local ``hour``, ``weekday``, ``iso_year``, ``iso_week``, ``month``, ``is_dark``.
+
+    For incidents known only within a window (``occurred_to`` set), darkness is judged at the window's
+    midpoint; hour and weekday stay those of ``occurred_at`` (profiles spread windows aoristically instead).
+
+    Parameters
+    ----------
+    frame
+        Frame with a timezone-aware `time_col` (and optionally ``occurred_to``).
+    lat, lon
+        WGS84 positions aligned with `frame`, in degrees.
+    time_col
+        Column holding the local time.
+    """
+    out = frame.copy()
+    t = out[time_col]
+    iso = t.dt.isocalendar()
+    out["hour"] = t.dt.hour.astype("int8")
+    out["weekday"] = t.dt.weekday.astype("int8")
+    out["iso_year"] = iso["year"].astype("int16")
+    out["iso_week"] = iso["week"].astype("int8")
+    out["month"] = t.dt.month.astype("int8")
+    when = t
+    if "occurred_to" in out.columns and out["occurred_to"].notna().any():
+        to = out["occurred_to"]
+        mid = t + (to - t) / 2
+        when = mid.where(to.notna(), t)
+    out["is_dark"] = dark_mask(when, lat, lon)
+    return out
