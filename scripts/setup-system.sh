@@ -17,3 +17,12 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+# The PostGIS extension itself (postgis.control) is in postgresql-<ver>-postgis-3, which `postgis` only
+# recommends; --no-install-recommends leaves it out, so install the metapackage when the control file is missing.
+if ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup-system: installing postgresql-postgis (the PostGIS extension)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql-postgis >/dev/null
+fi
