@@ -175,7 +175,7 @@ def validate_reports(frame: gpd.GeoDataFrame, *, what: str = "reports") -> Repor
         ids = frame["report_id"]
         if ids.isna().any():
             problems.append("'report_id' has missing values")
-        dup = ids[ids.duplicated()]
+        dup = ids.iloc[:0] if ids.is_unique else ids[ids.duplicated()]
         if len(dup):
             problems.append(f"'report_id' repeats: {list(dup.astype(str).unique()[:5])}")
     if "location_precision" in frame.columns:

@@ -111,7 +111,7 @@ def add_time_parts(
     t = out[time_col]
     iso = t.dt.isocalendar()
     out["hour"] = t.dt.hour.astype("int8")
-    out["weekday"] = t.dt.weekday.astype("int8")
+    out["weekday"] = t.dt.day_of_week.astype("int8")
     out["iso_year"] = iso["year"].astype("int16")
     out["iso_week"] = iso["week"].astype("int8")
     out["month"] = t.dt.month.astype("int8")

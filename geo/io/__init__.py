@@ -274,14 +274,16 @@ def read_reports(
     if parts:
         aligned = []
         for p in parts:
-            p = p.to_crs(result.crs)
+            if not pyproj.CRS(p.crs).equals(result.crs):
+                p = p.to_crs(result.crs)
             for c in ("occurred_at", "occurred_to"):
-                p[c] = p[c].dt.tz_convert(result.tz)
+                if str(p[c].dt.tz) != result.tz:
+                    p[c] = p[c].dt.tz_convert(result.tz)
             aligned.append(p)
-        merged = pd.concat(aligned, ignore_index=True)
+        merged = aligned[0] if len(aligned) == 1 else pd.concat(aligned, ignore_index=True)
         merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=result.crs)
-        dup = merged["report_id"].duplicated(keep="first")
-        if dup.any():
+        dup = merged["report_id"].duplicated(keep="first") if len(aligned) > 1 else None
+        if dup is not None and dup.any():
             log = RejectLog("")
             d = merged[dup]
             first = merged[~dup].set_index("report_id")["source_file"]

@@ -24,7 +24,7 @@ from geo.crs import choose_crs, choose_tz
 from geo.errors import InputError
 from geo.io.options import ReaderOptions
 from geo.io.rejects import RejectLog
-from geo.model import PRECISIONS, Reports, validate_reports
+from geo.model import PRECISIONS, Reports
 from geo.timeparts import add_time_parts
 
 __all__ = ["CANDIDATES", "Mapped", "detect_columns", "parse_times", "to_reports"]
@@ -384,7 +384,7 @@ def to_reports(
             log.add(rows[bad & blank], field=name, reason="missing coordinate")
             log.add(rows[bad & ~blank], field=name, reason="cannot parse coordinate as a number", value=raw_vals[bad & ~blank])
             keep &= ~bad
-        if (keep & ((np.abs(lat) > 90) | (np.abs(lon) > 180))).mean() > 0.5 and options.crs is None:
+        if (keep & (np.abs(lat) > 90) & (np.abs(lon) > 90)).mean() > 0.5 and options.crs is None:
             raise InputError(
                 f"columns '{cols['lat']}'/'{cols['lon']}' do not hold degrees (values like {lat[keep][:1]}); "
                 "for projected coordinates give --x-col/--y-col and --crs (EPSG:3006 for SWEREF 99 TM)",
@@ -610,7 +610,9 @@ def to_reports(
 
     # --- build ----------------------------------------------------------------------------------------
     k = keep
-    pts = gpd.GeoSeries(gpd.points_from_xy(lon[k], lat[k]), crs="EPSG:4326").to_crs(crs_obj)
+    to_metric = pyproj.Transformer.from_crs("EPSG:4326", crs_obj, always_xy=True)
+    mx, my = to_metric.transform(lon[k], lat[k])
+    pts = gpd.GeoSeries(gpd.points_from_xy(mx, my), crs=crs_obj)
     frame = pd.DataFrame(
         {
             "report_id": report_id[k].to_numpy(),
@@ -638,5 +640,5 @@ def to_reports(
             frame[name] = series.reset_index(drop=True)[k].to_numpy()
     frame = add_time_parts(frame, lat=lat[k], lon=lon[k])
     gdf = gpd.GeoDataFrame(frame, geometry=pts.to_numpy(), crs=crs_obj)
-    reports = validate_reports(gdf, what=file)
-    return Mapped(reports, log.frame(), cols, crs_obj, crs_reason, tz, tz_reason, n)
+    # validated once, by the caller (geo.io.read_reports), after sources are merged
+    return Mapped(Reports(gdf), log.frame(), cols, crs_obj, crs_reason, tz, tz_reason, n)
