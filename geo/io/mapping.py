@@ -518,7 +518,7 @@ def to_reports(
     stem = file.rsplit("/", 1)[-1]
     if ids is not None and id_field is not None:
         blank_id = (ids.isna() | (ids == "")).to_numpy(dtype=bool)
-        ids = ids.where(~blank_id, pd.Series([f"{stem}:{r}" for r in rows], dtype="string"))
+        ids = ids.where(~blank_id, f"{stem}:" + pd.Series(rows).astype("string"))
         log.add(rows[keep & blank_id], field=id_field, status="warning", reason="empty id; file and row used instead")
         kept_ids = ids.where(keep)
         dup = keep & kept_ids.duplicated(keep="first").to_numpy() & kept_ids.notna().to_numpy()
@@ -529,7 +529,7 @@ def to_reports(
             keep &= ~dup
         report_id = ids
     else:
-        report_id = pd.Series([f"{stem}:{r}" for r in rows], dtype="string")
+        report_id = f"{stem}:" + pd.Series(rows).astype("string")
 
     def text_col(key: str) -> pd.Series:
         if key in preset:
@@ -610,17 +610,22 @@ def to_reports(
 
     # --- build ----------------------------------------------------------------------------------------
     k = keep
+    sel = np.flatnonzero(k)
+
+    def pick(series: pd.Series) -> pd.Series:
+        return series.reset_index(drop=True).iloc[sel].reset_index(drop=True)
+
     to_metric = pyproj.Transformer.from_crs("EPSG:4326", crs_obj, always_xy=True)
     mx, my = to_metric.transform(lon[k], lat[k])
     pts = gpd.GeoSeries(gpd.points_from_xy(mx, my), crs=crs_obj)
     frame = pd.DataFrame(
         {
-            "report_id": report_id[k].to_numpy(),
-            "category": category[k].to_numpy(),
-            "source": source[k].to_numpy(),
-            "description": description[k].to_numpy(),
+            "report_id": pick(report_id),
+            "category": pick(category),
+            "source": pick(source),
+            "description": pick(description),
             "weight": weight[k].to_numpy(dtype="float64"),
-            "location_precision": precision[k].to_numpy(),
+            "location_precision": pick(precision),
             "source_file": file,
             "source_row": rows[k],
         }
@@ -634,10 +639,10 @@ def to_reports(
     for c in extra_cols:
         if _fold(c) in {"geometry", "wkt"} or c in frame.columns:
             continue
-        frame[c] = raw[c][k].to_numpy()
+        frame[c] = pick(raw[c])
     for name, series in preset.items():
         if name not in frame.columns and name not in {"occurred_at"}:
-            frame[name] = series.reset_index(drop=True)[k].to_numpy()
+            frame[name] = pick(series)
     frame = add_time_parts(frame, lat=lat[k], lon=lon[k])
     gdf = gpd.GeoDataFrame(frame, geometry=pts.to_numpy(), crs=crs_obj)
     # validated once, by the caller (geo.io.read_reports), after sources are merged
