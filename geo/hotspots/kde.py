@@ -1,0 +1,362 @@
+"""Kernel density on a grid: linear binning and one FFT convolution, bandwidth in metres.
+
+The surface is the Gaussian kernel density of report positions, in reports per km². Reports are binned
+linearly onto the grid nodes (each report split over the four surrounding nodes), then convolved with the
+kernel sampled on the same grid (:func:`scipy.signal.fftconvolve`): a million reports on a 1000 × 1000 grid
+take well under a second, and with cells no larger than a quarter of the bandwidth the result is within a
+fraction of a percent of the exact sum of Gaussians.
+
+**Automatic bandwidth** (when none is given): Silverman's rule of thumb for two dimensions,
+``h = σ · n^(-1/6)``, where ``σ`` is the mean over x and y of ``min(standard deviation, IQR / 1.349)``
+(the robust spread), rounded to 10 m. It suits a town-wide picture; give ``bandwidth_m`` for finer detail.
+
+**Study-area correction**: with an area, density is computed only inside it and divided by the share of
+each cell's kernel that falls inside, so a lake or the municipal border does not dilute the density of
+places near it (the usual edge correction). Cells outside the area are NaN.
+
+**Contours**: :func:`density_contours` returns, for each share *s*, the region of highest density that
+holds *s* of the incidents (the density level above which the surface integrates to *s*).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import contourpy
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from scipy.signal import fftconvolve
+from shapely.geometry.base import BaseGeometry
+
+__all__ = ["DensitySurface", "density_contours", "kde_grid", "kde_surface", "suggest_bandwidth"]
+
+_TRUNCATE_SD = 4.0
+_MAX_SIDE = 2000
+
+
+@dataclass(frozen=True)
+class DensitySurface:
+    """A kernel density surface on a regular grid.
+
+    Attributes
+    ----------
+    density
+        ``(ny, nx)`` array of reports per km² at cell centres; row 0 is the southern edge, column 0 the
+        western. NaN outside the study area.
+    x0, y0
+        Centre of cell ``[0, 0]`` in the CRS (metres).
+    cell_m
+        Cell side in metres.
+    bandwidth_m
+        Gaussian standard deviation in metres.
+    bandwidth_reason
+        Why this bandwidth (printed by the command line).
+    n
+        Total weight of the reports that built the surface.
+    crs
+        The metric CRS.
+    """
+
+    density: np.ndarray
+    x0: float
+    y0: float
+    cell_m: float
+    bandwidth_m: float
+    bandwidth_reason: str
+    n: float
+    crs: pyproj.CRS | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(ny, nx)``."""
+        return self.density.shape  # type: ignore[return-value]
+
+    @property
+    def xs(self) -> np.ndarray:
+        """x of the cell centres (columns)."""
+        return self.x0 + self.cell_m * np.arange(self.density.shape[1])
+
+    @property
+    def ys(self) -> np.ndarray:
+        """y of the cell centres (rows)."""
+        return self.y0 + self.cell_m * np.arange(self.density.shape[0])
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """``(xmin, ymin, xmax, ymax)`` of the grid's outer edges."""
+        h = self.cell_m / 2
+        ny, nx = self.density.shape
+        return (self.x0 - h, self.y0 - h, self.x0 + (nx - 1) * self.cell_m + h, self.y0 + (ny - 1) * self.cell_m + h)
+
+    def value_at(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Density (reports per km²) of the cell holding each position; NaN outside the grid."""
+        col = np.floor((np.asarray(x, dtype=float) - self.x0) / self.cell_m + 0.5).astype("int64")
+        row = np.floor((np.asarray(y, dtype=float) - self.y0) / self.cell_m + 0.5).astype("int64")
+        ny, nx = self.density.shape
+        ok = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
+        out = np.full(len(col), np.nan)
+        out[ok] = self.density[row[ok], col[ok]]
+        return out
+
+    def peak(self) -> tuple[float, float, float]:
+        """``(x, y, density)`` of the highest cell."""
+        d = np.where(np.isfinite(self.density), self.density, -np.inf)
+        r, c = np.unravel_index(int(np.argmax(d)), d.shape)
+        return float(self.xs[c]), float(self.ys[r]), float(self.density[r, c])
+
+
+def _nice(value: float, steps: tuple[float, ...] = (1, 2, 2.5, 5)) -> float:
+    """Round up to 1, 2, 2.5 or 5 times a power of ten."""
+    if value <= 0:
+        return 1.0
+    mag = 10 ** math.floor(math.log10(value))
+    for s in (*steps, 10):
+        if s * mag >= value - 1e-9:
+            return float(s * mag)
+    return float(10 * mag)
+
+
+def suggest_bandwidth(xy: np.ndarray) -> tuple[float, str]:
+    """Silverman's rule of thumb in two dimensions: ``σ · n^(-1/6)``, robust σ, rounded to 10 m.
+
+    Parameters
+    ----------
+    xy
+        ``(n, 2)`` positions in metres.
+
+    Returns
+    -------
+    bandwidth_m, reason
+    """
+    xy = np.asarray(xy, dtype="float64")
+    n = len(xy)
+    if n < 2:
+        return 250.0, "bandbredd 250 m: för få rapporter / too few reports for a rule of thumb"
+    sd = xy.std(axis=0, ddof=1)
+    iqr = np.subtract(*np.percentile(xy, [75, 25], axis=0)) / 1.349
+    spread = np.where(iqr > 0, np.minimum(sd, iqr), sd)
+    sigma = float(spread.mean())
+    h = max(10.0, round(sigma * n ** (-1 / 6) / 10) * 10)
+    return h, (
+        f"bandbredd {h:.0f} m: Silvermans tumregel σ·n^(-1/6) / Silverman's rule of thumb "
+        f"(σ={sigma:.0f} m, n={n:,})"
+    )
+
+
+def _kernel(bandwidth_m: float, cell_m: float) -> np.ndarray:
+    r = int(math.ceil(_TRUNCATE_SD * bandwidth_m / cell_m))
+    off = np.arange(-r, r + 1) * cell_m
+    g = np.exp(-(off**2) / (2 * bandwidth_m**2))
+    return np.outer(g, g) / (2 * math.pi * bandwidth_m**2)  # per m²
+
+
+def _linear_bin(xy: np.ndarray, w: np.ndarray, x0: float, y0: float, cell_m: float, shape: tuple[int, int]) -> np.ndarray:
+    ny, nx = shape
+    fx = (xy[:, 0] - x0) / cell_m
+    fy = (xy[:, 1] - y0) / cell_m
+    ix = np.floor(fx).astype("int64")
+    iy = np.floor(fy).astype("int64")
+    ax = fx - ix
+    ay = fy - iy
+    out = np.zeros(ny * nx, dtype="float64")
+    for dx, dy, ww in (
+        (0, 0, (1 - ax) * (1 - ay)),
+        (1, 0, ax * (1 - ay)),
+        (0, 1, (1 - ax) * ay),
+        (1, 1, ax * ay),
+    ):
+        cx = np.clip(ix + dx, 0, nx - 1)
+        cy = np.clip(iy + dy, 0, ny - 1)
+        out += np.bincount(cy * nx + cx, weights=w * ww, minlength=ny * nx)
+    return out.reshape(ny, nx)
+
+
+def kde_grid(
+    xy: np.ndarray,
+    *,
+    weights: np.ndarray | None = None,
+    bandwidth_m: float,
+    cell_m: float | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    area: BaseGeometry | None = None,
+    bandwidth_reason: str = "",
+    crs: pyproj.CRS | None = None,
+) -> DensitySurface:
+    """Kernel density of positions on a grid (the array-level core of :func:`kde_surface`).
+
+    Parameters
+    ----------
+    xy
+        ``(n, 2)`` positions in metres.
+    weights
+        Weight per position (default 1).
+    bandwidth_m
+        Gaussian standard deviation in metres (> 0).
+    cell_m
+        Grid cell side in metres; default a quarter of the bandwidth, enlarged so that no side exceeds
+        2000 cells.
+    bounds
+        ``(xmin, ymin, xmax, ymax)`` to cover; default the area's bounds, else the positions' bounds
+        padded by three bandwidths.
+    area
+        Study polygon in the same CRS: density only inside, corrected for the kernel mass outside.
+    bandwidth_reason
+        Stored on the surface.
+    crs
+        Stored on the surface.
+
+    Returns
+    -------
+    surface
+        Density in reports (weight units) per km².
+    """
+    if not bandwidth_m > 0:
+        raise ValueError(f"bandwidth_m must be > 0 metres, got {bandwidth_m}")
+    if cell_m is not None and not cell_m > 0:
+        raise ValueError(f"cell_m must be > 0 metres, got {cell_m}")
+    xy = np.asarray(xy, dtype="float64").reshape(-1, 2)
+    w = np.ones(len(xy)) if weights is None else np.asarray(weights, dtype="float64")
+    if bounds is None:
+        if area is not None:
+            bounds = tuple(area.bounds)  # type: ignore[assignment]
+        elif len(xy):
+            pad = 3 * bandwidth_m
+            bounds = (xy[:, 0].min() - pad, xy[:, 1].min() - pad, xy[:, 0].max() + pad, xy[:, 1].max() + pad)
+        else:
+            bounds = (0.0, 0.0, bandwidth_m, bandwidth_m)
+    xmin, ymin, xmax, ymax = bounds
+    span = max(xmax - xmin, ymax - ymin, 1e-9)
+    cell = float(cell_m) if cell_m is not None else bandwidth_m / 4
+    if cell_m is None and span / cell > _MAX_SIDE:
+        cell = _nice(span / _MAX_SIDE)
+    nx = int(math.floor((xmax - xmin) / cell)) + 2
+    ny = int(math.floor((ymax - ymin) / cell)) + 2
+    x0 = math.floor(xmin / cell) * cell + cell / 2
+    y0 = math.floor(ymin / cell) * cell + cell / 2
+    counts = _linear_bin(xy, w, x0, y0, cell, (ny, nx)) if len(xy) else np.zeros((ny, nx))
+    k = _kernel(bandwidth_m, cell)
+    dens = fftconvolve(counts, k, mode="same") * 1e6
+    dens = np.clip(dens, 0, None)
+    if area is not None:
+        gx, gy = np.meshgrid(x0 + cell * np.arange(nx), y0 + cell * np.arange(ny))
+        inside = shapely.contains_xy(area, gx, gy)
+        frac = fftconvolve(inside.astype("float64"), k * cell * cell, mode="same")
+        total = float((k * cell * cell).sum())
+        frac = np.clip(frac / total, 1e-3, None)
+        dens = np.where(inside, dens / frac, np.nan)
+    return DensitySurface(
+        density=dens, x0=x0, y0=y0, cell_m=cell, bandwidth_m=float(bandwidth_m),
+        bandwidth_reason=bandwidth_reason, n=float(w.sum()), crs=crs,
+    )
+
+
+def kde_surface(
+    reports: gpd.GeoDataFrame,
+    *,
+    bandwidth_m: float | None = None,
+    cell_m: float | None = None,
+    area: BaseGeometry | None = None,
+    weighted: bool = False,
+) -> DensitySurface:
+    """Kernel density surface of report positions, in reports per km².
+
+    Parameters
+    ----------
+    reports
+        Point reports in a metric CRS.
+    bandwidth_m
+        Gaussian standard deviation in metres; default Silverman's rule (see the module notes).
+    cell_m
+        Grid cell side in metres; default a quarter of the bandwidth (at most 2000 cells a side).
+    area
+        Study polygon in the reports' CRS; density only inside, corrected at the edges.
+    weighted
+        Use the reports' ``weight`` column instead of counting each report once.
+
+    Returns
+    -------
+    surface
+        The density with the bandwidth used and why (``surface.bandwidth_reason``).
+    """
+    xy = np.column_stack([reports.geometry.x.to_numpy(), reports.geometry.y.to_numpy()]) if len(reports) else np.zeros((0, 2))
+    if bandwidth_m is None:
+        bandwidth_m, reason = suggest_bandwidth(xy)
+    else:
+        reason = f"bandbredd {bandwidth_m:g} m: angiven / given"
+    w = reports["weight"].to_numpy(dtype="float64") if weighted else None
+    return kde_grid(xy, weights=w, bandwidth_m=bandwidth_m, cell_m=cell_m, area=area, bandwidth_reason=reason, crs=reports.crs)
+
+
+def level_for_share(surface: DensitySurface, share: float) -> float:
+    """Density level above which the surface holds `share` of its total mass.
+
+    Parameters
+    ----------
+    surface
+        The surface.
+    share
+        Between 0 and 1 (exclusive of 0).
+    """
+    if not 0 < share <= 1:
+        raise ValueError(f"share must be in (0, 1], got {share}")
+    v = surface.density[np.isfinite(surface.density)].ravel()
+    if v.size == 0 or v.max() <= 0:
+        return math.inf
+    v = np.sort(v)[::-1]
+    cum = np.cumsum(v)
+    i = int(np.searchsorted(cum, share * cum[-1], side="left"))
+    return float(v[min(i, v.size - 1)])
+
+
+def _polygons_above(surface: DensitySurface, level: float) -> list[BaseGeometry]:
+    z = np.ma.masked_invalid(surface.density)
+    if not np.isfinite(level) or z.count() == 0:
+        return []
+    upper = float(z.max()) * 2 + 1.0
+    if level >= upper:
+        return []
+    gen = contourpy.contour_generator(
+        x=surface.xs, y=surface.ys, z=z, fill_type=contourpy.FillType.OuterOffset, name="serial"
+    )
+    points, offsets = gen.filled(level, upper)
+    polys: list[BaseGeometry] = []
+    for pts, off in zip(points, offsets, strict=True):
+        rings = [pts[off[j] : off[j + 1]] for j in range(len(off) - 1)]
+        rings = [r for r in rings if len(r) >= 4]
+        if not rings:
+            continue
+        poly = shapely.make_valid(shapely.Polygon(rings[0], rings[1:]))
+        if not poly.is_empty and poly.area > 0:
+            polys.append(poly)
+    return polys
+
+
+def density_contours(surface: DensitySurface, *, shares: tuple[float, ...] = (0.25, 0.5, 0.75)) -> gpd.GeoDataFrame:
+    """Highest-density regions holding given shares of the incidents.
+
+    Parameters
+    ----------
+    surface
+        A density surface.
+    shares
+        Shares (0..1]; each gives the region above the density level that holds that share.
+
+    Returns
+    -------
+    contours
+        One row per share (MultiPolygon), columns ``share``, ``level`` (reports per km²), ``geometry``,
+        in increasing share (so the smallest, densest region comes first).
+    """
+    rows = []
+    for s in sorted(shares):
+        level = level_for_share(surface, s)
+        polys = _polygons_above(surface, level)
+        geom = shapely.union_all(polys) if polys else shapely.MultiPolygon()
+        if geom.geom_type == "Polygon":
+            geom = shapely.MultiPolygon([geom])
+        rows.append({"share": float(s), "level": float(level), "geometry": geom})
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=["share", "level", "geometry"]), geometry="geometry", crs=surface.crs)

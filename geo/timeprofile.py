@@ -1,0 +1,277 @@
+"""When a place is active: the hour × weekday profile and its peak windows in words.
+
+The profile has 168 bins, index ``weekday * 24 + hour`` (Monday 00–01 first) in local time. A report known
+to the minute adds 1 to its bin. A report known only within a window (``occurred_to`` set, e.g. a burglary
+found in the morning) is spread *aoristically*: each bin receives the share of the window's minutes that
+fall in it, so every report still counts exactly 1 and the profile sums to the number of reports.
+
+:func:`peak_window_list` finds the busiest hours of the day and the days they belong to;
+:func:`peak_windows` says them in Swedish (``"fre–lör 22–03"``) or English (``"Fri–Sat 22–03"``).
+A window that passes midnight belongs to the day it starts on: ``fre 22–03`` is Friday night into Saturday.
+
+Pure functions; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DAY_NAMES",
+    "HOURS_PER_WEEK",
+    "PeakWindow",
+    "format_window",
+    "hour_week_profile",
+    "peak_window_list",
+    "peak_windows",
+]
+
+HOURS_PER_WEEK = 168
+_MIN_PER_WEEK = 7 * 24 * 60
+
+DAY_NAMES: dict[str, tuple[str, ...]] = {
+    "sv": ("mån", "tis", "ons", "tor", "fre", "lör", "sön"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+"""Short weekday names, Monday first."""
+
+_EVERY_DAY = {"sv": "alla dagar", "en": "every day"}
+_NO_PEAK = {"sv": "ingen tydlig topp", "en": "no clear peak"}
+
+
+def _minute_of_week(times: pd.Series) -> np.ndarray:
+    """Local minute of the week (Monday 00:00 = 0) of timezone-aware times (wall clock)."""
+    return (
+        times.dt.weekday.to_numpy(dtype="int64") * 1440
+        + times.dt.hour.to_numpy(dtype="int64") * 60
+        + times.dt.minute.to_numpy(dtype="int64")
+    )
+
+
+def _covered(t: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """Minutes of each hour-of-week bin lying in ``[0, t)`` on the unrolled time axis (``t`` in minutes)."""
+    t = t[:, None]
+    whole, rest = np.divmod(t, _MIN_PER_WEEK)
+    return whole * 60.0 + np.clip(rest - bins[None, :] * 60.0, 0.0, 60.0)
+
+
+def hour_week_profile(reports: pd.DataFrame, *, chunk: int = 20_000) -> np.ndarray:
+    """Count reports per local hour of the week, spreading windows aoristically.
+
+    Parameters
+    ----------
+    reports
+        Reports (the model's ``occurred_at`` and, when present, ``occurred_to``; timezone-aware local
+        times). Only these columns are read.
+    chunk
+        Windows handled per vectorised step (memory: ``chunk × 168`` floats).
+
+    Returns
+    -------
+    profile
+        Float array of 168 bins, index ``weekday * 24 + hour``; sums to ``len(reports)``.
+    """
+    out = np.zeros(HOURS_PER_WEEK, dtype="float64")
+    if len(reports) == 0:
+        return out
+    start = reports["occurred_at"]
+    if "occurred_to" in reports.columns:
+        end = reports["occurred_to"]
+        has_window = (end.notna() & (end > start)).to_numpy()
+    else:
+        end = None
+        has_window = np.zeros(len(reports), dtype=bool)
+    exact = ~has_window
+    if exact.any():
+        s = start[exact]
+        idx = s.dt.weekday.to_numpy(dtype="int64") * 24 + s.dt.hour.to_numpy(dtype="int64")
+        out += np.bincount(idx, minlength=HOURS_PER_WEEK).astype("float64")
+    if has_window.any():
+        assert end is not None
+        s = start[has_window]
+        e = end[has_window]
+        s0 = _minute_of_week(s).astype("float64") + s.dt.second.to_numpy() / 60.0
+        dur = ((e - s).dt.total_seconds().to_numpy() / 60.0).astype("float64")
+        bins = np.arange(HOURS_PER_WEEK, dtype="float64")
+        for a in range(0, len(s0), chunk):
+            ss, dd = s0[a : a + chunk], dur[a : a + chunk]
+            share = (_covered(ss + dd, bins) - _covered(ss, bins)) / dd[:, None]
+            out += share.sum(axis=0)
+    return out
+
+
+@dataclass(frozen=True)
+class PeakWindow:
+    """One peak window: some days, one span of hours.
+
+    Attributes
+    ----------
+    days
+        Weekdays the window starts on (Monday = 0), in week order.
+    start_hour, end_hour
+        Hours of the day; ``end_hour`` is exclusive and may be smaller than ``start_hour`` (past midnight).
+    share
+        Share (0..1) of the profile's total that falls in the window on those days.
+    """
+
+    days: tuple[int, ...]
+    start_hour: int
+    end_hour: int
+    share: float
+
+    @property
+    def hours(self) -> int:
+        """Length of the window in hours."""
+        return (self.end_hour - self.start_hour) % 24 or 24
+
+    def bins(self) -> np.ndarray:
+        """Hour-of-week bin indices the window covers."""
+        return np.array(
+            sorted({(d * 24 + self.start_hour + k) % HOURS_PER_WEEK for d in self.days for k in range(self.hours)}),
+            dtype="int64",
+        )
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """Circular runs of True as ``(start, length)``; one run of full length when all True."""
+    n = len(flags)
+    if flags.all():
+        return [(0, n)]
+    if not flags.any():
+        return []
+    first_false = int(np.argmin(flags))
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        j = (first_false + i) % n
+        if flags[j]:
+            length = 0
+            while length < n and flags[(j + length) % n]:
+                length += 1
+            runs.append((j, length))
+            i += length
+        else:
+            i += 1
+    return runs
+
+
+def peak_window_list(
+    profile: np.ndarray, *, max_windows: int = 2, min_share: float = 0.15, day_ratio: float = 0.5
+) -> list[PeakWindow]:
+    """Find the busiest spans of hours and the days they happen on.
+
+    Method: the hour-of-day profile (the 168 bins summed over weekdays) is compared with its mean; circular
+    runs of above-mean hours, joined across a single below-mean hour when that hour still reaches half the
+    mean, are the candidate spans. For each span, the days are those whose mass in the span (counting
+    past midnight as the starting day) is at least `day_ratio` times the busiest day's. Spans are ranked
+    by their share of the total; those holding less than `min_share` are left out (except the first).
+
+    Parameters
+    ----------
+    profile
+        168 bins, index ``weekday * 24 + hour``.
+    max_windows
+        At most this many windows.
+    min_share
+        A second window must hold at least this share of the total.
+    day_ratio
+        A day joins a window when its mass in the span is at least this share of the busiest day's.
+
+    Returns
+    -------
+    windows
+        Best first; empty when the profile is empty or flat.
+    """
+    p = np.asarray(profile, dtype="float64")
+    if p.shape != (HOURS_PER_WEEK,):
+        raise ValueError(f"profile must have {HOURS_PER_WEEK} bins, got shape {p.shape}")
+    total = float(p.sum())
+    if total <= 0:
+        return []
+    by_hour = p.reshape(7, 24).sum(axis=0)
+    mean = by_hour.mean()
+    above = by_hour > mean * (1 + 1e-9)
+    if not above.any():
+        return []
+    # bridge single dips that stay above half the mean
+    bridged = above.copy()
+    for h in range(24):
+        if not above[h] and above[(h - 1) % 24] and above[(h + 1) % 24] and by_hour[h] >= 0.5 * mean:
+            bridged[h] = True
+    found: list[PeakWindow] = []
+    for start, length in _runs(bridged):
+        if length >= 24:
+            start, length = 0, 24
+        rolled = np.roll(p, -start).reshape(7, 24)[:, :length]
+        day_mass = rolled.sum(axis=1)
+        if day_mass.max() <= 0:
+            continue
+        days = tuple(int(d) for d in np.flatnonzero(day_mass >= day_ratio * day_mass.max()))
+        share = float(day_mass[list(days)].sum() / total)
+        found.append(PeakWindow(days=days, start_hour=int(start), end_hour=int((start + length) % 24), share=share))
+    found.sort(key=lambda w: -w.share)
+    keep = found[:1] + [w for w in found[1:] if w.share >= min_share]
+    return keep[:max_windows]
+
+
+def _day_text(days: tuple[int, ...], lang: str) -> str:
+    names = DAY_NAMES[lang]
+    if len(days) == 7:
+        return _EVERY_DAY[lang]
+    flags = np.zeros(7, dtype=bool)
+    flags[list(days)] = True
+    parts = []
+    for start, length in sorted(_runs(flags)):
+        end = (start + length - 1) % 7
+        parts.append(names[start] if length == 1 else f"{names[start]}–{names[end]}")
+    return ", ".join(parts)
+
+
+def format_window(window: PeakWindow, *, lang: str = "sv") -> str:
+    """Say one window in words: ``"fre–lör 22–03"`` (sv) or ``"Fri–Sat 22–03"`` (en).
+
+    Parameters
+    ----------
+    window
+        The window.
+    lang
+        ``"sv"`` or ``"en"``.
+    """
+    if lang not in DAY_NAMES:
+        raise ValueError(f"lang must be 'sv' or 'en', got '{lang}'")
+    if window.hours == 24:
+        hours = "hela dygnet" if lang == "sv" else "all day"
+    else:
+        hours = f"{window.start_hour:02d}–{window.end_hour:02d}"
+    return f"{_day_text(window.days, lang)} {hours}"
+
+
+def peak_windows(profile: np.ndarray, lang: str = "sv", *, max_windows: int = 2) -> str:
+    """Say the peak windows of a profile in words, best first, joined by ``"; "``.
+
+    Parameters
+    ----------
+    profile
+        168 bins, index ``weekday * 24 + hour``.
+    lang
+        ``"sv"`` (``"fre–lör 22–03"``) or ``"en"`` (``"Fri–Sat 22–03"``).
+    max_windows
+        At most this many windows.
+
+    Returns
+    -------
+    text
+        ``""`` for an empty profile; ``"ingen tydlig topp"`` / ``"no clear peak"`` for a flat one.
+    """
+    if lang not in DAY_NAMES:
+        raise ValueError(f"lang must be 'sv' or 'en', got '{lang}'")
+    p = np.asarray(profile, dtype="float64")
+    if p.sum() <= 0:
+        return ""
+    windows = peak_window_list(p, max_windows=max_windows)
+    if not windows:
+        return _NO_PEAK[lang]
+    return "; ".join(format_window(w, lang=lang) for w in windows)
