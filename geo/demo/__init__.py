@@ -12,7 +12,16 @@ from pathlib import Path
 from geo.demo.world import DEMO_LABEL, World, build_world
 from geo.demo.write import FILES, write_world
 
-__all__ = ["DEFAULT_SEED", "DEMO_DIR", "DEMO_LABEL", "FILES", "World", "build_world", "generate_world", "write_world"]
+__all__ = [
+    "DEFAULT_SEED",
+    "DEMO_DIR",
+    "DEMO_LABEL",
+    "FILES",
+    "World",
+    "build_world",
+    "generate_world",
+    "write_world",
+]
 
 DEFAULT_SEED = 683
 """Seed of the committed demo world in ``data/demo/`` (after Värnamo's municipality code 0683)."""

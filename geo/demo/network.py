@@ -123,10 +123,18 @@ STREETS: tuple[Street, ...] = (
     Street("verkstadsgatan", "Verkstadsgatan", "service", 50, ((1700, -700), (1700, -1200), (1720, -2100))),
     Street("lonngatan", "Lönngatan", "residential", 30, ((-700, -1000), (-150, -1010), (400, -1000))),
     # foot and cycle paths
-    Street("lagaleden", "Lagaleden", "cycleway", None, ((-250, -2400), (-180, -1000), (-150, 0), (-200, 1500))),
+    Street(
+        "lagaleden", "Lagaleden", "cycleway", None, ((-250, -2400), (-180, -1000), (-150, 0), (-200, 1500))
+    ),
     Street("parkstigen", "Parkstigen", "footway", None, ((150, 350), (350, 650), (550, 950)), lit="no"),
-    Street("stationsstigen", "Stationsstigen", "cycleway", None, ((-450, -350), (-800, -520), (-1300, -650)),
-           lit="no"),
+    Street(
+        "stationsstigen",
+        "Stationsstigen",
+        "cycleway",
+        None,
+        ((-450, -350), (-800, -520), (-1300, -650)),
+        lit="no",
+    ),
     Street("torgstigen", "Torggången", "footway", None, ((-100, 0), (-120, 250), (150, 350))),
     *_grid_streets(),
 )

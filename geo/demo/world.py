@@ -44,22 +44,38 @@ NIGHT_HOURS = (22, 23, 0, 1, 2, 3, 4)
 """Hours counted as night for speeds."""
 
 DESCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "misshandel": ("Misshandel utomhus, bråk mellan flera personer", "Man slagen i ansiktet", "Bråk i kö utanför krog"),
+    "misshandel": (
+        "Misshandel utomhus, bråk mellan flera personer",
+        "Man slagen i ansiktet",
+        "Bråk i kö utanför krog",
+    ),
     "rån": ("Rån av mobiltelefon", "Personrån, hot med kniv", "Rån av plånbok"),
     "inbrott": ("Inbrott i lokal, dörr uppbruten", "Inbrott i förråd", "Inbrott i bostad"),
     "stöld": ("Stöld av cykel", "Snatteri i butik", "Stöld ur bil"),
     "skadegörelse": ("Klotter på fasad", "Krossad ruta", "Skadegörelse på busskur"),
     "narkotikabrott": ("Innehav av narkotika", "Misstänkt narkotikaförsäljning", "Eget bruk av narkotika"),
-    "ofredande": ("Ofredande, kvinna förföljd", "Ofredande vid hållplats", "Hotfullt beteende mot förbipasserande"),
+    "ofredande": (
+        "Ofredande, kvinna förföljd",
+        "Ofredande vid hållplats",
+        "Hotfullt beteende mot förbipasserande",
+    ),
     "trafikbrott": ("Hastighetsöverträdelse", "Olovlig körning", "Rattfylleri"),
 }
 CATEGORIES = tuple(DESCRIPTIONS)
 
 RESIDENT_TEXT: dict[str, tuple[str, ...]] = {
-    "mörkt": ("Kolsvart på kvällen, jag undviker att gå här", "Ingen belysning alls längs stigen", "Väldigt mörkt och öde"),
+    "mörkt": (
+        "Kolsvart på kvällen, jag undviker att gå här",
+        "Ingen belysning alls längs stigen",
+        "Väldigt mörkt och öde",
+    ),
     "trasig belysning": ("Flera lampor har varit släckta länge", "Gatlyktorna fungerar inte"),
     "otrygg passage": ("Smal passage där man inte ser vem som kommer", "Känns otryggt att gå här ensam"),
-    "stökigt": ("Stökigt med ungdomsgäng på kvällarna", "Fulla personer som bråkar", "Högljutt och hotfull stämning"),
+    "stökigt": (
+        "Stökigt med ungdomsgäng på kvällarna",
+        "Fulla personer som bråkar",
+        "Högljutt och hotfull stämning",
+    ),
     "hög hastighet": ("Bilar kör alldeles för fort", "Fartdårar på kvällarna", "Farligt att korsa gatan"),
     "nedskräpat": ("Mycket skräp och glas", "Nedskräpat, känns övergivet"),
     "skymd sikt": ("Buskarna skymmer sikten", "Man ser inte runt hörnet"),
@@ -87,30 +103,100 @@ class HotspotSpec:
 
 
 HOTSPOTS: tuple[HotspotSpec, ...] = (
-    HotspotSpec("centrum", "Stortorget, nöjesstråket", "Stortorget", 150, 520,
-                {"misshandel": 0.4, "ofredande": 0.2, "skadegörelse": 0.2, "stöld": 0.1, "narkotikabrott": 0.1},
-                "weekend_nights", (4, 5, 6), (22, 23, 0, 1, 2), "fre–lör 22–03", "persistent",
-                address=("Storgatan 12", (60.0, 5.0), 0.15)),
-    HotspotSpec("resecentrum", "Resecentrum", "Resecentrum", 120, 330,
-                {"stöld": 0.35, "rån": 0.15, "ofredande": 0.25, "skadegörelse": 0.25},
-                "evenings", tuple(range(7)), (17, 18, 19, 20, 21), "mån–sön 17–22", "persistent",
-                address=("Järnvägsgatan 5", (-430.0, -330.0), 0.2)),
-    HotspotSpec("skolan", "Gröndalsskolan", "Gröndalsskolan", 120, 230,
-                {"skadegörelse": 0.35, "stöld": 0.3, "ofredande": 0.2, "misshandel": 0.15},
-                "school", (0, 1, 2, 3, 4), (13, 14, 15, 16), "mån–fre 13–17", "persistent"),
-    HotspotSpec("industri", "Industriområde Nydala", "Industriområde Nydala", 250, 190,
-                {"inbrott": 0.85, "stöld": 0.15},
-                "winter_nights", tuple(range(7)), (22, 23, 0, 1, 2, 3, 4), "mån–sön 22–05", "persistent",
-                months=(11, 12, 1, 2)),
-    HotspotSpec("parken", "Stadsparken", "Stadsparken", 120, 210,
-                {"narkotikabrott": 0.8, "ofredande": 0.1, "misshandel": 0.1},
-                "dusk", tuple(range(7)), (), "vid skymning", "persistent"),
-    HotspotSpec("mossle", "Handelsplats Mossle", "Handelsplats Mossle", 150, 160,
-                {"rån": 0.3, "stöld": 0.4, "ofredande": 0.3},
-                "emerging", (3, 4, 5), (18, 19, 20, 21, 22), "tor–lör 18–23", "new"),
-    HotspotSpec("bredasten", "Bredasten", "Bredasten", 150, 230,
-                {"skadegörelse": 0.6, "inbrott": 0.2, "stöld": 0.2},
-                "fading", tuple(range(7)), (20, 21, 22, 23, 0), "mån–sön 20–01", "diminishing"),
+    HotspotSpec(
+        "centrum",
+        "Stortorget, nöjesstråket",
+        "Stortorget",
+        150,
+        520,
+        {"misshandel": 0.4, "ofredande": 0.2, "skadegörelse": 0.2, "stöld": 0.1, "narkotikabrott": 0.1},
+        "weekend_nights",
+        (4, 5, 6),
+        (22, 23, 0, 1, 2),
+        "fre–lör 22–03",
+        "persistent",
+        address=("Storgatan 12", (60.0, 5.0), 0.15),
+    ),
+    HotspotSpec(
+        "resecentrum",
+        "Resecentrum",
+        "Resecentrum",
+        120,
+        330,
+        {"stöld": 0.35, "rån": 0.15, "ofredande": 0.25, "skadegörelse": 0.25},
+        "evenings",
+        tuple(range(7)),
+        (17, 18, 19, 20, 21),
+        "mån–sön 17–22",
+        "persistent",
+        address=("Järnvägsgatan 5", (-430.0, -330.0), 0.2),
+    ),
+    HotspotSpec(
+        "skolan",
+        "Gröndalsskolan",
+        "Gröndalsskolan",
+        120,
+        230,
+        {"skadegörelse": 0.35, "stöld": 0.3, "ofredande": 0.2, "misshandel": 0.15},
+        "school",
+        (0, 1, 2, 3, 4),
+        (13, 14, 15, 16),
+        "mån–fre 13–17",
+        "persistent",
+    ),
+    HotspotSpec(
+        "industri",
+        "Industriområde Nydala",
+        "Industriområde Nydala",
+        250,
+        190,
+        {"inbrott": 0.85, "stöld": 0.15},
+        "winter_nights",
+        tuple(range(7)),
+        (22, 23, 0, 1, 2, 3, 4),
+        "mån–sön 22–05",
+        "persistent",
+        months=(11, 12, 1, 2),
+    ),
+    HotspotSpec(
+        "parken",
+        "Stadsparken",
+        "Stadsparken",
+        120,
+        210,
+        {"narkotikabrott": 0.8, "ofredande": 0.1, "misshandel": 0.1},
+        "dusk",
+        tuple(range(7)),
+        (),
+        "vid skymning",
+        "persistent",
+    ),
+    HotspotSpec(
+        "mossle",
+        "Handelsplats Mossle",
+        "Handelsplats Mossle",
+        150,
+        160,
+        {"rån": 0.3, "stöld": 0.4, "ofredande": 0.3},
+        "emerging",
+        (3, 4, 5),
+        (18, 19, 20, 21, 22),
+        "tor–lör 18–23",
+        "new",
+    ),
+    HotspotSpec(
+        "bredasten",
+        "Bredasten",
+        "Bredasten",
+        150,
+        230,
+        {"skadegörelse": 0.6, "inbrott": 0.2, "stöld": 0.2},
+        "fading",
+        tuple(range(7)),
+        (20, 21, 22, 23, 0),
+        "mån–sön 20–01",
+        "diminishing",
+    ),
 )
 """The planted hot-spots."""
 
@@ -205,6 +291,19 @@ def _pick(rng: np.random.Generator, n: int, weights: np.ndarray) -> np.ndarray:
     return rng.choice(len(w), size=n, p=w / w.sum())
 
 
+def _pick_by_year(rng: np.random.Generator, n: int, weights: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """Pick `n` days with `weights`, the same number in each of the three years (a persistent hot-spot)."""
+    w = np.asarray(weights, dtype=float)
+    counts = [n // 3 + (1 if y < n % 3 else 0) for y in range(3)]
+    parts = []
+    for y, k in enumerate(counts):
+        wy = np.where(year == y, w, 0.0)
+        parts.append(rng.choice(len(w), size=k, p=wy / wy.sum()))
+    out = np.concatenate(parts)
+    rng.shuffle(out)
+    return out
+
+
 def _times(days: pd.DatetimeIndex, idx: np.ndarray, hours: np.ndarray, minutes: np.ndarray) -> np.ndarray:
     """Naive local datetimes: day + hours (may exceed 23, rolling into the next day) + minutes."""
     base = days.to_numpy()[idx]
@@ -228,7 +327,9 @@ def _background_hours(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------- places
-def _disc(rng: np.random.Generator, n: int, centre: tuple[float, float], radius_m: float) -> tuple[np.ndarray, np.ndarray]:
+def _disc(
+    rng: np.random.Generator, n: int, centre: tuple[float, float], radius_m: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Points around a centre, normal with sigma = radius/2, all within the radius."""
     xs = np.empty(n)
     ys = np.empty(n)
@@ -243,7 +344,9 @@ def _disc(rng: np.random.Generator, n: int, centre: tuple[float, float], radius_
     return xs, ys
 
 
-def _along(rng: np.random.Generator, n: int, lines: list[LineString], *, jitter_m: float) -> tuple[np.ndarray, np.ndarray]:
+def _along(
+    rng: np.random.Generator, n: int, lines: list[LineString], *, jitter_m: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Points uniformly along lines (by length), jittered by a normal of `jitter_m`."""
     lengths = np.array([ln.length for ln in lines])
     which = _pick(rng, n, lengths)
@@ -291,14 +394,23 @@ def _lamps(rng: np.random.Generator, segs: list[Segment], broken_ids: set[str]) 
                 status = "part_night"
             else:
                 status = "broken" if rng.random() < 0.01 else "ok"
-            rows.append({"ex": p.x + ox, "ny": p.y + oy, "status": status, "street": st.name,
-                         "segment_id": seg.segment_id})
+            rows.append(
+                {
+                    "ex": p.x + ox,
+                    "ny": p.y + oy,
+                    "status": status,
+                    "street": st.name,
+                    "segment_id": seg.segment_id,
+                }
+            )
     frame = pd.DataFrame(rows)
     frame.insert(0, "lamp_id", [f"L{i + 1:05d}" for i in range(len(frame))])
     return frame
 
 
-def _hotspot_incidents(rng: np.random.Generator, spec: HotspotSpec, days: pd.DatetimeIndex, proj: _Proj) -> pd.DataFrame:
+def _hotspot_incidents(
+    rng: np.random.Generator, spec: HotspotSpec, days: pd.DatetimeIndex, proj: _Proj
+) -> pd.DataFrame:
     n = spec.n
     centre = PLACES[spec.place]
     xs, ys = _disc(rng, n, centre, spec.radius_m)
@@ -319,23 +431,28 @@ def _hotspot_incidents(rng: np.random.Generator, spec: HotspotSpec, days: pd.Dat
     minutes = rng.integers(0, 60, n)
     if spec.pattern == "weekend_nights":
         w = np.isin(wd, (4, 5)).astype(float)
-        idx = _pick(rng, n, w)
+        idx = _pick_by_year(rng, n, w, year)
         h = rng.choice(np.array([22, 23, 24, 25, 26]), size=n, p=np.array([2, 3, 3, 2, 1]) / 11)
     elif spec.pattern == "evenings":
         w = np.where(np.isin(wd, (4, 5)), 1.3, 1.0)
-        idx = _pick(rng, n, w)
+        idx = _pick_by_year(rng, n, w, year)
         h = _hours_from(rng, n, spec.hours)
     elif spec.pattern == "school":
         d = days.date
-        holiday = ((month == 7) | ((month == 6) & (days.day.to_numpy() > 15)) | ((month == 8) & (days.day.to_numpy() < 18))
-                   | ((month == 12) & (days.day.to_numpy() > 21)) | ((month == 1) & (days.day.to_numpy() < 8)))
+        holiday = (
+            (month == 7)
+            | ((month == 6) & (days.day.to_numpy() > 15))
+            | ((month == 8) & (days.day.to_numpy() < 18))
+            | ((month == 12) & (days.day.to_numpy() > 21))
+            | ((month == 1) & (days.day.to_numpy() < 8))
+        )
         w = (wd < 5).astype(float) * ~holiday
         del d
-        idx = _pick(rng, n, w)
+        idx = _pick_by_year(rng, n, w, year)
         h = _hours_from(rng, n, spec.hours)
     elif spec.pattern == "winter_nights":
         w = np.where(np.isin(month, spec.months), 1.0, 0.06)
-        idx = _pick(rng, n, w)
+        idx = _pick_by_year(rng, n, w, year)
         h = rng.choice(np.array([22, 23, 24, 25, 26, 27, 28]), size=n)
         windowed = rng.random(n) < 0.7
         # found in the morning: from closing time the evening before, to opening time (Monday after a weekend)
@@ -357,7 +474,7 @@ def _hotspot_incidents(rng: np.random.Generator, spec: HotspotSpec, days: pd.Dat
         del idx_all
         return frame
     elif spec.pattern == "dusk":
-        idx = _pick(rng, n, np.ones(len(days)))
+        idx = _pick_by_year(rng, n, np.ones(len(days)), year)
         lat, lon = proj.wgs(np.array([centre[0]]), np.array([centre[1]]))
         offsets = rng.uniform(-15, 75, n)
         start = np.empty(n, dtype="datetime64[ns]")
@@ -388,7 +505,10 @@ def _hotspot_incidents(rng: np.random.Generator, spec: HotspotSpec, days: pd.Dat
     off = ~in_win
     if off.any():
         idx = idx.copy()
-        idx[off] = _pick(rng, int(off.sum()), np.where(year == 2, 1.0, 1.0) if spec.pattern != "emerging" else (year == 2).astype(float))
+        if spec.pattern == "fading":
+            idx[off] = _pick(rng, int(off.sum()), np.array([1.0, 0.42, 0.12])[year])
+        else:
+            idx[off] = _pick_by_year(rng, int(off.sum()), np.ones(len(days)), year)
         h = h.copy()
         h[off] = _background_hours(rng, int(off.sum()))
     start = _times(days, idx, h, minutes)
@@ -397,18 +517,46 @@ def _hotspot_incidents(rng: np.random.Generator, spec: HotspotSpec, days: pd.Dat
     return frame
 
 
-def _frame_from(start: np.ndarray, end: np.ndarray, xs: np.ndarray, ys: np.ndarray, cats: np.ndarray,
-                precision: np.ndarray, address: np.ndarray, key: str | None) -> pd.DataFrame:
-    return pd.DataFrame({
-        "start": _fix_dst(start), "end": _fix_dst(end), "ex": xs, "ny": ys, "category": cats,
-        "precision": precision, "address": address, "hotspot": key,
-    })
+def _frame_from(
+    start: np.ndarray,
+    end: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    cats: np.ndarray,
+    precision: np.ndarray,
+    address: np.ndarray,
+    key: str | None,
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "start": _fix_dst(start),
+            "end": _fix_dst(end),
+            "ex": xs,
+            "ny": ys,
+            "category": cats,
+            "precision": precision,
+            "address": address,
+            "hotspot": key,
+        }
+    )
 
 
-def _background(rng: np.random.Generator, n: int, segs: list[Segment], days: pd.DatetimeIndex, proj: _Proj) -> pd.DataFrame:
+def _background(
+    rng: np.random.Generator, n: int, segs: list[Segment], days: pd.DatetimeIndex, proj: _Proj
+) -> pd.DataFrame:
     p = np.array([0.30, 0.16, 0.10, 0.14, 0.08, 0.08, 0.08, 0.03])
-    cat_names = np.array(["stöld", "skadegörelse", "inbrott", "trafikbrott", "misshandel", "ofredande",
-                          "narkotikabrott", "rån"])
+    cat_names = np.array(
+        [
+            "stöld",
+            "skadegörelse",
+            "inbrott",
+            "trafikbrott",
+            "misshandel",
+            "ofredande",
+            "narkotikabrott",
+            "rån",
+        ]
+    )
     cats = rng.choice(cat_names, size=n, p=p / p.sum())
     main = [s.line for s in segs if s.street.highway in {"primary", "secondary", "tertiary"}]
     urban = [s.line for s in segs if s.line.centroid.distance(Point(0, 0)) < 2600]
@@ -436,8 +584,12 @@ def _background(rng: np.random.Generator, n: int, segs: list[Segment], days: pd.
     # residential burglaries found in the evening: known only as a working-day window
     win = (cats == "inbrott") & (rng.random(n) < 0.5)
     base = days.to_numpy()[idx]
-    start[win] = base[win] + np.timedelta64(7, "h") + rng.integers(30, 90, int(win.sum())).astype("timedelta64[m]")
-    end[win] = base[win] + np.timedelta64(16, "h") + rng.integers(0, 120, int(win.sum())).astype("timedelta64[m]")
+    start[win] = (
+        base[win] + np.timedelta64(7, "h") + rng.integers(30, 90, int(win.sum())).astype("timedelta64[m]")
+    )
+    end[win] = (
+        base[win] + np.timedelta64(16, "h") + rng.integers(0, 120, int(win.sum())).astype("timedelta64[m]")
+    )
     frame = _frame_from(start, end, xs, ys, cats, np.array(["exact"] * n, dtype=object), address, None)
     frame["in_window"] = False
     return frame
@@ -464,7 +616,9 @@ def _addresses(frame: pd.DataFrame, segs: list[Segment]) -> list[str]:
     return out
 
 
-def _police(rng: np.random.Generator, segs: list[Segment], proj: _Proj, *, noise: float) -> tuple[pd.DataFrame, dict[str, Any]]:
+def _police(
+    rng: np.random.Generator, segs: list[Segment], proj: _Proj, *, noise: float
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     days = _days()
     parts = [_hotspot_incidents(rng, spec, days, proj) for spec in HOTSPOTS]
     parts.append(_background(rng, int(round(BACKGROUND_N * noise)), segs, days, proj))
@@ -473,7 +627,10 @@ def _police(rng: np.random.Generator, segs: list[Segment], proj: _Proj, *, noise
     frame["address"] = _addresses(frame, segs)
     years = pd.to_datetime(frame["start"]).dt.year.to_numpy() % 100
     frame["report_id"] = [f"5000-K{i + 1:06d}-{y:02d}" for i, y in enumerate(years)]
-    frame["description"] = [DESCRIPTIONS[c][int(k)] for c, k in zip(frame["category"], rng.integers(0, 3, len(frame)), strict=True)]
+    frame["description"] = [
+        DESCRIPTIONS[c][int(k)]
+        for c, k in zip(frame["category"], rng.integers(0, 3, len(frame)), strict=True)
+    ]
     frame["lat"], frame["lon"] = proj.wgs(frame["ex"].to_numpy(), frame["ny"].to_numpy())
     frame["bad"] = ""
     bad: list[dict[str, Any]] = []
@@ -491,13 +648,26 @@ def _police(rng: np.random.Generator, segs: list[Segment], proj: _Proj, *, noise
             if len(later):
                 pos = int(later[0])
                 frame.loc[pos, "bad"] = reason
-                bad.append({"file": "polisanmalningar.csv", "row": pos + 2, "field": fld, "reason": reason,
-                            "status": status, "report_id": frame.loc[pos, "report_id"]})
+                bad.append(
+                    {
+                        "file": "polisanmalningar.csv",
+                        "row": pos + 2,
+                        "field": fld,
+                        "reason": reason,
+                        "status": status,
+                        "report_id": frame.loc[pos, "report_id"],
+                    }
+                )
     return frame, {"bad_rows": bad}
 
 
-def _residents(rng: np.random.Generator, segs: list[Segment], dark: dict[str, list[Segment]], speeding: list[Segment],
-               proj: _Proj) -> pd.DataFrame:
+def _residents(
+    rng: np.random.Generator,
+    segs: list[Segment],
+    dark: dict[str, list[Segment]],
+    speeding: list[Segment],
+    proj: _Proj,
+) -> pd.DataFrame:
     n = 380
     days = pd.date_range(YEAR_STARTS[1], PERIOD_END, freq="D")
     kind = rng.choice(np.array(["dark", "rowdy", "speed", "other"]), size=n, p=[0.45, 0.2, 0.15, 0.2])
@@ -513,7 +683,11 @@ def _residents(rng: np.random.Generator, segs: list[Segment], dark: dict[str, li
     bx, by = _along(rng, k, broken_lines, jitter_m=8)
     xs[m] = np.where(on_broken, bx, dx)
     ys[m] = np.where(on_broken, by, dy)
-    cats[m] = np.where(on_broken, "trasig belysning", rng.choice(np.array(["mörkt", "mörkt", "mörkt", "otrygg passage"]), size=k))
+    cats[m] = np.where(
+        on_broken,
+        "trasig belysning",
+        rng.choice(np.array(["mörkt", "mörkt", "mörkt", "otrygg passage"]), size=k),
+    )
     m = kind == "rowdy"
     k = int(m.sum())
     spots = ["Stortorget", "Resecentrum", "Bredasten", "Handelsplats Mossle"]
@@ -545,12 +719,31 @@ def _residents(rng: np.random.Generator, segs: list[Segment], dark: dict[str, li
         if kind[i] == "dark":
             _, dusk, _ = sun_window(CENTRE_LAT, CENTRE_LON, day.date(), TZ)
             assert dusk is not None
-            start[i] = np.datetime64(dusk.tz_localize(None).floor("min").to_datetime64(), "ns") + np.timedelta64(int(after_dusk[i]), "m")
+            start[i] = np.datetime64(
+                dusk.tz_localize(None).floor("min").to_datetime64(), "ns"
+            ) + np.timedelta64(int(after_dusk[i]), "m")
         else:
-            start[i] = np.datetime64(day.to_datetime64(), "ns") + np.timedelta64(int(evening_h[i]), "h") + np.timedelta64(int(minutes[i]), "m")
-    text = [RESIDENT_TEXT[str(c)][int(j) % len(RESIDENT_TEXT[str(c)])] for c, j in zip(cats, rng.integers(0, 3, n), strict=True)]
-    frame = pd.DataFrame({"start": _fix_dst(start), "ex": xs, "ny": ys, "lat": lat, "lon": lon, "category": cats,
-                          "description": text, "kind": kind})
+            start[i] = (
+                np.datetime64(day.to_datetime64(), "ns")
+                + np.timedelta64(int(evening_h[i]), "h")
+                + np.timedelta64(int(minutes[i]), "m")
+            )
+    text = [
+        RESIDENT_TEXT[str(c)][int(j) % len(RESIDENT_TEXT[str(c)])]
+        for c, j in zip(cats, rng.integers(0, 3, n), strict=True)
+    ]
+    frame = pd.DataFrame(
+        {
+            "start": _fix_dst(start),
+            "ex": xs,
+            "ny": ys,
+            "lat": lat,
+            "lon": lon,
+            "category": cats,
+            "description": text,
+            "kind": kind,
+        }
+    )
     frame = frame.sort_values(["start", "ex"], kind="stable").reset_index(drop=True)
     frame.insert(0, "report_id", [f"T-{i + 1:04d}" for i in range(len(frame))])
     return frame
@@ -558,7 +751,11 @@ def _residents(rng: np.random.Generator, segs: list[Segment], dark: dict[str, li
 
 def _walks(rng: np.random.Generator, dark: dict[str, list[Segment]], proj: _Proj) -> pd.DataFrame:
     rows = []
-    for year, day in ((2024, dt.date(2024, 10, 16)), (2025, dt.date(2025, 10, 15)), (2026, dt.date(2026, 10, 14))):
+    for year, day in (
+        (2024, dt.date(2024, 10, 16)),
+        (2025, dt.date(2025, 10, 15)),
+        (2026, dt.date(2026, 10, 14)),
+    ):
         n = 20
         on_dark = rng.random(n) < 0.7
         group = rng.choice(np.array(list(dark)), size=n)
@@ -566,14 +763,26 @@ def _walks(rng: np.random.Generator, dark: dict[str, list[Segment]], proj: _Proj
             if on_dark[i]:
                 lines = [s.line for s in dark[str(group[i])]]
                 (x,), (y,) = _along(rng, 1, lines, jitter_m=6)
-                cat = "trasig belysning" if group[i] == "broken_lamps" else str(rng.choice(np.array(["mörkt", "mörkt", "skymd sikt", "otrygg passage"])))
+                cat = (
+                    "trasig belysning"
+                    if group[i] == "broken_lamps"
+                    else str(rng.choice(np.array(["mörkt", "mörkt", "skymd sikt", "otrygg passage"])))
+                )
             else:
                 place = ["Stortorget", "Resecentrum", "Stadsparken"][int(rng.integers(0, 3))]
                 (x,), (y,) = _disc(rng, 1, PLACES[place], 150)
                 cat = str(rng.choice(np.array(["otrygg passage", "nedskräpat", "skymd sikt"])))
             t = dt.datetime.combine(day, dt.time(18, 30)) + dt.timedelta(minutes=6 * i)
-            rows.append({"walk": f"Trygghetsvandring {year}", "start": np.datetime64(t, "ns"), "ex": x, "ny": y, "category": cat,
-                         "description": RESIDENT_TEXT[cat][i % len(RESIDENT_TEXT[cat])]})
+            rows.append(
+                {
+                    "walk": f"Trygghetsvandring {year}",
+                    "start": np.datetime64(t, "ns"),
+                    "ex": x,
+                    "ny": y,
+                    "category": cat,
+                    "description": RESIDENT_TEXT[cat][i % len(RESIDENT_TEXT[cat])],
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["lat"], frame["lon"] = proj.wgs(frame["ex"].to_numpy(), frame["ny"].to_numpy())
     frame.insert(0, "report_id", [f"V-{i + 1:03d}" for i in range(len(frame))])
@@ -587,8 +796,12 @@ def _direction(line: LineString) -> tuple[str, str]:
     return ("N", "S") if y1 >= y0 else ("S", "N")
 
 
-def _speeds(rng: np.random.Generator, segs: list[Segment], proj: _Proj) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
-    hourly_share = np.array([1, 0.6, 0.4, 0.4, 0.6, 1.5, 4, 7, 7, 5, 4.5, 5, 5.5, 5, 5, 6, 7.5, 8, 6, 4.5, 3.5, 2.5, 2, 1.5])
+def _speeds(
+    rng: np.random.Generator, segs: list[Segment], proj: _Proj
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
+    hourly_share = np.array(
+        [1, 0.6, 0.4, 0.4, 0.6, 1.5, 4, 7, 7, 5, 4.5, 5, 5.5, 5, 5, 6, 7.5, 8, 6, 4.5, 3.5, 2.5, 2, 1.5]
+    )
     hourly_share = hourly_share / hourly_share.sum()
     rows = []
     info: list[dict[str, Any]] = []
@@ -615,31 +828,63 @@ def _speeds(rng: np.random.Generator, segs: list[Segment], proj: _Proj) -> tuple
                 dirn = rng.integers(0, 2, k)
                 t0 = np.datetime64(dt.datetime.combine(day, dt.time(h)), "s")
                 for j in range(k):
-                    rows.append((t0 + np.timedelta64(int(sec[j]), "s"), seg.segment_id, dirs[int(dirn[j])], float(v[j]),
-                                 float(lat[0]), float(lon[0]), night, limit))
-        info.append({"segment_id": seg.segment_id, "street": seg.street.name, "planted": planted, "limit_kmh": int(limit),
-                     "lat": round(float(lat[0]), 6), "lon": round(float(lon[0]), 6)})
-    passes = pd.DataFrame(rows, columns=["measured_at", "segment_id", "direction", "speed_kmh", "lat", "lon", "night", "limit"])
+                    rows.append(
+                        (
+                            t0 + np.timedelta64(int(sec[j]), "s"),
+                            seg.segment_id,
+                            dirs[int(dirn[j])],
+                            float(v[j]),
+                            float(lat[0]),
+                            float(lon[0]),
+                            night,
+                            limit,
+                        )
+                    )
+        info.append(
+            {
+                "segment_id": seg.segment_id,
+                "street": seg.street.name,
+                "planted": planted,
+                "limit_kmh": int(limit),
+                "lat": round(float(lat[0]), 6),
+                "lon": round(float(lon[0]), 6),
+            }
+        )
+    passes = pd.DataFrame(
+        rows, columns=["measured_at", "segment_id", "direction", "speed_kmh", "lat", "lon", "night", "limit"]
+    )
     passes = passes.sort_values(["measured_at", "segment_id"], kind="stable").reset_index(drop=True)
     for item in info:
         sub = passes[passes["segment_id"] == item["segment_id"]]
         for label, part in (("day", sub[~sub["night"]]), ("night", sub[sub["night"]]), ("all", sub)):
             item[f"passes_{label}"] = int(len(part))
             item[f"share_over_limit_{label}"] = round(float((part["speed_kmh"] > part["limit"]).mean()), 4)
-            item[f"share_over_limit_10_{label}"] = round(float((part["speed_kmh"] > part["limit"] + 10).mean()), 4)
+            item[f"share_over_limit_10_{label}"] = round(
+                float((part["speed_kmh"] > part["limit"] + 10).mean()), 4
+            )
             item[f"p85_kmh_{label}"] = round(float(np.percentile(part["speed_kmh"], 85)), 1)
     hour = passes["measured_at"].dt.floor("h")
-    g = passes.assign(hour_start=hour).groupby(["hour_start", "segment_id", "direction"], sort=True)["speed_kmh"]
-    hourly = g.agg(count="count", mean_kmh="mean", p85_kmh=lambda s: float(np.percentile(s, 85))).reset_index()
-    hourly = hourly.merge(passes.drop_duplicates("segment_id")[["segment_id", "lat", "lon"]], on="segment_id", how="left")
+    g = passes.assign(hour_start=hour).groupby(["hour_start", "segment_id", "direction"], sort=True)[
+        "speed_kmh"
+    ]
+    hourly = g.agg(
+        count="count", mean_kmh="mean", p85_kmh=lambda s: float(np.percentile(s, 85))
+    ).reset_index()
+    hourly = hourly.merge(
+        passes.drop_duplicates("segment_id")[["segment_id", "lat", "lon"]], on="segment_id", how="left"
+    )
     return passes, hourly, info
 
 
 def _point_truth(proj: _Proj, ex: float, ny: float) -> dict[str, float]:
     lat, lon = proj.wgs(np.array([ex]), np.array([ny]))
     x, y = proj.sweref(np.array([ex]), np.array([ny]))
-    return {"lat": round(float(lat[0]), 6), "lon": round(float(lon[0]), 6), "x": round(float(x[0]), 1),
-            "y": round(float(y[0]), 1)}
+    return {
+        "lat": round(float(lat[0]), 6),
+        "lon": round(float(lon[0]), 6),
+        "x": round(float(x[0]), 1),
+        "y": round(float(y[0]), 1),
+    }
 
 
 def build_world(seed: int, *, noise: float = 1.0) -> World:
@@ -673,64 +918,97 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
     walks = _walks(rng, dark, proj)
 
     # ---- truth ----
-    years = np.select([police["start"].dt.date >= YEAR_STARTS[2], police["start"].dt.date >= YEAR_STARTS[1]], [2, 1], 0)
+    years = np.select(
+        [police["start"].dt.date >= YEAR_STARTS[2], police["start"].dt.date >= YEAR_STARTS[1]], [2, 1], 0
+    )
     hs_truth = []
     for spec in HOTSPOTS:
         members = police[police["hotspot"] == spec.key]
         ex, ny = PLACES[spec.place]
         yearly = [int(((years == y) & (police["hotspot"] == spec.key)).sum()) for y in range(3)]
-        hs_truth.append({
-            "id": spec.key,
-            "name": spec.name,
-            **_point_truth(proj, ex, ny),
-            "radius_m": spec.radius_m,
-            "n_reports": int(len(members)),
-            "categories": {k: int(v) for k, v in members["category"].value_counts().sort_index().items()},
-            "main_category": max(spec.categories, key=lambda c: spec.categories[c]),
-            "pattern": spec.pattern,
-            "weekdays": list(spec.weekdays),
-            "hours": list(spec.hours),
-            "months": list(spec.months),
-            "peak_window": spec.window_label,
-            "in_window_share": spec.in_window,
-            "at_dusk": spec.pattern == "dusk",
-            "trend": spec.trend,
-            "emerging": spec.pattern == "emerging",
-            "fading": spec.pattern == "fading",
-            "yearly_counts": yearly,
-            "windowed_reports": int(members["end"].notna().sum()),
-            "address_repeats": ({"address": f"{spec.address[0]}, Värnamo", **_point_truth(proj, *spec.address[1]),
-                                 "n_reports": int((members["precision"] == "address").sum())}
-                                if spec.address else None),
-            "member_ids": members["report_id"].tolist(),
-        })
+        hs_truth.append(
+            {
+                "id": spec.key,
+                "name": spec.name,
+                **_point_truth(proj, ex, ny),
+                "radius_m": spec.radius_m,
+                "n_reports": int(len(members)),
+                "categories": {k: int(v) for k, v in members["category"].value_counts().sort_index().items()},
+                "main_category": max(spec.categories, key=lambda c: spec.categories[c]),
+                "pattern": spec.pattern,
+                "weekdays": list(spec.weekdays),
+                "hours": list(spec.hours),
+                "months": list(spec.months),
+                "peak_window": spec.window_label,
+                "in_window_share": spec.in_window,
+                "at_dusk": spec.pattern == "dusk",
+                "trend": spec.trend,
+                "emerging": spec.pattern == "emerging",
+                "fading": spec.pattern == "fading",
+                "yearly_counts": yearly,
+                "windowed_reports": int(members["end"].notna().sum()),
+                "address_repeats": (
+                    {
+                        "address": f"{spec.address[0]}, Värnamo",
+                        **_point_truth(proj, *spec.address[1]),
+                        "n_reports": int((members["precision"] == "address").sum()),
+                    }
+                    if spec.address
+                    else None
+                ),
+                "member_ids": members["report_id"].tolist(),
+            }
+        )
     dark_truth = []
     for kind, group in dark.items():
         line = LineString([c for s in group for c in s.line.coords])
         mid = line.interpolate(0.5, normalized=True)
         in_group = set(s.segment_id for s in group)
-        dark_truth.append({
-            "kind": kind,
-            "name": group[0].street.name,
-            "segment_ids": [s.segment_id for s in group],
-            **_point_truth(proj, mid.x, mid.y),
-            "length_m": round(sum(s.line.length for s in group), 1),
-            "lamps": int(lamps["segment_id"].isin(in_group).sum()),
-            "lamps_broken": int((lamps["segment_id"].isin(in_group) & (lamps["status"] == "broken")).sum()),
-            "resident_reports_within_30m": int(sum(
-                1 for x, y in zip(residents["ex"], residents["ny"], strict=True)
-                if min(s.line.distance(Point(x, y)) for s in group) <= 30)),
-        })
+        dark_truth.append(
+            {
+                "kind": kind,
+                "name": group[0].street.name,
+                "segment_ids": [s.segment_id for s in group],
+                **_point_truth(proj, mid.x, mid.y),
+                "length_m": round(sum(s.line.length for s in group), 1),
+                "lamps": int(lamps["segment_id"].isin(in_group).sum()),
+                "lamps_broken": int(
+                    (lamps["segment_id"].isin(in_group) & (lamps["status"] == "broken")).sum()
+                ),
+                "resident_reports_within_30m": int(
+                    sum(
+                        1
+                        for x, y in zip(residents["ex"], residents["ny"], strict=True)
+                        if min(s.line.distance(Point(x, y)) for s in group) <= 30
+                    )
+                ),
+            }
+        )
     truth = {
         "data": DEMO_LABEL,
         "seed": seed,
         "noise": noise,
         "crs": "EPSG:3006",
         "tz": TZ,
-        "centre": {"lat": CENTRE_LAT, "lon": CENTRE_LON, **{k: v for k, v in _point_truth(proj, 0, 0).items() if k in "xy"}},
+        "centre": {
+            "lat": CENTRE_LAT,
+            "lon": CENTRE_LON,
+            **{k: v for k, v in _point_truth(proj, 0, 0).items() if k in "xy"},
+        },
         "area": {"municipality": "Värnamo", "code": "0683"},
-        "period": {"start": PERIOD_START.isoformat(), "end": PERIOD_END.isoformat(),
-                   "years": [[YEAR_STARTS[i].isoformat(), (YEAR_STARTS[i + 1] - dt.timedelta(days=1)).isoformat() if i < 2 else PERIOD_END.isoformat()] for i in range(3)]},
+        "period": {
+            "start": PERIOD_START.isoformat(),
+            "end": PERIOD_END.isoformat(),
+            "years": [
+                [
+                    YEAR_STARTS[i].isoformat(),
+                    (YEAR_STARTS[i + 1] - dt.timedelta(days=1)).isoformat()
+                    if i < 2
+                    else PERIOD_END.isoformat(),
+                ]
+                for i in range(3)
+            ],
+        },
         "hotspots": hs_truth,
         "dark_segments": dark_truth,
         "speed_week": [SPEED_WEEK_START.isoformat(), (SPEED_WEEK_START + dt.timedelta(days=6)).isoformat()],
@@ -749,5 +1027,14 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
             "speed_hours": int(len(hourly)),
         },
     }
-    return World(seed=seed, segments=segs, lamps=lamps, police=police, residents=residents, walks=walks,
-                 passes=passes, hourly=hourly, truth=truth)
+    return World(
+        seed=seed,
+        segments=segs,
+        lamps=lamps,
+        police=police,
+        residents=residents,
+        walks=walks,
+        passes=passes,
+        hourly=hourly,
+        truth=truth,
+    )

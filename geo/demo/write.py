@@ -72,8 +72,19 @@ def _pt(lat: float, lon: float) -> dict[str, Any]:
 
 def _police_csv(world: World) -> bytes:
     p = world.police
-    header = ["Ärendenummer", "Brottstyp", "occurred_from", "occurred_to", "Latitud", "Longitud", "Adress",
-              "Beskrivning", "Lägesnoggrannhet", "Källa", "Anmärkning"]
+    header = [
+        "Ärendenummer",
+        "Brottstyp",
+        "occurred_from",
+        "occurred_to",
+        "Latitud",
+        "Longitud",
+        "Adress",
+        "Beskrivning",
+        "Lägesnoggrannhet",
+        "Källa",
+        "Anmärkning",
+    ]
     rows = []
     for r in p.itertuples(index=False):
         lat, lon = _f(r.lat, 6, comma=True), _f(r.lon, 6, comma=True)
@@ -86,15 +97,37 @@ def _police_csv(world: World) -> bytes:
             start, end = "2025-03-30 02:30", ""
         elif r.bad.startswith("latitude and longitude were swapped"):
             lat, lon = lon, lat
-        rows.append([r.report_id, r.category, start, end, lat, lon, r.address, r.description, r.precision, "police",
-                     DEMO_LABEL])
+        rows.append(
+            [
+                r.report_id,
+                r.category,
+                start,
+                end,
+                lat,
+                lon,
+                r.address,
+                r.description,
+                r.precision,
+                "police",
+                DEMO_LABEL,
+            ]
+        )
     return _csv_text(header, rows, sep=";").encode("cp1252")
 
 
 def _residents_csv(world: World) -> bytes:
     header = ["report_id", "occurred_at", "category", "description", "lat", "lon", "source", "data"]
     rows = [
-        [r.report_id, _t(r.start), r.category, r.description, _f(r.lat, 6), _f(r.lon, 6), "resident", DEMO_LABEL]
+        [
+            r.report_id,
+            _t(r.start),
+            r.category,
+            r.description,
+            _f(r.lat, 6),
+            _f(r.lon, 6),
+            "resident",
+            DEMO_LABEL,
+        ]
         for r in world.residents.itertuples(index=False)
     ]
     return _csv_text(header, rows, sep=",").encode("utf-8")
@@ -103,8 +136,15 @@ def _residents_csv(world: World) -> bytes:
 def _passes_csv(world: World) -> bytes:
     header = ["measured_at", "segment_id", "direction", "speed_kmh", "lat", "lon", "data"]
     rows = [
-        [_t(r.measured_at, "%Y-%m-%dT%H:%M:%S"), r.segment_id, r.direction, _f(r.speed_kmh, 1), _f(r.lat, 6),
-         _f(r.lon, 6), DEMO_LABEL]
+        [
+            _t(r.measured_at, "%Y-%m-%dT%H:%M:%S"),
+            r.segment_id,
+            r.direction,
+            _f(r.speed_kmh, 1),
+            _f(r.lat, 6),
+            _f(r.lon, 6),
+            DEMO_LABEL,
+        ]
         for r in world.passes.itertuples(index=False)
     ]
     return _csv_text(header, rows, sep=",").encode("utf-8")
@@ -113,8 +153,17 @@ def _passes_csv(world: World) -> bytes:
 def _hourly_csv(world: World) -> bytes:
     header = ["hour_start", "segment_id", "direction", "count", "mean_kmh", "p85_kmh", "lat", "lon", "data"]
     rows = [
-        [_t(r.hour_start, "%Y-%m-%dT%H:%M"), r.segment_id, r.direction, str(int(r.count)), _f(r.mean_kmh, 1),
-         _f(r.p85_kmh, 1), _f(r.lat, 6), _f(r.lon, 6), DEMO_LABEL]
+        [
+            _t(r.hour_start, "%Y-%m-%dT%H:%M"),
+            r.segment_id,
+            r.direction,
+            str(int(r.count)),
+            _f(r.mean_kmh, 1),
+            _f(r.p85_kmh, 1),
+            _f(r.lat, 6),
+            _f(r.lon, 6),
+            DEMO_LABEL,
+        ]
         for r in world.hourly.itertuples(index=False)
     ]
     return _csv_text(header, rows, sep=",").encode("utf-8")
@@ -126,20 +175,26 @@ def _streets_geojson(world: World, proj: _Proj) -> bytes:
         xs, ys = np.array(seg.line.coords).T
         lat, lon = proj.wgs(xs, ys)
         st = seg.street
-        feats.append({
-            "type": "Feature",
-            "properties": {
-                "segment_id": seg.segment_id,
-                "name": st.name,
-                "highway": st.highway,
-                "maxspeed": str(st.maxspeed_kmh) if st.maxspeed_kmh else None,
-                "lit": st.lit,
-                "oneway": "no",
-                "data": DEMO_LABEL,
-            },
-            "geometry": {"type": "LineString",
-                         "coordinates": [[round(float(a), 7), round(float(b), 7)] for a, b in zip(lon, lat, strict=True)]},
-        })
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "segment_id": seg.segment_id,
+                    "name": st.name,
+                    "highway": st.highway,
+                    "maxspeed": str(st.maxspeed_kmh) if st.maxspeed_kmh else None,
+                    "lit": st.lit,
+                    "oneway": "no",
+                    "data": DEMO_LABEL,
+                },
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [
+                        [round(float(a), 7), round(float(b), 7)] for a, b in zip(lon, lat, strict=True)
+                    ],
+                },
+            }
+        )
     return _geojson("gator", feats)
 
 
@@ -147,10 +202,18 @@ def _lamps_geojson(world: World, proj: _Proj) -> bytes:
     lamps = world.lamps
     lat, lon = proj.wgs(lamps["ex"].to_numpy(), lamps["ny"].to_numpy())
     feats = [
-        {"type": "Feature",
-         "properties": {"lamp_id": r.lamp_id, "highway": "street_lamp", "status": r.status, "street": r.street,
-                        "segment_id": r.segment_id, "data": DEMO_LABEL},
-         "geometry": _pt(la, lo)}
+        {
+            "type": "Feature",
+            "properties": {
+                "lamp_id": r.lamp_id,
+                "highway": "street_lamp",
+                "status": r.status,
+                "street": r.street,
+                "segment_id": r.segment_id,
+                "data": DEMO_LABEL,
+            },
+            "geometry": _pt(la, lo),
+        }
         for r, la, lo in zip(lamps.itertuples(index=False), lat, lon, strict=True)
     ]
     return _geojson("belysning", feats)
@@ -158,11 +221,19 @@ def _lamps_geojson(world: World, proj: _Proj) -> bytes:
 
 def _walks_geojson(world: World) -> bytes:
     feats = [
-        {"type": "Feature",
-         "properties": {"report_id": r.report_id, "occurred_at": _t(r.start, "%Y-%m-%dT%H:%M:%S"),
-                        "category": r.category, "description": r.description, "source": "safety_walk",
-                        "walk": r.walk, "data": DEMO_LABEL},
-         "geometry": _pt(r.lat, r.lon)}
+        {
+            "type": "Feature",
+            "properties": {
+                "report_id": r.report_id,
+                "occurred_at": _t(r.start, "%Y-%m-%dT%H:%M:%S"),
+                "category": r.category,
+                "description": r.description,
+                "source": "safety_walk",
+                "walk": r.walk,
+                "data": DEMO_LABEL,
+            },
+            "geometry": _pt(r.lat, r.lon),
+        }
         for r in world.walks.itertuples(index=False)
     ]
     return _geojson("trygghetsvandringar", feats)
@@ -184,21 +255,21 @@ Värnamo kommuns verkliga gräns (kommunkod 0683), runt centrumpunkten 57.1832 N
 
 | fil | innehåll |
 |---|---|
-| `{FILES['police']}` | {c['police']:,} polisanmälningar över tre år ({world.truth['period']['start']} – {world.truth['period']['end']}); svensk export: Windows-1252, `;`, decimalkomma; `occurred_from`/`occurred_to` för brott kända bara inom ett tidsfönster; några rader med samma adress; fyra avsiktligt felaktiga rader (se `truth.json`, `planted_bad_rows`) |
-| `{FILES['residents']}` | {c['residents']} invånarrapporter om otrygga platser (mörkt, stökigt, hög hastighet, ...) |
-| `{FILES['walks']}` | {c['safety_walk']} fynd från tre trygghetsvandringar |
-| `{FILES['streets']}` | {c['segments']} gatusegment med `highway`, `name`, `maxspeed`, `lit` |
-| `{FILES['lamps']}` | {c['lamps']:,} gatlampor med `status` (ok, broken, part_night) |
-| `{FILES['speed_passes']}` | {c['speed_passes']:,} enskilda fordonspassager (`measured_at`, `speed_kmh`, `segment_id`, `direction`, `lat`, `lon`) |
-| `{FILES['speed_hourly']}` | samma mätningar per timme (`hour_start`, `count`, `mean_kmh`, `p85_kmh`) — använd den ena eller den andra |
+| `{FILES["police"]}` | {c["police"]:,} polisanmälningar över tre år ({world.truth["period"]["start"]} – {world.truth["period"]["end"]}); svensk export: Windows-1252, `;`, decimalkomma; `occurred_from`/`occurred_to` för brott kända bara inom ett tidsfönster; några rader med samma adress; fyra avsiktligt felaktiga rader (se `truth.json`, `planted_bad_rows`) |
+| `{FILES["residents"]}` | {c["residents"]} invånarrapporter om otrygga platser (mörkt, stökigt, hög hastighet, ...) |
+| `{FILES["walks"]}` | {c["safety_walk"]} fynd från tre trygghetsvandringar |
+| `{FILES["streets"]}` | {c["segments"]} gatusegment med `highway`, `name`, `maxspeed`, `lit` |
+| `{FILES["lamps"]}` | {c["lamps"]:,} gatlampor med `status` (ok, broken, part_night) |
+| `{FILES["speed_passes"]}` | {c["speed_passes"]:,} enskilda fordonspassager (`measured_at`, `speed_kmh`, `segment_id`, `direction`, `lat`, `lon`) |
+| `{FILES["speed_hourly"]}` | samma mätningar per timme (`hour_start`, `count`, `mean_kmh`, `p85_kmh`) — använd den ena eller den andra |
 | `truth.json` | den planterade sanningen: hot-spots (centrum, radie, tider, trend, ärendenummer), mörka sträckor, segment med fortkörning, felaktiga rader |
 | `demo.toml` | körkonfigurationen för `geo run` / `geo demo` — exemplet en kommun kopierar och pekar mot sina egna exporter |
 
-Planterade hot-spots: {", ".join(f"{h['name']} ({h['peak_window']}, {h['trend']})" for h in world.truth['hotspots'])}.
+Planterade hot-spots: {", ".join(f"{h['name']} ({h['peak_window']}, {h['trend']})" for h in world.truth["hotspots"])}.
 
-Mörka sträckor: {", ".join(f"{d['name']} ({d['kind']})" for d in world.truth['dark_segments'])}.
+Mörka sträckor: {", ".join(f"{d['name']} ({d['kind']})" for d in world.truth["dark_segments"])}.
 
-Fortkörning: {", ".join(f"{s['street']} {s['segment_id']} ({s['limit_kmh']} km/h)" for s in world.truth['speeding_segments'])}, värst på natten.
+Fortkörning: {", ".join(f"{s['street']} {s['segment_id']} ({s['limit_kmh']} km/h)" for s in world.truth["speeding_segments"])}, värst på natten.
 """
 
 

@@ -1,0 +1,552 @@
+"""The whole lägesbild run: the one place that wires input -> analyses -> outputs.
+
+:func:`run` takes a :class:`~geo.config.RunConfig` (``geo run CONFIG.toml``, ``geo demo``) and
+
+1. reads every report source with its own column mapping, inside the study area, into one report frame, and
+   keeps the period asked for; writes ``reports.parquet`` (GeoParquet) and ``rejects.csv``;
+2. finds hot-spots (:func:`geo.hotspots.find_hotspots`) -> ``hotspots.geojson``;
+3. builds the lighting layer and lamp proposals (``run_lighting``) -> ``lighting_proposals.csv`` ...;
+4. plans patrols (``run_patrol``) -> ``patrol_plan.csv`` ...;
+5. builds the speed layer and enforcement plan (``run_speed``) -> ``enforcement_plan.csv`` ...;
+6. draws the lägesbild maps (:func:`geo.maps.build_map`) -> ``lagesbild-<area>-<period>.html`` (and a public
+   version);
+
+and returns the written files with a short summary. Each analysis is called through its own public function,
+imported when the stage runs; a stage whose module is not in this installation yet is skipped with the note
+"steg X saknas ännu".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import inspect
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyproj
+
+from geo.config import RunConfig, SourceConfig
+from geo.errors import InputError
+from geo.io import ReadResult, read_reports
+from geo.io.area import StudyArea, load_area
+from geo.io.export import write_csv, write_frame, write_text
+from geo.io.rejects import REJECT_COLUMNS
+from geo.model import Reports, empty_reports, point_reports, validate_reports
+
+__all__ = ["RunResult", "StageMissing", "run"]
+
+DEMO_LABEL = "syntetiska demodata"
+
+
+class StageMissing(Exception):
+    """A stage's module or function is not in this installation yet."""
+
+
+@dataclass
+class RunResult:
+    """What a run produced.
+
+    Attributes
+    ----------
+    outputs
+        Name -> written file (``reports``, ``rejects``, ``hotspots``, ``map``, ``map_public``, ...).
+    summary
+        A short text for the console: reports read, hot-spots found, top patrol places and times, top
+        lighting proposals, top speed checks.
+    reports
+        The reports analysed (inside the period).
+    rejects
+        The rejection table (``file,row,field,reason,status,value``).
+    hotspots
+        The hot-spots found, or ``None`` when the stage did not run.
+    notes
+        Stages skipped and why, and other remarks.
+    timings
+        Seconds per stage.
+    """
+
+    outputs: dict[str, Path]
+    summary: str
+    reports: Reports
+    rejects: pd.DataFrame
+    hotspots: gpd.GeoDataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    rows_read: int = 0
+    outside_period: int = 0
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+def _stage(modules: tuple[str, ...], name: str) -> Callable[..., Any]:
+    """Import `name` from the first of `modules` that has it; :class:`StageMissing` when none does."""
+    tried = []
+    for mod in modules:
+        try:
+            spec = importlib.util.find_spec(mod)
+        except ModuleNotFoundError:
+            spec = None
+        if spec is None:
+            tried.append(mod)
+            continue
+        module = importlib.import_module(mod)
+        fn = getattr(module, name, None)
+        if callable(fn):
+            return fn  # type: ignore[no-any-return]
+        tried.append(f"{mod}.{name}")
+    raise StageMissing(", ".join(tried))
+
+
+def _call(fn: Callable[..., Any], *args: Any, notes: list[str], stage: str, **kwargs: Any) -> Any:
+    """Call a stage's function with the keyword arguments it takes; say which settings it did not take."""
+    params = inspect.signature(fn).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return fn(*args, **kwargs)
+    unused = sorted(k for k, v in kwargs.items() if k not in params and v is not None)
+    if unused:
+        notes.append(
+            f"steg {stage}: {fn.__module__}.{fn.__name__} tar inte emot {', '.join(unused)} (används ej)"
+        )
+    return fn(*args, **{k: v for k, v in kwargs.items() if k in params})
+
+
+def _register(outputs: dict[str, Path], res: Any, *, suffix: str = "") -> None:
+    """Record a stage's written files under their file stems (``lighting_proposals``, ``patrol_plan``, ...)."""
+    if not isinstance(res, dict):
+        return
+    for key, p in res.items():
+        if isinstance(p, str | Path):
+            outputs[f"{Path(p).name.split('.')[0] or key}{suffix}"] = Path(p)
+
+
+def _read_sources(config: RunConfig, area: StudyArea, *, progress: Callable[[str], None]) -> ReadResult:
+    """Read every source with its own options into one frame; repeated ids across sources are rejected."""
+    crs: pyproj.CRS | str | None = config.run.crs
+    results: list[tuple[SourceConfig, ReadResult]] = []
+    for src in config.sources:
+        progress(f"Läser / reading {src.label}")
+        res = read_reports([src.path], src.reader_options(tz=config.run.tz), area=area, crs=crs)
+        if crs is None and res.crs is not None:
+            crs = res.crs
+        results.append((src, res))
+    first = results[0][1]
+    out = ReadResult(
+        reports=first.reports,
+        rejects=first.rejects,
+        crs=first.crs,
+        crs_reason=first.crs_reason,
+        tz=first.tz,
+        tz_reason=first.tz_reason,
+    )
+    parts = []
+    rejects = []
+    for _, res in results:
+        out.rows_read.update(res.rows_read)
+        out.columns.update(res.columns)
+        rep = res.reports.to_crs(out.crs) if out.crs is not None else res.reports
+        for c in ("occurred_at", "occurred_to"):
+            rep[c] = rep[c].dt.tz_convert(out.tz)
+        parts.append(rep)
+        if len(res.rejects):
+            rejects.append(res.rejects)
+    merged = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=out.crs)
+    dup = merged["report_id"].duplicated(keep="first")
+    if dup.any():
+        first_file = merged[~dup].set_index("report_id")["source_file"]
+        d = merged[dup]
+        rejects.append(
+            pd.DataFrame(
+                {
+                    "file": d["source_file"].to_numpy(),
+                    "row": d["source_row"].to_numpy(),
+                    "field": "report_id",
+                    "reason": [
+                        f"repeated id (already read from {first_file.get(i, '?')})" for i in d["report_id"]
+                    ],
+                    "status": "rejected",
+                    "value": d["report_id"].astype(str).to_numpy(),
+                }
+            )
+        )
+        merged = merged[~dup].reset_index(drop=True)
+    out.reports = validate_reports(merged) if len(merged) else empty_reports(out.crs or "EPSG:3006", out.tz)
+    out.rejects = (
+        pd.concat(rejects, ignore_index=True)[REJECT_COLUMNS]
+        if rejects
+        else pd.DataFrame(columns=REJECT_COLUMNS)
+    )
+    return out
+
+
+def _in_period(reports: Reports, config: RunConfig) -> pd.Series:
+    tz = str(reports["occurred_at"].dt.tz)
+    keep = pd.Series(True, index=reports.index)
+    if config.period.start is not None:
+        keep &= reports["occurred_at"] >= pd.Timestamp(config.period.start).tz_localize(tz)
+    if config.period.end is not None:
+        keep &= reports["occurred_at"] < pd.Timestamp(config.period.end + dt.timedelta(days=1)).tz_localize(
+            tz
+        )
+    return keep
+
+
+def _read_layer(path: Path, crs: pyproj.CRS, *, kind: str) -> gpd.GeoDataFrame:
+    """Read a line or point layer (vector file or OSM ``.pbf``) into the study's CRS."""
+    if not path.exists():
+        raise InputError(f"{kind} layer not found", path=str(path))
+    if path.suffix.lower() == ".pbf":
+        osm = _stage(("geo.io.osm",), "read_osm")(path, crs=crs)
+        frame = osm.ways if kind == "streets" else osm.lamps
+    else:
+        try:
+            frame = gpd.read_parquet(path) if path.suffix.lower() == ".parquet" else gpd.read_file(path)
+        except Exception as err:  # noqa: BLE001 - any driver failure is the user's file problem
+            raise InputError(f"cannot read {kind} layer: {err}", path=str(path)) from err
+        if frame.crs is None:
+            frame = frame.set_crs("EPSG:4326")
+    return frame.to_crs(crs)
+
+
+def _default_week(config: RunConfig) -> str:
+    end = config.period.end or dt.date.today()
+    nxt = end + dt.timedelta(days=7 - end.weekday())
+    y, w, _ = nxt.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def _slug_period(config: RunConfig, reports: Reports) -> str:
+    if len(reports):
+        t = reports["occurred_at"]
+        start = config.period.start or t.min().date()
+        end = config.period.end or t.max().date()
+    else:
+        start = config.period.start or dt.date.today()
+        end = config.period.end or dt.date.today()
+    return f"{start:%Y%m%d}-{end:%Y%m%d}"
+
+
+def _safe_read_csv(path: Path | None) -> pd.DataFrame | None:
+    if path is None or not Path(path).exists():
+        return None
+    try:
+        return pd.read_csv(path)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError):
+        return None
+
+
+# ------------------------------------------------------------------------------------------------ summary
+def _summary(result: RunResult, config: RunConfig, area: StudyArea, read: ReadResult, t0: float) -> str:
+    lines = []
+    if config.run.demo:
+        lines.append(f"[{DEMO_LABEL.upper()} / synthetic demo data]")
+    lines.append(f"{config.run.title} — {area.name}")
+    n_rej = int(
+        result.rejects[result.rejects["status"] == "rejected"][["file", "row"]].drop_duplicates().shape[0]
+    )
+    n_warn = int((result.rejects["status"] == "warning").sum())
+    by_source = result.reports["source"].value_counts().to_dict()
+    lines.append(
+        f"Rapporter / reports: {len(result.reports):,} i perioden / in period "
+        f"({', '.join(f'{k} {v:,}' for k, v in by_source.items())}); lästa / read {result.rows_read:,}, "
+        f"avvisade / rejected {n_rej:,}, varningar / warnings {n_warn:,}, utanför perioden / outside period "
+        f"{result.outside_period:,}"
+    )
+    lines.append(f"CRS: {read.crs_reason}")
+    hs = result.hotspots
+    if hs is not None:
+        lines.append(f"Hot-spots: {len(hs)} ({config.hotspots.method})")
+        if len(hs):
+            top = hs.sort_values("n_reports", ascending=False).head(5)
+            for _, h in top.iterrows():
+                lines.append(
+                    f"  {h.get('hotspot_id', '')} {h.get('label', '')}: {int(h['n_reports'])} rapporter, "
+                    f"{h.get('peak_windows', '')}, trend {h.get('trend', '')}"
+                )
+    patrol = _safe_read_csv(result.outputs.get("patrol_plan"))
+    if patrol is not None and len(patrol):
+        lines.append(f"Patrullering / patrol plan: {len(patrol)} besök / visits")
+        if {"place", "weekday", "start", "end"} <= set(patrol.columns):
+            grp = patrol.groupby("place", sort=False)
+            for place, g in sorted(grp, key=lambda kv: -len(kv[1]))[:5]:
+                times = ", ".join(
+                    sorted(
+                        {f"{w} {s}–{e}" for w, s, e in zip(g["weekday"], g["start"], g["end"], strict=True)}
+                    )[:3]
+                )
+                lines.append(f"  {place}: {len(g)} besök ({times})")
+    light = _safe_read_csv(result.outputs.get("lighting_proposals"))
+    if light is not None and len(light):
+        lines.append(f"Belysningsförslag / lighting proposals: {len(light)}")
+        for _, r in light.head(3).iterrows():
+            lines.append(
+                f"  {r.get('rank', '')}. {r.get('street', '')}: täcker / covers {r.get('covered_reports', '')} "
+                f"rapporter — {str(r.get('reason', ''))[:80]}"
+            )
+    speed = _safe_read_csv(result.outputs.get("enforcement_plan"))
+    if speed is not None and len(speed):
+        lines.append(f"Hastighetskontroller / speed checks: {len(speed)}")
+        for _, r in speed.head(3).iterrows():
+            share = r.get("share_over_limit", float("nan"))
+            lines.append(
+                f"  {r.get('rank', '')}. {r.get('street', '')} ({r.get('limit_kmh', '')} km/h) "
+                f"{r.get('weekdays', '')} {r.get('start', '')}–{r.get('end', '')}: "
+                f"{float(share):.0%} över gränsen / over the limit"
+            )
+    for note in result.notes:
+        lines.append(f"Obs: {note}")
+    lines.append("Filer / files:")
+    for name, p in result.outputs.items():
+        lines.append(f"  {name}: {p}")
+    lines.append(f"Klart / done in {time.perf_counter() - t0:.1f} s")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------ the run
+def run(
+    config: RunConfig, *, progress: Callable[[str], None] | None = None, out_dir: Path | None = None
+) -> RunResult:
+    """Run the whole lägesbild described by `config`.
+
+    Parameters
+    ----------
+    config
+        The run configuration (:func:`geo.config.load_config`).
+    progress
+        Called with a short message as each step starts (the CLI shows it).
+    out_dir
+        Output folder; default ``config.output.dir``.
+
+    Returns
+    -------
+    result
+        Written files, the summary text and the analysed data.
+
+    Raises
+    ------
+    InputError
+        When a source or layer cannot be read, or, with ``output.strict``, when any row was rejected (then
+        nothing is written).
+    """
+    t0 = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    out = Path(out_dir) if out_dir is not None else config.output.dir
+    notes: list[str] = []
+    timings: dict[str, float] = {}
+    outputs: dict[str, Path] = {}
+
+    def tick(name: str, start: float) -> None:
+        timings[name] = round(time.perf_counter() - start, 2)
+
+    # 1. reports ------------------------------------------------------------------------------------------
+    t = time.perf_counter()
+    say("Studieområde / study area")
+    area = load_area(config.area.spec)
+    read = _read_sources(config, area, progress=say)
+    rejected = read.rejects[read.rejects["status"] == "rejected"]
+    if config.output.strict and len(rejected):
+        first = rejected.iloc[0]
+        raise InputError(
+            f"{len(rejected)} rows rejected under output.strict (first: {first['reason']}); no output written",
+            path=str(first["file"]),
+            row=int(first["row"]),
+            field=str(first["field"]),
+        )
+    keep = _in_period(read.reports, config)
+    reports = Reports(read.reports[keep.to_numpy()].reset_index(drop=True))
+    crs = read.crs or pyproj.CRS("EPSG:3006")
+    area_m = area.to_crs(crs)
+    if config.run.demo:
+        reports = Reports(reports.assign(data=DEMO_LABEL)) if "data" not in reports.columns else reports
+    outputs["reports"] = write_frame(reports, out / "reports.parquet")
+    outputs["rejects"] = write_csv(read.rejects, out / "rejects.csv")
+    tick("reports", t)
+    result = RunResult(
+        outputs=outputs,
+        summary="",
+        reports=reports,
+        rejects=read.rejects,
+        notes=notes,
+        timings=timings,
+        rows_read=read.n_read,
+        outside_period=int((~keep).sum()),
+    )
+
+    streets = None
+    if config.layers.streets is not None:
+        streets = _read_layer(config.layers.streets, crs, kind="streets")
+
+    # 2. hot-spots ----------------------------------------------------------------------------------------
+    hotspots = None
+    if config.hotspots.enabled:
+        t = time.perf_counter()
+        say("Hot-spots")
+        try:
+            find = _stage(("geo.hotspots",), "find_hotspots")
+        except StageMissing as miss:
+            notes.append(f"steg hot-spots saknas ännu ({miss})")
+        else:
+            pts = point_reports(reports)
+            if config.hotspots.sources:
+                pts = pts[pts["source"].isin(config.hotspots.sources)]
+            if config.hotspots.categories:
+                pts = pts[pts["category"].isin(config.hotspots.categories)]
+            pts = Reports(pts.reset_index(drop=True))
+            previous = None
+            prev_path = out / "hotspots.parquet"
+            if prev_path.exists():
+                try:
+                    previous = gpd.read_parquet(prev_path)
+                except Exception:  # noqa: BLE001 - an unreadable earlier result only costs stable ids
+                    notes.append(f"tidigare hot-spots i {prev_path} gick inte att läsa; nya id:n")
+            period_end = (
+                pd.Timestamp(config.period.end + dt.timedelta(days=1)).tz_localize(read.tz)
+                if config.period.end
+                else None
+            )
+            hotspots = _call(
+                find,
+                pts,
+                notes=notes,
+                stage="hot-spots",
+                **config.hotspots.method_kwargs(),
+                area=area_m,
+                streets=streets,
+                previous=previous,
+                period_end=period_end,
+            )
+            if config.run.demo and hotspots is not None:
+                hotspots = hotspots.assign(data=DEMO_LABEL)
+            outputs["hotspots"] = write_frame(hotspots, out / "hotspots.geojson")
+            write_frame(hotspots, prev_path)
+        tick("hotspots", t)
+    result.hotspots = hotspots
+
+    # 3. lighting -----------------------------------------------------------------------------------------
+    if config.lighting.enabled and config.layers.lamps is not None:
+        t = time.perf_counter()
+        say("Belysning / lighting")
+        try:
+            fn = _stage(("geo.plan.lighting", "geo.layers.lighting", "geo.commands.lighting"), "run_lighting")
+        except StageMissing as miss:
+            notes.append(f"steg belysning saknas ännu ({miss})")
+        else:
+            res = _call(
+                fn,
+                reports,
+                notes=notes,
+                stage="belysning",
+                lamps_path=config.layers.lamps,
+                ways_path=config.layers.streets,
+                budget=config.lighting.budget,
+                radius_m=config.lighting.radius_m,
+                out_dir=out,
+            )
+            _register(outputs, res)
+        tick("lighting", t)
+
+    # 4. patrol -------------------------------------------------------------------------------------------
+    if config.patrol.enabled:
+        t = time.perf_counter()
+        say("Patrullplan / patrol plan")
+        try:
+            fn = _stage(("geo.plan.patrol", "geo.commands.patrol"), "run_patrol")
+        except StageMissing as miss:
+            notes.append(f"steg patrullplan saknas ännu ({miss})")
+        else:
+            if hotspots is None:
+                notes.append("steg patrullplan: inga hot-spots att planera för")
+            else:
+                pc = config.patrol
+                res = _call(
+                    fn,
+                    reports,
+                    notes=notes,
+                    stage="patrullplan",
+                    hotspots=hotspots,
+                    week=pc.week or _default_week(config),
+                    shifts=list(pc.shifts),
+                    visits_per_shift=pc.visits_per_shift,
+                    visit_min=pc.visit_min,
+                    history_days=pc.history_days,
+                    streets=streets,
+                    out_dir=out,
+                )
+                _register(outputs, res)
+        tick("patrol", t)
+
+    # 5. speed --------------------------------------------------------------------------------------------
+    if config.speed.enabled and config.layers.speed:
+        t = time.perf_counter()
+        say("Hastighet / speed")
+        try:
+            fn = _stage(("geo.plan.enforcement", "geo.layers.speed", "geo.commands.speed"), "run_speed")
+        except StageMissing as miss:
+            notes.append(f"steg hastighet saknas ännu ({miss})")
+        else:
+            if config.layers.streets is None:
+                notes.append("steg hastighet: layers.streets saknas (vägsegment med hastighetsgräns)")
+            else:
+                for i, meas in enumerate(config.layers.speed):
+                    res = _call(
+                        fn,
+                        notes=notes,
+                        stage="hastighet",
+                        segments_path=config.layers.streets,
+                        measurements_path=meas,
+                        reports=reports,
+                        out_dir=out if i == 0 else out / f"speed-{i + 1}",
+                    )
+                    _register(outputs, res, suffix="" if i == 0 else f"_{i + 1}")
+        tick("speed", t)
+
+    # 6. maps ---------------------------------------------------------------------------------------------
+    if config.maps.enabled:
+        t = time.perf_counter()
+        say("Kartor / maps")
+        try:
+            build_map = _stage(("geo.maps",), "build_map")
+        except StageMissing as miss:
+            notes.append(f"steg kartor saknas ännu ({miss})")
+        else:
+            stem = f"lagesbild-{area.slug}-{_slug_period(config, reports)}"
+            title = config.run.title + (f" ({DEMO_LABEL})" if config.run.demo else "")
+            for public in (False, True) if config.maps.public else (False,):
+                m = _call(
+                    build_map,
+                    reports,
+                    notes=notes,
+                    stage="kartor",
+                    hotspots=hotspots,
+                    public=public,
+                    k=config.maps.k,
+                    lang=config.run.lang,
+                    tiles=config.maps.tiles,
+                    title=title,
+                    demo=config.run.demo,
+                )
+                name = "map_public" if public else "map"
+                outputs[name] = write_text(
+                    m.get_root().render(), out / f"{stem}{'-publik' if public else ''}.html"
+                )
+        tick("maps", t)
+
+    manifest = {
+        "title": config.run.title,
+        "demo": config.run.demo,
+        "config": str(config.path) if config.path else None,
+        "outputs": {k: str(v) for k, v in outputs.items()},
+        "timings_s": timings,
+        "notes": notes,
+    }
+    outputs["manifest"] = write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", out / "run.json"
+    )
+    result.summary = _summary(result, config, area, read, t0)
+    return result
