@@ -1,0 +1,149 @@
+"""``geo serve`` (the HTTP service) and ``geo users`` (staff tokens)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from geo.commands._common import console
+from geo.errors import InputError
+
+if TYPE_CHECKING:
+    from geo.service.storage import Store
+
+__all__ = ["register", "serve"]
+
+users_app = typer.Typer(
+    name="users",
+    help="Staff users of the service and their bearer tokens (stored hashed).\n\n"
+    "Example: geo users add anna --db lagesbild.gpkg",
+    no_args_is_help=True,
+)
+
+
+def serve(
+    db: str = typer.Option("lagesbild.gpkg", "--db", help="GeoPackage file (created if missing) or postgresql:// URL."),
+    area: str = typer.Option("Värnamo", "--area", help="Study area: municipality name or code, or a polygon file."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    maps_dir: Path = typer.Option(Path("maps"), "--maps-dir", help="Folder of the served maps and run outputs."),
+    rate_limit: int = typer.Option(20, "--rate-limit", help="Submissions per client and minute (0 = no limit)."),
+    retention_days: float = typer.Option(90.0, "--retention-days", help="Delete residents' free text after this many days."),
+    retention_sweep_min: float = typer.Option(60.0, "--retention-sweep-min", help="Minutes between retention sweeps."),
+    max_body_bytes: int = typer.Option(16_384, "--max-body-bytes", help="Largest request body (413 beyond)."),
+    max_text_chars: int = typer.Option(2_000, "--max-text-chars", help="Longest description accepted."),
+    k: int = typer.Option(5, "--k", help="Smallest count shown publicly (k-suppression)."),
+    extra_source: list[str] = typer.Option([], "--extra-source", help="Further report files/URLs every run reads."),
+    run_config: Path | None = typer.Option(None, "--run-config", help="geo run TOML whose settings runs use."),
+    trusted_proxy: list[str] = typer.Option([], "--trusted-proxy", help="Proxy address whose X-Forwarded-For is used."),
+    log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level."),
+    access_log: bool = typer.Option(False, "--access-log", help="Log every request (client addresses included)."),
+) -> None:
+    """Run the lagesbild service: report intake, staff API, maps, runs, Open311 and the report page.
+
+    OpenAPI at /docs. Staff tokens: geo users add NAME --db ...
+
+    Example: geo serve --db lagesbild.gpkg --area Värnamo --port 8000
+    """
+    import uvicorn
+
+    from geo.service import ServiceSettings, create_app
+
+    settings = ServiceSettings(
+        db=db, area=area, maps_dir=maps_dir, rate_limit_per_min=rate_limit, retention_days=retention_days,
+        retention_sweep_min=retention_sweep_min, max_body_bytes=max_body_bytes, max_text_chars=max_text_chars,
+        k=k, run_extra_sources=tuple(extra_source), run_config=run_config, trusted_proxies=tuple(trusted_proxy),
+    )
+    app = create_app(settings)
+    store = app.state.lb.store
+    console.print(
+        f"lagesbild: {app.state.lb.area.name}, lagring / storage {_shown(store.url)} (EPSG:{store.crs_epsg}), "
+        f"{store.count_reports():,} rapporter / reports"
+    )
+    console.print(f"Rapportsida / report page: http://{host}:{port}/report · API: http://{host}:{port}/docs")
+    uvicorn.run(
+        app, host=host, port=port, log_level=log_level, access_log=access_log, proxy_headers=False,
+        server_header=False, timeout_graceful_shutdown=10,
+    )
+
+
+def _shown(url: str) -> str:
+    if url.startswith("postgresql"):
+        from geo.service.storage.postgis import redact_url
+
+        return redact_url(url)
+    return url
+
+
+def _open(db: str, area: str) -> Store:
+    from geo.service import ServiceSettings
+    from geo.service.app import open_service_store
+
+    store, _, _ = open_service_store(ServiceSettings(db=db, area=area))
+    return store
+
+
+@users_app.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="User name (e.g. a person or a system)."),
+    db: str = typer.Option(..., "--db", help="GeoPackage file or postgresql:// URL of the service."),
+    role: str = typer.Option("staff", "--role", help="staff (everything) or viewer (maps, hot-spots, runs)."),
+    area: str = typer.Option("Värnamo", "--area", help="Study area (only for creating a new store)."),
+) -> None:
+    """Add a user (or give an existing one a new token); prints the token as the last line.
+
+    The token is shown once and stored only as a hash.
+
+    Example: geo users add anna --db lagesbild.gpkg --role staff
+    """
+    from geo.service.auth import ROLES, hash_token, new_token
+
+    if role not in ROLES:
+        raise InputError(f"--role must be one of {', '.join(ROLES)}, got '{role}'")
+    if not name.strip() or len(name) > 100:
+        raise InputError("user name must be 1-100 characters")
+    store = _open(db, area)
+    token = new_token()
+    store.add_user(name.strip(), role=role, token_hash=hash_token(token))
+    store.close()
+    console.print(f"Användare / user '{name}' ({role}) sparad. Token (visas bara nu / shown only now):")
+    print(token)
+
+
+@users_app.command("list")
+def users_list(
+    db: str = typer.Option(..., "--db", help="GeoPackage file or postgresql:// URL of the service."),
+) -> None:
+    """List users and roles (never tokens).
+
+    Example: geo users list --db lagesbild.gpkg
+    """
+    store = _open(db, "Värnamo")
+    for u in store.list_users():
+        console.print(f"{u.name}\t{u.role}\t{u.created_at:%Y-%m-%d %H:%M}")
+    store.close()
+
+
+@users_app.command("remove")
+def users_remove(
+    name: str = typer.Argument(..., help="User to remove; its token stops working at once."),
+    db: str = typer.Option(..., "--db", help="GeoPackage file or postgresql:// URL of the service."),
+) -> None:
+    """Remove a user (revoke the token).
+
+    Example: geo users remove anna --db lagesbild.gpkg
+    """
+    store = _open(db, "Värnamo")
+    found = store.remove_user(name)
+    store.close()
+    if not found:
+        raise InputError(f"no user '{name}'")
+    console.print(f"Borttagen / removed: {name}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``geo serve`` and ``geo users`` to the app."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")

@@ -1,0 +1,249 @@
+"""The app factory: :func:`create_app` builds one FastAPI app from explicit settings (no global app).
+
+The store is opened (and its schema created or migrated) when the app is built, so a wrong ``--db`` fails
+before the server listens. The writer thread, the retention sweeper and the run queue live for the app's
+lifespan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pyproj
+import shapely
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from geo.crs import choose_crs, choose_tz
+from geo.errors import LagesbildError
+from geo.io.area import StudyArea, load_area
+from geo.service.intake import Intake
+from geo.service.page import report_page
+from geo.service.ratelimit import RateLimiter
+from geo.service.runs import RunContext, RunManager
+from geo.service.settings import ServiceSettings
+from geo.service.storage import GroupCommitWriter, Store, open_store
+
+__all__ = ["ServiceState", "create_app", "open_service_store"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceState:
+    """Everything one app instance holds (reached by routes as ``request.app.state.lb``)."""
+
+    settings: ServiceSettings
+    area: StudyArea
+    store: Store
+    intake: Intake
+    limiter: RateLimiter
+    writer: GroupCommitWriter
+    runs: RunManager
+    page_html: str
+    stop: threading.Event
+
+
+def _area_crs(area: StudyArea) -> tuple[int, str]:
+    c = area.geometry.representative_point()
+    crs, _ = choose_crs([c.x], [c.y])  # type: ignore[arg-type]
+    epsg = crs.to_epsg()
+    if epsg is None:
+        raise LagesbildError(f"no EPSG code for the CRS chosen for {area.name}")
+    return int(epsg), choose_tz(c.x, c.y)
+
+
+def open_service_store(settings: ServiceSettings) -> tuple[Store, StudyArea, str]:
+    """Load the study area and open the store in the area's metric CRS; return ``(store, area, tz)``."""
+    area = load_area(settings.area)
+    epsg, tz = _area_crs(area)
+    return open_store(settings.db, crs_epsg=epsg), area, tz
+
+
+class BodyLimit:
+    """Refuse request bodies over `max_bytes` with 413, also when sent chunked without a length.
+
+    Parameters
+    ----------
+    app
+        The wrapped ASGI app.
+    max_bytes
+        Largest body accepted.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def _too_large(self, send: Send) -> None:
+        body = (
+            b'{"detail":"request body too large / f\\u00f6r stor f\\u00f6rfr\\u00e5gan (max '
+            + str(self.max_bytes).encode()
+            + b' bytes)"}'
+        )
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in {"GET", "HEAD", "OPTIONS"}:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > self.max_bytes
+            except ValueError:
+                too_big = True
+            if too_big:
+                await self._too_large(send)
+                return
+            await self.app(scope, receive, send)
+            return
+        # no length given (chunked): read up to the limit, then replay the body to the app
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._too_large(send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _retention_loop(state: ServiceState) -> None:
+    """Delete free text older than the retention time: at start, then every sweep interval (until stop)."""
+    while True:
+        cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=state.settings.retention_days)
+        try:
+            n = state.store.purge_text(older_than=cutoff)
+            if n:
+                log.info("retention: removed free text of %d reports received before %s", n, cutoff.isoformat())
+        except Exception:  # noqa: BLE001 - a failed sweep is retried at the next interval
+            log.exception("retention sweep failed")
+        if state.stop.wait(state.settings.retention_sweep_min * 60):
+            return
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    """Build the lagesbild service app.
+
+    Parameters
+    ----------
+    settings
+        Storage, study area, folders and limits.
+
+    Returns
+    -------
+    app
+        A FastAPI app with the report intake, staff API, maps, runs, Open311 and the report page; its OpenAPI
+        description is at ``/openapi.json`` and ``/docs``.
+
+    Raises
+    ------
+    InputError
+        If the study area is unknown or the store cannot be opened.
+    """
+    from geo.service.routes import hotspots, maps, open311, pages, reports, runs
+
+    store, area, tz = open_service_store(settings)
+    settings.maps_dir.mkdir(parents=True, exist_ok=True)
+    crs = pyproj.CRS.from_epsg(store.crs_epsg)
+    prepared = area.geometry
+    shapely.prepare(prepared)
+    intake = Intake(
+        area_name=area.name,
+        area=prepared,
+        to_metric=pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True),
+        tz=ZoneInfo(tz),
+        max_text_chars=settings.max_text_chars,
+        future_slack_min=settings.future_slack_min,
+    )
+    state_box: dict[str, ServiceState] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = state_box["state"]
+        sweeper = threading.Thread(target=_retention_loop, args=(state,), name="lagesbild-retention", daemon=True)
+        sweeper.start()
+        try:
+            yield
+        finally:
+            state.stop.set()
+            state.writer.close()
+            state.runs.close()
+            sweeper.join(timeout=5)
+            state.store.close()
+
+    app = FastAPI(
+        title="lagesbild",
+        version="0.1.0",
+        description=(
+            "Gemensam lägesbild: rapporter från invånare och personal, hot-spots och kartor. "
+            "Shared situational picture: reports from residents and staff, hot-spots and maps."
+        ),
+        lifespan=lifespan,
+    )
+    state = ServiceState(
+        settings=settings,
+        area=area,
+        store=store,
+        intake=intake,
+        limiter=RateLimiter(settings.rate_limit_per_min),
+        writer=GroupCommitWriter(store),
+        runs=RunManager(
+            RunContext(store=store, area=area, maps_dir=settings.maps_dir, k=settings.k,
+                       extra_sources=settings.run_extra_sources, run_config=settings.run_config)
+        ),
+        page_html=report_page(area_name=area.name, area_wgs84=area.geometry),
+        stop=threading.Event(),
+    )
+    state_box["state"] = state
+    app.state.lb = state
+
+    @app.exception_handler(LagesbildError)
+    async def _lagesbild_error(request: Request, exc: LagesbildError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = {".".join(str(p) for p in e["loc"][1:]) or "request": e["msg"] for e in exc.errors()}
+        return JSONResponse({"detail": {"problems": problems}}, status_code=422)
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]  # noqa: ANN001,ANN202
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    for module in (reports, hotspots, maps, runs, open311, pages):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,390 @@
+"""The embedded store: one GeoPackage file (SQLite in WAL mode, one writer, ``synchronous=FULL``).
+
+The file is a real GeoPackage: the ``reports`` layer (points in the store's metric CRS, GeoPackage geometry
+blobs) opens in QGIS and reads with ``geo ingest service.gpkg``. Users, idempotency keys and runs live in
+plain tables beside it that are not registered as layers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import struct
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyproj
+from pyproj.enums import WktVersion
+
+from geo.errors import InputError
+from geo.service.storage.base import (
+    SCHEMA_VERSION,
+    IdempotencyConflict,
+    NewReport,
+    ReportFilter,
+    RunRecord,
+    Store,
+    StoredReport,
+    UserRecord,
+)
+
+__all__ = ["GeoPackageStore", "gpkg_point", "utc_key"]
+
+_GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+_GPKG_USER_VERSION = 10300  # GeoPackage 1.3
+
+
+def gpkg_point(x: float, y: float, srs_id: int) -> bytes:
+    """Encode a point as a GeoPackage geometry blob (header without envelope + little-endian WKB)."""
+    return b"GP" + bytes([0, 0b0000_0001]) + struct.pack("<i", srs_id) + struct.pack("<BIdd", 1, 1, x, y)
+
+
+def utc_key(t: dt.datetime) -> str:
+    """Fixed-width UTC text of an aware time, so text order is time order."""
+    return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _iso(t: dt.datetime | None) -> str | None:
+    return t.isoformat() if t is not None else None
+
+
+def _parse(t: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(t) if t else None
+
+
+def _script(con: sqlite3.Connection, sql: str) -> None:
+    """Run several statements inside the open transaction (``executescript`` would commit first)."""
+    for statement in sql.split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
+def _migration_1(con: sqlite3.Connection, srs_id: int) -> None:
+    crs = pyproj.CRS.from_epsg(srs_id)
+    wgs = pyproj.CRS.from_epsg(4326)
+    con.execute(f"PRAGMA application_id = {_GPKG_APPLICATION_ID}")
+    con.execute(f"PRAGMA user_version = {_GPKG_USER_VERSION}")
+    _script(
+        con,
+        """
+        CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (
+          srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL,
+          organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+        CREATE TABLE IF NOT EXISTS gpkg_contents (
+          table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+          description TEXT DEFAULT '',
+          last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+          min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+          CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+        CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (
+          table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+          srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+          CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+          CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+          CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+        CREATE TABLE IF NOT EXISTS gpkg_extensions (
+          table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
+          scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+        CREATE TABLE IF NOT EXISTS reports (
+          fid INTEGER PRIMARY KEY AUTOINCREMENT,
+          geom POINT NOT NULL,
+          report_id TEXT NOT NULL UNIQUE,
+          occurred_at TEXT NOT NULL,
+          occurred_to TEXT,
+          category TEXT NOT NULL,
+          source TEXT NOT NULL,
+          description TEXT,
+          weight REAL NOT NULL DEFAULT 1.0,
+          location_precision TEXT NOT NULL DEFAULT 'exact',
+          lat REAL NOT NULL,
+          lon REAL NOT NULL,
+          created_at TEXT NOT NULL,
+          occurred_utc TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS reports_occurred ON reports (occurred_utc, fid);
+        CREATE TABLE IF NOT EXISTS idempotency_keys (
+          key TEXT PRIMARY KEY, report_id TEXT NOT NULL, body_hash TEXT, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS users (
+          name TEXT PRIMARY KEY, role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS runs (
+          run_id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at TEXT NOT NULL, requested_by TEXT NOT NULL,
+          started_at TEXT, finished_at TEXT, outputs TEXT NOT NULL DEFAULT '{}', message TEXT NOT NULL DEFAULT '',
+          n_reports INTEGER);
+        """
+    )
+    rows = [
+        ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+        ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+        ("WGS 84 geodetic", 4326, "EPSG", 4326, wgs.to_wkt(WktVersion.WKT1_GDAL), "longitude/latitude WGS 84"),
+        (crs.name, srs_id, "EPSG", srs_id, crs.to_wkt(WktVersion.WKT1_GDAL), crs.name),
+    ]
+    con.executemany("INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.execute(
+        "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+        "VALUES ('reports', 'features', 'reports', 'lagesbild: reports submitted to the service', ?)",
+        (srs_id,),
+    )
+    # GDAL then lists only registered tables: the service tables (users, keys, runs) stay out of readers' way
+    con.execute(
+        "INSERT OR IGNORE INTO gpkg_extensions VALUES (NULL, NULL, 'gdal_aspatial', "
+        "'http://gdal.org/geopackage_aspatial.html', 'read-write')"
+    )
+    con.execute(
+        "INSERT OR IGNORE INTO gpkg_geometry_columns VALUES ('reports', 'geom', 'POINT', ?, 0, 0)", (srs_id,)
+    )
+
+
+def _migration_2(con: sqlite3.Connection, srs_id: int) -> None:
+    con.execute("ALTER TABLE reports ADD COLUMN text_purged_at TEXT")
+    con.execute("CREATE INDEX IF NOT EXISTS reports_created ON reports (created_at)")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {1: _migration_1, 2: _migration_2}
+"""Schema steps: version -> function bringing the file from version-1 to version."""
+
+
+class GeoPackageStore(Store):
+    """Reports and service tables in one GeoPackage file.
+
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` file; created with its folder when missing.
+    crs_epsg
+        EPSG code of the metric CRS for new files (an existing file keeps its own).
+    upto_version
+        Migrate only up to this schema version (tests of migration); default: the current one.
+    """
+
+    def __init__(self, path: str | Path, *, crs_epsg: int = 3006, upto_version: int = SCHEMA_VERSION) -> None:
+        self.path = Path(path)
+        self.url = str(self.path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._write_lock = threading.Lock()
+        self._local = threading.local()
+        self._con = self._connect()
+        self.crs_epsg = self._migrate(crs_epsg, upto_version)
+
+    # -- connections -------------------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=FULL")
+            con.execute("PRAGMA busy_timeout=30000")
+            con.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as err:
+            raise InputError(f"cannot open as GeoPackage/SQLite: {err}", path=str(self.path)) from err
+        return con
+
+    def _reader(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._connect()
+            self._local.con = con
+        return con
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock:
+            self._con.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._con
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            self._con.execute("COMMIT")
+
+    def _migrate(self, crs_epsg: int, upto: int) -> int:
+        with self._tx() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS lagesbild_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            meta = dict(con.execute("SELECT key, value FROM lagesbild_meta").fetchall())
+            version = int(meta.get("schema_version", 0))
+            if version == 0:
+                has_reports = con.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='reports'"
+                ).fetchone()
+                if has_reports:
+                    raise InputError(
+                        "holds a 'reports' table that lagesbild did not create; give another --db file",
+                        path=str(self.path),
+                    )
+            if version > SCHEMA_VERSION:
+                raise InputError(
+                    f"schema version {version} is newer than this program's {SCHEMA_VERSION}; update lagesbild",
+                    path=str(self.path),
+                )
+            srs = int(meta.get("crs_epsg", crs_epsg))
+            for step in range(version + 1, upto + 1):
+                MIGRATIONS[step](con, srs)
+                con.execute("INSERT OR REPLACE INTO lagesbild_meta VALUES ('schema_version', ?)", (str(step),))
+            con.execute("INSERT OR REPLACE INTO lagesbild_meta VALUES ('crs_epsg', ?)", (str(srs),))
+        # readers such as GDAL check the GeoPackage application id in the file header, not in the WAL
+        self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return srs
+
+    def schema_version(self) -> int:
+        """The file's schema version."""
+        row = self._reader().execute("SELECT value FROM lagesbild_meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- reports -----------------------------------------------------------------------------------------
+    def insert_batch(self, reports: list[NewReport]) -> list[str | IdempotencyConflict]:
+        out: list[str | IdempotencyConflict] = []
+        xs: list[float] = []
+        ys: list[float] = []
+        with self._tx() as con:
+            for r in reports:
+                if r.idempotency_key is not None:
+                    row = con.execute(
+                        "SELECT report_id, body_hash FROM idempotency_keys WHERE key = ?", (r.idempotency_key,)
+                    ).fetchone()
+                    if row is not None:
+                        same = row[1] is None or r.body_hash is None or row[1] == r.body_hash
+                        out.append(row[0] if same else IdempotencyConflict(r.idempotency_key, row[0]))
+                        continue
+                    con.execute(
+                        "INSERT INTO idempotency_keys VALUES (?, ?, ?, ?)",
+                        (r.idempotency_key, r.report_id, r.body_hash, utc_key(r.created_at)),
+                    )
+                con.execute(
+                    "INSERT INTO reports (geom, report_id, occurred_at, occurred_to, category, source, description,"
+                    " lat, lon, created_at, occurred_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        gpkg_point(r.x, r.y, self.crs_epsg), r.report_id, r.occurred_at.isoformat(),
+                        _iso(r.occurred_to), r.category, r.source, r.description, r.lat, r.lon,
+                        utc_key(r.created_at), utc_key(r.occurred_at),
+                    ),
+                )
+                xs.append(r.x)
+                ys.append(r.y)
+                out.append(r.report_id)
+            if xs:
+                con.execute(
+                    "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?),"
+                    " max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?),"
+                    " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'reports'",
+                    (min(xs), min(xs), min(ys), min(ys), max(xs), max(xs), max(ys), max(ys)),
+                )
+        return out
+
+    def lookup_idempotent(self, key: str) -> tuple[str, str | None] | None:
+        row = self._reader().execute("SELECT report_id, body_hash FROM idempotency_keys WHERE key = ?", (key,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def list_reports(self, flt: ReportFilter) -> list[StoredReport]:
+        where: list[str] = []
+        args: list[object] = []
+        if flt.since is not None:
+            where.append("occurred_utc >= ?")
+            args.append(utc_key(flt.since))
+        if flt.until is not None:
+            where.append("occurred_utc < ?")
+            args.append(utc_key(flt.until))
+        if flt.category is not None:
+            where.append("category = ?")
+            args.append(flt.category)
+        if flt.source is not None:
+            where.append("source = ?")
+            args.append(flt.source)
+        if flt.ids:
+            where.append(f"report_id IN ({', '.join('?' * len(flt.ids))})")
+            args.extend(flt.ids)
+        sql = (
+            "SELECT report_id, lat, lon, occurred_at, occurred_to, category, source, description, created_at "
+            "FROM reports" + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY occurred_utc, fid LIMIT ? OFFSET ?"
+        )
+        rows = self._reader().execute(sql, (*args, flt.limit, flt.offset)).fetchall()
+        return [
+            StoredReport(
+                report_id=r[0], lat=r[1], lon=r[2], occurred_at=dt.datetime.fromisoformat(r[3]),
+                occurred_to=_parse(r[4]), category=r[5], source=r[6], description=r[7],
+                created_at=dt.datetime.fromisoformat(r[8]),
+            )
+            for r in rows
+        ]
+
+    def count_reports(self) -> int:
+        return int(self._reader().execute("SELECT count(*) FROM reports").fetchone()[0])
+
+    def purge_text(self, *, older_than: dt.datetime) -> int:
+        with self._tx() as con:
+            cur = con.execute(
+                "UPDATE reports SET description = NULL, text_purged_at = ? "
+                "WHERE description IS NOT NULL AND created_at < ?",
+                (utc_key(dt.datetime.now(dt.UTC)), utc_key(older_than)),
+            )
+            return int(cur.rowcount)
+
+    # -- users -------------------------------------------------------------------------------------------
+    def add_user(self, name: str, *, role: str, token_hash: str) -> None:
+        with self._tx() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?)",
+                (name, role, token_hash, utc_key(dt.datetime.now(dt.UTC))),
+            )
+
+    def user_for_token(self, token_hash: str) -> UserRecord | None:
+        row = self._reader().execute(
+            "SELECT name, role, created_at FROM users WHERE token_hash = ?", (token_hash,)
+        ).fetchone()
+        return UserRecord(row[0], row[1], dt.datetime.fromisoformat(row[2])) if row else None
+
+    def list_users(self) -> list[UserRecord]:
+        rows = self._reader().execute("SELECT name, role, created_at FROM users ORDER BY name").fetchall()
+        return [UserRecord(r[0], r[1], dt.datetime.fromisoformat(r[2])) for r in rows]
+
+    def remove_user(self, name: str) -> bool:
+        with self._tx() as con:
+            return con.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount > 0
+
+    # -- runs --------------------------------------------------------------------------------------------
+    def save_run(self, run: RunRecord) -> None:
+        with self._tx() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run.run_id, run.status, utc_key(run.created_at), run.requested_by,
+                    utc_key(run.started_at) if run.started_at else None,
+                    utc_key(run.finished_at) if run.finished_at else None,
+                    json.dumps(run.outputs, ensure_ascii=False), run.message, run.n_reports,
+                ),
+            )
+
+    @staticmethod
+    def _run(row: tuple[object, ...]) -> RunRecord:
+        return RunRecord(
+            run_id=str(row[0]), status=str(row[1]), created_at=dt.datetime.fromisoformat(str(row[2])),
+            requested_by=str(row[3]), started_at=_parse(row[4]),  # type: ignore[arg-type]
+            finished_at=_parse(row[5]), outputs=json.loads(str(row[6])),  # type: ignore[arg-type]
+            message=str(row[7]), n_reports=row[8],  # type: ignore[arg-type]
+        )
+
+    def get_run(self, run_id: str) -> RunRecord | None:
+        row = self._reader().execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return self._run(row) if row else None
+
+    def latest_run(self, *, status: str = "done") -> RunRecord | None:
+        row = self._reader().execute(
+            "SELECT * FROM runs WHERE status = ? ORDER BY finished_at DESC LIMIT 1", (status,)
+        ).fetchone()
+        return self._run(row) if row else None
+
+    def fail_unfinished_runs(self, message: str) -> int:
+        with self._tx() as con:
+            return con.execute(
+                "UPDATE runs SET status = 'failed', message = ?, finished_at = ? WHERE status IN ('queued', 'running')",
+                (message, utc_key(dt.datetime.now(dt.UTC))),
+            ).rowcount
+
+    def reader_source(self) -> str:
+        return str(self.path)
+
+    def close(self) -> None:
+        self._con.close()
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()

@@ -1,0 +1,368 @@
+"""The multi-user store: PostgreSQL with PostGIS through psycopg 3, the same behaviour as the GeoPackage.
+
+Several service processes may share one database: idempotency keys are claimed with
+``INSERT ... ON CONFLICT DO NOTHING`` (a concurrent duplicate waits for the first to commit and then finds
+it), and schema migrations run under an advisory lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from geo.errors import InputError
+from geo.service.storage.base import (
+    SCHEMA_VERSION,
+    IdempotencyConflict,
+    NewReport,
+    ReportFilter,
+    RunRecord,
+    Store,
+    StoredReport,
+    UserRecord,
+)
+
+__all__ = ["PostgisStore", "redact_url"]
+
+_LOCK_ID = 0x6C616765  # advisory lock for migrations ("lage")
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced by ``***`` (for messages and logs)."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return url.split("@")[-1]
+    host = info.get("host", "")
+    return f"postgresql://{info.get('user', '')}@{host}:{info.get('port', '')}/{info.get('dbname', '')}"
+
+
+def _migration_1(cur: psycopg.Cursor[Any], srs: int) -> None:
+    cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    cur.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS reports (
+          fid bigserial PRIMARY KEY,
+          geom geometry(Point, {int(srs)}) NOT NULL,
+          report_id text NOT NULL UNIQUE,
+          occurred_at timestamptz NOT NULL,
+          occurred_to timestamptz,
+          category text NOT NULL,
+          source text NOT NULL,
+          description text,
+          weight double precision NOT NULL DEFAULT 1.0,
+          location_precision text NOT NULL DEFAULT 'exact',
+          lat double precision NOT NULL,
+          lon double precision NOT NULL,
+          created_at timestamptz NOT NULL,
+          tz text NOT NULL DEFAULT 'Europe/Stockholm')
+        """
+    )
+    cur.execute("CREATE INDEX IF NOT EXISTS reports_occurred ON reports (occurred_at, fid)")
+    cur.execute("CREATE INDEX IF NOT EXISTS reports_geom ON reports USING gist (geom)")
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS idempotency_keys (key text PRIMARY KEY, report_id text NOT NULL, "
+        "body_hash text, created_at timestamptz NOT NULL)"
+    )
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS users (name text PRIMARY KEY, role text NOT NULL, "
+        "token_hash text NOT NULL UNIQUE, created_at timestamptz NOT NULL)"
+    )
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS runs (run_id text PRIMARY KEY, status text NOT NULL, "
+        "created_at timestamptz NOT NULL, requested_by text NOT NULL, started_at timestamptz, "
+        "finished_at timestamptz, outputs jsonb NOT NULL DEFAULT '{}', message text NOT NULL DEFAULT '', "
+        "n_reports integer)"
+    )
+
+
+def _migration_2(cur: psycopg.Cursor[Any], srs: int) -> None:
+    cur.execute("ALTER TABLE reports ADD COLUMN IF NOT EXISTS text_purged_at timestamptz")
+    cur.execute("CREATE INDEX IF NOT EXISTS reports_created ON reports (created_at)")
+
+
+MIGRATIONS: dict[int, Callable[[psycopg.Cursor[Any], int], None]] = {1: _migration_1, 2: _migration_2}
+"""Schema steps: version -> function bringing the database from version-1 to version."""
+
+
+class PostgisStore(Store):
+    """Reports and service tables in a PostgreSQL/PostGIS database.
+
+    Parameters
+    ----------
+    url
+        ``postgresql://user:password@host:port/dbname``.
+    crs_epsg
+        EPSG code of the metric CRS for a new schema (an existing one keeps its own).
+    pool_size
+        Connections kept for reads and small writes.
+    upto_version
+        Migrate only up to this schema version (tests of migration).
+    """
+
+    def __init__(
+        self, url: str, *, crs_epsg: int = 3006, pool_size: int = 4, upto_version: int = SCHEMA_VERSION
+    ) -> None:
+        self.url = url
+        self._pool: queue.LifoQueue[psycopg.Connection[Any]] = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(pool_size)
+        self._writer: psycopg.Connection[Any] | None = None
+        self._writer_lock = threading.Lock()
+        self.crs_epsg = self._migrate(crs_epsg, upto_version)
+
+    # -- connections -------------------------------------------------------------------------------------
+    def _connect(self, *, autocommit: bool = True) -> psycopg.Connection[Any]:
+        try:
+            return psycopg.connect(self.url, autocommit=autocommit, connect_timeout=10)
+        except psycopg.Error as err:
+            raise InputError(f"cannot connect to PostgreSQL: {err}".strip(), path=redact_url(self.url)) from err
+
+    @contextmanager
+    def _conn(self) -> Iterator[psycopg.Connection[Any]]:
+        """Borrow a pooled autocommit connection; a broken one is dropped, not returned."""
+        self._slots.acquire()
+        try:
+            try:
+                con = self._pool.get_nowait()
+            except queue.Empty:
+                con = self._connect()
+            try:
+                yield con
+            except (psycopg.OperationalError, psycopg.InterfaceError):
+                con.close()
+                raise
+            if con.closed or con.broken:
+                return
+            self._pool.put(con)
+        finally:
+            self._slots.release()
+
+    def _migrate(self, crs_epsg: int, upto: int) -> int:
+        with self._connect(autocommit=False) as con, con.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
+            cur.execute("CREATE TABLE IF NOT EXISTS lagesbild_meta (key text PRIMARY KEY, value text NOT NULL)")
+            meta = dict(cur.execute("SELECT key, value FROM lagesbild_meta").fetchall())
+            version = int(meta.get("schema_version", 0))
+            if version == 0:
+                cur.execute("SELECT to_regclass('reports') IS NOT NULL")
+                row = cur.fetchone()
+                if row and row[0]:
+                    raise InputError(
+                        "holds a 'reports' table that lagesbild did not create; use another database",
+                        path=redact_url(self.url),
+                    )
+            if version > SCHEMA_VERSION:
+                raise InputError(
+                    f"schema version {version} is newer than this program's {SCHEMA_VERSION}; update lagesbild",
+                    path=redact_url(self.url),
+                )
+            srs = int(meta.get("crs_epsg", crs_epsg))
+            for step in range(version + 1, upto + 1):
+                MIGRATIONS[step](cur, srs)
+                cur.execute(
+                    "INSERT INTO lagesbild_meta VALUES ('schema_version', %s) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (str(step),),
+                )
+            cur.execute(
+                "INSERT INTO lagesbild_meta VALUES ('crs_epsg', %s) ON CONFLICT (key) DO NOTHING", (str(srs),)
+            )
+            con.commit()
+        return srs
+
+    def schema_version(self) -> int:
+        """The database's schema version."""
+        with self._conn() as con:
+            row = con.execute("SELECT value FROM lagesbild_meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- reports -----------------------------------------------------------------------------------------
+    def insert_batch(self, reports: list[NewReport]) -> list[str | IdempotencyConflict]:
+        with self._writer_lock:
+            if self._writer is None or self._writer.closed or self._writer.broken:
+                self._writer = self._connect(autocommit=False)
+            con = self._writer
+            out: list[str | IdempotencyConflict] = []
+            try:
+                with con.cursor() as cur:
+                    for r in reports:
+                        if r.idempotency_key is not None:
+                            cur.execute(
+                                "INSERT INTO idempotency_keys VALUES (%s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
+                                (r.idempotency_key, r.report_id, r.body_hash, r.created_at),
+                            )
+                            if cur.rowcount == 0:
+                                row = cur.execute(
+                                    "SELECT report_id, body_hash FROM idempotency_keys WHERE key = %s",
+                                    (r.idempotency_key,),
+                                ).fetchone()
+                                if row is None:  # the conflicting row was deleted in between
+                                    raise RuntimeError(f"idempotency key {r.idempotency_key!r} vanished")
+                                same = row[1] is None or r.body_hash is None or row[1] == r.body_hash
+                                out.append(row[0] if same else IdempotencyConflict(r.idempotency_key, row[0]))
+                                continue
+                        cur.execute(
+                            "INSERT INTO reports (geom, report_id, occurred_at, occurred_to, category, source, "
+                            "description, lat, lon, created_at, tz) VALUES (ST_SetSRID(ST_MakePoint(%s, %s), %s), "
+                            "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                            (
+                                r.x, r.y, self.crs_epsg, r.report_id, r.occurred_at, r.occurred_to, r.category,
+                                r.source, r.description, r.lat, r.lon, r.created_at,
+                                getattr(r.occurred_at.tzinfo, "key", "UTC"),
+                            ),
+                        )
+                        out.append(r.report_id)
+                con.commit()
+            except BaseException:
+                if not con.closed and not con.broken:
+                    con.rollback()
+                raise
+            return out
+
+    def lookup_idempotent(self, key: str) -> tuple[str, str | None] | None:
+        with self._conn() as con:
+            row = con.execute("SELECT report_id, body_hash FROM idempotency_keys WHERE key = %s", (key,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def list_reports(self, flt: ReportFilter) -> list[StoredReport]:
+        where: list[str] = []
+        args: list[object] = []
+        if flt.since is not None:
+            where.append("occurred_at >= %s")
+            args.append(flt.since)
+        if flt.until is not None:
+            where.append("occurred_at < %s")
+            args.append(flt.until)
+        if flt.category is not None:
+            where.append("category = %s")
+            args.append(flt.category)
+        if flt.source is not None:
+            where.append("source = %s")
+            args.append(flt.source)
+        if flt.ids:
+            where.append("report_id = ANY(%s)")
+            args.append(list(flt.ids))
+        sql = (
+            "SELECT report_id, lat, lon, occurred_at, occurred_to, category, source, description, created_at, tz "
+            "FROM reports" + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY occurred_at, fid LIMIT %s OFFSET %s"
+        )
+        with self._conn() as con:
+            rows = con.execute(sql, (*args, flt.limit, flt.offset)).fetchall()
+        from zoneinfo import ZoneInfo
+
+        out = []
+        for r in rows:
+            tz = ZoneInfo(r[9])
+            out.append(
+                StoredReport(
+                    report_id=r[0], lat=r[1], lon=r[2], occurred_at=r[3].astimezone(tz),
+                    occurred_to=r[4].astimezone(tz) if r[4] else None, category=r[5], source=r[6],
+                    description=r[7], created_at=r[8],
+                )
+            )
+        return out
+
+    def count_reports(self) -> int:
+        with self._conn() as con:
+            row = con.execute("SELECT count(*) FROM reports").fetchone()
+        return int(row[0]) if row else 0
+
+    def purge_text(self, *, older_than: dt.datetime) -> int:
+        with self._conn() as con:
+            cur = con.execute(
+                "UPDATE reports SET description = NULL, text_purged_at = now() "
+                "WHERE description IS NOT NULL AND created_at < %s",
+                (older_than,),
+            )
+            return int(cur.rowcount)
+
+    # -- users -------------------------------------------------------------------------------------------
+    def add_user(self, name: str, *, role: str, token_hash: str) -> None:
+        with self._conn() as con:
+            con.execute(
+                "INSERT INTO users VALUES (%s, %s, %s, now()) ON CONFLICT (name) DO UPDATE SET "
+                "role = excluded.role, token_hash = excluded.token_hash, created_at = excluded.created_at",
+                (name, role, token_hash),
+            )
+
+    def user_for_token(self, token_hash: str) -> UserRecord | None:
+        with self._conn() as con:
+            row = con.execute("SELECT name, role, created_at FROM users WHERE token_hash = %s", (token_hash,)).fetchone()
+        return UserRecord(row[0], row[1], row[2]) if row else None
+
+    def list_users(self) -> list[UserRecord]:
+        with self._conn() as con:
+            rows = con.execute("SELECT name, role, created_at FROM users ORDER BY name").fetchall()
+        return [UserRecord(r[0], r[1], r[2]) for r in rows]
+
+    def remove_user(self, name: str) -> bool:
+        with self._conn() as con:
+            return con.execute("DELETE FROM users WHERE name = %s", (name,)).rowcount > 0
+
+    # -- runs --------------------------------------------------------------------------------------------
+    def save_run(self, run: RunRecord) -> None:
+        with self._conn() as con:
+            con.execute(
+                "INSERT INTO runs VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (run_id) DO UPDATE SET "
+                "status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at, "
+                "outputs = excluded.outputs, message = excluded.message, n_reports = excluded.n_reports",
+                (
+                    run.run_id, run.status, run.created_at, run.requested_by, run.started_at, run.finished_at,
+                    json.dumps(run.outputs, ensure_ascii=False), run.message, run.n_reports,
+                ),
+            )
+
+    @staticmethod
+    def _run(r: tuple[Any, ...]) -> RunRecord:
+        outputs = r[6] if isinstance(r[6], dict) else json.loads(r[6])
+        return RunRecord(
+            run_id=r[0], status=r[1], created_at=r[2], requested_by=r[3], started_at=r[4], finished_at=r[5],
+            outputs=outputs, message=r[7], n_reports=r[8],
+        )
+
+    def get_run(self, run_id: str) -> RunRecord | None:
+        with self._conn() as con:
+            row = con.execute(
+                "SELECT run_id, status, created_at, requested_by, started_at, finished_at, outputs, message, "
+                "n_reports FROM runs WHERE run_id = %s",
+                (run_id,),
+            ).fetchone()
+        return self._run(row) if row else None
+
+    def latest_run(self, *, status: str = "done") -> RunRecord | None:
+        with self._conn() as con:
+            row = con.execute(
+                "SELECT run_id, status, created_at, requested_by, started_at, finished_at, outputs, message, "
+                "n_reports FROM runs WHERE status = %s ORDER BY finished_at DESC NULLS LAST LIMIT 1",
+                (status,),
+            ).fetchone()
+        return self._run(row) if row else None
+
+    def fail_unfinished_runs(self, message: str) -> int:
+        with self._conn() as con:
+            return con.execute(
+                "UPDATE runs SET status = 'failed', message = %s, finished_at = now() "
+                "WHERE status IN ('queued', 'running')",
+                (message,),
+            ).rowcount
+
+    def reader_source(self) -> str:
+        return self.url
+
+    def close(self) -> None:
+        with self._writer_lock:
+            if self._writer is not None:
+                self._writer.close()
+        while True:
+            try:
+                self._pool.get_nowait().close()
+            except queue.Empty:
+                break
