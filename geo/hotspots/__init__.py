@@ -88,6 +88,7 @@ def hotspots_from_cells(
     reports: gpd.GeoDataFrame,
     *,
     alpha: float = 0.05,
+    min_reports: int = 1,
     streets: gpd.GeoDataFrame | None = None,
     previous: gpd.GeoDataFrame | None = None,
     period_end: pd.Timestamp | None = None,
@@ -103,6 +104,8 @@ def hotspots_from_cells(
         The point reports the cells were counted from.
     alpha
         False discovery rate for a cell to count as hot.
+    min_reports
+        Groups of hot cells holding fewer reports are left out.
     streets, previous, period_end, lang
         As in :func:`find_hotspots`.
     """
@@ -111,7 +114,7 @@ def hotspots_from_cells(
     hot = cells[(cells["z"] > 0) & (cells["p_fdr"] < alpha)]
     polys = _parts(shapely.union_all(hot.geometry.to_numpy())) if len(hot) else []
     members = _members_in(polys, _xy(reports))
-    keep = [i for i, m in enumerate(members) if len(m)]
+    keep = [i for i, m in enumerate(members) if len(m) >= max(1, min_reports)]
     return build_hotspots(
         reports, [polys[i] for i in keep], [members[i] for i in keep], method="gistar", streets=streets,
         previous=previous, period_end=period_end, lang=lang,
@@ -134,6 +137,7 @@ def find_hotspots(
     previous: gpd.GeoDataFrame | None = None,
     period_end: pd.Timestamp | None = None,
     shape: str = "square",
+    min_cluster_size: int | None = None,
     lang: str = "sv",
 ) -> Hotspots:
     """Find hot-spots in reports with one of the four methods.
@@ -149,8 +153,8 @@ def find_hotspots(
     eps_m
         DBSCAN radius in metres (inclusive); default from the k-distance curve.
     min_samples
-        DBSCAN core size, or HDBSCAN's smallest cluster, in reports (stacked copies count); default
-        ``max(5, √n/4)``.
+        DBSCAN and HDBSCAN core size in reports (stacked copies count), and the fewest reports a KDE or
+        Gi* hot-spot may hold; default ``max(5, √n/4)``.
     bandwidth_m
         KDE Gaussian standard deviation in metres; default Silverman's rule.
     share
@@ -174,6 +178,8 @@ def find_hotspots(
         End of the study period for trends (default: the last report).
     shape
         Gi* cells: ``"square"`` or ``"hex"``.
+    min_cluster_size
+        HDBSCAN's smallest cluster in reports; default ``3 × min_samples``.
     lang
         Language of ``peak_windows``.
 
@@ -228,7 +234,9 @@ def find_hotspots(
         if method == "dbscan":
             labels = dbscan_labels(xy, eps_m=eps, min_samples=ms)
         else:
-            labels = hdbscan_labels(xy, min_cluster_size=max(2, ms))
+            mcs = int(choose("min_cluster_size", min_cluster_size,
+                             lambda: (3 * ms, f"min_cluster_size {3 * ms}: 3 × min_samples")))
+            labels = hdbscan_labels(xy, min_cluster_size=max(2, mcs), min_samples=ms)
         grid = float(cell_m) if cell_m is not None else max(10.0, math.ceil(eps / 2))
         choices.setdefault("shape_cell_m", (grid, f"form-rutnät / shape grid {grid:g} m"))
         members = [np.flatnonzero(labels == k) for k in range(int(labels.max()) + 1)] if len(labels) else []
@@ -242,13 +250,15 @@ def find_hotspots(
         contours = density_contours(surface, shares=(share,))
         polys = _parts(contours.geometry.iloc[0])
         found = _members_in(polys, xy)
-        keep = [i for i, m in enumerate(found) if len(m)]
+        ms = int(choose("min_samples", min_samples, lambda: suggest_min_samples(len(pts))))
+        keep = [i for i, m in enumerate(found) if len(m) >= ms]
         shapes, members = [polys[i] for i in keep], [found[i] for i in keep]
     else:
         cells = gistar_cells(pts, cell_m=cell_m, band_m=band_m, area=area_geom, shape=shape)
         choices.update(cells.attrs["choices"])
         auto.extend(cells.attrs["auto"])
-        out = hotspots_from_cells(cells, pts, alpha=alpha, streets=streets, previous=previous,
+        ms = int(choose("min_samples", min_samples, lambda: suggest_min_samples(len(pts))))
+        out = hotspots_from_cells(cells, pts, alpha=alpha, min_reports=ms, streets=streets, previous=previous,
                                   period_end=period_end, lang=lang)
         out.attrs["choices"], out.attrs["auto"], out.attrs["n_point_reports"] = choices, auto, len(pts)
         return out

@@ -71,16 +71,38 @@ def _k_distance(uniq: np.ndarray, counts: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def suggest_eps(xy: np.ndarray, *, min_samples: int) -> tuple[float, str]:
-    """Suggest ``eps_m`` from the knee of the k-distance curve.
+def mean_density_km2(xy: np.ndarray) -> tuple[float, float]:
+    """Study-wide mean density: reports per km² over the box holding the central 90 % of reports on each axis.
+
+    Parameters
+    ----------
+    xy
+        ``(n, 2)`` positions in metres.
+
+    Returns
+    -------
+    density_km2, area_km2
+    """
+    xy = np.asarray(xy, dtype="float64").reshape(-1, 2)
+    if len(xy) < 2:
+        return 0.0, 0.0
+    lo = np.percentile(xy, 5, axis=0)
+    hi = np.percentile(xy, 95, axis=0)
+    area_km2 = float(max(hi[0] - lo[0], 1.0) * max(hi[1] - lo[1], 1.0)) / 1e6
+    return 0.9 * len(xy) / area_km2, area_km2
+
+
+def suggest_eps(xy: np.ndarray, *, min_samples: int, contrast: float = 5.0) -> tuple[float, str]:
+    """Suggest ``eps_m`` from the k-distance curve at a stated density contrast.
 
     For every report, the k-distance is the radius within which it has `min_samples` reports (itself and
-    stacked copies included). Sorted over all reports this curve is flat while reports sit in dense
-    places and rises steeply where they become isolated; the knee (the point of the curve furthest below
-    the chord between its ends, after both axes are scaled to 0..1 and the top 1 % is cut as outliers,
-    the "Kneedle" rule) separates the two and is a good radius for DBSCAN. Positions that hold
-    `min_samples` reports by themselves (k-distance 0) are core points at any radius and are left out of
-    the curve, so heavily snapped exports do not pull the knee to zero.
+    stacked copies included); sorted over all reports it is the k-distance curve. A report whose
+    k-distance is *d* sits where the density is about ``k / (π d²)``. The suggestion is the point on the
+    curve where that local density equals `contrast` times the study-wide mean density (reports per km²
+    over the box holding the central 90 % of reports), so core points are places at least `contrast` times
+    denser than the town as a whole — a hot-spot in the planner's sense. The classic "knee" of the curve
+    is not used: where reports cover a whole town (or are snapped to addresses) the curve has no clear
+    knee and its elbow lies at a radius that joins the whole centre into one cluster.
 
     Parameters
     ----------
@@ -88,44 +110,29 @@ def suggest_eps(xy: np.ndarray, *, min_samples: int) -> tuple[float, str]:
         ``(n, 2)`` positions in metres.
     min_samples
         DBSCAN's ``min_samples``.
+    contrast
+        How many times denser than the mean a core point's neighbourhood must be (> 1).
 
     Returns
     -------
     eps_m, reason
-        The radius in metres (rounded up to whole metres, at least 1) and a sentence saying why.
+        The radius in metres (whole metres, at least 1) and a sentence saying why, with the share of
+        reports whose k-distance is within it.
     """
+    if not contrast > 0:
+        raise ValueError(f"contrast must be > 0, got {contrast}")
     uniq, _, counts = collapse_duplicates(xy)
     n = int(counts.sum())
-    if n < 2:
+    lam, area_km2 = mean_density_km2(xy)
+    if n < 2 or lam <= 0:
         return 100.0, "eps 100 m: för få rapporter för en k-avståndskurva / too few reports for a k-distance curve"
+    eps = float(max(1, math.ceil(math.sqrt(min_samples / (math.pi * contrast * lam / 1e6)))))
     kd = _k_distance(uniq, counts, min_samples)
-    ok = np.isfinite(kd) & (kd > 0)
-    if not ok.any():
-        ok = np.isfinite(kd)
-    if not ok.any():
-        return 100.0, (
-            f"eps 100 m: färre än {min_samples} rapporter / fewer than min_samples={min_samples} reports"
-        )
-    order = np.argsort(kd[ok], kind="stable")
-    d = kd[ok][order]
-    w = counts[ok][order].astype("float64")
-    x = np.cumsum(w) / w.sum()
-    keep = x <= 0.99
-    if keep.sum() < 3:
-        keep = np.ones_like(x, dtype=bool)
-    d, x = d[keep], x[keep]
-    span = d.max() - d.min()
-    if span <= 0:
-        eps = float(max(d.max(), 1.0))
-        return float(math.ceil(eps)), f"eps {math.ceil(eps)} m: alla k-avstånd lika / every k-distance equal"
-    y = (d - d.min()) / span
-    xn = (x - x.min()) / max(x.max() - x.min(), 1e-12)
-    knee = int(np.argmax(xn - y))
-    eps = float(max(math.ceil(d[knee]), 1.0))
-    below = float(x[knee])
+    below = float(counts[kd <= eps].sum() / n)
     return eps, (
-        f"eps {eps:.0f} m: knä i k-avståndskurvan (k={min_samples}) / knee of the k-distance curve; "
-        f"{below:.0%} av rapporterna har {min_samples} rapporter inom / of reports have {min_samples} within it"
+        f"eps {eps:.0f} m: k-avståndskurvan (k={min_samples}) där tätheten är {contrast:g}× medeltätheten "
+        f"({lam:,.0f}/km² över {area_km2:.1f} km²) / where the k-distance curve means {contrast:g}× the mean density; "
+        f"{below:.0%} av rapporterna / of reports lie in such places"
     )
 
 

@@ -10,15 +10,18 @@ and Gi* shapes unions of significant cells, which have the same property.
 
 Trend (against the previous period, after space-time hot-spot analysis). The study period runs from the
 Monday of the first report's week to `period_end`; the hot-spot's reports are counted per week, zero weeks
-included, and the last quarter of the weeks (at least 4) is the *recent* period:
+included, and the last third of the weeks (at least 4) is the *recent* period, the rest the *earlier* one.
+A trend must be both significant and material (a change of at least half, up or down):
 
 ============= =======================================================================================
-new           at most 10 % of its reports fall before the recent period (it appeared recently), or,
+new           the earlier weekly rate is at most a quarter of the recent one (it appeared recently), or,
               when a previous run is given, it overlaps none of the previous hot-spots
-intensifying  Mann–Kendall test on the weekly counts: significant increase (p < 0.05)
-diminishing   Mann–Kendall: significant decrease (p < 0.05)
-persistent    no significant trend, and reports in at least 7 of 8 equal parts of the period
-sporadic      no significant trend, and quiet in two or more of the 8 parts (on and off)
+intensifying  Mann–Kendall test on the weekly counts: significant increase (p < 0.05), and the recent
+              rate is at least 1.5 times the earlier one
+diminishing   Mann–Kendall: significant decrease (p < 0.05), and the recent rate at most 1/1.5 of the
+              earlier one
+persistent    otherwise, with reports in at least 6 of 8 equal parts of the period
+sporadic      otherwise, quiet in three or more of the 8 parts (on and off)
 none          fewer than 8 reports or fewer than 8 weeks: too little to say
 ============= =======================================================================================
 """
@@ -148,17 +151,20 @@ def trend_class(weekly: np.ndarray, *, alpha: float = 0.05) -> str:
     n = float(weekly.sum())
     if n < 8 or len(weekly) < 8:
         return "none"
-    recent = max(4, len(weekly) // 4)
-    if weekly[:-recent].sum() <= 0.1 * n:
+    recent = max(4, len(weekly) // 3)
+    earlier = weekly[:-recent]
+    rate_recent = weekly[-recent:].mean()
+    rate_earlier = earlier.mean() if len(earlier) else 0.0
+    if rate_recent > 0 and rate_earlier <= 0.25 * rate_recent:
         return "new"
     result = mk.original_test(weekly, alpha=alpha)
-    if result.h and result.trend == "increasing":
+    if result.h and result.trend == "increasing" and rate_recent >= 1.5 * rate_earlier:
         return "intensifying"
-    if result.h and result.trend == "decreasing":
+    if result.h and result.trend == "decreasing" and rate_recent <= rate_earlier / 1.5:
         return "diminishing"
     parts = np.array_split(weekly, 8)
     active = sum(1 for p in parts if p.sum() > 0)
-    return "persistent" if active >= 7 else "sporadic"
+    return "persistent" if active >= 6 else "sporadic"
 
 
 def _label_from_streets(geom: BaseGeometry, streets: gpd.GeoDataFrame) -> str | None:
