@@ -218,7 +218,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         limiter=RateLimiter(settings.rate_limit_per_min),
         writer=GroupCommitWriter(store),
         runs=RunManager(
-            RunContext(store=store, area=area, maps_dir=settings.maps_dir, k=settings.k,
+            RunContext(store=store, area=area, area_spec=settings.area, maps_dir=settings.maps_dir, k=settings.k,
                        extra_sources=settings.run_extra_sources, run_config=settings.run_config)
         ),
         page_html=report_page(area_name=area.name, area_wgs84=area.geometry),

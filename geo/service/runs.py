@@ -1,7 +1,7 @@
-"""Background runs: the analysis on the stored reports, one at a time, outputs under the maps folder.
+"""Background runs: ``geo run`` on the stored reports, one at a time, outputs under the maps folder.
 
-A run reads the stored reports (and any extra sources) through :func:`geo.io.read_reports`, as ``geo run``
-does, finds hot-spots and writes the public and internal maps. Each run's files go to
+A run calls :func:`geo.pipeline.run` with the store (GeoPackage path or PostGIS URL) as a report source,
+beside any extra sources or a whole ``geo run`` TOML (``--run-config``). Each run's files go to
 ``<maps_dir>/runs/<run_id>/``; the maps are then copied (atomically) to ``<maps_dir>/lagesbild_public.html``
 and ``<maps_dir>/lagesbild_internal.html``, which ``/maps/{name}`` serves.
 """
@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geo.io.area import StudyArea
-from geo.io.export import atomic_path, write_frame, write_text
+from geo.io.export import atomic_path
 from geo.service.storage import RunRecord, Store
 
 __all__ = [
@@ -62,21 +62,6 @@ def _suppress_mix(mix: str, *, k: int) -> str:
     return json.dumps(dict(sorted(kept.items(), key=lambda kv: -kv[1])), ensure_ascii=False)
 
 
-def _cells_covering(geom: Any, *, cell_m: float) -> Any:
-    try:
-        from geo.maps.aggregate import cells_covering
-    except ImportError:  # the maps package is optional for the service
-        import shapely
-
-        x0, y0, x1, y1 = geom.bounds
-        xs = np.arange(np.floor(x0 / cell_m), np.ceil(x1 / cell_m)) * cell_m
-        ys = np.arange(np.floor(y0 / cell_m), np.ceil(y1 / cell_m)) * cell_m
-        gx, gy = np.meshgrid(xs, ys)
-        boxes = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + cell_m, gy.ravel() + cell_m)
-        return shapely.union_all(boxes[shapely.intersects(boxes, geom)])
-    return cells_covering(geom, cell_m=cell_m)
-
-
 def public_hotspots(hotspots: gpd.GeoDataFrame, *, k: int, cell_m: float = 100.0) -> gpd.GeoDataFrame:
     """The public view of hot-spots, aggregated as on the public map.
 
@@ -93,13 +78,15 @@ def public_hotspots(hotspots: gpd.GeoDataFrame, *, k: int, cell_m: float = 100.0
     cell_m
         Grid cell size in metres.
     """
+    from geo.maps.aggregate import cells_covering
+
     keep = [c for c in _PUBLIC_HOTSPOT_COLUMNS if c in hotspots.columns]
     big = hotspots[hotspots["n_reports"].astype(int) >= k] if len(hotspots) else hotspots
     out = gpd.GeoDataFrame(big[keep].copy(), geometry=big.geometry.to_numpy(), crs=hotspots.crs)
     if "category_mix" in big.columns:
         out["category_mix"] = [_suppress_mix(m, k=k) for m in big["category_mix"]]
     if len(out):
-        out = out.set_geometry([_cells_covering(g, cell_m=cell_m) for g in out.geometry], crs=hotspots.crs)
+        out = out.set_geometry([cells_covering(g, cell_m=cell_m) for g in out.geometry], crs=hotspots.crs)
     return out
 
 
@@ -109,52 +96,69 @@ class RunContext:
 
     store: Store
     area: StudyArea
+    area_spec: str
     maps_dir: Path
     k: int
     extra_sources: tuple[str, ...]
     run_config: Path | None
 
 
-def _hotspot_columns_ready(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = frame.copy()
-    for c in out.columns:
-        if c != out.geometry.name and out[c].dtype == object:
-            out[c] = out[c].astype("string")
-    return out
+def _run_config(ctx: RunContext) -> Any:
+    """The ``geo run`` configuration of a service run: the stored reports (and extra sources) as sources."""
+    from geo.config import AreaConfig, MapsConfig, RunConfig, RunSection, SourceConfig, load_config
 
-
-def execute_run(ctx: RunContext, run_dir: Path, *, previous: gpd.GeoDataFrame | None) -> tuple[dict[str, str], int, str]:
-    """Run the analysis on the stored reports; return ``(outputs, n_reports, summary)``.
-
-    Outputs map a name to a path relative to the maps folder (maps) or to the run folder's files.
-    """
-    from geo.io import read_reports
-    from geo.model import point_reports
-
-    sources = [ctx.store.reader_source(), *ctx.extra_sources]
-    result = read_reports(sources, area=ctx.area)
-    reports = result.reports
-    points = point_reports(reports)
-    outputs: dict[str, str] = {}
-    from geo.hotspots import find_hotspots
-    from geo.maps import build_map
-
-    area_metric = ctx.area.to_crs(reports.crs) if reports.crs is not None else None
-    hotspots = find_hotspots(points, method="dbscan", area=area_metric, previous=previous)
-    hs_path = write_frame(_hotspot_columns_ready(hotspots), run_dir / "hotspots.parquet")
-    outputs["hotspots"] = str(hs_path.relative_to(ctx.maps_dir))
-    title = f"Lägesbild {ctx.area.name}"
-    for public, name in ((True, PUBLIC_MAP), (False, INTERNAL_MAP)):
-        m = build_map(reports, hotspots=hotspots, public=public, k=ctx.k, lang="sv", title=title)
-        run_copy = write_text(m.get_root().render(), run_dir / name)
-        with atomic_path(ctx.maps_dir / name) as tmp:
-            shutil.copyfile(run_copy, tmp)
-        outputs["public_map" if public else "internal_map"] = name
-    summary = (
-        f"{len(reports)} rapporter, {len(points)} med punktläge, {len(hotspots)} hot-spots / "
-        f"{len(reports)} reports, {len(hotspots)} hot-spots"
+    store_source = ctx.store.reader_source()
+    if "://" not in store_source:
+        store_source = str(Path(store_source).resolve())
+    sources = [SourceConfig(path=store_source, name="service")]
+    sources += [SourceConfig(path=s if "://" in s else str(Path(s).resolve())) for s in ctx.extra_sources]
+    if ctx.run_config is not None:
+        base = load_config(ctx.run_config)
+        return base.model_copy(update={"sources": [*base.sources, *sources]})
+    spec = Path(ctx.area_spec)
+    area = AreaConfig(file=spec.resolve()) if spec.exists() else AreaConfig(municipality=ctx.area_spec)
+    return RunConfig(
+        run=RunSection(title=f"Lägesbild {ctx.area.name}"),
+        area=area,
+        sources=sources,
+        maps=MapsConfig(k=ctx.k),
     )
-    return outputs, len(reports), summary
+
+
+def execute_run(ctx: RunContext, run_dir: Path, *, previous: Path | None) -> tuple[dict[str, str], int, str]:
+    """Run ``geo run`` (:func:`geo.pipeline.run`) on the stored reports into `run_dir`.
+
+    The latest maps are then copied to :data:`PUBLIC_MAP` and :data:`INTERNAL_MAP` in the maps folder.
+
+    Parameters
+    ----------
+    ctx
+        Store, area, folders.
+    run_dir
+        This run's output folder (below the maps folder).
+    previous
+        The previous run's ``hotspots.parquet`` (copied in so hot-spot ids stay stable).
+
+    Returns
+    -------
+    outputs, n_reports, summary
+        Output name -> path relative to the maps folder; reports analysed; the pipeline's summary.
+    """
+    from geo.pipeline import run as pipeline_run
+
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if previous is not None and previous.exists():
+        shutil.copyfile(previous, run_dir / "hotspots.parquet")
+    result = pipeline_run(_run_config(ctx), out_dir=run_dir)
+    outputs = {name: str(Path(p).resolve().relative_to(ctx.maps_dir.resolve())) for name, p in result.outputs.items()}
+    if (run_dir / "hotspots.parquet").exists() and result.hotspots is not None:
+        outputs["hotspots_parquet"] = str((run_dir / "hotspots.parquet").relative_to(ctx.maps_dir))
+    for key, name in (("map_public", PUBLIC_MAP), ("map", INTERNAL_MAP)):
+        if key in result.outputs:
+            with atomic_path(ctx.maps_dir / name) as tmp:
+                shutil.copyfile(result.outputs[key], tmp)
+            outputs["public_map" if key == "map_public" else "internal_map"] = name
+    return outputs, len(result.reports), result.summary
 
 
 class RunManager:
@@ -184,12 +188,11 @@ class RunManager:
         self._pool.submit(self._work, run)
         return run
 
-    def _previous_hotspots(self) -> gpd.GeoDataFrame | None:
+    def _previous_hotspots(self) -> Path | None:
         last = self.ctx.store.latest_run(status="done")
-        if last is None or "hotspots" not in last.outputs:
+        if last is None or "hotspots_parquet" not in last.outputs:
             return None
-        path = self.ctx.maps_dir / last.outputs["hotspots"]
-        return gpd.read_parquet(path) if path.exists() else None
+        return self.ctx.maps_dir / last.outputs["hotspots_parquet"]
 
     def _work(self, run: RunRecord) -> None:
         run.status = "running"
@@ -213,9 +216,9 @@ class RunManager:
     def hotspots(self, *, public: bool) -> tuple[str | None, gpd.GeoDataFrame | None]:
         """The latest finished run's id and hot-spots (public view when `public`)."""
         last = self.ctx.store.latest_run(status="done")
-        if last is None or "hotspots" not in last.outputs:
-            return None, None
-        path = self.ctx.maps_dir / last.outputs["hotspots"]
+        if last is None or "hotspots_parquet" not in last.outputs:
+            return (last.run_id if last else None), None
+        path = self.ctx.maps_dir / last.outputs["hotspots_parquet"]
         if not path.exists():
             return last.run_id, None
         frame = gpd.read_parquet(path)
