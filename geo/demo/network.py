@@ -132,7 +132,7 @@ STREETS: tuple[Street, ...] = (
         "Stationsstigen",
         "cycleway",
         None,
-        ((-450, -350), (-800, -520), (-1300, -650)),
+        ((-450, -350), (-800, -380), (-1300, -300)),
         lit="no",
     ),
     Street("torgstigen", "Torggången", "footway", None, ((-100, 0), (-120, 250), (150, 350))),

@@ -216,7 +216,7 @@ VILLAGES: dict[str, tuple[float, float]] = {
 SPEED_SITES: tuple[tuple[str, int, bool, float, float], ...] = (
     # street key, piece index, planted speeding, mean above limit by day, by night (km/h)
     ("jv_n1", 0, True, 2.0, 11.0),
-    ("skolgatan", 1, True, 3.0, 10.0),
+    ("skolgatan", 1, True, 1.0, 10.0),
     ("sodra", 2, True, 1.0, 12.0),
     ("storgatan", 2, False, -5.0, -3.0),
     ("norra", 1, False, -5.0, -2.0),
@@ -423,7 +423,7 @@ def _hotspot_incidents(
         precision[at] = "address"
         address[at] = text
     cats = rng.choice(np.array(list(spec.categories)), size=n, p=np.array(list(spec.categories.values())))
-    wd = days.weekday.to_numpy()
+    wd = days.day_of_week.to_numpy()
     month = days.month.to_numpy()
     year = _year_index(days)
     in_win = rng.random(n) < spec.in_window
