@@ -13,7 +13,8 @@ Lit coverage is modelled simply and openly: every working lamp lights a disc of 
 :data:`DEFAULT_RADIUS_M` = 25 m, about half the usual 40-50 m spacing of residential street lamps mounted at
 6-8 m, so that a well-lit street is covered end to end), and a way tagged ``lit=yes`` (or ``24/7``,
 ``automatic``, ``limited``, ...) lights a band of ``lit_way_buffer_m`` metres either side of its centre line.
-Broken lamps light nothing. A *dark stretch* is a part of a walkable way (foot, cycle, path, pedestrian, steps,
+Broken lamps light nothing, and their discs are cut out of the bands of ``lit=yes`` ways (the tag describes
+the street in normal operation; the register says what works today). A *dark stretch* is a part of a walkable way (foot, cycle, path, pedestrian, steps,
 residential, service, living street) outside that coverage.
 
 The readers at the top of this module touch files; :func:`build_lighting` and everything below it is pure.
@@ -556,7 +557,7 @@ def read_way_file(
     hw = _pick(cols, ("highway", "vägtyp", "vagtyp", "typ", "type", "kind"), None, path=name, what="highway")
     lit = _pick(cols, ("lit", "belyst", "belysning", "lighting"), None, path=name, what="lit")
     nm = _pick(cols, ("name", "namn", "gatunamn", "street"), None, path=name, what="name")
-    idc = _pick(cols, ("way_id", "osm_id", "id", "fid"), None, path=name, what="id")
+    idc = _pick(cols, ("way_id", "segment_id", "osm_id", "id", "fid"), None, path=name, what="id")
     frame = frame.explode(index_parts=False).reset_index(drop=False)
     rows = frame["index"].to_numpy() + 1
     lit_values = frame[lit] if lit else pd.Series([None] * len(frame))
@@ -687,7 +688,8 @@ class LightingLayer:
     radius_m, lit_way_buffer_m
         The parameters used (metres).
     gaps
-        Dark pieces shorter than ``min_stretch_m`` left out of `dark_stretches`: count and metres.
+        Dark pieces shorter than ``min_stretch_m`` left out of `dark_stretches`: ``pieces`` and ``length_m``;
+        and ``overlap_m``, dark metres where ways lie on top of each other (counted once in the stretches).
     """
 
     lamps: gpd.GeoDataFrame
@@ -730,6 +732,7 @@ class LightingLayer:
             "dark_stretches": len(self.dark_stretches),
             "gap_pieces": self.gaps.get("pieces", 0),
             "gap_m": self.gaps.get("length_m", 0.0),
+            "overlap_m": self.gaps.get("overlap_m", 0.0),
         }
 
 
@@ -851,14 +854,20 @@ def build_lighting(
     )
     lit_geoms = lines.geometry.to_numpy()[np.isin(lit_class, ["lit", "limited"])]
 
-    discs = shapely.buffer(lamps.geometry.to_numpy()[lamps["lights"].to_numpy()], radius_m, quad_segs=8)
+    lights = lamps["lights"].to_numpy(dtype=bool)
+    lamp_geoms = lamps.geometry.to_numpy()
+    discs = shapely.union_all(shapely.buffer(lamp_geoms[lights], radius_m, quad_segs=8))
     bands = (
-        shapely.buffer(lit_geoms, lit_way_buffer_m, quad_segs=4)
-        if lit_way_buffer_m > 0
-        else np.array([], dtype=object)
+        shapely.union_all(shapely.buffer(lit_geoms, lit_way_buffer_m, quad_segs=4))
+        if lit_way_buffer_m > 0 and len(lit_geoms)
+        else shapely.Polygon()
     )
-    pieces = np.concatenate([np.asarray(discs, dtype=object), np.asarray(bands, dtype=object)])
-    union = shapely.union_all(pieces) if len(pieces) else shapely.Polygon()
+    if (~lights).any() and not bands.is_empty:
+        # a lit=yes tag describes the street in normal operation; where the register says the lamps are
+        # broken, that part of the street is dark until they are repaired
+        bands = shapely.difference(bands, shapely.union_all(shapely.buffer(lamp_geoms[~lights], radius_m, quad_segs=8)))
+    union = shapely.union_all([discs, bands])
+    union = shapely.make_valid(union) if not shapely.is_valid(union) else union
     cover_parts = shapely.get_parts(union)
     coverage = gpd.GeoDataFrame(
         {
@@ -937,7 +946,8 @@ def _dark_stretches(
     cut, _ = _split_long(merged_arr, max_stretch_m)
     lengths = shapely.length(cut)
     small = lengths < min_stretch_m
-    gaps = {"pieces": int(small.sum()), "length_m": float(lengths[small].sum())}
+    overlap = max(0.0, float(shapely.length(parts).sum() - shapely.length(merged_arr).sum()))
+    gaps = {"pieces": int(small.sum()), "length_m": float(lengths[small].sum()), "overlap_m": overlap}
     cut, lengths = cut[~small], lengths[~small]
     if cut.size == 0:
         return empty, gaps

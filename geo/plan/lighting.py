@@ -28,6 +28,7 @@ import json
 import logging
 import math
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -431,9 +432,12 @@ def solve_mclp(
     p = int(min(budget, n_fac))
     # spopt takes a cost matrix and a service radius: cost 0 where covered, 2 where not, radius 1
     cost = np.where(A, 0.0, 2.0)
-    model = MCLP.from_cost_matrix(cost, np.asarray(weights, dtype=float), service_radius=1.0, p_facilities=p)
-    solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=float(time_limit_s))
-    model = model.solve(solver, results=False)
+    with warnings.catch_warnings():
+        # PuLP 3 announces API changes for 4.0 on every variable; the calls here are the supported 3.x ones
+        warnings.simplefilter("ignore", DeprecationWarning)
+        model = MCLP.from_cost_matrix(cost, np.asarray(weights, dtype=float), service_radius=1.0, p_facilities=p)
+        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=float(time_limit_s))
+        model = model.solve(solver, results=False)
     chosen = [j for j, var in enumerate(model.fac_vars) if var.value() is not None and var.value() > 0.5]
     sol_status = getattr(model.problem, "sol_status", 1)
     status = "optimal" if sol_status == pulp.LpSolutionOptimal else "feasible (time limit)"
