@@ -143,8 +143,10 @@ def _retention_loop(state: ServiceState) -> None:
         cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=state.settings.retention_days)
         try:
             n = state.store.purge_text(older_than=cutoff)
-            if n:
-                log.info("retention: removed free text of %d reports received before %s", n, cutoff.isoformat())
+            n_runs = state.runs.prune(older_than=cutoff)
+            if n or n_runs:
+                log.info("retention: cleared free text of %d reports and %d run folders older than %s",
+                         n, n_runs, cutoff.isoformat())
         except Exception:  # noqa: BLE001 - a failed sweep is retried at the next interval
             log.exception("retention sweep failed")
         if state.stop.wait(state.settings.retention_sweep_min * 60):
@@ -218,7 +220,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         limiter=RateLimiter(settings.rate_limit_per_min),
         writer=GroupCommitWriter(store),
         runs=RunManager(
-            RunContext(store=store, area=area, area_spec=settings.area, maps_dir=settings.maps_dir, k=settings.k,
+            RunContext(store=store, area=area, area_spec=settings.area, tz=tz, maps_dir=settings.maps_dir, k=settings.k,
                        extra_sources=settings.run_extra_sources, run_config=settings.run_config)
         ),
         page_html=report_page(area_name=area.name, area_wgs84=area.geometry),

@@ -97,19 +97,70 @@ class RunContext:
     store: Store
     area: StudyArea
     area_spec: str
+    tz: str
     maps_dir: Path
     k: int
     extra_sources: tuple[str, ...]
     run_config: Path | None
 
 
-def _run_config(ctx: RunContext) -> Any:
-    """The ``geo run`` configuration of a service run: the stored reports (and extra sources) as sources."""
+def snapshot_reports(store: Store, path: Path, *, tz: str, page: int = 100_000) -> Path:
+    """Write every stored report as canonical GeoParquet (the store's CRS, local times) and return `path`.
+
+    Runs read this snapshot instead of the live GeoPackage: GDAL links its own SQLite, and two SQLite
+    libraries in one process break each other's POSIX locks, so a GDAL read inside the server could make
+    SQLite drop the write-ahead log that holds commits already answered 201.
+    """
+    import pyproj
+    from zoneinfo import ZoneInfo
+
+    from geo.io.export import write_frame
+    from geo.service.storage import ReportFilter
+
+    rows = []
+    offset = 0
+    while True:
+        chunk = store.list_reports(ReportFilter(limit=page, offset=offset))
+        rows.extend(chunk)
+        offset += len(chunk)
+        if len(chunk) < page:
+            break
+    to_metric = pyproj.Transformer.from_crs("EPSG:4326", f"EPSG:{store.crs_epsg}", always_xy=True)
+    lon = np.array([r.lon for r in rows], dtype="float64")
+    lat = np.array([r.lat for r in rows], dtype="float64")
+    x, y = to_metric.transform(lon, lat) if len(rows) else (lon, lat)
+    zone = ZoneInfo(tz)
+    dtype = f"datetime64[ns, {tz}]"
+    frame = gpd.GeoDataFrame(
+        {
+            "report_id": pd.array([r.report_id for r in rows], dtype="string"),
+            "occurred_at": pd.Series([r.occurred_at.astimezone(zone) for r in rows], dtype=dtype),
+            "occurred_to": pd.Series([r.occurred_to.astimezone(zone) if r.occurred_to else pd.NaT for r in rows],
+                                     dtype=dtype),
+            "category": pd.array([r.category for r in rows], dtype="string"),
+            "source": pd.array([r.source for r in rows], dtype="string"),
+            "description": pd.array([r.description for r in rows], dtype="string"),
+            "weight": np.ones(len(rows)),
+            "location_precision": pd.array(["exact"] * len(rows), dtype="string"),
+            "source_file": pd.array(["lagesbild-service"] * len(rows), dtype="string"),
+            "source_row": pd.array(range(1, len(rows) + 1), dtype="Int64"),
+        },
+        geometry=gpd.points_from_xy(x, y),
+        crs=f"EPSG:{store.crs_epsg}",
+    )
+    return write_frame(frame, path)
+
+
+def _run_config(ctx: RunContext, run_dir: Path) -> Any:
+    """The ``geo run`` configuration of a service run: the stored reports (and extra sources) as sources.
+
+    A PostGIS store is read through its URL; a GeoPackage through a snapshot (see :func:`snapshot_reports`).
+    """
     from geo.config import AreaConfig, MapsConfig, RunConfig, RunSection, SourceConfig, load_config
 
     store_source = ctx.store.reader_source()
     if "://" not in store_source:
-        store_source = str(Path(store_source).resolve())
+        store_source = str(snapshot_reports(ctx.store, run_dir / "service_reports.parquet", tz=ctx.tz).resolve())
     sources = [SourceConfig(path=store_source, name="service")]
     sources += [SourceConfig(path=s if "://" in s else str(Path(s).resolve())) for s in ctx.extra_sources]
     if ctx.run_config is not None:
@@ -149,7 +200,10 @@ def execute_run(ctx: RunContext, run_dir: Path, *, previous: Path | None) -> tup
     run_dir.mkdir(parents=True, exist_ok=True)
     if previous is not None and previous.exists():
         shutil.copyfile(previous, run_dir / "hotspots.parquet")
-    result = pipeline_run(_run_config(ctx), out_dir=run_dir)
+    try:
+        result = pipeline_run(_run_config(ctx, run_dir), out_dir=run_dir)
+    finally:
+        (run_dir / "service_reports.parquet").unlink(missing_ok=True)  # holds free text: not kept
     outputs = {name: str(Path(p).resolve().relative_to(ctx.maps_dir.resolve())) for name, p in result.outputs.items()}
     if (run_dir / "hotspots.parquet").exists() and result.hotspots is not None:
         outputs["hotspots_parquet"] = str((run_dir / "hotspots.parquet").relative_to(ctx.maps_dir))
@@ -223,6 +277,24 @@ class RunManager:
             return last.run_id, None
         frame = gpd.read_parquet(path)
         return last.run_id, public_hotspots(frame, k=self.ctx.k) if public else frame
+
+    def prune(self, *, older_than: dt.datetime) -> int:
+        """Delete run folders (they hold reports with free text) finished before `older_than`.
+
+        The latest finished run is kept: the API serves its hot-spots. Returns how many were deleted.
+        """
+        runs_dir = self.ctx.maps_dir / "runs"
+        if not runs_dir.exists():
+            return 0
+        latest = self.ctx.store.latest_run(status="done")
+        n = 0
+        for folder in runs_dir.iterdir():
+            if not folder.is_dir() or (latest is not None and folder.name == latest.run_id):
+                continue
+            if dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC) < older_than:
+                shutil.rmtree(folder, ignore_errors=True)
+                n += 1
+        return n
 
     def close(self) -> None:
         """Stop taking runs; a running one is left to finish in the background."""
