@@ -11,7 +11,7 @@ import typer
 
 from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
 from geo.errors import InputError
-from geo.io.export import write_csv, write_frame, write_text
+from geo.io.export import atomic_path, write_csv, write_frame, write_text
 from geo.model import Reports, point_reports
 from geo.plan.patrol import PatrolPlan, next_iso_week, parse_shift, parse_week, plan_html, plan_patrols
 
@@ -130,16 +130,17 @@ def write_patrol(plan: PatrolPlan, out_dir: str | Path, *, demo: bool = False) -
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "patrol_plan_csv": write_csv(plan.table(), out / "patrol_plan.csv"),
+    paths: dict[str, Path] = {
         "patrol_naive_csv": write_csv(plan.table(naive=True), out / "patrol_naive.csv"),
         "patrol_plan_html": write_text(plan_html(plan, demo=demo), out / "patrol_plan.html"),
     }
     gpkg = out / "patrol_plan.gpkg"
     if len(plan.visits):
-        write_frame(plan.visits, gpkg, layer="visits")
-        write_frame(plan.routes, gpkg, layer="routes")
+        with atomic_path(gpkg) as tmp:
+            write_frame(plan.visits, tmp, layer="visits")
+            write_frame(plan.routes, tmp, layer="routes")
         paths["patrol_plan_gpkg"] = gpkg
+    paths["patrol_plan_csv"] = write_csv(plan.table(), out / "patrol_plan.csv")
     return paths
 
 

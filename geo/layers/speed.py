@@ -61,6 +61,7 @@ __all__ = [
     "read_segments",
     "segments_from_osm",
     "speed_by_window",
+    "speed_spread",
     "summarise_segments",
     "traffic_reports",
 ]
@@ -1093,7 +1094,7 @@ def _windows(band_hours: int, day_groups: str) -> tuple[tuple[tuple[str, tuple[i
 def _window_keys(
     times: pd.Series, groups: tuple[tuple[str, tuple[int, ...]], ...], band_hours: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    wd = times.dt.weekday.to_numpy()
+    wd = times.dt.day_of_week.to_numpy()
     group_of = np.empty(7, dtype=object)
     for label, days in groups:
         for d in days:
@@ -1120,6 +1121,46 @@ def _mixture_quantile(
         else:
             hi = mid
     return (lo + hi) / 2
+
+
+def speed_spread(measurements: pd.DataFrame, *, default_cv: float = 0.12, min_count: int = 8) -> np.ndarray:
+    """Standard deviation of speeds (km/h) behind each hourly aggregate, for the normal approximation.
+
+    An hour with at least `min_count` passes and a ``p85_kmh`` gives its own spread, ``(p85 − mean) / 1.036``.
+    Hours with fewer passes (whose 85th percentile says little) take the count-weighted spread of their
+    segment's well-filled hours; a segment without any takes ``default_cv × mean``. Passes get 1 (unused).
+
+    Parameters
+    ----------
+    measurements
+        Rows with ``segment_id``, ``kind``, ``count``, ``mean_kmh``, ``p85_kmh``.
+    default_cv
+        Spread relative to the mean when nothing better is known.
+    min_count
+        Passes an hour needs for its own spread.
+
+    Returns
+    -------
+    sd
+        One value per row, at least 0.5 km/h for aggregates.
+    """
+    mean = measurements["mean_kmh"].to_numpy(dtype="float64")
+    p85 = measurements["p85_kmh"].to_numpy(dtype="float64")
+    count = measurements["count"].to_numpy(dtype="float64")
+    is_hour = (measurements["kind"] == "hour").to_numpy()
+    own = np.where(np.isfinite(p85) & (count >= min_count), (p85 - mean) / _Z85, np.nan)
+    ok = np.isfinite(own)
+    seg = measurements["segment_id"].astype("string").to_numpy(dtype=object)
+    pooled = (
+        pd.DataFrame({"s": seg[ok], "w": count[ok], "wsd": count[ok] * own[ok]})
+        .groupby("s")[["w", "wsd"]]
+        .sum()
+    )
+    pooled_sd = (pooled["wsd"] / pooled["w"]).to_dict() if len(pooled) else {}
+    fallback = np.array([pooled_sd.get(x, np.nan) for x in seg], dtype="float64")
+    sd = np.where(ok, own, np.where(np.isfinite(fallback), fallback, default_cv * mean))
+    sd = np.maximum(np.nan_to_num(sd, nan=1.0), 0.5)
+    return np.where(is_hour, sd, 1.0)
 
 
 def speed_by_window(
@@ -1183,12 +1224,7 @@ def speed_by_window(
     m["weekdays"], m["start_hour"] = _window_keys(m["time"], groups, band_hours)
     is_hour = (m["kind"] == "hour").to_numpy()
     mean = m["mean_kmh"].to_numpy(dtype="float64")
-    sd = np.where(
-        np.isfinite(m["p85_kmh"].to_numpy(dtype="float64")),
-        (m["p85_kmh"].to_numpy(dtype="float64") - mean) / _Z85,
-        default_cv * mean,
-    )
-    sd = np.maximum(np.nan_to_num(sd, nan=1.0), 0.5)
+    sd = speed_spread(m, default_cv=default_cv)
     m["sd"] = sd
     speed = m["speed_kmh"].to_numpy(dtype="float64")
     lim = m["limit_kmh"].to_numpy(dtype="float64")

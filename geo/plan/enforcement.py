@@ -179,7 +179,7 @@ def _over_margin_per_hour(layer: SpeedLayer, windows: pd.DataFrame, margin_kmh: 
         return rate.fillna(0.0).to_numpy(dtype="float64")
     from scipy.special import ndtr
 
-    from geo.layers.speed import _window_keys, _windows
+    from geo.layers.speed import _window_keys, _windows, speed_spread
 
     m = layer.measurements
     if m.empty:
@@ -190,10 +190,7 @@ def _over_margin_per_hour(layer: SpeedLayer, windows: pd.DataFrame, margin_kmh: 
     wd, sh = _window_keys(m["time"], groups, band)
     mean = m["mean_kmh"].to_numpy(dtype="float64")
     p85 = m["p85_kmh"].to_numpy(dtype="float64")
-    sd = np.maximum(
-        np.nan_to_num(np.where(np.isfinite(p85), (p85 - mean) / 1.0364333894937898, 0.12 * mean), nan=1.0),
-        0.5,
-    )
+    sd = speed_spread(m)
     is_hour = (m["kind"] == "hour").to_numpy()
     over = np.where(
         is_hour,

@@ -798,7 +798,7 @@ def coverage_of(
     sub = pts.iloc[np.flatnonzero(inside)]
     p = where[inside]
     t0 = sub["occurred_at"]
-    mow0 = (t0.dt.weekday * 1440 + t0.dt.hour * 60 + t0.dt.minute).to_numpy(dtype="int64")
+    mow0 = (t0.dt.day_of_week * 1440 + t0.dt.hour * 60 + t0.dt.minute).to_numpy(dtype="int64")
     to = sub["occurred_to"] if "occurred_to" in sub.columns else pd.Series(pd.NaT, index=sub.index)
     dur = ((to - t0).dt.total_seconds() / 60.0).to_numpy(dtype="float64")
     windowed = np.isfinite(dur) & (dur >= 1)
