@@ -54,6 +54,13 @@ __all__ = [
 CLASSES: tuple[str, ...] = ("hot_99", "hot_95", "hot_90", "cold_99", "cold_95", "cold_90", "ns")
 _BAND_STEPS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 _TOL = 1e-9
+_MAX_CELLS = 4_000_000
+
+
+def _n_cells(bounds: tuple[float, float, float, float], cell_m: float) -> float:
+    return (math.floor(bounds[2] / cell_m) - math.floor(bounds[0] / cell_m) + 1) * (
+        math.floor(bounds[3] / cell_m) - math.floor(bounds[1] / cell_m) + 1
+    )
 
 
 def fdr_bh(p: np.ndarray) -> np.ndarray:
@@ -404,12 +411,27 @@ def gistar_cells(
         choices["cell_m"] = (cell_m, why)
     elif not cell_m > 0:
         raise ValueError(f"cell_m must be > 0 metres, got {cell_m}")
+    note = ""
     if area is not None:
         bounds = tuple(area.bounds)
     elif len(xy):
         bounds = (xy[:, 0].min() - cell_m, xy[:, 1].min() - cell_m, xy[:, 0].max() + cell_m, xy[:, 1].max() + cell_m)
+        if _n_cells(bounds, cell_m) > _MAX_CELLS and len(xy) > 10:
+            # a few far-off positions (a swapped coordinate) would make the grid huge: cover the central
+            # 99.8 % of reports and say how many are left outside the cells
+            lo = np.percentile(xy, 0.1, axis=0) - cell_m
+            hi = np.percentile(xy, 99.9, axis=0) + cell_m
+            bounds = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+            inner = (xy[:, 0] >= lo[0]) & (xy[:, 0] <= hi[0]) & (xy[:, 1] >= lo[1]) & (xy[:, 1] <= hi[1])
+            note = f"; {int((~inner).sum())} rapporter långt utanför de andra / reports far outside the rest left out"
+            xy = xy[inner]
     else:
         raise ValueError("no reports and no study area: nothing to build cells over")
+    if _n_cells(bounds, cell_m) > _MAX_CELLS:
+        raise ValueError(
+            f"{_n_cells(bounds, cell_m):,.0f} cells of {cell_m:g} m over the study extent is too many "
+            f"(limit {_MAX_CELLS:,}); give a larger cell_m (--cell)"
+        )
     if band_m is None:
         band_m, why = suggest_band(xy, cell_m=cell_m, bounds=bounds, area=area)  # type: ignore[arg-type]
         choices["band_m"] = (band_m, why)
@@ -435,7 +457,8 @@ def gistar_cells(
         geometry=cells.geometry.to_numpy(),
         crs=reports.crs,
     )
-    out.attrs["choices"] = {**choices, "cell_m": choices.get("cell_m", (cell_m, f"cell {cell_m:g} m: angiven / given")),
+    cell_choice = choices.get("cell_m", (cell_m, f"cell {cell_m:g} m: angiven / given"))
+    out.attrs["choices"] = {**choices, "cell_m": (cell_choice[0], cell_choice[1] + note),
                             "band_m": choices.get("band_m", (band_m, f"band {band_m:g} m: angiven / given"))}
-    out.attrs["auto"] = sorted(choices)
+    out.attrs["auto"] = sorted({*choices, "cell_m"} if note else set(choices))
     return out

@@ -220,7 +220,9 @@ def kde_grid(
         2000 cells.
     bounds
         ``(xmin, ymin, xmax, ymax)`` to cover; default the area's bounds, else the positions' bounds
-        padded by three bandwidths.
+        padded by three bandwidths. When a few far-off positions would force cells coarser than a quarter
+        of the bandwidth (more than 2000 a side), the grid covers the central 99.8 % of positions and the
+        rest are left out of the surface, which ``bandwidth_reason`` then says.
     area
         Study polygon in the same CRS: density only inside, corrected for the kernel mass outside.
     bandwidth_reason
@@ -250,6 +252,22 @@ def kde_grid(
     xmin, ymin, xmax, ymax = bounds
     span = max(xmax - xmin, ymax - ymin, 1e-9)
     cell = float(cell_m) if cell_m is not None else bandwidth_m / 4
+    n_left_out = 0
+    if cell_m is None and span / cell > _MAX_SIDE and area is None and len(xy) > 10:
+        # a few far-off positions (a swapped coordinate, another town) would force a grid too coarse for
+        # the bandwidth: cover the central 99.8 % and say how many are left out of the surface
+        lo = np.percentile(xy, 0.1, axis=0) - 4 * bandwidth_m
+        hi = np.percentile(xy, 99.9, axis=0) + 4 * bandwidth_m
+        inner = (xy[:, 0] >= lo[0]) & (xy[:, 0] <= hi[0]) & (xy[:, 1] >= lo[1]) & (xy[:, 1] <= hi[1])
+        n_left_out = int((~inner).sum())
+        xy, w = xy[inner], w[inner]
+        xmin, ymin, xmax, ymax = lo[0], lo[1], hi[0], hi[1]
+        span = max(xmax - xmin, ymax - ymin, 1e-9)
+        if n_left_out:
+            bandwidth_reason = (
+                f"{bandwidth_reason}; {n_left_out} rapporter långt utanför lämnas utanför ytan / "
+                f"reports far outside the rest are left out of the surface"
+            )
     if cell_m is None and span / cell > _MAX_SIDE:
         cell = _nice(span / _MAX_SIDE)
     nx = int(math.floor((xmax - xmin) / cell)) + 2
@@ -258,6 +276,7 @@ def kde_grid(
     y0 = math.floor(ymin / cell) * cell + cell / 2
     counts = _linear_bin(xy, w, x0, y0, cell, (ny, nx)) if len(xy) else np.zeros((ny, nx))
     k = _kernel(bandwidth_m, cell)
+    k = k / (k.sum() * cell * cell)  # the sampled kernel integrates to exactly 1 (mass kept on coarse grids)
     dens = fftconvolve(counts, k, mode="same") * 1e6
     dens = np.clip(dens, 0, None)
     if area is not None:
