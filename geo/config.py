@@ -220,7 +220,7 @@ class PatrolConfig(_Model):
     """ISO week ``YYYY-Www``; default: the week after the period."""
     shifts: list[str] = Field(default_factory=lambda: ["15-23", "23-07"])
     visits_per_shift: int = Field(default=6, ge=1)
-    visit_min: float = Field(default=15.0, gt=0)
+    visit_min: int = Field(default=15, ge=1)
     history_days: int = Field(default=365, ge=1)
 
     @field_validator("week")
@@ -243,6 +243,16 @@ class SpeedConfig(_Model):
     """``[speed]``: speed layer and enforcement plan (needs ``layers.speed`` and ``layers.streets``)."""
 
     enabled: bool = True
+    checks: int = Field(default=10, ge=1)
+    """Speed checks to plan."""
+    check_min: int = Field(default=60, ge=1)
+    """Length of one check in minutes."""
+    margin_kmh: float = Field(default=10.0, ge=0)
+    """Speeds above limit + margin count as serious."""
+    band_hours: int = Field(default=2, ge=1, le=24)
+    """Width of the hour bands speeds are summarised in."""
+    tolerance_m: float = Field(default=30.0, gt=0)
+    """Largest distance from a measurement to the segment it is matched to."""
 
 
 class MapsConfig(_Model):

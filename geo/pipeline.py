@@ -105,15 +105,17 @@ def _stage(modules: tuple[str, ...], name: str) -> Callable[..., Any]:
 
 
 def _call(fn: Callable[..., Any], *args: Any, notes: list[str], stage: str, **kwargs: Any) -> Any:
-    """Call a stage's function with the keyword arguments it takes; say which settings it did not take."""
+    """Call a stage's function with the keyword arguments it takes; note settings it does not take.
+
+    Context it may or may not use (``demo``, ``progress``, ``area``, ...) is passed only when taken, silently.
+    """
     params = inspect.signature(fn).parameters
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
         return fn(*args, **kwargs)
-    unused = sorted(k for k, v in kwargs.items() if k not in params and v is not None)
+    context = {"demo", "progress", "area", "streets", "previous", "period_end", "reports"}
+    unused = sorted(k for k, v in kwargs.items() if k not in params and v is not None and k not in context)
     if unused:
-        notes.append(
-            f"steg {stage}: {fn.__module__}.{fn.__name__} tar inte emot {', '.join(unused)} (används ej)"
-        )
+        notes.append(f"steg {stage}: {fn.__module__}.{fn.__name__} tar inte emot {', '.join(unused)} (används ej)")
     return fn(*args, **{k: v for k, v in kwargs.items() if k in params})
 
 
@@ -123,7 +125,15 @@ def _register(outputs: dict[str, Path], res: Any, *, suffix: str = "") -> None:
         return
     for key, p in res.items():
         if isinstance(p, str | Path):
-            outputs[f"{Path(p).name.split('.')[0] or key}{suffix}"] = Path(p)
+            path = Path(p)
+            name = f"{path.name.split('.')[0] or key}{suffix}"
+            if name in outputs and outputs[name] != path:
+                if path.suffix.lower() == ".csv":  # the table keeps the plain name (the summary reads it)
+                    other = outputs.pop(name)
+                    outputs[f"{name}_{other.suffix.lstrip('.').lower()}"] = other
+                else:
+                    name = f"{name}_{path.suffix.lstrip('.').lower()}"
+            outputs[name] = path
 
 
 def _read_sources(config: RunConfig, area: StudyArea, *, progress: Callable[[str], None]) -> ReadResult:
@@ -239,6 +249,42 @@ def _safe_read_csv(path: Path | None) -> pd.DataFrame | None:
         return pd.read_csv(path)
     except (pd.errors.EmptyDataError, pd.errors.ParserError):
         return None
+
+
+def _map_results(
+    out: Path,
+    hotspots: gpd.GeoDataFrame | None,
+    reports: Reports,
+    area_m: Any,
+    *,
+    notes: list[str],
+    say: Callable[[str], None],
+) -> dict[str, Any]:
+    """Collect what the map draws: this run's hot-spots, density and Gi* cells, and the saved stage results."""
+    results: dict[str, Any] = {}
+    try:
+        load_results = _stage(("geo.maps.results",), "load_results")
+        to_kwargs = _stage(("geo.commands.map",), "_results_to_kwargs")
+    except StageMissing as miss:
+        notes.append(f"kartor: sparade resultat kan inte läsas ännu ({miss})")
+    else:
+        frames = dict(load_results(out).frames)
+        frames.pop("reports", None)
+        results = {k: v for k, v in to_kwargs(frames).items() if v is not None}
+    results["hotspots"] = hotspots
+    pts = point_reports(reports)
+    if len(pts):
+        try:
+            kde_surface = _stage(("geo.hotspots.kde",), "kde_surface")
+            density_contours = _stage(("geo.hotspots.kde",), "density_contours")
+            gistar_cells = _stage(("geo.hotspots",), "gistar_cells")
+        except StageMissing as miss:
+            notes.append(f"kartor: täthet och Gi* saknas ännu ({miss})")
+        else:
+            say("Täthet / density (KDE) och Gi*")
+            results["density"] = density_contours(kde_surface(pts, area=area_m))
+            results["gistar"] = gistar_cells(pts, area=area_m)
+    return results
 
 
 # ------------------------------------------------------------------------------------------------ summary
@@ -363,7 +409,8 @@ def run(
     crs = read.crs or pyproj.CRS("EPSG:3006")
     area_m = area.to_crs(crs)
     if config.run.demo:
-        reports = Reports(reports.assign(data=DEMO_LABEL)) if "data" not in reports.columns else reports
+        label = reports["data"].fillna(DEMO_LABEL) if "data" in reports.columns else DEMO_LABEL
+        reports = Reports(reports.assign(data=label))
     outputs["reports"] = write_frame(reports, out / "reports.parquet")
     outputs["rejects"] = write_csv(read.rejects, out / "rejects.csv")
     tick("reports", t)
@@ -433,7 +480,7 @@ def run(
         t = time.perf_counter()
         say("Belysning / lighting")
         try:
-            fn = _stage(("geo.plan.lighting", "geo.layers.lighting", "geo.commands.lighting"), "run_lighting")
+            fn = _stage(("geo.commands.lighting", "geo.plan.lighting"), "run_lighting")
         except StageMissing as miss:
             notes.append(f"steg belysning saknas ännu ({miss})")
         else:
@@ -447,6 +494,8 @@ def run(
                 budget=config.lighting.budget,
                 radius_m=config.lighting.radius_m,
                 out_dir=out,
+                demo=config.run.demo,
+                progress=say,
             )
             _register(outputs, res)
         tick("lighting", t)
@@ -456,7 +505,7 @@ def run(
         t = time.perf_counter()
         say("Patrullplan / patrol plan")
         try:
-            fn = _stage(("geo.plan.patrol", "geo.commands.patrol"), "run_patrol")
+            fn = _stage(("geo.commands.patrol", "geo.plan.patrol"), "run_patrol")
         except StageMissing as miss:
             notes.append(f"steg patrullplan saknas ännu ({miss})")
         else:
@@ -477,6 +526,7 @@ def run(
                     history_days=pc.history_days,
                     streets=streets,
                     out_dir=out,
+                    demo=config.run.demo,
                 )
                 _register(outputs, res)
         tick("patrol", t)
@@ -486,13 +536,14 @@ def run(
         t = time.perf_counter()
         say("Hastighet / speed")
         try:
-            fn = _stage(("geo.plan.enforcement", "geo.layers.speed", "geo.commands.speed"), "run_speed")
+            fn = _stage(("geo.commands.speed", "geo.plan.enforcement"), "run_speed")
         except StageMissing as miss:
             notes.append(f"steg hastighet saknas ännu ({miss})")
         else:
             if config.layers.streets is None:
                 notes.append("steg hastighet: layers.streets saknas (vägsegment med hastighetsgräns)")
             else:
+                sc = config.speed
                 for i, meas in enumerate(config.layers.speed):
                     res = _call(
                         fn,
@@ -501,7 +552,13 @@ def run(
                         segments_path=config.layers.streets,
                         measurements_path=meas,
                         reports=reports,
+                        checks=sc.checks,
+                        check_min=sc.check_min,
+                        margin_kmh=sc.margin_kmh,
+                        band_hours=sc.band_hours,
+                        tolerance_m=sc.tolerance_m,
                         out_dir=out if i == 0 else out / f"speed-{i + 1}",
+                        demo=config.run.demo,
                     )
                     _register(outputs, res, suffix="" if i == 0 else f"_{i + 1}")
         tick("speed", t)
@@ -511,30 +568,30 @@ def run(
         t = time.perf_counter()
         say("Kartor / maps")
         try:
-            build_map = _stage(("geo.maps",), "build_map")
+            run_map = _stage(("geo.commands.map",), "run_map")
         except StageMissing as miss:
             notes.append(f"steg kartor saknas ännu ({miss})")
         else:
+            results = _map_results(out, hotspots, reports, area_m, notes=notes, say=say)
             stem = f"lagesbild-{area.slug}-{_slug_period(config, reports)}"
-            title = config.run.title + (f" ({DEMO_LABEL})" if config.run.demo else "")
             for public in (False, True) if config.maps.public else (False,):
-                m = _call(
-                    build_map,
+                res = _call(
+                    run_map,
                     reports,
                     notes=notes,
                     stage="kartor",
-                    hotspots=hotspots,
+                    out_html=out / f"{stem}{'-publik' if public else ''}.html",
+                    results=results if not public else {"hotspots": hotspots},
                     public=public,
                     k=config.maps.k,
                     lang=config.run.lang,
                     tiles=config.maps.tiles,
-                    title=title,
+                    title=config.run.title,
                     demo=config.run.demo,
+                    area=area,
                 )
-                name = "map_public" if public else "map"
-                outputs[name] = write_text(
-                    m.get_root().render(), out / f"{stem}{'-publik' if public else ''}.html"
-                )
+                for key, p in (res or {}).items():
+                    outputs[f"{key}_public" if public else key] = Path(p)
         tick("maps", t)
 
     manifest = {

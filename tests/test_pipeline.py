@@ -1,0 +1,165 @@
+"""The pipeline (`geo run` / `geo demo`): demo world in, maps and proposals out; period, strict and id checks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.config import parse_config
+from geo.demo import DEMO_DIR, FILES
+from geo.errors import InputError
+from geo.pipeline import StageMissing, _stage, run
+
+GEO = Path(sys.executable).with_name("geo")
+TRUTH = json.loads((DEMO_DIR / "truth.json").read_text(encoding="utf-8"))
+
+
+def _demo_dict(**tables) -> dict:
+    data = tomllib.loads((DEMO_DIR / "demo.toml").read_text(encoding="utf-8"))
+    for name, value in tables.items():
+        data[name] = {**data.get(name, {}), **value} if isinstance(value, dict) else value
+    return data
+
+
+def _only_reading(**tables) -> dict:
+    off = {"enabled": False}
+    return _demo_dict(hotspots=off, lighting=off, patrol=off, speed=off, maps=off, **tables)
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """`geo demo --out DIR`, run once as a user would."""
+    out = tmp_path_factory.mktemp("maps")
+    proc = subprocess.run([str(GEO), "demo", "--out", str(out)], capture_output=True, text=True, timeout=300)
+    return out, proc
+
+
+def test_geo_demo_writes_the_lagesbild(demo_run):
+    out, proc = demo_run
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    outputs = {k: Path(v) for k, v in manifest["outputs"].items()}
+    for key in ("reports", "rejects"):
+        assert outputs[key].exists()
+    for key, path in outputs.items():
+        assert path.exists() and path.stat().st_size > 0, key
+        assert path.parent == out or out in path.parents, key
+    # every stage present in this installation ran (none skipped, none given a setting it ignores)
+    assert not [n for n in manifest["notes"] if "tar inte emot" in n], manifest["notes"]
+    maps = sorted(out.glob("lagesbild-varnamo-20231101-20261031*.html"))
+    if not any("kartor saknas" in n for n in manifest["notes"]):
+        assert len(maps) >= 2
+        for m in maps:
+            assert "syntetiska demodata" in m.read_text(encoding="utf-8").lower()
+
+
+def test_geo_demo_reports_and_rejects(demo_run):
+    out, _ = demo_run
+    reports = gpd.read_parquet(out / "reports.parquet")
+    n_files = TRUTH["counts"]["police"] + TRUTH["counts"]["residents"] + TRUTH["counts"]["safety_walk"]
+    n_rejected = sum(1 for b in TRUTH["planted_bad_rows"] if b["status"] == "rejected")
+    assert len(reports) == n_files - n_rejected
+    assert reports.crs.to_epsg() == 3006
+    assert str(reports["occurred_at"].dt.tz) == "Europe/Stockholm"
+    assert (reports["data"] == "syntetiska demodata").all()
+    assert reports["source"].value_counts().to_dict() == {
+        "police": TRUTH["counts"]["police"] - n_rejected,
+        "resident": TRUTH["counts"]["residents"],
+        "safety_walk": TRUTH["counts"]["safety_walk"],
+    }
+    rejects = pd.read_csv(out / "rejects.csv")
+    assert {"file", "row", "field", "reason", "status"} <= set(rejects.columns)
+    got = {(Path(f).name, int(r), s) for f, r, s in zip(rejects["file"], rejects["row"], rejects["status"], strict=True)}
+    assert got == {(b["file"], b["row"], b["status"]) for b in TRUTH["planted_bad_rows"]}
+
+
+def test_geo_demo_finds_the_planted_hotspots(demo_run):
+    out, _ = demo_run
+    path = out / "hotspots.geojson"
+    if not path.exists():
+        pytest.skip("the hot-spot stage is not in this installation")
+    found = gpd.read_file(path).to_crs(3006)
+    centres = found.geometry.centroid
+    for h in TRUTH["hotspots"]:
+        d = np.hypot(centres.x - h["x"], centres.y - h["y"])
+        assert d.min() <= h["radius_m"], (h["id"], float(d.min()))
+    assert len(found) <= len(TRUTH["hotspots"]) + 2
+
+
+def test_geo_demo_prints_the_summary(demo_run):
+    out, proc = demo_run
+    text = proc.stdout
+    assert "SYNTETISKA DEMODATA" in text
+    n = TRUTH["counts"]["police"] + TRUTH["counts"]["residents"] + TRUTH["counts"]["safety_walk"] - 3
+    assert f"{n:,}" in text
+    assert "avvisade / rejected 3" in text
+    assert str(out) in text
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    if "hotspots" in manifest["outputs"]:
+        assert "Hot-spots:" in text
+    if "patrol_plan" in manifest["outputs"]:
+        assert "Patrullering / patrol plan" in text
+    if "lighting_proposals" in manifest["outputs"]:
+        assert "Belysningsförslag / lighting proposals" in text
+
+
+def test_period_keeps_only_its_reports(tmp_path):
+    data = _only_reading(period={"start": pd.Timestamp("2026-01-01").date(), "end": pd.Timestamp("2026-06-30").date()})
+    data["sources"] = data["sources"][:1]
+    cfg = parse_config(data, path=DEMO_DIR / "demo.toml")
+    res = run(cfg, out_dir=tmp_path)
+    raw = pd.read_csv(DEMO_DIR / FILES["police"], sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    t = pd.to_datetime(raw["occurred_from"])
+    expected = int(((t >= "2026-01-01") & (t < "2026-07-01")).sum())
+    bad_in_window = sum(1 for b in TRUTH["planted_bad_rows"] if b["status"] == "rejected"
+                        and "2026-01-01" <= raw.loc[b["row"] - 2, "occurred_from"] < "2026-07-01")
+    assert len(res.reports) == expected - bad_in_window
+    assert res.outside_period == len(raw) - 3 - len(res.reports)
+    assert res.reports["occurred_at"].min() >= pd.Timestamp("2026-01-01", tz="Europe/Stockholm")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rejects.csv", "reports.parquet", "run.json"]
+
+
+def test_strict_writes_nothing(tmp_path):
+    data = _only_reading(output={"strict": True})
+    cfg = parse_config(data, path=DEMO_DIR / "demo.toml")
+    bad = next(b for b in TRUTH["planted_bad_rows"] if b["status"] == "rejected")
+    with pytest.raises(InputError) as err:
+        run(cfg, out_dir=tmp_path / "out")
+    assert FILES["police"] in str(err.value) and f"row {bad['row']}" in str(err.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_repeated_ids_across_sources_are_rejected(tmp_path):
+    data = _only_reading()
+    data["sources"] = [data["sources"][1], {**data["sources"][1], "name": "igen"}]
+    cfg = parse_config(data, path=DEMO_DIR / "demo.toml")
+    res = run(cfg, out_dir=tmp_path)
+    assert len(res.reports) == TRUTH["counts"]["residents"]
+    rep = res.rejects[res.rejects["reason"].str.startswith("repeated id")]
+    assert len(rep) == TRUTH["counts"]["residents"]
+    assert sorted(rep["row"].astype(int)) == list(range(2, TRUTH["counts"]["residents"] + 2))
+
+
+def test_a_stage_not_yet_installed_is_named():
+    with pytest.raises(StageMissing, match="geo.no_such_stage"):
+        _stage(("geo.no_such_stage",), "run_it")
+    with pytest.raises(StageMissing, match="geo.config.run_it"):
+        _stage(("geo.config",), "run_it")
+
+
+def test_geo_run_config_error_exits_nonzero(tmp_path):
+    data = (DEMO_DIR / "demo.toml").read_text(encoding="utf-8").replace("budget = 10", "budget = -3")
+    cfg = tmp_path / "fel.toml"
+    cfg.write_text(data, encoding="utf-8")
+    proc = subprocess.run([str(GEO), "run", str(cfg)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "fel.toml" in proc.stderr and "lighting.budget" in proc.stderr
+    assert not (tmp_path / "maps").exists()
