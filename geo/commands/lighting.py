@@ -48,6 +48,7 @@ def compute_lighting(
     spacing_m: float = 10.0,
     method: str = "mclp",
     lamps_crs: str | None = None,
+    sources: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[LightingPlan, pd.DataFrame]:
     """Read lamps and ways, build the lighting layer and plan lamps for these reports.
@@ -72,6 +73,9 @@ def compute_lighting(
         See :func:`geo.plan.lighting.propose_lamps`.
     lamps_crs
         CRS of a register's projected coordinates.
+    sources
+        Lamps, ways and rejects already read with :func:`~geo.layers.lighting.read_lighting_sources` (in any
+        CRS; they are reprojected); the paths are then not read again.
     progress
         Called with a message per step.
 
@@ -83,8 +87,11 @@ def compute_lighting(
     say = progress or (lambda _m: None)
     if reports.crs is None:
         raise InputError("the reports have no CRS")
-    say("Läser lampor och vägar / reading lamps and ways")
-    lamps, ways, rejects = read_lighting_sources(lamps_path, ways_path, crs=reports.crs, lamps_crs=lamps_crs)
+    if sources is None:
+        say("Läser lampor och vägar / reading lamps and ways")
+        sources = read_lighting_sources(lamps_path, ways_path, crs=reports.crs, lamps_crs=lamps_crs)
+    lamps, ways, rejects = sources
+    lamps, ways = lamps.to_crs(reports.crs), ways.to_crs(reports.crs)
     say("Bygger belysningslager / building the lighting layer")
     layer = build_lighting(lamps, ways, radius_m=radius_m, lit_way_buffer_m=lit_way_buffer_m)
     say("Rangordnar mörka platser och placerar lampor / ranking dark places, placing lamps")
@@ -203,6 +210,7 @@ def run_lighting(
     lamps_crs: str | None = None,
     follow_up_date: str | pd.Timestamp | None = None,
     follow_up_area: str | Path | None = None,
+    sources: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
     """Compute the lighting plan for `reports` and write its files into `out_dir` (for ``geo run``).
@@ -212,6 +220,7 @@ def run_lighting(
     reports
         Validated reports.
     lamps_path, ways_path, budget, radius_m, lit_way_buffer_m, near_m, place_weight, spacing_m, method, lamps_crs
+    sources
         See :func:`compute_lighting`.
     out_dir
         Output folder.
@@ -238,6 +247,7 @@ def run_lighting(
         spacing_m=spacing_m,
         method=method,
         lamps_crs=lamps_crs,
+        sources=sources,
         progress=progress,
     )
     follow = None
@@ -320,6 +330,13 @@ def lighting(
         raise InputError(f"--method must be mclp or greedy, got '{method}'")
     if out.suffix:
         raise InputError(f"--out is a folder, got a file name '{out}'")
+    if (follow_up_date is None) != (follow_up_area is None):
+        raise InputError("follow-up needs both --follow-up-date and --follow-up-area")
+    # lamps and ways first: a bad register stops the run before anything is written
+    with console.status("Läser lampor och vägar / reading lamps and ways ..."):
+        sources = read_lighting_sources(lamps, ways, crs="EPSG:4326", lamps_crs=lamps_crs)
+    console.print(f"Lampor / lamps: {len(sources[0]):,} · vägar / ways: {len(sources[1]):,} ({lamps}"
+                  f"{', ' + ways if ways else ''})")
     result = load_reports(reports, reader, out=out)
     if len(result.reports) == 0:
         raise InputError("no reports were accepted; nothing to plan (see the rejects table)")
@@ -337,6 +354,7 @@ def lighting(
             spacing_m=spacing,
             method=method,
             lamps_crs=lamps_crs,
+            sources=sources,
             follow_up_date=follow_up_date,
             follow_up_area=follow_up_area,
             progress=lambda m: status.update(m),

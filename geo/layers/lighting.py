@@ -639,10 +639,6 @@ def read_lighting_sources(
         return osm_cache[p]
 
     is_pbf = lamps_path.name.lower().endswith(_PBF_SUFFIXES)
-    if is_pbf:
-        lamps = _osm_lamps(osm(lamps_path).lamps, name=str(lamps_path))  # type: ignore[attr-defined]
-    else:
-        lamps = read_lamp_register(lamps_path, crs=crs, source_crs=lamps_crs, status_col=status_col)
     if ways_path is None:
         if not is_pbf:
             raise InputError(
@@ -651,6 +647,10 @@ def read_lighting_sources(
                 path=str(lamps_path),
             )
         ways_path = lamps_path
+    if is_pbf:
+        lamps = _osm_lamps(osm(lamps_path).lamps, name=str(lamps_path))  # type: ignore[attr-defined]
+    else:
+        lamps = read_lamp_register(lamps_path, crs=crs, source_crs=lamps_crs, status_col=status_col)
     ways_path = Path(ways_path)
     if ways_path.name.lower().endswith(_PBF_SUFFIXES):
         ways = _osm_ways(osm(ways_path).ways, name=str(ways_path))  # type: ignore[attr-defined]

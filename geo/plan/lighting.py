@@ -906,7 +906,7 @@ def quick_fixes(
                 "report_ids": json.dumps(ids),
                 "reason": reason + ".",
                 "_i": i,
-                "_w": ev.size + 2 * br.size,
+                "_w": ev.size + br.size,
             }
         )
     if not rows:

@@ -96,7 +96,10 @@ def test_broken_lamps_on_the_planted_street_are_quick_fixes(demo) -> None:
     fixes = plan.fixes
     on_street = fixes[fixes["street"] == broken_seg["name"]]
     assert len(on_street) >= broken_seg["lamps_broken"] // 2
-    assert fixes.head(5)["street"].eq(broken_seg["name"]).all()
+    # the first fix is on the planted street, and most of the first five (a broken lamp beside a night-time
+    # hot-spot elsewhere is a quick fix too)
+    assert fixes.iloc[0]["street"] == broken_seg["name"]
+    assert fixes.head(5)["street"].eq(broken_seg["name"]).sum() >= 4
     broken = on_street[on_street["status"] == "broken"]
     assert len(broken) >= broken_seg["lamps_broken"] // 2
     assert broken["reason"].str.startswith("Laga trasig lampa").all()
