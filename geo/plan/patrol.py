@@ -752,6 +752,7 @@ def coverage_of(
     reports: Reports,
     *,
     point_radius_m: float = 100.0,
+    time_precision: str = "auto",
 ) -> float:
     """Share of `reports` that fall in a visited place during a visit's weekly time window.
 
@@ -769,12 +770,17 @@ def coverage_of(
         Reports to count (e.g. a held-out period); only point reports count.
     point_radius_m
         Radius given to point places.
+    time_precision
+        ``"minute"``, ``"hour"`` (times known only to the hour, as in many police exports: an incident then
+        counts the covered share of its hour) or ``"auto"`` (hour when every time is on the hour).
 
     Returns
     -------
     share
         Covered incidents / all point incidents in `reports` (NaN when there are none).
     """
+    if time_precision not in {"auto", "minute", "hour"}:
+        raise ValueError(f"time_precision must be auto, minute or hour, got '{time_precision}'")
     pts = point_reports(reports)
     if len(pts) == 0:
         return math.nan
@@ -803,6 +809,13 @@ def coverage_of(
     dur = ((to - t0).dt.total_seconds() / 60.0).to_numpy(dtype="float64")
     windowed = np.isfinite(dur) & (dur >= 1)
     got = mask[p, mow0].astype("float64")
+    hour_only = time_precision == "hour" or (
+        time_precision == "auto" and bool((t0.dt.minute == 0).all() and (t0.dt.second == 0).all())
+    )
+    if hour_only:
+        # times known to the hour: the incident lies anywhere in its hour with equal chance
+        hour_start = mow0 - mow0 % 60
+        got = mask[p[:, None], (hour_start[:, None] + np.arange(60)[None, :]) % MIN_PER_WEEK].mean(axis=1)
     if windowed.any():
         cum = np.cumsum(mask, axis=1)
         total_w = mask.sum(axis=1)

@@ -1,0 +1,333 @@
+"""Patrol plan: capacity, shifts and travel; the demo's planted hot-spots in their active hours; the stated
+coverage checked on held-out incidents against the naive plan; the ``geo patrol`` command; real Toronto data."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point
+from typer.testing import CliRunner
+
+from geo.cli import app
+from geo.model import point_reports
+from geo.plan.patrol import (
+    PATROL_COLUMNS,
+    WEEKDAYS_SV,
+    coverage_of,
+    next_iso_week,
+    parse_shift,
+    parse_week,
+    plan_html,
+    plan_patrols,
+    travel_minutes,
+)
+from tests.plan.conftest import CUT, CUT_WEEK, DEMO, in_planted_window
+
+SHIFTS = ["15-23", "23-07"]
+
+
+@pytest.fixture(scope="module")
+def plan(demo_police, planted_places):
+    return plan_patrols(planted_places, demo_police, week=CUT_WEEK, shifts=SHIFTS, history_days=365)
+
+
+# ------------------------------------------------------------------------------------------ parsing
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "length"),
+    [("15-23", 900, 480), ("23-07", 1380, 480), ("07:30-16:00", 450, 510), ("00-24", 0, 1440), ("7-7", 420, 1440),
+     ("22–02", 1320, 240)],
+)
+def test_parse_shift(text: str, start: int, length: int) -> None:
+    s = parse_shift(text)
+    assert (s.start_min, s.length_min) == (start, length)
+
+
+@pytest.mark.parametrize("text", ["25-03", "15", "kväll", "15-23-07", "12:75-13"])
+def test_parse_shift_rejects(text: str) -> None:
+    with pytest.raises(ValueError, match="shift"):
+        parse_shift(text)
+
+
+def test_parse_week() -> None:
+    assert str(parse_week("2026-W45")) == "2026-11-02"
+    assert str(parse_week("2020W53")) == "2020-12-28"
+    assert next_iso_week(pd.Timestamp("2026-12-30").date()) == "2027-W01"
+    for bad in ("2026-45", "2025-W53", "vecka 3"):
+        with pytest.raises(ValueError, match="week"):
+            parse_week(bad)
+
+
+# -------------------------------------------------------------------------------- the plan's structure
+
+
+def test_capacity_shifts_travel_and_order(plan) -> None:
+    v = plan.visits
+    assert len(v) > 0
+    assert list(v.columns[: len(PATROL_COLUMNS)]) == list(PATROL_COLUMNS)
+    per_shift = v.groupby("shift_no").size()
+    assert per_shift.max() <= 6 and per_shift.index.max() <= 14  # 2 shifts x 7 days
+    for _, g in v.groupby("shift_no"):
+        g = g.sort_values("order")
+        assert list(g["order"]) == list(range(1, len(g) + 1))
+        day, label = g["shift"].iloc[0].split(" ")
+        s = parse_shift(label.replace("–", "-"))
+        shift_start = g["start_at"].iloc[0].normalize()
+        if WEEKDAYS_SV[shift_start.weekday()] != day:  # first visit already after midnight
+            shift_start -= pd.Timedelta(days=1)
+        shift_start += pd.Timedelta(minutes=s.start_min)
+        assert (g["start_at"] >= shift_start).all()
+        assert (g["end_at"] <= shift_start + pd.Timedelta(minutes=s.length_min)).all()
+        gaps = (g["start_at"].iloc[1:].to_numpy() - g["end_at"].iloc[:-1].to_numpy()) / np.timedelta64(1, "m")
+        assert (gaps >= g["travel_min"].iloc[1:].to_numpy()).all()  # travel fits between visits
+        assert g["travel_min"].iloc[0] == 0
+        for _, same in g.groupby("place_id"):
+            if len(same) > 1:
+                back = (same["start_at"].iloc[1:].to_numpy() - same["end_at"].iloc[:-1].to_numpy()) / np.timedelta64(1, "m")
+                assert (back >= 45).all()  # revisit_min
+    assert ((v["end_at"] - v["start_at"]) == pd.Timedelta(minutes=15)).all()
+    assert (v["date"] == v["start_at"].dt.strftime("%Y-%m-%d")).all()
+    assert (v["weekday"] == v["start_at"].map(lambda t: WEEKDAYS_SV[t.weekday()])).all()
+    assert v["start"].str.match(r"^\d\d:\d\d$").all() and v["end"].str.match(r"^\d\d:\d\d$").all()
+    assert set(v["date"]) <= {str(pd.Timestamp("2026-09-07") + pd.Timedelta(days=d))[:10] for d in range(8)}
+    assert v["expected_share"].ge(0).all()
+    assert v["expected_share"].sum() == pytest.approx(plan.expected_share)
+    # the route's travel assumption: straight line at 30 km/h (500 m per minute, rounded up)
+    moved = v[v["travel_min"] > 0]
+    assert (np.ceil(moved["travel_m"] / 500.0 - 1e-9) == moved["travel_min"]).all()
+    assert plan.travel == "fågelvägen"
+
+
+def test_shift_past_midnight(demo_police, planted_places) -> None:
+    p = plan_patrols(planted_places, demo_police, week=CUT_WEEK, shifts=["23-07"], visits_per_shift=4)
+    v = p.visits
+    after = v[v["start_at"].dt.hour < 7]
+    assert len(after) > 0
+    for r in after.itertuples():
+        assert r.shift.split(" ")[0] == WEEKDAYS_SV[(r.start_at - pd.Timedelta(days=1)).weekday()]
+    assert v["start_at"].dt.hour.isin([23, 0, 1, 2, 3, 4, 5, 6]).all()
+    # the Sunday night shift runs into the Monday after the week
+    assert (v["date"] == "2026-09-14").any()
+
+
+# --------------------------------------------------------------------------------- against the truth
+
+
+def test_visits_land_on_planted_hotspots_in_their_active_hours(plan, demo_truth) -> None:
+    spec = {h["id"]: h for h in demo_truth["hotspots"]}
+    v = plan.visits
+    timed = v[v["place_id"].map(lambda i: bool(spec[i]["hours"]))]  # "parken" is active at dusk, no fixed hours
+    inside = timed.apply(lambda r: in_planted_window(r["start_at"], spec[r["place_id"]]), axis=1)
+    assert timed.loc[inside, "expected_share"].sum() >= 0.8 * timed["expected_share"].sum()
+    for pid, g in timed.groupby("place_id"):
+        best = g.sort_values("expected_share", ascending=False).iloc[0]
+        assert in_planted_window(best["start_at"], spec[pid]), (pid, best["weekday"], best["start"])
+    # the busiest planted window (centrum, Friday/Saturday nights) gets visits on both nights
+    centrum = v[v["place_id"] == "centrum"]
+    nights = centrum[centrum.apply(lambda r: in_planted_window(r["start_at"], spec["centrum"]), axis=1)]
+    assert (nights["start_at"] - pd.Timedelta(hours=6)).dt.date.nunique() >= 2
+
+
+def test_stated_coverage_holds_on_held_out_incidents_and_beats_naive(plan, demo_police, planted_places) -> None:
+    held_out = demo_police[demo_police["occurred_at"] >= CUT]
+    n = len(point_reports(held_out))
+    assert n > 150
+    observed = coverage_of(plan.visits, planted_places, held_out)
+    observed_naive = coverage_of(plan.naive, planted_places, held_out)
+    stated = plan.expected_share
+    sigma = math.sqrt(stated * (1 - stated) / n)
+    assert abs(observed - stated) <= 3 * sigma, (observed, stated, sigma)
+    assert stated > 2 * plan.naive_share
+    assert observed > observed_naive
+    # the naive plan's stated coverage also holds
+    assert abs(observed_naive - plan.naive_share) <= 3 * math.sqrt(plan.naive_share / n) + 1e-9
+
+
+def test_stated_share_is_the_historical_share(plan, demo_police, planted_places) -> None:
+    hist = demo_police[(demo_police["occurred_at"] >= plan.history_start) & (demo_police["occurred_at"] < plan.history_end)]
+    assert len(point_reports(hist)) == plan.n_history
+    # counting the history again, each incident spread over its hour as the planner assumes
+    again = coverage_of(plan.visits, planted_places, hist, time_precision="hour")
+    assert again == pytest.approx(plan.expected_share, rel=0.05)
+    assert plan.history_end == CUT and plan.history_start == CUT - pd.Timedelta(days=365)
+
+
+def test_with_the_hotspot_engine(demo_police, demo_truth) -> None:
+    from geo.hotspots import find_hotspots
+
+    hs = find_hotspots(point_reports(demo_police), eps_m=60, min_samples=20)
+    p = plan_patrols(hs, demo_police, week=CUT_WEEK, shifts=SHIFTS)
+    v = p.visits
+    for h in demo_truth["hotspots"]:
+        if not h["hours"]:
+            continue
+        holder = hs[hs.contains(Point(h["x"], h["y"]))]
+        assert len(holder) == 1, h["id"]
+        at = v[v["place_id"] == holder["hotspot_id"].iloc[0]]
+        assert len(at), h["id"]
+        best = at.sort_values("expected_share", ascending=False).iloc[0]
+        assert in_planted_window(best["start_at"], h), (h["id"], best["weekday"], best["start"])
+
+
+# ------------------------------------------------------------------------------ planner behaviour
+
+
+def _profile_places(weights: list[float]) -> gpd.GeoDataFrame:
+    """Places 300 m apart with flat profiles (incidents per hour), as forecast cells would come."""
+    return gpd.GeoDataFrame(
+        {"place_id": [f"P{i}" for i in range(len(weights))], "place": [f"Plats {i}" for i in range(len(weights))],
+         "profile": [json.dumps([w] * 168) for w in weights]},
+        geometry=[Point(440_000 + 300 * i, 6_340_000).buffer(50) for i in range(len(weights))],
+        crs="EPSG:3006",
+    )
+
+
+def test_diminishing_returns_spread_the_visits() -> None:
+    places = _profile_places([10.0, 1.0])
+    greedy = plan_patrols(places, week="2026-W45", shifts=["15-23"], repeat_decay=1.0, revisit_min=0)
+    assert set(greedy.visits["place_id"]) == {"P0"}
+    spread = plan_patrols(places, week="2026-W45", shifts=["15-23"])
+    counts = spread.visits.groupby("place_id").size()
+    assert counts["P0"] > counts["P1"] > 0
+    # the stated share is honest either way: spreading costs a little expected coverage
+    assert spread.expected_share < greedy.expected_share
+    total = 11.0 * 168
+    assert greedy.expected_share == pytest.approx(7 * 6 * 10.0 / 4 / total)
+
+
+def test_forecast_profiles_without_reports() -> None:
+    places = _profile_places([0.0, 2.0, 1.0])
+    p = plan_patrols(places, week="2026-W45", shifts=["08-16"], visits_per_shift=2, total=1000.0)
+    assert "P0" not in set(p.visits["place_id"])  # nothing expected there
+    assert p.n_history == 1000.0
+    assert p.expected_share == pytest.approx(p.visits["expected_share"].sum())
+    with pytest.raises(ValueError, match="profile"):
+        plan_patrols(places.drop(columns="profile"), week="2026-W45")
+
+
+def test_travel_on_the_street_network() -> None:
+    # two places 200 m apart across a river; the only bridge is 1 km upstream
+    a, b = Point(0, 0), Point(0, 200)
+    streets = gpd.GeoDataFrame(
+        {"name": ["south bank", "bridge", "north bank"]},
+        geometry=[LineString([(0, 0), (1000, 0)]), LineString([(1000, 0), (1000, 200)]),
+                  LineString([(1000, 200), (0, 200)])],
+        crs="EPSG:3006",
+    )
+    pts = gpd.GeoSeries([a, b], crs="EPSG:3006")
+    minutes, metres, how = travel_minutes(pts, speed_kmh=30, streets=streets)
+    assert how == "gatunät" and metres[0, 1] == pytest.approx(2200.0)
+    assert minutes[0, 1] == 5  # 2.2 km at 30 km/h = 4.4 min, rounded up
+    minutes2, metres2, how2 = travel_minutes(pts, speed_kmh=30)
+    assert how2 == "fågelvägen" and metres2[0, 1] == pytest.approx(200.0) and minutes2[0, 1] == 1
+    # a network that does not connect the places falls back to the straight line
+    cut = streets.iloc[[0, 2]]
+    _, metres3, _ = travel_minutes(pts, speed_kmh=30, streets=cut)
+    assert metres3[0, 1] == pytest.approx(200.0)
+    places = gpd.GeoDataFrame({"place_id": ["A", "B"], "profile": [json.dumps([1.0] * 168)] * 2},
+                              geometry=[a.buffer(20), b.buffer(20)], crs="EPSG:3006")
+    p = plan_patrols(places, week="2026-W45", shifts=["15-23"], streets=streets, visits_per_shift=4)
+    assert p.travel == "gatunät"
+    moves = p.visits[p.visits["travel_min"] > 0]
+    assert len(moves) and (moves["travel_min"] == 5).all()
+
+
+def test_inputs_not_modified(demo_police, planted_places) -> None:
+    before_p, before_r = planted_places.copy(), demo_police.copy()
+    plan_patrols(planted_places, demo_police, week=CUT_WEEK, shifts=["15-23"], visits_per_shift=2)
+    pd.testing.assert_frame_equal(pd.DataFrame(planted_places), pd.DataFrame(before_p))
+    pd.testing.assert_frame_equal(pd.DataFrame(demo_police), pd.DataFrame(before_r))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"visits_per_shift": 0}, "visits_per_shift"), ({"visit_min": 0}, "visit_min"), ({"repeat_decay": 0}, "repeat_decay"),
+     ({"shifts": ["25-03"]}, "shift"), ({"shifts": ["10:00-10:10"]}, "shorter"), ({"week": "2026-W60"}, "week"),
+     ({"history_days": 0}, "history_days")],
+)
+def test_bad_arguments(demo_police, planted_places, kwargs: dict, match: str) -> None:
+    args = {"week": CUT_WEEK, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        plan_patrols(planted_places, demo_police, **args)
+
+
+def test_no_history_is_an_error(demo_police, planted_places) -> None:
+    with pytest.raises(ValueError, match="no point incidents"):
+        plan_patrols(planted_places, demo_police, week="2023-W40", history_days=30)
+    with pytest.raises(ValueError, match="id column"):
+        plan_patrols(planted_places.drop(columns="hotspot_id"), demo_police, week=CUT_WEEK)
+
+
+def test_html_one_section_per_shift(plan) -> None:
+    html = plan_html(plan, demo=True)
+    assert html.count('<section class="shift">') == plan.visits["shift_no"].nunique()
+    assert "Förväntad täckning, naiv plan" in html and "Syntetiska demodata" in html
+    assert "break-before: page" in html
+    assert "<script" not in html
+
+
+# ------------------------------------------------------------------------------------------- command
+
+
+def test_geo_patrol_command(tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    res = CliRunner().invoke(app, [
+        "patrol", str(DEMO / "polisanmalningar.csv"), "--encoding", "cp1252", "--sep", ";",
+        "--source", "police", "--week", CUT_WEEK, "--shift", "15-23",
+        "--shift", "23-07", "--visits-per-shift", "4", "--visit-minutes", "10", "--history-days", "200",
+        "--eps-m", "60", "--min-samples", "20", "--out", str(out),
+    ])
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out / "patrol_plan.csv")
+    assert list(table.columns[: len(PATROL_COLUMNS)]) == list(PATROL_COLUMNS)
+    assert table.groupby("shift").size().max() <= 4
+    starts = pd.to_datetime(table["date"] + " " + table["start"])
+    ends = pd.to_datetime(table["date"] + " " + table["end"])
+    assert (((ends - starts) % pd.Timedelta(days=1)) == pd.Timedelta(minutes=10)).all()
+    html = (out / "patrol_plan.html").read_text(encoding="utf-8")
+    assert html.count('<section class="shift">') == table["shift"].nunique()
+    stated = round(100 * table["expected_share"].sum(), 1)
+    said = " ".join(res.output.split())
+    assert f"plan {stated:.1f} %" in said
+    assert "naiv plan / naive plan" in said
+    assert (out / "patrol_naive.csv").exists() and (out / "patrol_plan.gpkg").exists()
+
+
+@pytest.mark.parametrize(("args", "word"), [(["--week", "2026-45"], "week"), (["--shift", "15-27"], "shift")])
+def test_geo_patrol_bad_options(tmp_path: Path, args: list[str], word: str) -> None:
+    out = tmp_path / "plan"
+    res = CliRunner().invoke(app, ["patrol", str(DEMO / "trygghetsrapporter.csv"), *args, "--out", str(out)])
+    assert res.exit_code != 0
+    assert word in str(res.output) + str(res.exception)
+    assert not (out / "patrol_plan.csv").exists()
+
+
+# ----------------------------------------------------------------------------------------- real data
+
+
+@pytest.mark.slow
+def test_toronto_plan_beats_naive_on_held_out_weeks(data_dir: Path) -> None:
+    from geo.hotspots import find_hotspots
+    from geo.io import read_reports
+
+    rep = read_reports([data_dir / "toronto_mci_2014_2017.csv.gz"]).reports
+    rep = rep[rep["occurred_at"] >= pd.Timestamp("2017-01-01", tz="America/Toronto")]
+    cut = pd.Timestamp("2017-10-30", tz="America/Toronto")  # Monday of 2017-W44
+    hs = find_hotspots(rep[rep["occurred_at"] < cut])
+    p = plan_patrols(hs, rep, week="2017-W44", shifts=["15-23", "23-07"], history_days=300)
+    assert p.history_end == cut
+    held_out = rep[rep["occurred_at"] >= cut]
+    assert (held_out["occurred_at"].dt.minute == 0).all()  # Toronto times are known to the hour
+    observed = coverage_of(p.visits, hs, held_out)
+    naive = coverage_of(p.naive, hs, held_out)
+    assert p.expected_share > p.naive_share
+    assert observed > naive
+    n = len(point_reports(held_out))
+    assert abs(observed - p.expected_share) <= 4 * math.sqrt(p.expected_share / n) + 0.2 * p.expected_share
