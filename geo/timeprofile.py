@@ -45,7 +45,7 @@ _NO_PEAK = {"sv": "ingen tydlig topp", "en": "no clear peak"}
 def _minute_of_week(times: pd.Series) -> np.ndarray:
     """Local minute of the week (Monday 00:00 = 0) of timezone-aware times (wall clock)."""
     return (
-        times.dt.weekday.to_numpy(dtype="int64") * 1440
+        times.dt.day_of_week.to_numpy(dtype="int64") * 1440
         + times.dt.hour.to_numpy(dtype="int64") * 60
         + times.dt.minute.to_numpy(dtype="int64")
     )
@@ -87,7 +87,7 @@ def hour_week_profile(reports: pd.DataFrame, *, chunk: int = 20_000) -> np.ndarr
     exact = ~has_window
     if exact.any():
         s = start[exact]
-        idx = s.dt.weekday.to_numpy(dtype="int64") * 24 + s.dt.hour.to_numpy(dtype="int64")
+        idx = s.dt.day_of_week.to_numpy(dtype="int64") * 24 + s.dt.hour.to_numpy(dtype="int64")
         out += np.bincount(idx, minlength=HOURS_PER_WEEK).astype("float64")
     if has_window.any():
         assert end is not None
