@@ -5,7 +5,7 @@ hour band, from :func:`geo.layers.speed.speed_by_window`). Its value is the numb
 to stop: passes per observed hour above the limit + ``margin_kmh`` (the clear offences a check acts on),
 times the check's length. Residents' complaints in the same window raise the value, up to ``1 +
 complaint_weight`` times for the most complained-about window, and a window with complaints but no
-measurement is still considered, valued as a typical measured window scaled by its complaints.
+measurement is still considered, valued as an average measured window scaled by its complaints.
 
 Capacity is the same model as the patrol plan: a number of checks (``checks``), chosen greedily best first,
 with diminishing returns — each further check on a segment already chosen counts ``repeat_decay`` times less —
@@ -114,7 +114,7 @@ def plan_enforcement(
     # drivers over limit + margin per observed hour (hourly aggregates enter through the normal approximation)
     over_margin = _over_margin_per_hour(layer, w, margin_kmh)
     w["catch_rate_h"] = over_margin
-    typical = float(np.nanmedian(over_margin[w["passes"] > 0])) if (w["passes"] > 0).any() else 0.0
+    typical = float(np.nanmean(over_margin[w["passes"] > 0])) if (w["passes"] > 0).any() else 0.0
     top_complaints = max(int(w["complaints"].max()), 1)
     boost = 1.0 + complaint_weight * w["complaints"].to_numpy() / top_complaints
     base = np.where(
