@@ -1,0 +1,71 @@
+"""All map layers as one GeoPackage, for QGIS users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.io.export import atomic_path, write_frame
+from geo.maps.build import MapLayers
+
+__all__ = ["GPKG_LAYER_NAMES", "gpkg_layers", "write_gpkg"]
+
+GPKG_LAYER_NAMES: dict[str, str] = {
+    "area": "study_area",
+    "grid": "report_grid",
+    "density": "density_contours",
+    "hotspots": "hotspots",
+    "gistar": "gistar_cells",
+    "points": "reports",
+    "lit_coverage": "lit_coverage",
+    "dark_stretches": "dark_stretches",
+    "dark_places": "dark_places",
+    "lamp_proposals": "lighting_proposals",
+    "quick_fixes": "quick_fixes",
+    "speed": "speed_segments",
+    "enforcement": "enforcement_plan",
+    "patrol": "patrol_visits",
+}
+"""Map layer key → GeoPackage layer name."""
+
+
+def gpkg_layers(layers: MapLayers) -> dict[str, gpd.GeoDataFrame]:
+    """The map's layers as GeoDataFrames named for the GeoPackage (tables with ``lat``/``lon`` become points).
+
+    Parameters
+    ----------
+    layers
+        From :func:`geo.maps.prepare_layers`; the public version holds only public layers.
+    """
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for key, frame in layers.frames.items():
+        name = GPKG_LAYER_NAMES.get(key, key)
+        if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
+            out[name] = frame
+        elif {"lat", "lon"} <= set(frame.columns):
+            geom = gpd.points_from_xy(pd.to_numeric(frame["lon"]), pd.to_numeric(frame["lat"]), crs="EPSG:4326")
+            table = pd.DataFrame(frame).drop(columns=[c for c in ("geometry",) if c in frame.columns])
+            out[name] = gpd.GeoDataFrame(table, geometry=geom, crs="EPSG:4326")
+    if len(layers.feed):
+        feed = layers.feed.assign(week=pd.to_datetime(layers.feed["week"]).dt.strftime("%Y-%m-%d"))
+        out["police_feed_weekly"] = gpd.GeoDataFrame(feed, geometry=[None] * len(feed), crs="EPSG:4326")
+    return out
+
+
+def write_gpkg(layers: MapLayers, path: str | Path) -> Path:
+    """Write every layer into one GeoPackage, atomically (the whole package appears at once).
+
+    Parameters
+    ----------
+    layers
+        From :func:`geo.maps.prepare_layers`.
+    path
+        The ``.gpkg`` file.
+    """
+    final = Path(path)
+    with atomic_path(final) as tmp:
+        for name, frame in gpkg_layers(layers).items():
+            write_frame(frame, tmp, layer=name)
+    return final
