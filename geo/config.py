@@ -138,7 +138,7 @@ class SourceConfig(_Model):
         return self.name or Path(self.path).name
 
     def reader_options(self, *, tz: str | None = None) -> ReaderOptions:
-        """The reader options for :func:`geo.io.read_reports`."""
+        """Return the reader options for :func:`geo.io.read_reports`."""
         c = self.columns
         sep = {"\\t": "\t", "tab": "\t"}.get(self.sep or "", self.sep)
         return ReaderOptions(
@@ -195,7 +195,7 @@ class HotspotsConfig(_Model):
     """Only these categories (empty: all)."""
 
     def method_kwargs(self) -> dict[str, Any]:
-        """The keyword arguments for ``find_hotspots`` that were set (``None`` means automatic)."""
+        """Return the keyword arguments for ``find_hotspots`` that were set (``None``: automatic)."""
         keys = ("method", "eps_m", "min_samples", "bandwidth_m", "share", "cell_m", "band_m", "alpha")
         return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
 

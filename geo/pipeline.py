@@ -115,12 +115,14 @@ def _call(fn: Callable[..., Any], *args: Any, notes: list[str], stage: str, **kw
     context = {"demo", "progress", "area", "streets", "previous", "period_end", "reports"}
     unused = sorted(k for k, v in kwargs.items() if k not in params and v is not None and k not in context)
     if unused:
-        notes.append(f"steg {stage}: {fn.__module__}.{fn.__name__} tar inte emot {', '.join(unused)} (används ej)")
+        notes.append(
+            f"steg {stage}: {fn.__module__}.{fn.__name__} tar inte emot {', '.join(unused)} (används ej)"
+        )
     return fn(*args, **{k: v for k, v in kwargs.items() if k in params})
 
 
 def _register(outputs: dict[str, Path], res: Any, *, suffix: str = "") -> None:
-    """Record a stage's written files under their file stems (``lighting_proposals``, ``patrol_plan``, ...)."""
+    """Record a stage's files under their file stems (``lighting_proposals``, ``patrol_plan``, ...)."""
     if not isinstance(res, dict):
         return
     for key, p in res.items():
@@ -260,7 +262,7 @@ def _map_results(
     notes: list[str],
     say: Callable[[str], None],
 ) -> dict[str, Any]:
-    """Collect what the map draws: this run's hot-spots, density and Gi* cells, and the saved stage results."""
+    """Collect what the map draws: this run's hot-spots, density and Gi* cells, and saved stage results."""
     results: dict[str, Any] = {}
     try:
         load_results = _stage(("geo.maps.results",), "load_results")
@@ -332,7 +334,8 @@ def _summary(result: RunResult, config: RunConfig, area: StudyArea, read: ReadRe
         lines.append(f"Belysningsförslag / lighting proposals: {len(light)}")
         for _, r in light.head(3).iterrows():
             lines.append(
-                f"  {r.get('rank', '')}. {r.get('street', '')}: täcker / covers {r.get('covered_reports', '')} "
+                f"  {r.get('rank', '')}. {r.get('street', '')}: täcker / covers "
+                f"{r.get('covered_reports', '')} "
                 f"rapporter — {str(r.get('reason', ''))[:80]}"
             )
     speed = _safe_read_csv(result.outputs.get("enforcement_plan"))
@@ -399,7 +402,8 @@ def run(
     if config.output.strict and len(rejected):
         first = rejected.iloc[0]
         raise InputError(
-            f"{len(rejected)} rows rejected under output.strict (first: {first['reason']}); no output written",
+            f"{len(rejected)} rows rejected under output.strict (first: {first['reason']}); "
+            "no output written",
             path=str(first["file"]),
             row=int(first["row"]),
             field=str(first["field"]),

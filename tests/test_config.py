@@ -36,7 +36,12 @@ def test_demo_config_loads_with_paths_resolved():
         assert Path(s.path).is_absolute() and Path(s.path).exists()
     police = cfg.sources[0]
     opts = police.reader_options()
-    assert (opts.lat_col, opts.lon_col, opts.time_col, opts.time_to_col) == ("Latitud", "Longitud", "occurred_from", "occurred_to")
+    assert (opts.lat_col, opts.lon_col, opts.time_col, opts.time_to_col) == (
+        "Latitud",
+        "Longitud",
+        "occurred_from",
+        "occurred_to",
+    )
     assert (opts.encoding, opts.sep, opts.source) == ("cp1252", ";", "police")
     assert cfg.layers.streets is not None and cfg.layers.streets.exists()
     assert cfg.layers.speed and all(p.exists() for p in cfg.layers.speed)
@@ -64,7 +69,11 @@ def test_minimal_config_and_defaults(tmp_path):
     [
         (lambda d: d["hotspots"].update(eps_m=-150), "hotspots.eps_m", "greater than 0"),
         (lambda d: d["hotspots"].update(method="kmeans"), "hotspots.method", "dbscan"),
-        (lambda d: d["sources"][0]["columns"].update(latt="Latitud"), "sources[0].columns.latt", "unknown key"),
+        (
+            lambda d: d["sources"][0]["columns"].update(latt="Latitud"),
+            "sources[0].columns.latt",
+            "unknown key",
+        ),
         (lambda d: d["run"].update(titel="x"), "run.titel", "unknown key"),
         (lambda d: d.update(extra_table={"a": 1}), "extra_table", "unknown key"),
         (lambda d: d["patrol"].update(shifts=["15-23", "25-07"]), "patrol.shifts", "HH-HH"),
@@ -121,9 +130,13 @@ def test_speed_accepts_one_file_or_a_list(tmp_path):
 
 
 def test_urls_and_absolute_paths_are_kept(tmp_path):
-    cfg = parse_config({"area": {"municipality": "0683"},
-                        "sources": [{"path": "postgresql://u@h/db?table=reports"}, {"path": "/abs/r.csv"}]},
-                       path=tmp_path / "c.toml")
+    cfg = parse_config(
+        {
+            "area": {"municipality": "0683"},
+            "sources": [{"path": "postgresql://u@h/db?table=reports"}, {"path": "/abs/r.csv"}],
+        },
+        path=tmp_path / "c.toml",
+    )
     assert cfg.sources[0].path == "postgresql://u@h/db?table=reports"
     assert cfg.sources[1].path == "/abs/r.csv"
 

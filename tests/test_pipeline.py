@@ -77,7 +77,10 @@ def test_geo_demo_reports_and_rejects(demo_run):
     }
     rejects = pd.read_csv(out / "rejects.csv")
     assert {"file", "row", "field", "reason", "status"} <= set(rejects.columns)
-    got = {(Path(f).name, int(r), s) for f, r, s in zip(rejects["file"], rejects["row"], rejects["status"], strict=True)}
+    got = {
+        (Path(f).name, int(r), s)
+        for f, r, s in zip(rejects["file"], rejects["row"], rejects["status"], strict=True)
+    }
     assert got == {(b["file"], b["row"], b["status"]) for b in TRUTH["planted_bad_rows"]}
 
 
@@ -112,15 +115,22 @@ def test_geo_demo_prints_the_summary(demo_run):
 
 
 def test_period_keeps_only_its_reports(tmp_path):
-    data = _only_reading(period={"start": pd.Timestamp("2026-01-01").date(), "end": pd.Timestamp("2026-06-30").date()})
+    data = _only_reading(
+        period={"start": pd.Timestamp("2026-01-01").date(), "end": pd.Timestamp("2026-06-30").date()}
+    )
     data["sources"] = data["sources"][:1]
     cfg = parse_config(data, path=DEMO_DIR / "demo.toml")
     res = run(cfg, out_dir=tmp_path)
-    raw = pd.read_csv(DEMO_DIR / FILES["police"], sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    raw = pd.read_csv(
+        DEMO_DIR / FILES["police"], sep=";", encoding="cp1252", dtype=str, keep_default_na=False
+    )
     t = pd.to_datetime(raw["occurred_from"])
     expected = int(((t >= "2026-01-01") & (t < "2026-07-01")).sum())
-    bad_in_window = sum(1 for b in TRUTH["planted_bad_rows"] if b["status"] == "rejected"
-                        and "2026-01-01" <= raw.loc[b["row"] - 2, "occurred_from"] < "2026-07-01")
+    bad_in_window = sum(
+        1
+        for b in TRUTH["planted_bad_rows"]
+        if b["status"] == "rejected" and "2026-01-01" <= raw.loc[b["row"] - 2, "occurred_from"] < "2026-07-01"
+    )
     assert len(res.reports) == expected - bad_in_window
     assert res.outside_period == len(raw) - 3 - len(res.reports)
     assert res.reports["occurred_at"].min() >= pd.Timestamp("2026-01-01", tz="Europe/Stockholm")

@@ -1,4 +1,4 @@
-"""``geo run CONFIG.toml``, ``geo demo`` and ``geo demo generate``: the whole lägesbild from one config file."""
+"""``geo run CONFIG.toml``, ``geo demo`` and ``geo demo generate``: the whole lägesbild from one file."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ __all__ = ["demo", "generate", "register", "run_command"]
 demo_app = typer.Typer(
     name="demo",
     help=(
-        "Värnamo-demon (syntetiska demodata): kör hela lägesbilden på demovärlden, eller skapa en ny demovärld.\n\n"
+        "Värnamo-demon (syntetiska demodata): kör hela lägesbilden på demovärlden, eller skapa en ny "
+        "demovärld.\n\n"
         "Example: geo demo   |   geo demo generate --seed 7 --out /tmp/demo"
     ),
     invoke_without_command=True,
@@ -39,7 +40,7 @@ def run_command(
         None, "--out", help="Output folder (default: [output] dir in the config)."
     ),
 ) -> None:
-    """Run a whole lägesbild described in one TOML file: read the sources, find hot-spots, plan, draw the maps.
+    """Run a whole lägesbild described in one TOML file: read, find hot-spots, plan, draw the maps.
 
     Kör en hel lägesbild enligt en TOML-fil: källor och kolumner, studieområde, period, lager, metodparametrar
     och utdata. Felaktiga nycklar ger ett fel som namnger filen och nyckeln.

@@ -1,4 +1,4 @@
-"""Build the Värnamo demo world in memory: streets, lamps, incidents, residents' reports, speeds and the truth.
+"""Build the Värnamo demo world in memory: streets, lamps, incidents, residents' reports, speeds, truth.
 
 Everything is drawn from one :class:`numpy.random.Generator` seeded with `seed`, in a fixed order, so the same
 seed gives the same world. Nothing here touches files; :mod:`geo.demo.write` writes the world.
@@ -363,7 +363,7 @@ def _along(
 
 # --------------------------------------------------------------------------------------------- the world
 def _dark_segments(segs: list[Segment]) -> dict[str, list[Segment]]:
-    """The planted dark stretches: the unlit park path, the unlit path to the station, a broken-lamp stretch."""
+    """Return the planted dark stretches: the unlit park and station paths and a broken-lamp stretch."""
     broken = [s for s in segs if s.street.key == "lonngatan" and -520 <= s.line.centroid.x <= 220]
     return {
         "unlit_park_path": [s for s in segs if s.street.key == "parkstigen"],
@@ -438,7 +438,6 @@ def _hotspot_incidents(
         idx = _pick_by_year(rng, n, w, year)
         h = _hours_from(rng, n, spec.hours)
     elif spec.pattern == "school":
-        d = days.date
         holiday = (
             (month == 7)
             | ((month == 6) & (days.day.to_numpy() > 15))
@@ -447,7 +446,6 @@ def _hotspot_incidents(
             | ((month == 1) & (days.day.to_numpy() < 8))
         )
         w = (wd < 5).astype(float) * ~holiday
-        del d
         idx = _pick_by_year(rng, n, w, year)
         h = _hours_from(rng, n, spec.hours)
     elif spec.pattern == "winter_nights":
@@ -467,11 +465,9 @@ def _hotspot_incidents(
         start = _times(days, idx, h, minutes)
         start[windowed] = s_win[windowed]
         end[windowed] = e_win[windowed]
-        idx_all = idx
-        # off-window rows keep their night hours but any month: already covered by the month weights
+        # the months outside winter get a small weight above instead of a separate off-window share
         frame = _frame_from(start, end, xs, ys, cats, precision, address, spec.key)
         frame["in_window"] = True
-        del idx_all
         return frame
     elif spec.pattern == "dusk":
         idx = _pick_by_year(rng, n, np.ones(len(days)), year)
@@ -483,7 +479,8 @@ def _hotspot_incidents(
             j = int(idx[i])
             if j not in cache:
                 _, dusk, _ = sun_window(float(lat[0]), float(lon[0]), days[j].date(), TZ)
-                assert dusk is not None  # Värnamo always has a dusk
+                if dusk is None:  # never at Värnamo's latitude
+                    raise ValueError(f"no dusk at the park on {days[j].date()}")
                 cache[j] = np.datetime64(dusk.tz_localize(None).floor("min").to_datetime64(), "ns")
             start[i] = cache[j] + np.timedelta64(int(round(offsets[i])), "m")
         frame = _frame_from(start, end, xs, ys, cats, precision, address, spec.key)
@@ -596,7 +593,7 @@ def _background(
 
 
 def _addresses(frame: pd.DataFrame, segs: list[Segment]) -> list[str]:
-    """A street address for each incident: the nearest street and a house number from the position along it."""
+    """Return an address per incident: the nearest street and a house number from the position along it."""
     lines = [s.line for s in segs]
     tree = STRtree(lines)
     pts = [Point(x, y) for x, y in zip(frame["ex"], frame["ny"], strict=True)]
@@ -718,7 +715,8 @@ def _residents(
         day = days[int(idx[i])]
         if kind[i] == "dark":
             _, dusk, _ = sun_window(CENTRE_LAT, CENTRE_LON, day.date(), TZ)
-            assert dusk is not None
+            if dusk is None:  # never at Värnamo's latitude
+                raise ValueError(f"no dusk in Värnamo on {day.date()}")
             start[i] = np.datetime64(
                 dusk.tz_localize(None).floor("min").to_datetime64(), "ns"
             ) + np.timedelta64(int(after_dusk[i]), "m")

@@ -246,31 +246,73 @@ def demo_config_text() -> str:
 
 def _readme(world: World) -> str:
     c = world.truth["counts"]
-    return f"""# Värnamo demovärld — {DEMO_LABEL}
-
-Allt i den här mappen är **{DEMO_LABEL}** (synthetic demo data), skapat av
-`geo demo generate --seed {world.seed} --out <mapp>`. Samma frö ger byte för byte samma filer. Inga verkliga
-händelser, personer eller adresser finns här; gatunamnen är påhittade men låter svenska. Platserna ligger inom
-Värnamo kommuns verkliga gräns (kommunkod 0683), runt centrumpunkten 57.1832 N, 14.0478 E.
-
-| fil | innehåll |
-|---|---|
-| `{FILES["police"]}` | {c["police"]:,} polisanmälningar över tre år ({world.truth["period"]["start"]} – {world.truth["period"]["end"]}); svensk export: Windows-1252, `;`, decimalkomma; `occurred_from`/`occurred_to` för brott kända bara inom ett tidsfönster; några rader med samma adress; fyra avsiktligt felaktiga rader (se `truth.json`, `planted_bad_rows`) |
-| `{FILES["residents"]}` | {c["residents"]} invånarrapporter om otrygga platser (mörkt, stökigt, hög hastighet, ...) |
-| `{FILES["walks"]}` | {c["safety_walk"]} fynd från tre trygghetsvandringar |
-| `{FILES["streets"]}` | {c["segments"]} gatusegment med `highway`, `name`, `maxspeed`, `lit` |
-| `{FILES["lamps"]}` | {c["lamps"]:,} gatlampor med `status` (ok, broken, part_night) |
-| `{FILES["speed_passes"]}` | {c["speed_passes"]:,} enskilda fordonspassager (`measured_at`, `speed_kmh`, `segment_id`, `direction`, `lat`, `lon`) |
-| `{FILES["speed_hourly"]}` | samma mätningar per timme (`hour_start`, `count`, `mean_kmh`, `p85_kmh`) — använd den ena eller den andra |
-| `truth.json` | den planterade sanningen: hot-spots (centrum, radie, tider, trend, ärendenummer), mörka sträckor, segment med fortkörning, felaktiga rader |
-| `demo.toml` | körkonfigurationen för `geo run` / `geo demo` — exemplet en kommun kopierar och pekar mot sina egna exporter |
-
-Planterade hot-spots: {", ".join(f"{h['name']} ({h['peak_window']}, {h['trend']})" for h in world.truth["hotspots"])}.
-
-Mörka sträckor: {", ".join(f"{d['name']} ({d['kind']})" for d in world.truth["dark_segments"])}.
-
-Fortkörning: {", ".join(f"{s['street']} {s['segment_id']} ({s['limit_kmh']} km/h)" for s in world.truth["speeding_segments"])}, värst på natten.
-"""
+    t = world.truth
+    rows = [
+        (
+            FILES["police"],
+            f"{c['police']:,} polisanmälningar över tre år ({t['period']['start']} – "
+            f"{t['period']['end']}); svensk export: Windows-1252, `;`, decimalkomma; "
+            "`occurred_from`/`occurred_to` för brott kända bara inom ett tidsfönster; några rader med samma "
+            "adress; fyra avsiktligt felaktiga rader (se `truth.json`, `planted_bad_rows`)",
+        ),
+        (
+            FILES["residents"],
+            f"{c['residents']} invånarrapporter om otrygga platser (mörkt, stökigt, hög hastighet, ...)",
+        ),
+        (FILES["walks"], f"{c['safety_walk']} fynd från tre trygghetsvandringar"),
+        (
+            FILES["streets"],
+            f"{c['segments']} gatusegment med `segment_id`, `highway`, `name`, `maxspeed`, `lit`",
+        ),
+        (FILES["lamps"], f"{c['lamps']:,} gatlampor med `status` (ok, broken, part_night)"),
+        (
+            FILES["speed_passes"],
+            f"{c['speed_passes']:,} enskilda fordonspassager (`measured_at`, `speed_kmh`, "
+            "`segment_id`, `direction`, `lat`, `lon`)",
+        ),
+        (
+            FILES["speed_hourly"],
+            "samma mätningar per timme (`hour_start`, `count`, `mean_kmh`, `p85_kmh`) — använd "
+            "den ena eller den andra",
+        ),
+        (
+            "truth.json",
+            "den planterade sanningen: hot-spots (centrum, radie, tider, trend, ärendenummer), mörka "
+            "sträckor, segment med fortkörning, felaktiga rader",
+        ),
+        (
+            "demo.toml",
+            "körkonfigurationen för `geo run` / `geo demo` — exemplet en kommun kopierar och pekar mot "
+            "sina egna exporter",
+        ),
+    ]
+    hotspots = ", ".join(f"{h['name']} ({h['peak_window']}, {h['trend']})" for h in t["hotspots"])
+    dark = ", ".join(f"{d['name']} ({d['kind']})" for d in t["dark_segments"])
+    speeding = ", ".join(
+        f"{s['street']} {s['segment_id']} ({s['limit_kmh']} km/h)" for s in t["speeding_segments"]
+    )
+    lines = [
+        f"# Värnamo demovärld — {DEMO_LABEL}",
+        "",
+        f"Allt i den här mappen är **{DEMO_LABEL}** (synthetic demo data), skapat av",
+        f"`geo demo generate --seed {world.seed} --out <mapp>`. Samma frö ger byte för byte samma filer.",
+        "Inga verkliga händelser, personer eller adresser finns här; gatunamnen är påhittade men låter",
+        "svenska.",
+        "Platserna ligger inom Värnamo kommuns verkliga gräns (kommunkod 0683), runt centrumpunkten",
+        "57.1832 N, 14.0478 E.",
+        "",
+        "| fil | innehåll |",
+        "|---|---|",
+        *(f"| `{name}` | {text} |" for name, text in rows),
+        "",
+        f"Planterade hot-spots: {hotspots}.",
+        "",
+        f"Mörka sträckor: {dark}.",
+        "",
+        f"Fortkörning: {speeding}, värst på natten.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def write_world(world: World, out_dir: str | Path) -> dict[str, Path]:

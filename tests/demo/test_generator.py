@@ -110,12 +110,17 @@ def test_police_file_is_a_swedish_export():
 
 
 def test_readers_reject_only_the_planted_bad_rows(truth, area):
-    res = read_reports([DEMO_DIR / FILES["police"], DEMO_DIR / FILES["residents"], DEMO_DIR / FILES["walks"]], area=area)
+    res = read_reports(
+        [DEMO_DIR / FILES["police"], DEMO_DIR / FILES["residents"], DEMO_DIR / FILES["walks"]], area=area
+    )
     got = {(Path(r.file).name, int(r.row), r.field, r.status) for r in res.rejects.itertuples()}
     planted = {(b["file"], b["row"], b["field"], b["status"]) for b in truth["planted_bad_rows"]}
     assert got == planted
     assert len(planted) == 4
-    assert res.n_read == truth["counts"]["police"] + truth["counts"]["residents"] + truth["counts"]["safety_walk"]
+    assert (
+        res.n_read
+        == truth["counts"]["police"] + truth["counts"]["residents"] + truth["counts"]["safety_walk"]
+    )
     assert len(res.reports) == res.n_read - 3
     assert set(res.reports["source"]) == {"police", "resident", "safety_walk"}
 
@@ -202,7 +207,9 @@ def test_park_drugs_happen_at_real_dusk(truth, police):
     assert (m["category"] == "narkotikabrott").mean() > 0.7
     offsets = []
     for t in m["occurred_at"]:
-        day = t.date() if t.hour >= 12 else t.date() - dt.timedelta(days=1)  # after midnight: last evening's dusk
+        day = (
+            t.date() if t.hour >= 12 else t.date() - dt.timedelta(days=1)
+        )  # after midnight: last evening's dusk
         _, dusk, _ = sun_window(h["lat"], h["lon"], day, TZ)
         offsets.append((t - dusk).total_seconds() / 60)
     offsets = np.array(offsets)

@@ -19,8 +19,9 @@ NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01-lagesbild-var
 @pytest.mark.slow
 def test_notebook_runs_without_errors():
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    )
     try:
         client.execute()
     except CellExecutionError as err:  # the message holds the cell's source and traceback
