@@ -139,9 +139,10 @@ class TempPostgres:
         return self.url(name)
 
     def stop(self) -> None:
-        """Stop the server (fast shutdown) and remove its folder."""
+        """Stop the server (immediate: the cluster is thrown away) and remove its folder."""
         if self._started:
-            self._run(str(self.bin / "pg_ctl"), "-D", str(self.base / "data"), "-m", "fast", "-w", "stop", check=False)
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.base / "data"), "-m", "immediate", "-w", "stop",
+                      check=False)
             self._started = False
         shutil.rmtree(self.base, ignore_errors=True)
 
