@@ -1,8 +1,9 @@
-"""``geo patrol``: a week's patrol plan over the hot-spots, with its expected coverage against a naive plan."""
+"""``geo patrol``: a week's patrol plan over the hot-spots, its expected coverage beside a naive plan's."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ def make_patrol_plan(
     speed_kmh: float = 30.0,
     streets: gpd.GeoDataFrame | None = None,
     hotspot_options: dict[str, Any] | None = None,
+    sources: Sequence[str] | None = None,
     today: dt.date | None = None,
 ) -> tuple[PatrolPlan, gpd.GeoDataFrame]:
     """Find hot-spots (unless given) and plan the week.
@@ -83,6 +85,9 @@ def make_patrol_plan(
         As in :func:`geo.plan.patrol.plan_patrols`.
     hotspot_options
         Keyword arguments for :func:`geo.hotspots.find_hotspots`.
+    sources
+        Count only reports whose ``source`` is one of these (``["police"]``: incidents, not residents'
+        impressions); all reports when ``None`` or empty.
     today
         The present date (default: the clock's).
 
@@ -91,6 +96,13 @@ def make_patrol_plan(
     plan, places
         The plan and the places it was made from.
     """
+    if sources:
+        keep = reports["source"].astype("string").isin(list(sources)).fillna(False).to_numpy(dtype=bool)
+        if not keep.any():
+            raise InputError(
+                f"no reports from the sources {list(sources)}; the data has {sorted(set(reports['source']))}"
+            )
+        reports = Reports(reports.loc[keep])
     if hotspots is None:
         from geo.hotspots import find_hotspots
 
@@ -156,6 +168,7 @@ def run_patrol(
     speed_kmh: float = 30.0,
     streets: gpd.GeoDataFrame | None = None,
     hotspot_options: dict[str, Any] | None = None,
+    sources: Sequence[str] | None = None,
     today: dt.date | None = None,
     demo: bool = False,
     out_dir: str | Path,
@@ -178,6 +191,7 @@ def run_patrol(
         speed_kmh=speed_kmh,
         streets=streets,
         hotspot_options=hotspot_options,
+        sources=sources,
         today=today,
     )
     return write_patrol(plan, out_dir, demo=demo)
@@ -282,7 +296,8 @@ def patrol(
     he = plan.history_end
     if hs is not None and he is not None:
         console.print(
-            f"Historik / history: {hs:%Y-%m-%d} – {he:%Y-%m-%d} (exkl./excl.), {int(plan.n_history):,} händelser / incidents"
+            f"Historik / history: {hs:%Y-%m-%d} – {he:%Y-%m-%d} (exkl./excl.), "
+            f"{int(plan.n_history):,} händelser / incidents"
         )
     console.print(
         f"Platser / places: {len(places)} · vecka / week {plan.week} · pass / shifts "

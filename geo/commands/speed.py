@@ -192,7 +192,10 @@ def speed(
     measurements: Path = typer.Option(
         ...,
         "--measurements",
-        help="Speed measurements: passes (measured_at, speed_kmh, lat/lon or segment_id) or hourly (hour_start, count, mean_kmh, p85_kmh).",
+        help=(
+            "Speed measurements: passes (measured_at, speed_kmh, lat/lon or segment_id) "
+            "or hourly (hour_start, count, mean_kmh, p85_kmh)."
+        ),
     ),
     out: Path = typer.Option(
         ..., "--out", help="Output folder: speed_segments.gpkg, enforcement_plan.csv, speed_rejects.csv."
@@ -276,7 +279,8 @@ def speed(
     )
     console.print(
         f"Mätningar / measurements ({layer.kind}): {n_meas:,} matchade / matched · avvisade / rejected "
-        f"{int((rej['status'] == 'rejected').sum()):,} · varningar / warnings {int((rej['status'] == 'warning').sum()):,}"
+        f"{int((rej['status'] == 'rejected').sum()):,} · varningar / warnings "
+        f"{int((rej['status'] == 'warning').sum()):,}"
     )
     if len(layer.reports):
         console.print(f"Trafikrapporter vid segment / traffic reports on segments: {len(layer.reports):,}")
@@ -285,7 +289,8 @@ def speed(
         for r in result.plan.head(5).itertuples(index=False):
             console.print(
                 f"  {r.rank}. {r.street or r.segment_id} ({r.segment_id}) {r.weekdays} {r.start}–{r.end}: "
-                f"{100 * r.share_over_limit:.0f} % över / over {r.limit_kmh:.0f}, {100 * r.share_over_limit_10:.0f} % över / "
+                f"{100 * r.share_over_limit:.0f} % över / over {r.limit_kmh:.0f}, "
+                f"{100 * r.share_over_limit_10:.0f} % över / "
                 f"over +10, p85 {r.p85_kmh:.0f} km/h, {r.passes} passager / passes"
             )
     else:

@@ -312,7 +312,7 @@ def _country_at(frame: gpd.GeoDataFrame) -> str:
 
 
 def implicit_limit(highway: str | None, *, country: str = "SE", zone: str = "urban") -> float:
-    """The speed limit a road has when no sign says otherwise.
+    """Return the speed limit a road has when no sign says otherwise.
 
     Parameters
     ----------
@@ -648,7 +648,7 @@ class Measurements:
 
 
 def _parse_direction(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Degrees (0 = north, clockwise) from numbers or compass words; second array marks values not understood."""
+    """Read degrees (0 = north, clockwise) from numbers or compass words; also mark values not understood."""
     text = values.astype("string").str.strip().str.lower().fillna("")
     num = _numbers(values)
     out = np.where(np.isfinite(num) & (num >= 0) & (num <= 360), num % 360, np.nan)
@@ -933,7 +933,7 @@ def _zone_of(lat: np.ndarray, lon: np.ndarray, crs: pyproj.CRS | str) -> str:
 
 
 def _bearing_at(lines: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Compass bearing (degrees, 0 = north) of each line's digitised direction at the point nearest each point."""
+    """Return the bearing (degrees, 0 = north) of each line's digitised direction nearest each point."""
     pos = shapely.line_locate_point(lines, points)
     length = shapely.length(lines)
     a = shapely.line_interpolate_point(lines, np.clip(pos - 2.0, 0, length))
@@ -1033,7 +1033,7 @@ def match_measurements(
                 frame["row"].to_numpy()[pos_idx[wrong_dir["p"].to_numpy()]],
                 field="direction",
                 status="warning",
-                reason=f"no segment within {tolerance_m:g} m runs in the given direction; matched to the nearest",
+                reason=f"no segment within {tolerance_m:g} m runs in the given direction; nearest used",
             )
         far = by_pos & (chosen < 0)
         if far.any():
@@ -1105,7 +1105,7 @@ def _window_keys(
 def _mixture_quantile(
     speeds: np.ndarray, means: np.ndarray, sds: np.ndarray, counts: np.ndarray, q: float
 ) -> float:
-    """The q-quantile of passes plus normal components (hourly aggregates), by bisection on the CDF."""
+    """Return the q-quantile of passes plus normal components (hourly aggregates), by bisection."""
     total = speeds.size + counts.sum()
     if total <= 0:
         return math.nan
@@ -1124,7 +1124,7 @@ def _mixture_quantile(
 
 
 def speed_spread(measurements: pd.DataFrame, *, default_cv: float = 0.12, min_count: int = 8) -> np.ndarray:
-    """Standard deviation of speeds (km/h) behind each hourly aggregate, for the normal approximation.
+    """Estimate the spread of speeds (km/h) behind each hourly aggregate, for the normal approximation.
 
     An hour with at least `min_count` passes and a ``p85_kmh`` gives its own spread, ``(p85 − mean) / 1.036``.
     Hours with fewer passes (whose 85th percentile says little) take the count-weighted spread of their

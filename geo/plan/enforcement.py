@@ -169,7 +169,7 @@ def plan_enforcement(
 
 
 def _over_margin_per_hour(layer: SpeedLayer, windows: pd.DataFrame, margin_kmh: float) -> np.ndarray:
-    """Passes above limit + margin per observed hour, for each window row."""
+    """Count passes above limit + margin per observed hour, for each window row."""
     if margin_kmh == 10.0:
         rate = (
             windows["share_over_limit_10"].astype("float64")
@@ -189,7 +189,6 @@ def _over_margin_per_hour(layer: SpeedLayer, windows: pd.DataFrame, margin_kmh: 
     limit = m["segment_id"].map(lim).astype("float64").to_numpy()
     wd, sh = _window_keys(m["time"], groups, band)
     mean = m["mean_kmh"].to_numpy(dtype="float64")
-    p85 = m["p85_kmh"].to_numpy(dtype="float64")
     sd = speed_spread(m)
     is_hour = (m["kind"] == "hour").to_numpy()
     over = np.where(

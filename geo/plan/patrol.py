@@ -159,7 +159,7 @@ def parse_week(text: str) -> dt.date:
 
 
 def next_iso_week(today: dt.date) -> str:
-    """The ISO week after the one holding `today`, as ``YYYY-Www``."""
+    """Return the ISO week after the one holding `today`, as ``YYYY-Www``."""
     y, w, _ = (today + dt.timedelta(days=7)).isocalendar()
     return f"{y}-W{w:02d}"
 
@@ -295,7 +295,7 @@ class PatrolPlan:
     notes: list[str] = field(default_factory=list)
 
     def table(self, *, naive: bool = False) -> pd.DataFrame:
-        """The visits as the CSV table (contract columns first, then the extras)."""
+        """Return the visits as the CSV table (contract columns first, then the extras)."""
         v = self.naive if naive else self.visits
         extra = ["shift", "travel_min", "travel_m"]
         out = pd.DataFrame(v.drop(columns=v.geometry.name))[[*PATROL_COLUMNS, *extra]].copy()
@@ -329,7 +329,7 @@ def _profiles_from_column(places: gpd.GeoDataFrame) -> np.ndarray:
 def history_window(
     reports: Reports, *, week_start: pd.Timestamp, history_days: int
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The history window: `history_days` before the planning week, or before the last report if earlier.
+    """Return the history window: `history_days` before the planning week (or the data's end if earlier).
 
     Parameters
     ----------
@@ -412,7 +412,7 @@ def plan_patrols(
     week
         ISO week ``YYYY-Www`` to plan.
     shifts
-        Daily shifts (``"15-23"``, ``"23-07"`` past midnight, ``"07:30-16:00"``), each planned on all seven days.
+        Daily shifts (``"15-23"``, ``"23-07"`` past midnight, ``"07:30-16:00"``), each on all seven days.
     visits_per_shift
         Most visits per shift.
     visit_min
@@ -834,12 +834,12 @@ def coverage_of(
     return float(got.sum() / len(pts))
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f} %".replace(".", ",")
+def _pct(x: float, decimals: int = 1) -> str:
+    return f"{100 * x:.{decimals}f} %".replace(".", ",")
 
 
 def plan_html(plan: PatrolPlan, *, title: str = "Patrullplan", demo: bool = False) -> str:
-    """A printable Swedish HTML page: the summary, then one section (one printed page) per shift.
+    """Render a printable Swedish HTML page: the summary, then one section (one printed page) per shift.
 
     Parameters
     ----------
@@ -853,16 +853,14 @@ def plan_html(plan: PatrolPlan, *, title: str = "Patrullplan", demo: bool = Fals
     hist = ""
     if plan.history_start is not None and plan.history_end is not None:
         last = plan.history_end - pd.Timedelta(days=1)
-        hist = (
-            f"Historik: {plan.history_start:%Y-%m-%d} – {last:%Y-%m-%d}, "
-            f"{int(round(plan.n_history)):,} händelser med position.".replace(",", " ")
-        )
+        n_text = f"{int(round(plan.n_history)):,}".replace(",", "\u202f")
+        hist = f"Historik: {plan.history_start:%Y-%m-%d} – {last:%Y-%m-%d}, {n_text} händelser med position."
     css = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Arial, sans-serif; margin: 2em; color: #111; }
 h1 { margin-bottom: .2em; } .sub { color: #444; margin-top: 0; }
 table { border-collapse: collapse; width: 100%; margin: .6em 0 1.2em; }
 th, td { border: 1px solid #999; padding: .35em .5em; text-align: left; vertical-align: top; }
-th { background: #eee; } td.num { text-align: right; white-space: nowrap; }
+th { background: #eee; } td.num { text-align: right; white-space: nowrap; } td.nw { white-space: nowrap; }
 .summary td { border: none; padding: .15em .8em .15em 0; }
 .demo { background: #fff3cd; border: 1px solid #d4a017; padding: .4em .8em; display: inline-block; }
 section.shift { page-break-before: always; break-before: page; }
@@ -925,10 +923,11 @@ section.shift { page-break-before: always; break-before: page; }
         )
         for r in g.itertuples(index=False):
             parts.append(
-                f"<tr><td class='num'>{r.order}</td><td>{escape(r.date)}</td><td>{escape(r.start)}–{escape(r.end)}</td>"
+                f"<tr><td class='num'>{r.order}</td><td class='nw'>{escape(r.date)}</td>"
+                f"<td class='nw'>{escape(r.start)}–{escape(r.end)}</td>"
                 f"<td>{escape(str(r.place))}<br><small>{escape(str(r.place_id))}</small></td>"
                 f"<td>{r.lat:.5f}, {r.lon:.5f}</td><td class='num'>{r.travel_min} min</td>"
-                f"<td class='num'>{_pct(float(r.expected_share))}</td><td></td></tr>"
+                f"<td class='num'>{_pct(float(r.expected_share), 2)}</td><td></td></tr>"
             )
         parts.append("</table></section>")
     parts.append(

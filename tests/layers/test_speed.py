@@ -1,5 +1,6 @@
 """The traffic-speed layer: real OSM limits (Helsinki), malformed limits, measurement rows, matching, the demo's
-planted speeding segments and the ``geo speed`` command."""
+planted speeding segments and the ``geo speed`` command.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Fixtures for the plan tests: the demo world's police reports (read as its run config reads them), its
-planted truth, and places drawn from the planted hot-spots."""
+planted truth, and places drawn from the planted hot-spots.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +20,17 @@ CUT = pd.Timestamp("2026-09-07", tz="Europe/Stockholm")
 CUT_WEEK = "2026-W37"
 
 POLICE_OPTIONS = ReaderOptions(
-    encoding="cp1252", sep=";", id_col="Ärendenummer", category_col="Brottstyp", time_col="occurred_from",
-    time_to_col="occurred_to", lat_col="Latitud", lon_col="Longitud", description_col="Beskrivning",
-    precision_col="Lägesnoggrannhet", source="police",
+    encoding="cp1252",
+    sep=";",
+    id_col="Ärendenummer",
+    category_col="Brottstyp",
+    time_col="occurred_from",
+    time_to_col="occurred_to",
+    lat_col="Latitud",
+    lon_col="Longitud",
+    description_col="Beskrivning",
+    precision_col="Lägesnoggrannhet",
+    source="police",
 )
 
 
@@ -40,8 +49,11 @@ def planted_places(demo_truth: dict) -> gpd.GeoDataFrame:
     """The planted hot-spots as circles of their planted radius, in the Hotspots shape the planner reads."""
     hs = demo_truth["hotspots"]
     return gpd.GeoDataFrame(
-        {"hotspot_id": [h["id"] for h in hs], "label": [h["name"] for h in hs],
-         "n_reports": [h["n_reports"] for h in hs]},
+        {
+            "hotspot_id": [h["id"] for h in hs],
+            "label": [h["name"] for h in hs],
+            "n_reports": [h["n_reports"] for h in hs],
+        },
         geometry=[Point(h["x"], h["y"]).buffer(h["radius_m"]) for h in hs],
         crs="EPSG:3006",
     )

@@ -1,5 +1,6 @@
 """Patrol plan: capacity, shifts and travel; the demo's planted hot-spots in their active hours; the stated
-coverage checked on held-out incidents against the naive plan; the ``geo patrol`` command; real Toronto data."""
+coverage checked on held-out incidents against the naive plan; the ``geo patrol`` command; real Toronto data.
+"""
 
 from __future__ import annotations
 
@@ -42,8 +43,14 @@ def plan(demo_police, planted_places):
 
 @pytest.mark.parametrize(
     ("text", "start", "length"),
-    [("15-23", 900, 480), ("23-07", 1380, 480), ("07:30-16:00", 450, 510), ("00-24", 0, 1440), ("7-7", 420, 1440),
-     ("22–02", 1320, 240)],
+    [
+        ("15-23", 900, 480),
+        ("23-07", 1380, 480),
+        ("07:30-16:00", 450, 510),
+        ("00-24", 0, 1440),
+        ("7-7", 420, 1440),
+        ("22–02", 1320, 240),
+    ],
 )
 def test_parse_shift(text: str, start: int, length: int) -> None:
     s = parse_shift(text)
@@ -90,7 +97,9 @@ def test_capacity_shifts_travel_and_order(plan) -> None:
         assert g["travel_min"].iloc[0] == 0
         for _, same in g.groupby("place_id"):
             if len(same) > 1:
-                back = (same["start_at"].iloc[1:].to_numpy() - same["end_at"].iloc[:-1].to_numpy()) / np.timedelta64(1, "m")
+                back = (
+                    same["start_at"].iloc[1:].to_numpy() - same["end_at"].iloc[:-1].to_numpy()
+                ) / np.timedelta64(1, "m")
                 assert (back >= 45).all()  # revisit_min
     assert ((v["end_at"] - v["start_at"]) == pd.Timedelta(minutes=15)).all()
     assert (v["date"] == v["start_at"].dt.strftime("%Y-%m-%d")).all()
@@ -123,7 +132,9 @@ def test_shift_past_midnight(demo_police, planted_places) -> None:
 def test_visits_land_on_planted_hotspots_in_their_active_hours(plan, demo_truth) -> None:
     spec = {h["id"]: h for h in demo_truth["hotspots"]}
     v = plan.visits
-    timed = v[v["place_id"].map(lambda i: bool(spec[i]["hours"]))]  # "parken" is active at dusk, no fixed hours
+    timed = v[
+        v["place_id"].map(lambda i: bool(spec[i]["hours"]))
+    ]  # "parken" is active at dusk, no fixed hours
     inside = timed.apply(lambda r: in_planted_window(r["start_at"], spec[r["place_id"]]), axis=1)
     assert timed.loc[inside, "expected_share"].sum() >= 0.8 * timed["expected_share"].sum()
     for pid, g in timed.groupby("place_id"):
@@ -135,7 +146,9 @@ def test_visits_land_on_planted_hotspots_in_their_active_hours(plan, demo_truth)
     assert (nights["start_at"] - pd.Timedelta(hours=6)).dt.date.nunique() >= 2
 
 
-def test_stated_coverage_holds_on_held_out_incidents_and_beats_naive(plan, demo_police, planted_places) -> None:
+def test_stated_coverage_holds_on_held_out_incidents_and_beats_naive(
+    plan, demo_police, planted_places
+) -> None:
     held_out = demo_police[demo_police["occurred_at"] >= CUT]
     n = len(point_reports(held_out))
     assert n > 150
@@ -151,7 +164,9 @@ def test_stated_coverage_holds_on_held_out_incidents_and_beats_naive(plan, demo_
 
 
 def test_stated_share_is_the_historical_share(plan, demo_police, planted_places) -> None:
-    hist = demo_police[(demo_police["occurred_at"] >= plan.history_start) & (demo_police["occurred_at"] < plan.history_end)]
+    hist = demo_police[
+        (demo_police["occurred_at"] >= plan.history_start) & (demo_police["occurred_at"] < plan.history_end)
+    ]
     assert len(point_reports(hist)) == plan.n_history
     # counting the history again, each incident spread over its hour as the planner assumes
     again = coverage_of(plan.visits, planted_places, hist, time_precision="hour")
@@ -182,8 +197,11 @@ def test_with_the_hotspot_engine(demo_police, demo_truth) -> None:
 def _profile_places(weights: list[float]) -> gpd.GeoDataFrame:
     """Places 300 m apart with flat profiles (incidents per hour), as forecast cells would come."""
     return gpd.GeoDataFrame(
-        {"place_id": [f"P{i}" for i in range(len(weights))], "place": [f"Plats {i}" for i in range(len(weights))],
-         "profile": [json.dumps([w] * 168) for w in weights]},
+        {
+            "place_id": [f"P{i}" for i in range(len(weights))],
+            "place": [f"Plats {i}" for i in range(len(weights))],
+            "profile": [json.dumps([w] * 168) for w in weights],
+        },
         geometry=[Point(440_000 + 300 * i, 6_340_000).buffer(50) for i in range(len(weights))],
         crs="EPSG:3006",
     )
@@ -217,8 +235,11 @@ def test_travel_on_the_street_network() -> None:
     a, b = Point(0, 0), Point(0, 200)
     streets = gpd.GeoDataFrame(
         {"name": ["south bank", "bridge", "north bank"]},
-        geometry=[LineString([(0, 0), (1000, 0)]), LineString([(1000, 0), (1000, 200)]),
-                  LineString([(1000, 200), (0, 200)])],
+        geometry=[
+            LineString([(0, 0), (1000, 0)]),
+            LineString([(1000, 0), (1000, 200)]),
+            LineString([(1000, 200), (0, 200)]),
+        ],
         crs="EPSG:3006",
     )
     pts = gpd.GeoSeries([a, b], crs="EPSG:3006")
@@ -231,8 +252,11 @@ def test_travel_on_the_street_network() -> None:
     cut = streets.iloc[[0, 2]]
     _, metres3, _ = travel_minutes(pts, speed_kmh=30, streets=cut)
     assert metres3[0, 1] == pytest.approx(200.0)
-    places = gpd.GeoDataFrame({"place_id": ["A", "B"], "profile": [json.dumps([1.0] * 168)] * 2},
-                              geometry=[a.buffer(20), b.buffer(20)], crs="EPSG:3006")
+    places = gpd.GeoDataFrame(
+        {"place_id": ["A", "B"], "profile": [json.dumps([1.0] * 168)] * 2},
+        geometry=[a.buffer(20), b.buffer(20)],
+        crs="EPSG:3006",
+    )
     p = plan_patrols(places, week="2026-W45", shifts=["15-23"], streets=streets, visits_per_shift=4)
     assert p.travel == "gatunät"
     moves = p.visits[p.visits["travel_min"] > 0]
@@ -248,9 +272,15 @@ def test_inputs_not_modified(demo_police, planted_places) -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"visits_per_shift": 0}, "visits_per_shift"), ({"visit_min": 0}, "visit_min"), ({"repeat_decay": 0}, "repeat_decay"),
-     ({"shifts": ["25-03"]}, "shift"), ({"shifts": ["10:00-10:10"]}, "shorter"), ({"week": "2026-W60"}, "week"),
-     ({"history_days": 0}, "history_days")],
+    [
+        ({"visits_per_shift": 0}, "visits_per_shift"),
+        ({"visit_min": 0}, "visit_min"),
+        ({"repeat_decay": 0}, "repeat_decay"),
+        ({"shifts": ["25-03"]}, "shift"),
+        ({"shifts": ["10:00-10:10"]}, "shorter"),
+        ({"week": "2026-W60"}, "week"),
+        ({"history_days": 0}, "history_days"),
+    ],
 )
 def test_bad_arguments(demo_police, planted_places, kwargs: dict, match: str) -> None:
     args = {"week": CUT_WEEK, **kwargs}
@@ -278,12 +308,37 @@ def test_html_one_section_per_shift(plan) -> None:
 
 def test_geo_patrol_command(tmp_path: Path) -> None:
     out = tmp_path / "plan"
-    res = CliRunner().invoke(app, [
-        "patrol", str(DEMO / "polisanmalningar.csv"), "--encoding", "cp1252", "--sep", ";",
-        "--source", "police", "--week", CUT_WEEK, "--shift", "15-23",
-        "--shift", "23-07", "--visits-per-shift", "4", "--visit-minutes", "10", "--history-days", "200",
-        "--eps-m", "60", "--min-samples", "20", "--out", str(out),
-    ])
+    res = CliRunner().invoke(
+        app,
+        [
+            "patrol",
+            str(DEMO / "polisanmalningar.csv"),
+            "--encoding",
+            "cp1252",
+            "--sep",
+            ";",
+            "--source",
+            "police",
+            "--week",
+            CUT_WEEK,
+            "--shift",
+            "15-23",
+            "--shift",
+            "23-07",
+            "--visits-per-shift",
+            "4",
+            "--visit-minutes",
+            "10",
+            "--history-days",
+            "200",
+            "--eps-m",
+            "60",
+            "--min-samples",
+            "20",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     table = pd.read_csv(out / "patrol_plan.csv")
     assert list(table.columns[: len(PATROL_COLUMNS)]) == list(PATROL_COLUMNS)
