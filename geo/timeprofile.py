@@ -130,7 +130,13 @@ class PeakWindow:
     def bins(self) -> np.ndarray:
         """Hour-of-week bin indices the window covers."""
         return np.array(
-            sorted({(d * 24 + self.start_hour + k) % HOURS_PER_WEEK for d in self.days for k in range(self.hours)}),
+            sorted(
+                {
+                    (d * 24 + self.start_hour + k) % HOURS_PER_WEEK
+                    for d in self.days
+                    for k in range(self.hours)
+                }
+            ),
             dtype="int64",
         )
 
@@ -211,7 +217,9 @@ def peak_window_list(
             continue
         days = tuple(int(d) for d in np.flatnonzero(day_mass >= day_ratio * day_mass.max()))
         share = float(day_mass[list(days)].sum() / total)
-        found.append(PeakWindow(days=days, start_hour=int(start), end_hour=int((start + length) % 24), share=share))
+        found.append(
+            PeakWindow(days=days, start_hour=int(start), end_hour=int((start + length) % 24), share=share)
+        )
     found.sort(key=lambda w: -w.share)
     keep = found[:1] + [w for w in found[1:] if w.share >= min_share]
     return keep[:max_windows]

@@ -44,9 +44,7 @@ def test_window_across_the_week_end_and_longer_than_a_week() -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 60 * 24 * 30), st.integers(0, 60 * 24 * 10)), min_size=1, max_size=30
-    )
+    st.lists(st.tuples(st.integers(0, 60 * 24 * 30), st.integers(0, 60 * 24 * 10)), min_size=1, max_size=30)
 )
 def test_profile_sums_to_the_number_of_reports(windows: list[tuple[int, int]]) -> None:
     base = pd.Timestamp("2024-03-01")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -13,12 +14,29 @@ from geo.errors import InputError
 from geo.hotspots import METHODS, find_hotspots, gistar_cells, hotspots_from_cells
 from geo.hotspots.dbscan import suggest_min_samples
 from geo.hotspots.filters import filter_reports, parse_hours, parse_weekdays
-from geo.io.export import write_frame
+from geo.io.export import atomic_path, write_frame
 from geo.model import point_reports
 
 __all__ = ["hotspots", "register"]
 
 _OUT_SUFFIXES = {".geojson", ".json", ".gpkg"}
+
+
+def _write(frame: gpd.GeoDataFrame, out: Path, *, layer: str) -> None:
+    """GeoPackage in the metric CRS; GeoJSON in WGS84 with JSON-text columns kept as text (as in memory)."""
+    frame = frame.copy()
+    frame.attrs = {}
+    if out.suffix.lower() == ".gpkg":
+        write_frame(frame, out, layer=layer)
+        return
+    with atomic_path(out) as tmp:
+        frame.to_crs("EPSG:4326").to_file(
+            tmp,
+            driver="GeoJSON",
+            engine="pyogrio",
+            layer=out.stem,
+            layer_options={"AUTODETECT_JSON_STRINGS": "NO"},
+        )
 
 
 def _read_layer(path: Path, *, what: str) -> gpd.GeoDataFrame:
@@ -39,33 +57,72 @@ def _read_layer(path: Path, *, what: str) -> gpd.GeoDataFrame:
 
 @with_reader_options
 def hotspots(
-    sources: list[str] = typer.Argument(..., help="Report files (CSV, GeoJSON, GPKG, GeoParquet, Police JSON) or postgresql:// URLs."),
+    sources: list[str] = typer.Argument(
+        ..., help="Report files (CSV, GeoJSON, GPKG, GeoParquet, Police JSON) or postgresql:// URLs."
+    ),
     out: Path = typer.Option(..., "--out", help="OUT.geojson (WGS84) or OUT.gpkg (the metric CRS used)."),
     method: str = typer.Option("dbscan", "--method", help="dbscan | hdbscan | kde | gistar"),
-    eps: float | None = typer.Option(None, "--eps", help="DBSCAN radius in metres (default: from the k-distance curve)."),
-    min_samples: int | None = typer.Option(None, "--min-samples", help="Reports needed for a core point (DBSCAN/HDBSCAN) or a hot-spot (KDE/Gi*); default max(5, √n/4)."),
-    min_cluster_size: int | None = typer.Option(None, "--min-cluster-size", help="HDBSCAN: smallest hot-spot in reports (default 3 × min-samples)."),
-    bandwidth: float | None = typer.Option(None, "--bandwidth", help="KDE bandwidth (Gaussian sd) in metres (default: mean spacing of reports)."),
-    share: float = typer.Option(0.5, "--share", help="KDE: hot-spots are the densest region holding this share of reports."),
-    cell: float | None = typer.Option(None, "--cell", help="Gi* cell size in metres (KDE: grid cell; DBSCAN/HDBSCAN: shape grid)."),
-    band: float | None = typer.Option(None, "--band", help="Gi* distance band in metres between cell centres (default: incremental spatial autocorrelation)."),
-    alpha: float = typer.Option(0.05, "--alpha", help="Gi*: false discovery rate for hot cells (Benjamini–Hochberg)."),
+    eps: float | None = typer.Option(
+        None, "--eps", help="DBSCAN radius in metres (default: from the k-distance curve)."
+    ),
+    min_samples: int | None = typer.Option(
+        None,
+        "--min-samples",
+        help="Reports needed for a core point (DBSCAN/HDBSCAN) or a hot-spot (KDE/Gi*); default max(5, √n/4).",
+    ),
+    min_cluster_size: int | None = typer.Option(
+        None, "--min-cluster-size", help="HDBSCAN: smallest hot-spot in reports (default 3 × min-samples)."
+    ),
+    bandwidth: float | None = typer.Option(
+        None, "--bandwidth", help="KDE bandwidth (Gaussian sd) in metres (default: mean spacing of reports)."
+    ),
+    share: float = typer.Option(
+        0.5, "--share", help="KDE: hot-spots are the densest region holding this share of reports."
+    ),
+    cell: float | None = typer.Option(
+        None, "--cell", help="Gi* cell size in metres (KDE: grid cell; DBSCAN/HDBSCAN: shape grid)."
+    ),
+    band: float | None = typer.Option(
+        None,
+        "--band",
+        help="Gi* distance band in metres between cell centres (default: incremental spatial autocorrelation).",
+    ),
+    alpha: float = typer.Option(
+        0.05, "--alpha", help="Gi*: false discovery rate for hot cells (Benjamini–Hochberg)."
+    ),
     shape: str = typer.Option("square", "--shape", help="Gi* cells: square | hex"),
-    since: str | None = typer.Option(None, "--since", help="Only reports from this date (YYYY-MM-DD, local, inclusive)."),
-    until: str | None = typer.Option(None, "--until", help="Only reports before this date (YYYY-MM-DD, local, exclusive)."),
-    category: list[str] | None = typer.Option(None, "--category", help="Only this category (repeat for more)."),
-    only_source: list[str] | None = typer.Option(None, "--only-source", help="Only reports from this source, e.g. police (repeat for more)."),
+    since: str | None = typer.Option(
+        None, "--since", help="Only reports from this date (YYYY-MM-DD, local, inclusive)."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="Only reports before this date (YYYY-MM-DD, local, exclusive)."
+    ),
+    category: list[str] | None = typer.Option(
+        None, "--category", help="Only this category (repeat for more)."
+    ),
+    only_source: list[str] | None = typer.Option(
+        None, "--only-source", help="Only reports from this source, e.g. police (repeat for more)."
+    ),
     dark: bool = typer.Option(False, "--dark", help="Only reports made in darkness."),
-    weekdays: str | None = typer.Option(None, "--weekdays", help="Only these weekdays: 'fre,lör', 'mån-fre', 'Fri-Sun' or 0-6 (Monday 0)."),
+    weekdays: str | None = typer.Option(
+        None, "--weekdays", help="Only these weekdays: 'fre,lör', 'mån-fre', 'Fri-Sun' or 0-6 (Monday 0)."
+    ),
     hours: str | None = typer.Option(None, "--hours", help="Only these local hours, e.g. 22-03."),
-    streets: Path | None = typer.Option(None, "--streets", help="Street lines with a 'name' column (GeoJSON/GPKG, or OSM .pbf) for labels."),
-    previous: Path | None = typer.Option(None, "--previous", help="Hot-spots of an earlier run: matching ones keep their id."),
+    streets: Path | None = typer.Option(
+        None, "--streets", help="Street lines with a 'name' column (GeoJSON/GPKG, or OSM .pbf) for labels."
+    ),
+    previous: Path | None = typer.Option(
+        None, "--previous", help="Hot-spots of an earlier run: matching ones keep their id."
+    ),
     lang: str = typer.Option("sv", "--lang", help="Language of peak windows: sv | en"),
     *,
     reader: ReaderArgs,
 ) -> None:
-    """Find hot-spots: polygons with reports, share, density, category mix, darkness, hour × weekday profile,
-    peak windows, trend and a stable id. For gistar the output is every cell with count, z, p, p_fdr, class.
+    """Find hot-spots with DBSCAN, HDBSCAN, kernel density or Gi*.
+
+    Each hot-spot is a polygon with its reports, share, density, category mix, darkness, hour × weekday
+    profile, peak windows, trend and a stable id. For gistar the output is every cell with count, z, p,
+    p_fdr and class.
 
     Example: geo hotspots data/toronto_mci_2014_2017.csv.gz --method dbscan --eps 150 --min-samples 50 --out hotspots.geojson
     """
@@ -86,6 +143,12 @@ def hotspots(
         raise InputError(f"--alpha must be between 0 and 1, got {alpha}")
     if not 0 < share <= 1:
         raise InputError(f"--share must be in (0, 1], got {share}")
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None:
+            try:
+                pd.Timestamp(value)
+            except (ValueError, TypeError) as err:
+                raise InputError(f"{name} must be a date like 2024-01-31, got '{value}'") from err
     try:
         day_filter = parse_weekdays(weekdays) if weekdays else None
         hour_filter = parse_hours(hours) if hours else None
@@ -113,8 +176,14 @@ def hotspots(
             "kommun- eller länsprecision / reports placed only at municipality or county level"
         )
     chosen = filter_reports(
-        pts, since=since_ts, until=until_ts, categories=category, sources=only_source, dark_only=dark,
-        weekdays=day_filter, hours=hour_filter,
+        pts,
+        since=since_ts,
+        until=until_ts,
+        categories=category,
+        sources=only_source,
+        dark_only=dark,
+        weekdays=day_filter,
+        hours=hour_filter,
     )
     if len(chosen) < len(pts):
         console.print(f"Filter: {len(chosen):,} av / of {len(pts):,} rapporter kvar / reports kept")
@@ -128,16 +197,32 @@ def hotspots(
             cells = gistar_cells(chosen, cell_m=cell, band_m=band, area=area_geom, shape=shape)
             ms = min_samples if min_samples is not None else suggest_min_samples(len(chosen))[0]
             found = hotspots_from_cells(
-                cells, chosen.reset_index(drop=True), alpha=alpha, min_reports=ms, streets=street_frame,
-                previous=previous_frame, period_end=period_end, lang=lang,
+                cells,
+                chosen.reset_index(drop=True),
+                alpha=alpha,
+                min_reports=ms,
+                streets=street_frame,
+                previous=previous_frame,
+                period_end=period_end,
+                lang=lang,
             )
             choices = dict(cells.attrs["choices"])
             auto = list(cells.attrs["auto"])
         else:
             found = find_hotspots(
-                chosen, method=method, eps_m=eps, min_samples=min_samples, bandwidth_m=bandwidth, share=share,
-                cell_m=cell, area=area_geom, streets=street_frame, previous=previous_frame, period_end=period_end,
-                min_cluster_size=min_cluster_size, lang=lang,
+                chosen,
+                method=method,
+                eps_m=eps,
+                min_samples=min_samples,
+                bandwidth_m=bandwidth,
+                share=share,
+                cell_m=cell,
+                area=area_geom,
+                streets=street_frame,
+                previous=previous_frame,
+                period_end=period_end,
+                min_cluster_size=min_cluster_size,
+                lang=lang,
             )
             choices = dict(found.attrs.get("choices", {}))
             auto = list(found.attrs.get("auto", []))
@@ -149,21 +234,29 @@ def hotspots(
             for cid in cells.loc[cells.geometry.within(geom.buffer(1e-6)), "cell_id"]:
                 member_cell[int(cid)] = hid
         cells["hotspot_id"] = cells["cell_id"].map(member_cell).astype("string")
-        cells.attrs = {}
-        write_frame(cells, out, layer="gistar" if out.suffix.lower() == ".gpkg" else None)
+        _write(cells, out, layer="gistar")
         counts = cells["class"].value_counts()
         console.print(
-            "Celler / cells: " + ", ".join(f"{k} {int(counts.get(k, 0)):,}" for k in
-                                           ("hot_99", "hot_95", "hot_90", "ns", "cold_90", "cold_95", "cold_99"))
+            "Celler / cells: "
+            + ", ".join(
+                f"{k} {int(counts.get(k, 0)):,}"
+                for k in ("hot_99", "hot_95", "hot_90", "ns", "cold_90", "cold_95", "cold_99")
+            )
         )
     else:
-        frame = found.copy()
-        frame.attrs = {}
-        write_frame(frame, out, layer="hotspots" if out.suffix.lower() == ".gpkg" else None)
-    table = Table("id", "label", "n", "andel/share", "trend", "toppfönster/peak", title=f"Hot-spots ({method})")
+        _write(found, out, layer="hotspots")
+    table = Table(
+        "id", "label", "n", "andel/share", "trend", "toppfönster/peak", title=f"Hot-spots ({method})"
+    )
     for _, r in found.head(15).iterrows():
-        table.add_row(str(r["hotspot_id"]), str(r["label"])[:40], f"{int(r['n_reports']):,}", f"{r['share']:.1%}",
-                      str(r["trend"]), str(r["peak_windows"]))
+        table.add_row(
+            str(r["hotspot_id"]),
+            str(r["label"])[:40],
+            f"{int(r['n_reports']):,}",
+            f"{r['share']:.1%}",
+            str(r["trend"]),
+            str(r["peak_windows"]),
+        )
     console.print(table)
     what = "celler / cells" if method == "gistar" else "hot-spots"
     n_written = len(cells) if method == "gistar" else len(found)

@@ -76,11 +76,21 @@ def _area_geom(area: object, crs: object) -> BaseGeometry | None:
     if isinstance(area, BaseGeometry):
         return area
     to_crs = getattr(area, "to_crs", None)
-    if to_crs is not None and hasattr(area, "geometry") and not isinstance(area, gpd.GeoDataFrame | gpd.GeoSeries):
+    if (
+        to_crs is not None
+        and hasattr(area, "geometry")
+        and not isinstance(area, gpd.GeoDataFrame | gpd.GeoSeries)
+    ):
         return to_crs(crs)  # a StudyArea
     if isinstance(area, gpd.GeoDataFrame | gpd.GeoSeries):
-        return shapely.union_all(area.to_crs(crs).geometry.to_numpy() if isinstance(area, gpd.GeoDataFrame) else area.to_crs(crs).to_numpy())
-    raise TypeError(f"area must be a shapely polygon, a StudyArea or a GeoDataFrame, got {type(area).__name__}")
+        return shapely.union_all(
+            area.to_crs(crs).geometry.to_numpy()
+            if isinstance(area, gpd.GeoDataFrame)
+            else area.to_crs(crs).to_numpy()
+        )
+    raise TypeError(
+        f"area must be a shapely polygon, a StudyArea or a GeoDataFrame, got {type(area).__name__}"
+    )
 
 
 def hotspots_from_cells(
@@ -116,8 +126,14 @@ def hotspots_from_cells(
     members = _members_in(polys, _xy(reports))
     keep = [i for i, m in enumerate(members) if len(m) >= max(1, min_reports)]
     return build_hotspots(
-        reports, [polys[i] for i in keep], [members[i] for i in keep], method="gistar", streets=streets,
-        previous=previous, period_end=period_end, lang=lang,
+        reports,
+        [polys[i] for i in keep],
+        [members[i] for i in keep],
+        method="gistar",
+        streets=streets,
+        previous=previous,
+        period_end=period_end,
+        lang=lang,
     )
 
 
@@ -234,8 +250,13 @@ def find_hotspots(
         if method == "dbscan":
             labels = dbscan_labels(xy, eps_m=eps, min_samples=ms)
         else:
-            mcs = int(choose("min_cluster_size", min_cluster_size,
-                             lambda: (3 * ms, f"min_cluster_size {3 * ms}: 3 × min_samples")))
+            mcs = int(
+                choose(
+                    "min_cluster_size",
+                    min_cluster_size,
+                    lambda: (3 * ms, f"min_cluster_size {3 * ms}: 3 × min_samples"),
+                )
+            )
             labels = hdbscan_labels(xy, min_cluster_size=max(2, mcs), min_samples=ms)
         grid = float(cell_m) if cell_m is not None else max(10.0, math.ceil(eps / 2))
         choices.setdefault("shape_cell_m", (grid, f"form-rutnät / shape grid {grid:g} m"))
@@ -258,11 +279,27 @@ def find_hotspots(
         choices.update(cells.attrs["choices"])
         auto.extend(cells.attrs["auto"])
         ms = int(choose("min_samples", min_samples, lambda: suggest_min_samples(len(pts))))
-        out = hotspots_from_cells(cells, pts, alpha=alpha, min_reports=ms, streets=streets, previous=previous,
-                                  period_end=period_end, lang=lang)
+        out = hotspots_from_cells(
+            cells,
+            pts,
+            alpha=alpha,
+            min_reports=ms,
+            streets=streets,
+            previous=previous,
+            period_end=period_end,
+            lang=lang,
+        )
         out.attrs["choices"], out.attrs["auto"], out.attrs["n_point_reports"] = choices, auto, len(pts)
         return out
-    out = build_hotspots(pts, shapes, members, method=method, streets=streets, previous=previous,
-                         period_end=period_end, lang=lang)
+    out = build_hotspots(
+        pts,
+        shapes,
+        members,
+        method=method,
+        streets=streets,
+        previous=previous,
+        period_end=period_end,
+        lang=lang,
+    )
     out.attrs["choices"], out.attrs["auto"], out.attrs["n_point_reports"] = choices, auto, len(pts)
     return out

@@ -125,7 +125,10 @@ def suggest_eps(xy: np.ndarray, *, min_samples: int, contrast: float = 5.0) -> t
     n = int(counts.sum())
     lam, area_km2 = mean_density_km2(xy)
     if n < 2 or lam <= 0:
-        return 100.0, "eps 100 m: för få rapporter för en k-avståndskurva / too few reports for a k-distance curve"
+        return (
+            100.0,
+            "eps 100 m: för få rapporter för en k-avståndskurva / too few reports for a k-distance curve",
+        )
     eps = float(max(1, math.ceil(math.sqrt(min_samples / (math.pi * contrast * lam / 1e6)))))
     kd = _k_distance(uniq, counts, min_samples)
     below = float(counts[kd <= eps].sum() / n)

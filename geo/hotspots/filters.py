@@ -29,8 +29,22 @@ def parse_weekdays(text: str) -> tuple[int, ...]:
     for lang in DAY_NAMES.values():
         for i, n in enumerate(lang):
             names[n.casefold()] = i
-    full = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
-            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    full = (
+        "måndag",
+        "tisdag",
+        "onsdag",
+        "torsdag",
+        "fredag",
+        "lördag",
+        "söndag",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    )
     for i, n in enumerate(full):
         names[n] = i % 7
 
@@ -40,7 +54,9 @@ def parse_weekdays(text: str) -> tuple[int, ...]:
             return int(p)
         if p in names:
             return names[p]
-        raise ValueError(f"'{part.strip()}' is not a weekday (use mån..sön, Mon..Sun or 0..6 with Monday = 0)")
+        raise ValueError(
+            f"'{part.strip()}' is not a weekday (use mån..sön, Mon..Sun or 0..6 with Monday = 0)"
+        )
 
     days: list[int] = []
     for part in text.replace("–", "-").split(","):

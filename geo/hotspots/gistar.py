@@ -1,14 +1,14 @@
-"""Getis-Ord Gi* on square or hexagonal cells, with analytic z-scores and Benjamini–Hochberg FDR.
+r"""Getis-Ord Gi* on square or hexagonal cells, with analytic z-scores and Benjamini–Hochberg FDR.
 
 Reports are counted per cell (zero-count cells included: every cell of the grid over the study area, or
 over the data's extent without one, enters the computation). With binary weights ``w_ij = 1`` when the
 centres of cells *i* and *j* are at most ``band_m`` apart, a cell being its own neighbour (that is the
 star in Gi*), the z-score of cell *i* is
 
-.. math:: z_i = \\frac{\\sum_j w_{ij} x_j - \\bar x W_i}{s \\sqrt{(n W_i - W_i^2)/(n - 1)}},
-   \\qquad W_i = \\sum_j w_{ij},
+.. math:: z_i = \frac{\sum_j w_{ij} x_j - \bar x W_i}{s \sqrt{(n W_i - W_i^2)/(n - 1)}},
+   \qquad W_i = \sum_j w_{ij},
 
-with :math:`\\bar x` and :math:`s` the mean and (population) standard deviation of all *n* cell counts. This
+with :math:`\bar x` and :math:`s` the mean and (population) standard deviation of all *n* cell counts. This
 is exactly what ``esda.G_Local(counts, graph, transform="B", star=True)`` computes (its ``Zs``), done here
 with one sparse product so that a 100 m grid over a city takes well under a second. Two-sided p-values come
 from the normal distribution and are adjusted for the many cells tested with the Benjamini–Hochberg
@@ -105,7 +105,10 @@ def suggest_cell(xy: np.ndarray) -> tuple[float, str]:
     hi = np.percentile(xy, 95, axis=0)
     area = float(max(hi[0] - lo[0], 1.0) * max(hi[1] - lo[1], 1.0))
     cell = max(10.0, _nice(2 * math.sqrt(area / n)))
-    return cell, f"cell {cell:g} m: ≈4 rapporter per cell / about 4 reports per cell (n={n:,}, {area / 1e6:.1f} km²)"
+    return (
+        cell,
+        f"cell {cell:g} m: ≈4 rapporter per cell / about 4 reports per cell (n={n:,}, {area / 1e6:.1f} km²)",
+    )
 
 
 def _hexagon(cx: np.ndarray, cy: np.ndarray, width: float) -> np.ndarray:
@@ -226,7 +229,9 @@ def gi_star_z(counts: np.ndarray, weights: sp.spmatrix) -> np.ndarray:
     return z
 
 
-def _raster(xy: np.ndarray, bounds: tuple[float, float, float, float], cell_m: float, area: BaseGeometry | None) -> tuple[np.ndarray, np.ndarray]:
+def _raster(
+    xy: np.ndarray, bounds: tuple[float, float, float, float], cell_m: float, area: BaseGeometry | None
+) -> tuple[np.ndarray, np.ndarray]:
     xmin, ymin, xmax, ymax = bounds
     i0, j0 = math.floor(xmin / cell_m), math.floor(ymin / cell_m)
     nx = math.floor(xmax / cell_m) - i0 + 1
@@ -292,14 +297,23 @@ def incremental_morans(
         lagz = fftconvolve(z, stencil, mode="same") * m
         s0 = float(deg.sum())
         if n < 3 or s0 <= 0 or ss <= 0:
-            rows.append({"band_m": step * cell_m, "moran_i": math.nan, "z": math.nan, "neighbours": s0 / max(n, 1)})
+            rows.append(
+                {"band_m": step * cell_m, "moran_i": math.nan, "z": math.nan, "neighbours": s0 / max(n, 1)}
+            )
             continue
         moran = n / s0 * float((z * lagz).sum()) / ss
         s1 = 2 * s0
         s2 = float((4 * deg[mask] ** 2).sum())
         ei = -1 / (n - 1)
         var = (n * n * s1 - n * s2 + 3 * s0 * s0) / (s0 * s0 * (n * n - 1)) - ei * ei
-        rows.append({"band_m": step * cell_m, "moran_i": moran, "z": (moran - ei) / math.sqrt(var), "neighbours": s0 / n})
+        rows.append(
+            {
+                "band_m": step * cell_m,
+                "moran_i": moran,
+                "z": (moran - ei) / math.sqrt(var),
+                "neighbours": s0 / n,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -344,7 +358,10 @@ def suggest_band(
         centres = np.column_stack([ii, jj]).astype("float64") * cell_m
         if len(centres) < 2:
             band = 3 * cell_m
-            return band, f"band {band:g} m: 3 celler / 3 cells (för få celler med rapporter / too few cells with reports)"
+            return (
+                band,
+                f"band {band:g} m: 3 celler / 3 cells (för få celler med rapporter / too few cells with reports)",
+            )
         k = min(30, len(centres) - 1)
         d, _ = cKDTree(centres).query(centres, k=k + 1)
         mean_d = float(np.asarray(d)[:, -1].mean())
@@ -404,7 +421,11 @@ def gistar_cells(
         (cells in the band, itself included), ``geometry``. The choices and their reasons are in
         ``cells.attrs["choices"]``.
     """
-    xy = np.column_stack([reports.geometry.x.to_numpy(), reports.geometry.y.to_numpy()]) if len(reports) else np.zeros((0, 2))
+    xy = (
+        np.column_stack([reports.geometry.x.to_numpy(), reports.geometry.y.to_numpy()])
+        if len(reports)
+        else np.zeros((0, 2))
+    )
     choices: dict[str, tuple[float, str]] = {}
     if cell_m is None:
         cell_m, why = suggest_cell(xy)
@@ -415,7 +436,12 @@ def gistar_cells(
     if area is not None:
         bounds = tuple(area.bounds)
     elif len(xy):
-        bounds = (xy[:, 0].min() - cell_m, xy[:, 1].min() - cell_m, xy[:, 0].max() + cell_m, xy[:, 1].max() + cell_m)
+        bounds = (
+            xy[:, 0].min() - cell_m,
+            xy[:, 1].min() - cell_m,
+            xy[:, 0].max() + cell_m,
+            xy[:, 1].max() + cell_m,
+        )
         if _n_cells(bounds, cell_m) > _MAX_CELLS and len(xy) > 10:
             # a few far-off positions (a swapped coordinate) would make the grid huge: cover the central
             # 99.8 % of reports and say how many are left outside the cells
@@ -458,7 +484,10 @@ def gistar_cells(
         crs=reports.crs,
     )
     cell_choice = choices.get("cell_m", (cell_m, f"cell {cell_m:g} m: angiven / given"))
-    out.attrs["choices"] = {**choices, "cell_m": (cell_choice[0], cell_choice[1] + note),
-                            "band_m": choices.get("band_m", (band_m, f"band {band_m:g} m: angiven / given"))}
+    out.attrs["choices"] = {
+        **choices,
+        "cell_m": (cell_choice[0], cell_choice[1] + note),
+        "band_m": choices.get("band_m", (band_m, f"band {band_m:g} m: angiven / given")),
+    }
     out.attrs["auto"] = sorted({*choices, "cell_m"} if note else set(choices))
     return out

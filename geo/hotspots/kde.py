@@ -91,7 +91,12 @@ class DensitySurface:
         """``(xmin, ymin, xmax, ymax)`` of the grid's outer edges."""
         h = self.cell_m / 2
         ny, nx = self.density.shape
-        return (self.x0 - h, self.y0 - h, self.x0 + (nx - 1) * self.cell_m + h, self.y0 + (ny - 1) * self.cell_m + h)
+        return (
+            self.x0 - h,
+            self.y0 - h,
+            self.x0 + (nx - 1) * self.cell_m + h,
+            self.y0 + (ny - 1) * self.cell_m + h,
+        )
 
     def value_at(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Density (reports per km²) of the cell holding each position; NaN outside the grid."""
@@ -173,7 +178,9 @@ def _kernel(bandwidth_m: float, cell_m: float) -> np.ndarray:
     return np.outer(g, g) / (2 * math.pi * bandwidth_m**2)  # per m²
 
 
-def _linear_bin(xy: np.ndarray, w: np.ndarray, x0: float, y0: float, cell_m: float, shape: tuple[int, int]) -> np.ndarray:
+def _linear_bin(
+    xy: np.ndarray, w: np.ndarray, x0: float, y0: float, cell_m: float, shape: tuple[int, int]
+) -> np.ndarray:
     ny, nx = shape
     fx = (xy[:, 0] - x0) / cell_m
     fy = (xy[:, 1] - y0) / cell_m
@@ -287,8 +294,14 @@ def kde_grid(
         frac = np.clip(frac / total, 1e-3, None)
         dens = np.where(inside, dens / frac, np.nan)
     return DensitySurface(
-        density=dens, x0=x0, y0=y0, cell_m=cell, bandwidth_m=float(bandwidth_m),
-        bandwidth_reason=bandwidth_reason, n=float(w.sum()), crs=crs,
+        density=dens,
+        x0=x0,
+        y0=y0,
+        cell_m=cell,
+        bandwidth_m=float(bandwidth_m),
+        bandwidth_reason=bandwidth_reason,
+        n=float(w.sum()),
+        crs=crs,
     )
 
 
@@ -320,13 +333,25 @@ def kde_surface(
     surface
         The density with the bandwidth used and why (``surface.bandwidth_reason``).
     """
-    xy = np.column_stack([reports.geometry.x.to_numpy(), reports.geometry.y.to_numpy()]) if len(reports) else np.zeros((0, 2))
+    xy = (
+        np.column_stack([reports.geometry.x.to_numpy(), reports.geometry.y.to_numpy()])
+        if len(reports)
+        else np.zeros((0, 2))
+    )
     if bandwidth_m is None:
         bandwidth_m, reason = suggest_bandwidth(xy)
     else:
         reason = f"bandbredd {bandwidth_m:g} m: angiven / given"
     w = reports["weight"].to_numpy(dtype="float64") if weighted else None
-    return kde_grid(xy, weights=w, bandwidth_m=bandwidth_m, cell_m=cell_m, area=area, bandwidth_reason=reason, crs=reports.crs)
+    return kde_grid(
+        xy,
+        weights=w,
+        bandwidth_m=bandwidth_m,
+        cell_m=cell_m,
+        area=area,
+        bandwidth_reason=reason,
+        crs=reports.crs,
+    )
 
 
 def level_for_share(surface: DensitySurface, share: float) -> float:
@@ -373,7 +398,9 @@ def _polygons_above(surface: DensitySurface, level: float) -> list[BaseGeometry]
     return polys
 
 
-def density_contours(surface: DensitySurface, *, shares: tuple[float, ...] = (0.25, 0.5, 0.75)) -> gpd.GeoDataFrame:
+def density_contours(
+    surface: DensitySurface, *, shares: tuple[float, ...] = (0.25, 0.5, 0.75)
+) -> gpd.GeoDataFrame:
     """Highest-density regions holding given shares of the incidents.
 
     Parameters
@@ -397,4 +424,6 @@ def density_contours(surface: DensitySurface, *, shares: tuple[float, ...] = (0.
         if geom.geom_type == "Polygon":
             geom = shapely.MultiPolygon([geom])
         rows.append({"share": float(s), "level": float(level), "geometry": geom})
-    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=["share", "level", "geometry"]), geometry="geometry", crs=surface.crs)
+    return gpd.GeoDataFrame(
+        pd.DataFrame(rows, columns=["share", "level", "geometry"]), geometry="geometry", crs=surface.crs
+    )

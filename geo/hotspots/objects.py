@@ -74,7 +74,17 @@ HOTSPOT_COLUMNS: tuple[str, ...] = (
 
 TRENDS: tuple[str, ...] = ("new", "intensifying", "persistent", "diminishing", "sporadic", "none")
 
-_PLACE_COLUMNS = ("label", "place", "plats", "address", "adress", "street", "gata", "neighbourhood", "neighborhood")
+_PLACE_COLUMNS = (
+    "label",
+    "place",
+    "plats",
+    "address",
+    "adress",
+    "street",
+    "gata",
+    "neighbourhood",
+    "neighborhood",
+)
 
 
 def empty_hotspots(crs: object) -> Hotspots:
@@ -85,7 +95,15 @@ def empty_hotspots(crs: object) -> Hotspots:
     crs
         The metric CRS.
     """
-    data = {c: pd.Series([], dtype="int64" if c == "n_reports" else ("float64" if c in {"share", "area_m2", "density_km2", "dark_share"} else "object")) for c in HOTSPOT_COLUMNS}
+    data = {
+        c: pd.Series(
+            [],
+            dtype="int64"
+            if c == "n_reports"
+            else ("float64" if c in {"share", "area_m2", "density_km2", "dark_share"} else "object"),
+        )
+        for c in HOTSPOT_COLUMNS
+    }
     return Hotspots(gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=crs), crs=crs))
 
 
@@ -107,7 +125,9 @@ def cell_union(xy: np.ndarray, *, cell_m: float) -> BaseGeometry:
     if len(xy) == 0:
         return shapely.Polygon()
     ij = np.unique(np.floor(xy / cell_m).astype("int64"), axis=0)
-    boxes = shapely.box(ij[:, 0] * cell_m, ij[:, 1] * cell_m, (ij[:, 0] + 1) * cell_m, (ij[:, 1] + 1) * cell_m)
+    boxes = shapely.box(
+        ij[:, 0] * cell_m, ij[:, 1] * cell_m, (ij[:, 0] + 1) * cell_m, (ij[:, 1] + 1) * cell_m
+    )
     geom = shapely.coverage_union_all(boxes) if len(boxes) > 1 else boxes[0]
     closed = geom.buffer(cell_m, join_style="mitre").buffer(-cell_m, join_style="mitre")
     closed = shapely.union(closed, geom)  # closing never loses a member cell
@@ -204,12 +224,18 @@ def _id_number(hotspot_id: object) -> int:
     return int(m.group(1)) if m else 0
 
 
-def _match_previous(geoms: Sequence[BaseGeometry], previous: gpd.GeoDataFrame | None, crs: object) -> list[str | None]:
+def _match_previous(
+    geoms: Sequence[BaseGeometry], previous: gpd.GeoDataFrame | None, crs: object
+) -> list[str | None]:
     """For each new polygon the previous id it continues (greatest overlap, one to one), else None."""
     out: list[str | None] = [None] * len(geoms)
     if previous is None or len(previous) == 0 or not len(geoms):
         return out
-    prev = previous.to_crs(crs) if previous.crs is not None and crs is not None and previous.crs != crs else previous
+    prev = (
+        previous.to_crs(crs)
+        if previous.crs is not None and crs is not None and previous.crs != crs
+        else previous
+    )
     pairs = []
     for i, g in enumerate(geoms):
         for j, (pid, pg) in enumerate(zip(prev["hotspot_id"], prev.geometry, strict=True)):
@@ -285,7 +311,11 @@ def build_hotspots(
     start = period_start if period_start is not None else (times.min() if len(times) else None)
     end = period_end if period_end is not None else (times.max() if len(times) else None)
     continued = _match_previous(shapes, previous, crs)
-    next_no = max([_id_number(p) for p in previous["hotspot_id"]], default=0) if previous is not None and len(previous) else 0
+    next_no = (
+        max([_id_number(p) for p in previous["hotspot_id"]], default=0)
+        if previous is not None and len(previous)
+        else 0
+    )
     rows = []
     for geom, idx, prev_id in zip(shapes, members, continued, strict=True):
         if prev_id is None:

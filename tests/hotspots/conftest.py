@@ -19,9 +19,17 @@ DATA = ROOT / "data"
 DEMO = DATA / "demo"
 
 DEMO_POLICE = ReaderOptions(
-    id_col="Ärendenummer", category_col="Brottstyp", time_col="occurred_from", time_to_col="occurred_to",
-    lat_col="Latitud", lon_col="Longitud", description_col="Beskrivning", precision_col="Lägesnoggrannhet",
-    encoding="cp1252", sep=";", source="police",
+    id_col="Ärendenummer",
+    category_col="Brottstyp",
+    time_col="occurred_from",
+    time_to_col="occurred_to",
+    lat_col="Latitud",
+    lon_col="Longitud",
+    description_col="Beskrivning",
+    precision_col="Lägesnoggrannhet",
+    encoding="cp1252",
+    sep=";",
+    source="police",
 )
 """How to read the demo world's police export (as data/demo/demo.toml says)."""
 
@@ -86,8 +94,12 @@ def make_reports(
         {
             "report_id": pd.array([f"r{i}" for i in range(n)], dtype="string"),
             "occurred_at": t.astype(f"datetime64[ns, {tz}]"),
-            "occurred_to": to.reset_index(drop=True) if to is not None else pd.Series(pd.NaT, index=range(n), dtype=f"datetime64[ns, {tz}]"),
-            "category": pd.array(list(categories) if categories is not None else ["stöld"] * n, dtype="string"),
+            "occurred_to": to.reset_index(drop=True)
+            if to is not None
+            else pd.Series(pd.NaT, index=range(n), dtype=f"datetime64[ns, {tz}]"),
+            "category": pd.array(
+                list(categories) if categories is not None else ["stöld"] * n, dtype="string"
+            ),
             "source": pd.array(["police"] * n, dtype="string"),
             "description": pd.array([None] * n, dtype="string"),
             "weight": np.ones(n),
@@ -129,7 +141,9 @@ def planted() -> tuple[Reports, list[tuple]]:
     nb = 400
     xs.append(rng.uniform(440000, 445000, nb))
     ys.append(rng.uniform(6336000, 6341000, nb))
-    ts.append(days[rng.integers(0, len(days), nb)] + pd.to_timedelta(rng.integers(0, 24 * 60, nb), unit="min"))
+    ts.append(
+        days[rng.integers(0, len(days), nb)] + pd.to_timedelta(rng.integers(0, 24 * 60, nb), unit="min")
+    )
     x = np.concatenate(xs)
     y = np.concatenate(ys)
     t = pd.DatetimeIndex(np.concatenate([np.asarray(v, dtype="datetime64[ns]") for v in ts]))

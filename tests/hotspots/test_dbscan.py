@@ -70,8 +70,11 @@ def test_empty_all_noise_and_input_not_modified() -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"eps_m": 0, "min_samples": 3}, "eps_m"), ({"eps_m": 10, "min_samples": 0}, "min_samples"),
-     ({"eps_m": 10, "min_samples": 3, "duplicates": "drop"}, "duplicates")],
+    [
+        ({"eps_m": 0, "min_samples": 3}, "eps_m"),
+        ({"eps_m": 10, "min_samples": 0}, "min_samples"),
+        ({"eps_m": 10, "min_samples": 3, "duplicates": "drop"}, "duplicates"),
+    ],
 )
 def test_bad_arguments(kwargs: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):

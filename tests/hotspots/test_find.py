@@ -89,7 +89,9 @@ def _check_found(hs, reports, truth: dict, method: str) -> dict[str, int]:
     found = {}
     for spot in truth["hotspots"]:
         i, d = nearest(centres, spot["x"], spot["y"])
-        assert d <= spot["radius_m"], f"{method}: {spot['id']} missed by {d:.0f} m (radius {spot['radius_m']})"
+        assert d <= spot["radius_m"], (
+            f"{method}: {spot['id']} missed by {d:.0f} m (radius {spot['radius_m']})"
+        )
         found[spot["id"]] = i
     return found
 

@@ -57,7 +57,9 @@ def test_classes_follow_fdr(toronto) -> None:
     assert (cells.loc[cls == "ns", "p_fdr"] >= 0.10).all()
     assert (cls == "hot_99").sum() > 10
     # two-sided p
-    np.testing.assert_allclose(cells["p"], 2 * (1 - __import__("scipy").stats.norm.cdf(np.abs(cells["z"]))), atol=1e-12)
+    np.testing.assert_allclose(
+        cells["p"], 2 * (1 - __import__("scipy").stats.norm.cdf(np.abs(cells["z"]))), atol=1e-12
+    )
     assert (cells["p_fdr"] >= cells["p"] - 1e-15).all()
 
 

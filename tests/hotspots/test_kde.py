@@ -26,7 +26,9 @@ def test_peak_within_one_percent_of_exact_gaussian_sum() -> None:
     for px, py in [(100.0, 50.0), (1950.0, 20.0)]:
         cx = s.x0 + s.cell_m * math.floor((px - s.x0) / s.cell_m + 0.5)
         cy = s.y0 + s.cell_m * math.floor((py - s.y0) / s.cell_m + 0.5)
-        assert s.value_at(np.array([px]), np.array([py]))[0] == pytest.approx(_exact(xy, cx, cy, 50), rel=0.01)
+        assert s.value_at(np.array([px]), np.array([py]))[0] == pytest.approx(
+            _exact(xy, cx, cy, 50), rel=0.01
+        )
 
 
 def test_mass_is_the_number_of_reports() -> None:
@@ -82,7 +84,16 @@ def test_bandwidth_rules() -> None:
     assert "√(A/n)" in why
     hs, why_s = suggest_bandwidth(xy, rule="silverman")
     assert "Silverman" in why_s
-    assert hs == pytest.approx(round(np.mean(np.minimum(xy.std(0, ddof=1), (np.percentile(xy, 75, 0) - np.percentile(xy, 25, 0)) / 1.349)) * 400 ** (-1 / 6) / 5) * 5)
+    assert hs == pytest.approx(
+        round(
+            np.mean(
+                np.minimum(xy.std(0, ddof=1), (np.percentile(xy, 75, 0) - np.percentile(xy, 25, 0)) / 1.349)
+            )
+            * 400 ** (-1 / 6)
+            / 5
+        )
+        * 5
+    )
     with pytest.raises(ValueError, match="rule"):
         suggest_bandwidth(xy, rule="scott")
     with pytest.raises(ValueError, match="bandwidth_m"):

@@ -54,7 +54,9 @@ def test_trend_classes(weekly: np.ndarray, expected: str) -> None:
 
 def test_weekly_counts_include_zero_weeks() -> None:
     tz = "Europe/Stockholm"
-    times = pd.Series(pd.to_datetime(["2024-01-01 10:00", "2024-01-02 10:00", "2024-01-29 00:00"])).dt.tz_localize(tz)
+    times = pd.Series(
+        pd.to_datetime(["2024-01-01 10:00", "2024-01-02 10:00", "2024-01-29 00:00"])
+    ).dt.tz_localize(tz)
     w = weekly_counts(times, start=pd.Timestamp("2024-01-03", tz=tz), end=pd.Timestamp("2024-02-04", tz=tz))
     assert w.tolist() == [2, 0, 0, 0, 1]
 
@@ -90,8 +92,12 @@ def test_stable_ids_follow_overlap(planted) -> None:
     extra = make_reports(
         np.r_[reports.geometry.x.to_numpy(), 444500 + rng.normal(0, 20, 200)],
         np.r_[reports.geometry.y.to_numpy(), 6340500 + rng.normal(0, 20, 200)],
-        pd.DatetimeIndex(np.r_[reports["occurred_at"].dt.tz_localize(None).to_numpy(),
-                               np.full(200, np.datetime64("2025-12-01T12:00"))]),
+        pd.DatetimeIndex(
+            np.r_[
+                reports["occurred_at"].dt.tz_localize(None).to_numpy(),
+                np.full(200, np.datetime64("2025-12-01T12:00")),
+            ]
+        ),
     )
     second = find_hotspots(extra, method="dbscan", previous=first)
     old = second[second["hotspot_id"].isin(first["hotspot_id"])]
@@ -111,10 +117,12 @@ def test_labels_from_streets(planted) -> None:
     cx, cy = truth[0][0], truth[0][1]
     streets = gpd.GeoDataFrame(
         {"name": ["Storgatan", "Kyrkogatan", None, "Långvägen"]},
-        geometry=[shapely.LineString([(cx - 500, cy + 10), (cx + 500, cy + 10)]),
-                  shapely.LineString([(cx + 15, cy - 500), (cx + 15, cy + 500)]),
-                  shapely.LineString([(cx - 5, cy - 5), (cx + 5, cy + 5)]),
-                  shapely.LineString([(cx + 3000, cy), (cx + 3000, cy + 100)])],
+        geometry=[
+            shapely.LineString([(cx - 500, cy + 10), (cx + 500, cy + 10)]),
+            shapely.LineString([(cx + 15, cy - 500), (cx + 15, cy + 500)]),
+            shapely.LineString([(cx - 5, cy - 5), (cx + 5, cy + 5)]),
+            shapely.LineString([(cx + 3000, cy), (cx + 3000, cy + 100)]),
+        ],
         crs=reports.crs,
     ).to_crs("EPSG:4326")  # another CRS: reprojected for the label
     hs = find_hotspots(reports, method="dbscan", streets=streets)
@@ -133,7 +141,8 @@ def test_input_not_modified_and_rows_permuted(planted) -> None:
     b = find_hotspots(shuffled, method="dbscan")
     assert sorted(a["n_reports"]) == sorted(b["n_reports"])
     assert sorted(map(lambda s: tuple(sorted(json.loads(s))), a["member_ids"])) == sorted(
-        map(lambda s: tuple(sorted(json.loads(s))), b["member_ids"]))
+        map(lambda s: tuple(sorted(json.loads(s))), b["member_ids"])
+    )
 
 
 def test_translation_leaves_clusters(planted) -> None:

@@ -1,0 +1,200 @@
+"""`geo hotspots` run as a user runs it: the command-line contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import pytest
+
+from .conftest import DATA, DEMO
+
+pytestmark = pytest.mark.slow  # each case starts the command line and reads a file
+
+GEO = [sys.executable, "-m", "geo"]
+DEMO_ARGS = [
+    str(DEMO / "polisanmalningar.csv"),
+    "--encoding",
+    "cp1252",
+    "--sep",
+    ";",
+    "--id-col",
+    "Ärendenummer",
+    "--category-col",
+    "Brottstyp",
+    "--time-col",
+    "occurred_from",
+    "--time-to-col",
+    "occurred_to",
+    "--lat-col",
+    "Latitud",
+    "--lon-col",
+    "Longitud",
+    "--area",
+    "0683",
+]
+COLUMNS = [
+    "hotspot_id",
+    "label",
+    "method",
+    "n_reports",
+    "share",
+    "area_m2",
+    "density_km2",
+    "category_mix",
+    "dark_share",
+    "profile",
+    "peak_windows",
+    "trend",
+    "member_ids",
+]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*GEO, "hotspots", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def test_help_has_an_example(tmp_path: Path) -> None:
+    proc = run("--help", cwd=tmp_path)
+    assert proc.returncode == 0
+    for option in (
+        "--method",
+        "--eps",
+        "--min-samples",
+        "--bandwidth",
+        "--cell",
+        "--band",
+        "--alpha",
+        "--since",
+        "--until",
+        "--category",
+        "--out",
+        "--lat-col",
+        "--x-col",
+        "--crs",
+        "--time-col",
+        "--tz",
+        "--area",
+    ):
+        assert option in proc.stdout, option
+    assert "Example: geo hotspots" in proc.stdout
+
+
+def test_dbscan_geojson_in_wgs84_with_automatic_choice(tmp_path: Path) -> None:
+    out = tmp_path / "hs.geojson"
+    proc = run(
+        *DEMO_ARGS,
+        "--method",
+        "dbscan",
+        "--streets",
+        str(DEMO / "gator.geojson"),
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "eps" in proc.stdout and "k-avståndskurvan" in proc.stdout  # the automatic choice and why
+    hs = gpd.read_file(out)
+    assert hs.crs.to_epsg() == 4326
+    assert [c for c in hs.columns if c != "geometry"] == COLUMNS
+    assert len(hs) >= 7
+    assert hs.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    bounds = hs.total_bounds
+    assert 13.5 < bounds[0] < 14.5 and 56.9 < bounds[1] < 57.4
+    assert all(len(json.loads(p)) == 168 for p in hs["profile"])
+    assert "fre–lör 22–03" in set(hs["peak_windows"])
+    assert set(hs["trend"]) >= {"new", "diminishing", "persistent"}
+
+
+def test_gpkg_in_metric_crs_with_filters(tmp_path: Path) -> None:
+    out = tmp_path / "hs.gpkg"
+    proc = run(
+        *DEMO_ARGS,
+        "--method",
+        "kde",
+        "--bandwidth",
+        "60",
+        "--since",
+        "2025-11-01",
+        "--until",
+        "2026-11-01",
+        "--category",
+        "stöld",
+        "--category",
+        "rån",
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "bandbredd" not in proc.stdout  # given, so not chosen automatically
+    assert "Filter:" in proc.stdout
+    hs = gpd.read_file(out)
+    assert hs.crs.to_epsg() == 3006
+    mixes = [json.loads(m) for m in hs["category_mix"]]
+    assert all(set(m) <= {"stöld", "rån"} for m in mixes)
+    # Handelsplats Mossle (stöld, rån; only in the last year) is there
+    mossle = gpd.GeoSeries.from_xy([443841.5], [6339661.2], crs=3006).iloc[0]
+    assert hs.geometry.distance(mossle).min() < 150
+
+
+def test_gistar_writes_every_cell(tmp_path: Path) -> None:
+    out = tmp_path / "cells.geojson"
+    src = DATA / "toronto_mci_2014_2017.csv.gz"
+    proc = run(str(src), "--method", "gistar", "--cell", "500", "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Moran" in proc.stdout  # --band not given: the band and its reason are printed
+    cells = gpd.read_file(out)
+    assert {"count", "z", "p", "p_fdr", "class"} <= set(cells.columns)
+    assert cells.crs.to_epsg() == 4326
+    assert (cells["count"] == 0).any() and cells["count"].sum() > 100_000
+    assert set(cells["class"]) <= {"hot_99", "hot_95", "hot_90", "cold_99", "cold_95", "cold_90", "ns"}
+    assert ((cells["p_fdr"] >= cells["p"] - 1e-12) & (cells["p"] <= 1)).all()
+    assert (cells["class"] == "hot_99").sum() > 0
+    assert np.isfinite(cells["z"]).all()
+
+
+def test_gistar_gpkg_with_band(tmp_path: Path) -> None:
+    out = tmp_path / "cells.gpkg"
+    proc = run(
+        *DEMO_ARGS,
+        "--method",
+        "gistar",
+        "--cell",
+        "250",
+        "--band",
+        "400",
+        "--alpha",
+        "0.01",
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Moran" not in proc.stdout
+    layers = pyogrio.list_layers(out)
+    assert len(layers) == 1
+    cells = gpd.read_file(out)
+    assert cells.crs.to_epsg() == 3006
+    assert (cells["neighbours"] == 9).sum() > 0  # 400 m band over 250 m cells: itself and 8 around
+
+
+def test_bad_input_fails_clearly_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "hs.geojson"
+    proc = run(*DEMO_ARGS, "--method", "kmeans", "--out", str(out), cwd=tmp_path)
+    assert proc.returncode != 0 and "--method" in proc.stderr
+    proc = run(*DEMO_ARGS, "--eps", "-3", "--out", str(out), cwd=tmp_path)
+    assert proc.returncode != 0 and "--eps" in proc.stderr
+    proc = run(*DEMO_ARGS, "--since", "31.02.2024", "--out", str(out), cwd=tmp_path)
+    assert proc.returncode != 0 and "--since" in proc.stderr
+    proc = run(*DEMO_ARGS, "--category", "nothing-like-this", "--out", str(out), cwd=tmp_path)
+    assert proc.returncode != 0 and "no reports left" in proc.stderr
+    proc = run(*DEMO_ARGS, "--out", str(tmp_path / "hs.shp"), cwd=tmp_path)
+    assert proc.returncode != 0 and ".geojson or .gpkg" in proc.stderr
+    assert not out.exists()
+    assert not list(tmp_path.glob("*.geojson"))
