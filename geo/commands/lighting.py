@@ -115,12 +115,13 @@ def lighting_layers(
     budget: int = 10,
     radius_m: float = DEFAULT_RADIUS_M,
 ) -> dict[str, gpd.GeoDataFrame]:
-    """The lighting layers for the map, in WGS84.
+    """Return the lighting layers for the map, in WGS84.
 
     Returns
     -------
     layers
-        ``coverage`` (lit polygons), ``dark_stretches`` (ranked: ``rank``, ``street``, ``length_m``, ``score``,
+        ``coverage`` (lit polygons), ``dark_stretches`` (ranked: ``rank``, ``street``, ``length_m``,
+        ``score``,
         ``dark_reports``, ``peak_hours``), ``proposals`` (``rank``, ``street``, ``covered_reports``, ``gain``,
         ``reason``), ``quick_fixes`` (``lamp_id``, ``status``, ``reason``), ``unlit_ways``.
     """
@@ -219,8 +220,8 @@ def run_lighting(
     ----------
     reports
         Validated reports.
-    lamps_path, ways_path, budget, radius_m, lit_way_buffer_m, near_m, place_weight, spacing_m, method, lamps_crs
-    sources
+    lamps_path, ways_path, budget, radius_m, lit_way_buffer_m, near_m, place_weight, spacing_m, method
+    lamps_crs, sources
         See :func:`compute_lighting`.
     out_dir
         Output folder.
@@ -319,12 +320,12 @@ def lighting(
 ) -> None:
     """Belysning: mörka sträckor, rangordnade mörka platser, förslag på nya lampor och snabba åtgärder.
 
-    Lighting: lit coverage, dark stretches ranked by dark-time evidence per 100 m, new lamps placed by a maximal
-    covering location problem (spopt + CBC), broken/part-night lamps to repair first.
+    Lighting: lit coverage, dark stretches ranked by dark-time evidence per 100 m, new lamps placed by a
+    maximal     covering location problem (spopt + CBC), broken/part-night lamps to repair first.
 
     Writes OUT/lighting_proposals.csv, OUT/dark_places.csv, OUT/quick_fixes.csv and OUT/lighting.gpkg.
 
-    Example: geo lighting reports.csv --lamps data/helsinki_center.osm.pbf --budget 10 --radius 25 --out out/lighting
+    Example: geo lighting reports.csv --lamps data/helsinki_center.osm.pbf --budget 10 --radius 25 --out ut/
     """
     if method not in ("mclp", "greedy"):
         raise InputError(f"--method must be mclp or greedy, got '{method}'")
@@ -335,8 +336,10 @@ def lighting(
     # lamps and ways first: a bad register stops the run before anything is written
     with console.status("Läser lampor och vägar / reading lamps and ways ..."):
         sources = read_lighting_sources(lamps, ways, crs="EPSG:4326", lamps_crs=lamps_crs)
-    console.print(f"Lampor / lamps: {len(sources[0]):,} · vägar / ways: {len(sources[1]):,} ({lamps}"
-                  f"{', ' + ways if ways else ''})")
+    console.print(
+        f"Lampor / lamps: {len(sources[0]):,} · vägar / ways: {len(sources[1]):,} ({lamps}"
+        f"{', ' + ways if ways else ''})"
+    )
     result = load_reports(reports, reader, out=out)
     if len(result.reports) == 0:
         raise InputError("no reports were accepted; nothing to plan (see the rejects table)")
@@ -368,7 +371,8 @@ def lighting(
     if len(props):
         method_used = str(props["method"].iloc[0])
         console.print(
-            f"Föreslagna lampor / proposed lamps: {len(props)} av / of {budget} (metod / method: {method_used}); "
+            f"Föreslagna lampor / proposed lamps: {len(props)} av / of {budget} "
+            f"(metod / method: {method_used}); "
             f"täcker / cover {int(props['covered_reports'].sum())} rapporter / reports"
         )
         table = Table("rank", "street", "reports", "gain", "reason", title="Nya lampor / new lamps")

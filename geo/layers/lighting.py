@@ -14,8 +14,9 @@ Lit coverage is modelled simply and openly: every working lamp lights a disc of 
 6-8 m, so that a well-lit street is covered end to end), and a way tagged ``lit=yes`` (or ``24/7``,
 ``automatic``, ``limited``, ...) lights a band of ``lit_way_buffer_m`` metres either side of its centre line.
 Broken lamps light nothing, and their discs are cut out of the bands of ``lit=yes`` ways (the tag describes
-the street in normal operation; the register says what works today). A *dark stretch* is a part of a walkable way (foot, cycle, path, pedestrian, steps,
-residential, service, living street) outside that coverage.
+the street in normal operation; the register says what works today). A *dark stretch* is a part of a
+walkable way (foot, cycle, path, pedestrian, steps, residential, service, living street) outside that
+coverage.
 
 The readers at the top of this module touch files; :func:`build_lighting` and everything below it is pure.
 """
@@ -509,7 +510,7 @@ def _osm_ways(ways: gpd.GeoDataFrame, *, name: str) -> gpd.GeoDataFrame:
 def read_way_file(
     path: str | Path, *, crs: pyproj.CRS | str, source_crs: str | None = None
 ) -> gpd.GeoDataFrame:
-    """Read ways from a line file (GeoPackage, Shapefile, GeoJSON) with optional ``highway``, ``lit``, ``name``.
+    """Read ways from a line file (GeoPackage, Shapefile, GeoJSON) with ``highway``, ``lit``, ``name``.
 
     Parameters
     ----------
@@ -737,7 +738,7 @@ class LightingLayer:
 
 
 def _split_long(lines: np.ndarray, max_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """Cut lines longer than `max_m` into equal parts; returns the parts and the index of their source line."""
+    """Cut lines longer than `max_m` into equal parts; return the parts and the index of their source line."""
     out: list[shapely.Geometry] = []
     src: list[int] = []
     lengths = shapely.length(lines)
@@ -865,7 +866,9 @@ def build_lighting(
     if (~lights).any() and not bands.is_empty:
         # a lit=yes tag describes the street in normal operation; where the register says the lamps are
         # broken, that part of the street is dark until they are repaired
-        bands = shapely.difference(bands, shapely.union_all(shapely.buffer(lamp_geoms[~lights], radius_m, quad_segs=8)))
+        bands = shapely.difference(
+            bands, shapely.union_all(shapely.buffer(lamp_geoms[~lights], radius_m, quad_segs=8))
+        )
     union = shapely.union_all([discs, bands])
     union = shapely.make_valid(union) if not shapely.is_valid(union) else union
     cover_parts = shapely.get_parts(union)

@@ -7,7 +7,7 @@ Steps, each a pure function:
    (any time), outside today's lit coverage and within ``near_m`` of a dark stretch.
 2. :func:`rank_dark_places` — dark stretches ranked by the score
 
-   ``score = (Σ weight of dark-time incidents + place_weight × Σ weight of place reports) / (max(length_m, 100) / 100)``
+   ``score = (Σ w(dark-time incidents) + place_weight × Σ w(place reports)) / (max(length_m, 100) / 100)``
 
    i.e. weighted evidence per 100 m of dark way (stretches shorter than 100 m count as 100 m, so that a
    10 m sliver with one report does not outrank a 100 m path with five). The evidence behind each score is
@@ -114,7 +114,7 @@ def _fold(text: object) -> str:
 
 
 def _hours_text(hours: dict[int, float]) -> str:
-    """Swedish text of the busiest hours, e.g. ``kl 22–01``: the shortest run of hours holding half the weight."""
+    """Swedish text of the busiest hours (``kl 22–01``): the shortest run of hours holding half the weight."""
     if not hours:
         return ""
     w = np.zeros(24)
@@ -435,7 +435,9 @@ def solve_mclp(
     with warnings.catch_warnings():
         # PuLP 3 announces API changes for 4.0 on every variable; the calls here are the supported 3.x ones
         warnings.simplefilter("ignore", DeprecationWarning)
-        model = MCLP.from_cost_matrix(cost, np.asarray(weights, dtype=float), service_radius=1.0, p_facilities=p)
+        model = MCLP.from_cost_matrix(
+            cost, np.asarray(weights, dtype=float), service_radius=1.0, p_facilities=p
+        )
         solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=float(time_limit_s))
         model = model.solve(solver, results=False)
     chosen = [j for j, var in enumerate(model.fac_vars) if var.value() is not None and var.value() > 0.5]
@@ -506,7 +508,7 @@ class Proposals:
 def _reduce(
     cover: sparse.csc_matrix, weights: np.ndarray
 ) -> tuple[sparse.csc_matrix, np.ndarray, np.ndarray, np.ndarray]:
-    """Merge demands with identical candidate sets, drop candidates that cover nothing or only a subset of another."""
+    """Merge demands with equal candidate sets; drop candidates covering nothing or a subset of another's."""
     A = sparse.csr_matrix(cover, dtype=bool)
     A.sort_indices()
     keys = [A.indices[A.indptr[i] : A.indptr[i + 1]].tobytes() for i in range(A.shape[0])]
@@ -612,10 +614,7 @@ def propose_lamps(
             sub = np.arange(G.shape[1])
             reduced = G.shape[0] * G.shape[1] > max_cells
             if reduced:
-                strength = np.asarray(G.T @ gw).ravel()
-                k = max(len(greedy), max_cells // max(G.shape[0], 1))
-                top = np.argsort(-strength, kind="stable")[:k]
-                sub = np.unique(np.concatenate([top, np.array(greedy, dtype=int)]))
+                sub = _strongest(G, gw, greedy, max_cells=max_cells)
                 notes.append(
                     f"MCLP solved over the {sub.size} strongest of {G.shape[1]} candidates "
                     f"(reduced problem; the greedy choice is among them)"
@@ -633,7 +632,8 @@ def propose_lamps(
                     status = f"spopt MCLP with CBC: {solver_status}"
                 else:
                     status = (
-                        f"spopt MCLP stopped at {w:.2f} < greedy {greedy_w:.2f} ({solver_status}); greedy kept: "
+                        f"spopt MCLP stopped at {w:.2f} < greedy {greedy_w:.2f} ({solver_status}); "
+                        "greedy kept: "
                         "covers at least 1 - 1/e ≈ 63 % of the optimum"
                     )
             except Exception as err:  # noqa: BLE001 - any solver failure falls back to the stated greedy bound
@@ -665,6 +665,31 @@ def propose_lamps(
         candidates=len(cand),
         notes=notes,
     )
+
+
+def _strongest(G: sparse.csc_matrix, w: np.ndarray, greedy: list[int], *, max_cells: int) -> np.ndarray:
+    """Pick the most candidates, strongest first, whose demand × candidate matrix fits `max_cells`.
+
+    The greedy choice is always included, so the exact solution over them is at least as good as greedy.
+    """
+    order = np.argsort(-np.asarray(G.T @ w).ravel(), kind="stable")
+    must = np.array(greedy, dtype=int)
+
+    def cells(k: int) -> tuple[int, np.ndarray]:
+        sub = np.unique(np.concatenate([order[:k], must]))
+        rows = int((np.asarray(G[:, sub].sum(axis=1)).ravel() > 0).sum())
+        return rows * sub.size, sub
+
+    lo, hi = 0, G.shape[1]
+    best = cells(0)[1]
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        n, sub = cells(mid)
+        if n <= max_cells:
+            best, lo = sub, mid + 1
+        else:
+            hi = mid - 1
+    return best
 
 
 def _covered(G: sparse.csc_matrix, w: np.ndarray, cols: Sequence[int]) -> float:
@@ -817,7 +842,8 @@ def quick_fixes(
     -------
     fixes
         Best first: ``rank``, ``lamp_id``, ``status``, ``lat``, ``lon``, ``street`` (nearest walkable way),
-        ``dark_reports``, ``broken_reports`` (residents reporting a broken lamp), ``peak_hours``, ``report_ids``
+        ``dark_reports``, ``broken_reports`` (residents reporting a broken lamp), ``peak_hours``,
+        ``report_ids``
         (JSON), ``reason`` (Swedish), Point geometry.
     """
     radius = float(layer.radius_m if radius_m is None else radius_m)
@@ -886,8 +912,9 @@ def quick_fixes(
             )
         elif st == "part_night":
             reason = (
-                f"Halvnattslampa {lamp_id} ({street}): {ev.size} rapporter inom {radius:.0f} m när den är släckt "
-                f"(kl {min(part_night_off_hours):02d}–{(max(part_night_off_hours) + 1) % 24:02d}); överväg helnatt"
+                f"Halvnattslampa {lamp_id} ({street}): {ev.size} rapporter inom {radius:.0f} m "
+                f"när den är släckt (kl {min(part_night_off_hours):02d}–"
+                f"{(max(part_night_off_hours) + 1) % 24:02d}); överväg helnatt"
             )
         else:
             reason = f"Kontrollera lampa {lamp_id} ({street})"
@@ -934,7 +961,8 @@ class FollowUp:
     Attributes
     ----------
     table
-        Rows ``affected`` and ``comparison``: ``area``, ``before``, ``after``, ``days_before``, ``days_after``,
+        Rows ``affected`` and ``comparison``: ``area``, ``before``, ``after``, ``days_before``,
+        ``days_after``,
         ``change_pct``.
     ratio
         Relative change, (after/before in affected) / (after/before in comparison); < 1 means the affected
@@ -1053,7 +1081,7 @@ def follow_up(
     return FollowUp(table=table, ratio=float(ratio), ci_low=float(lo), ci_high=float(hi), note=note)
 
 
-# --------------------------------------------------------------------------------------------------- all of it
+# ------------------------------------------------------------------------------------------------ all of it
 
 
 @dataclass
@@ -1081,7 +1109,9 @@ class LightingPlan:
     fixes: gpd.GeoDataFrame
 
     def map_layers(self) -> dict[str, gpd.GeoDataFrame]:
-        """Layers for the lägesbild map, in WGS84: ``coverage``, ``dark_stretches`` (ranked, with score and
+        """Return the layers for the lägesbild map, in WGS84.
+
+        ``coverage``, ``dark_stretches`` (ranked, with score and
         evidence counts), ``proposals`` (with ``reason`` for popups), ``quick_fixes``, ``unlit_ways``.
         """
 

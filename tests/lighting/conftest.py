@@ -31,8 +31,15 @@ class _Collect(osmium.SimpleHandler):
             return
         coords = [(nd.location.lon, nd.location.lat) for nd in w.nodes if nd.location.valid()]
         if len(coords) >= 2:
-            self.ways.append({"id": w.id, "highway": w.tags.get("highway"), "lit": w.tags.get("lit"),
-                              "name": w.tags.get("name"), "coords": coords})
+            self.ways.append(
+                {
+                    "id": w.id,
+                    "highway": w.tags.get("highway"),
+                    "lit": w.tags.get("lit"),
+                    "name": w.tags.get("name"),
+                    "coords": coords,
+                }
+            )
 
 
 @pytest.fixture(scope="session")
@@ -54,18 +61,28 @@ def helsinki_raw(helsinki_pbf: Path) -> dict[str, object]:
     return {"lamps": lamps, "ways": pd.DataFrame(ways)}
 
 
-def write_reports_csv(path: Path, xy: np.ndarray, times: list[str], *, crs: str, category: str = "misshandel",
-                      source: str | None = None, start: int = 0) -> Path:
+def write_reports_csv(
+    path: Path,
+    xy: np.ndarray,
+    times: list[str],
+    *,
+    crs: str,
+    category: str = "misshandel",
+    source: str | None = None,
+    start: int = 0,
+) -> Path:
     """Write reports at metric positions `xy` (in `crs`) as a WGS84 CSV a user could have exported."""
     tr = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     lon, lat = tr.transform(xy[:, 0], xy[:, 1])
-    frame = pd.DataFrame({
-        "id": [f"R{start + i:05d}" for i in range(len(xy))],
-        "time": times,
-        "category": category,
-        "lat": np.round(lat, 7),
-        "lon": np.round(lon, 7),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": [f"R{start + i:05d}" for i in range(len(xy))],
+            "time": times,
+            "category": category,
+            "lat": np.round(lat, 7),
+            "lon": np.round(lon, 7),
+        }
+    )
     if source is not None:
         frame["source"] = source
     header = not path.exists()

@@ -61,10 +61,14 @@ def test_lit_coverage_matches_an_independent_union(layer, helsinki_raw) -> None:
     lay, _ = layer
     ways = helsinki_raw["ways"]
     lit_any = ways[ways["lit"].isin(["yes", "24/7", "automatic", "limited"])]
-    cover = shapely.union_all(np.concatenate([
-        shapely.buffer(shapely.points(helsinki_raw["lamps"]), RADIUS_M, quad_segs=32),
-        shapely.buffer(lit_any["geometry"].to_numpy(), BAND_M, quad_segs=32),
-    ]))
+    cover = shapely.union_all(
+        np.concatenate(
+            [
+                shapely.buffer(shapely.points(helsinki_raw["lamps"]), RADIUS_M, quad_segs=32),
+                shapely.buffer(lit_any["geometry"].to_numpy(), BAND_M, quad_segs=32),
+            ]
+        )
+    )
     walk = ways[ways["highway"].isin(WALKABLE_HIGHWAYS)]["geometry"].to_numpy()
     lit_len = float(shapely.length(shapely.intersection(walk, cover)).sum())
     s = lay.summary()
@@ -103,7 +107,9 @@ def _night_reports(tmp_path: Path, lay) -> tuple[Path, pd.Series, list[str]]:
     path = tmp_path / "helsinki_reports.csv"
     write_reports_csv(path, on, night, crs=HELSINKI_CRS, start=0)
     write_reports_csv(path, on + 1.0, noon, crs=HELSINKI_CRS, start=100)
-    write_reports_csv(path, lamps, [f"2024-12-{1 + i % 28:02d} 22:00" for i in range(30)], crs=HELSINKI_CRS, start=200)
+    write_reports_csv(
+        path, lamps, [f"2024-12-{1 + i % 28:02d} 22:00" for i in range(30)], crs=HELSINKI_CRS, start=200
+    )
     return path, target, [f"R{i:05d}" for i in range(12)]
 
 
@@ -133,8 +139,24 @@ def test_cli_on_the_pbf_writes_the_contract(tmp_path: Path, layer, helsinki_pbf:
     lay, _ = layer
     path, target, _ = _night_reports(tmp_path, lay)
     out = tmp_path / "out"
-    proc = subprocess.run([*GEO, "lighting", str(path), "--lamps", str(helsinki_pbf), "--budget", "3",
-                           "--radius", str(RADIUS_M), "--out", str(out)], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            *GEO,
+            "lighting",
+            str(path),
+            "--lamps",
+            str(helsinki_pbf),
+            "--budget",
+            "3",
+            "--radius",
+            str(RADIUS_M),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     props = pd.read_csv(out / "lighting_proposals.csv")
     assert list(props.columns[:7]) == ["rank", "lat", "lon", "street", "covered_reports", "gain", "reason"]
@@ -145,6 +167,14 @@ def test_cli_on_the_pbf_writes_the_contract(tmp_path: Path, layer, helsinki_pbf:
     assert places["score"].is_monotonic_decreasing
     assert 60.15 < places.iloc[0]["lat"] < 60.19 and 24.9 < places.iloc[0]["lon"] < 24.97
     layers = {name for name, _ in pyogrio.list_layers(out / "lighting.gpkg")}
-    assert {"lit_coverage", "lamps", "walkable_ways", "unlit_ways", "dark_places", "dark_evidence",
-            "lighting_proposals", "quick_fixes"} <= layers
+    assert {
+        "lit_coverage",
+        "lamps",
+        "walkable_ways",
+        "unlit_ways",
+        "dark_places",
+        "dark_evidence",
+        "lighting_proposals",
+        "quick_fixes",
+    } <= layers
     assert not list(out.glob(".*tmp*"))

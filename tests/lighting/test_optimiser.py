@@ -60,15 +60,22 @@ def test_mclp_equals_brute_force_on_random_cases(seed: int) -> None:
     assert G.shape[1] <= n_cand and gw.sum() == pytest.approx(w[cover.any(axis=1)].sum())
     Gd = G.toarray()
     assert brute_force(Gd, gw, min(budget, Gd.shape[1])) == pytest.approx(best)
-    assert value(cover, w, [int(cols[j]) for j in range(len(cols))]) == pytest.approx(w[cover.any(axis=1)].sum())
+    assert value(cover, w, [int(cols[j]) for j in range(len(cols))]) == pytest.approx(
+        w[cover.any(axis=1)].sum()
+    )
 
 
 def _path_layer(length_m: float = 400.0):
     """One unlit footway along the x axis, no lamps: all of it is one or more dark stretches."""
-    way = gpd.GeoDataFrame({"way_id": ["w1"], "highway": ["footway"], "name": ["Mörka stigen"], "lit": ["no"]},
-                           geometry=[shapely.LineString([(500000, 6300000), (500000 + length_m, 6300000)])], crs=CRS)
-    lamps = gpd.GeoDataFrame({"lamp_id": pd.Series(dtype="string"), "status": pd.Series(dtype="string")},
-                             geometry=gpd.GeoSeries([], crs=CRS))
+    way = gpd.GeoDataFrame(
+        {"way_id": ["w1"], "highway": ["footway"], "name": ["Mörka stigen"], "lit": ["no"]},
+        geometry=[shapely.LineString([(500000, 6300000), (500000 + length_m, 6300000)])],
+        crs=CRS,
+    )
+    lamps = gpd.GeoDataFrame(
+        {"lamp_id": pd.Series(dtype="string"), "status": pd.Series(dtype="string")},
+        geometry=gpd.GeoSeries([], crs=CRS),
+    )
     return build_lighting(lamps, way, radius_m=25.0, max_stretch_m=1000.0)
 
 
@@ -78,11 +85,21 @@ def test_proposals_on_a_path_match_brute_force_over_the_candidates() -> None:
     # clusters of evidence at 40 m, 95 m, 150 m, 300 m along the path, of 5, 2, 4, 6 reports; a lamp covers 25 m
     xs = np.concatenate([rng.normal(c, 6, n) for c, n in ((40, 5), (95, 2), (150, 4), (300, 6))])
     pts = shapely.points(500000 + xs, np.full(xs.size, 6300000.0) + rng.normal(0, 2, xs.size))
-    evidence = gpd.GeoDataFrame({
-        "report_id": [f"E{i}" for i in range(xs.size)], "kind": "incident", "category": "rån", "source": "police",
-        "hour": 23, "weight": 1.0, "evidence_weight": 1.0, "stretch_id": layer.dark_stretches["stretch_id"].iloc[0],
-        "distance_m": 0.0,
-    }, geometry=pts, crs=CRS)
+    evidence = gpd.GeoDataFrame(
+        {
+            "report_id": [f"E{i}" for i in range(xs.size)],
+            "kind": "incident",
+            "category": "rån",
+            "source": "police",
+            "hour": 23,
+            "weight": 1.0,
+            "evidence_weight": 1.0,
+            "stretch_id": layer.dark_stretches["stretch_id"].iloc[0],
+            "distance_m": 0.0,
+        },
+        geometry=pts,
+        crs=CRS,
+    )
     props = propose_lamps(evidence, layer, budget=2, spacing_m=5.0)
     # brute force over the same candidate positions
     line = layer.dark_stretches.geometry.iloc[0]
@@ -104,10 +121,21 @@ def test_proposals_on_a_path_match_brute_force_over_the_candidates() -> None:
 def test_greedy_method_states_its_bound_and_budget_beyond_need() -> None:
     layer = _path_layer()
     pts = shapely.points([500010.0, 500200.0], [6300000.0, 6300000.0])
-    evidence = gpd.GeoDataFrame({
-        "report_id": ["a", "b"], "kind": "incident", "category": "rån", "source": "police", "hour": 22,
-        "weight": 1.0, "evidence_weight": [1.0, 3.0], "stretch_id": "DS-0001", "distance_m": 0.0,
-    }, geometry=pts, crs=CRS)
+    evidence = gpd.GeoDataFrame(
+        {
+            "report_id": ["a", "b"],
+            "kind": "incident",
+            "category": "rån",
+            "source": "police",
+            "hour": 22,
+            "weight": 1.0,
+            "evidence_weight": [1.0, 3.0],
+            "stretch_id": "DS-0001",
+            "distance_m": 0.0,
+        },
+        geometry=pts,
+        crs=CRS,
+    )
     g = propose_lamps(evidence, layer, budget=5, method="greedy")
     assert g.method == "greedy" and "1 - 1/e" in g.status
     assert len(g.lamps) == 2  # lamps that add nothing are not proposed

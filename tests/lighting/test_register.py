@@ -21,19 +21,42 @@ CRS = "EPSG:3006"
 X0, Y0 = 442000.0, 6338000.0  # Värnamo, SWEREF 99 TM
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("trasig", "broken"), ("Ur funktion", "broken"), ("BROKEN", "broken"), ("släckt", "broken"),
-    ("halvnatt", "part_night"), ("Halvnattsbelysning", "part_night"), ("part-night", "part_night"),
-    ("part_night", "part_night"), ("ok", "ok"), ("fungerar", "ok"), ("", "ok"), (None, "ok"), ("grön", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("trasig", "broken"),
+        ("Ur funktion", "broken"),
+        ("BROKEN", "broken"),
+        ("släckt", "broken"),
+        ("halvnatt", "part_night"),
+        ("Halvnattsbelysning", "part_night"),
+        ("part-night", "part_night"),
+        ("part_night", "part_night"),
+        ("ok", "ok"),
+        ("fungerar", "ok"),
+        ("", "ok"),
+        (None, "ok"),
+        ("grön", None),
+    ],
+)
 def test_status_values(value: object, expected: str | None) -> None:
     assert normalise_status(value) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("yes", "lit"), ("24/7", "lit"), ("automatic", "lit"), ("limited", "limited"), ("no", "unlit"),
-    ("disused", "unlit"), (None, "unknown"), ("sunset-23:00", "limited"), ("maybe", "unknown"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("yes", "lit"),
+        ("24/7", "lit"),
+        ("automatic", "lit"),
+        ("limited", "limited"),
+        ("no", "unlit"),
+        ("disused", "unlit"),
+        (None, "unknown"),
+        ("sunset-23:00", "limited"),
+        ("maybe", "unknown"),
+    ],
+)
 def test_lit_values(value: object, expected: str) -> None:
     assert classify_lit(value) == expected
 
@@ -45,9 +68,15 @@ def _register_csv(path: Path, rows: list[tuple[str, float, float, str]]) -> Path
 
 
 def test_projected_register_with_swedish_statuses(tmp_path: Path) -> None:
-    path = _register_csv(tmp_path / "belysning.csv", [
-        ("A1", X0, Y0, "OK"), ("A2", X0 + 40, Y0, "Trasig"), ("A3", X0 + 80, Y0, "Halvnatt"), ("A4", X0 + 120, Y0, ""),
-    ])
+    path = _register_csv(
+        tmp_path / "belysning.csv",
+        [
+            ("A1", X0, Y0, "OK"),
+            ("A2", X0 + 40, Y0, "Trasig"),
+            ("A3", X0 + 80, Y0, "Halvnatt"),
+            ("A4", X0 + 120, Y0, ""),
+        ],
+    )
     lamps = read_lamp_register(path, crs=CRS, source_crs=CRS)
     assert list(lamps["lamp_id"]) == ["A1", "A2", "A3", "A4"]
     assert list(lamps["status"]) == ["ok", "broken", "part_night", "ok"]
@@ -73,28 +102,69 @@ def test_register_without_ways_is_an_error_and_cli_writes_nothing(tmp_path: Path
     reports = tmp_path / "r.csv"
     reports.write_text("lat,lon,time,category\n57.18,14.04,2024-12-01 22:00,rån\n", encoding="utf-8")
     ways = tmp_path / "ways.geojson"
-    gpd.GeoDataFrame({"highway": ["footway"]}, geometry=[shapely.LineString([(X0, Y0), (X0 + 50, Y0)])],
-                     crs=CRS).to_file(ways)
+    gpd.GeoDataFrame(
+        {"highway": ["footway"]}, geometry=[shapely.LineString([(X0, Y0), (X0 + 50, Y0)])], crs=CRS
+    ).to_file(ways)
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "geo", "lighting", str(reports), "--lamps", str(lamps), "--ways",
-                           str(ways), "--lamps-crs", CRS, "--out", str(out)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "geo",
+            "lighting",
+            str(reports),
+            "--lamps",
+            str(lamps),
+            "--ways",
+            str(ways),
+            "--lamps-crs",
+            CRS,
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0
     assert "lampor.csv, row 3, field 'Skick'" in proc.stderr
     assert not (out / "lighting_proposals.csv").exists() and not (out / "lighting.gpkg").exists()
-    proc = subprocess.run([sys.executable, "-m", "geo", "lighting", str(reports), "--lamps", str(lamps),
-                           "--lamps-crs", CRS, "--out", str(out)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "geo",
+            "lighting",
+            str(reports),
+            "--lamps",
+            str(lamps),
+            "--lamps-crs",
+            CRS,
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0 and "--ways" in proc.stderr
 
 
 def _street_and_lamps() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    street = gpd.GeoDataFrame({"way_id": ["w"], "highway": ["residential"], "name": ["Lönngatan"], "lit": ["yes"]},
-                              geometry=[shapely.LineString([(X0, Y0), (X0 + 400, Y0)])], crs=CRS)
+    street = gpd.GeoDataFrame(
+        {"way_id": ["w"], "highway": ["residential"], "name": ["Lönngatan"], "lit": ["yes"]},
+        geometry=[shapely.LineString([(X0, Y0), (X0 + 400, Y0)])],
+        crs=CRS,
+    )
     xs = np.arange(0, 401, 40.0)
     status = ["ok"] * len(xs)
-    status[5] = "broken"   # at 200 m
+    status[5] = "broken"  # at 200 m
     status[8] = "part_night"  # at 320 m
-    lamps = gpd.GeoDataFrame({"lamp_id": [f"L{i}" for i in range(len(xs))], "status": status},
-                             geometry=shapely.points(X0 + xs, np.full(len(xs), Y0)), crs=CRS)
+    lamps = gpd.GeoDataFrame(
+        {"lamp_id": [f"L{i}" for i in range(len(xs))], "status": status},
+        geometry=shapely.points(X0 + xs, np.full(len(xs), Y0)),
+        crs=CRS,
+    )
     return street, lamps
 
 
@@ -115,12 +185,25 @@ def test_broken_lamp_makes_a_lit_street_dark_around_it() -> None:
 
 def _reports(tmp_path: Path, rows: list[tuple[float, str, str]]) -> gpd.GeoDataFrame:
     """Reports at x metres along the street, with local time and category."""
-    frame = gpd.GeoDataFrame({"id": [f"r{i}" for i in range(len(rows))], "time": [t for _, t, _ in rows],
-                              "category": [c for _, _, c in rows]},
-                             geometry=shapely.points([X0 + x for x, _, _ in rows], [Y0 + 3.0] * len(rows)), crs=CRS)
+    frame = gpd.GeoDataFrame(
+        {
+            "id": [f"r{i}" for i in range(len(rows))],
+            "time": [t for _, t, _ in rows],
+            "category": [c for _, _, c in rows],
+        },
+        geometry=shapely.points([X0 + x for x, _, _ in rows], [Y0 + 3.0] * len(rows)),
+        crs=CRS,
+    )
     wgs = frame.to_crs("EPSG:4326")
-    table = pd.DataFrame({"id": frame["id"], "time": frame["time"], "category": frame["category"],
-                          "lat": wgs.geometry.y, "lon": wgs.geometry.x})
+    table = pd.DataFrame(
+        {
+            "id": frame["id"],
+            "time": frame["time"],
+            "category": frame["category"],
+            "lat": wgs.geometry.y,
+            "lon": wgs.geometry.x,
+        }
+    )
     path = tmp_path / "reports.csv"
     table.to_csv(path, index=False)
     return read_reports([path], ReaderOptions(), crs=CRS).reports
@@ -129,13 +212,17 @@ def _reports(tmp_path: Path, rows: list[tuple[float, str, str]]) -> gpd.GeoDataF
 def test_quick_fixes_broken_and_part_night_lamps(tmp_path: Path) -> None:
     street, lamps = _street_and_lamps()
     layer = build_lighting(lamps, street, radius_m=25.0)
-    reports = _reports(tmp_path, [
-        (200, "2024-12-03 21:00", "rån"), (205, "2024-12-04 22:00", "misshandel"),  # dark, at the broken lamp
-        (200, "2024-06-03 12:00", "stöld"),  # daylight: not evidence
-        (320, "2024-12-05 02:30", "misshandel"),  # part-night lamp, while it is off
-        (322, "2024-12-05 20:00", "misshandel"),  # part-night lamp, while it is on: not evidence
-        (40, "2024-10-01 10:00", "trasig belysning"),  # resident reports a broken lamp at an ok lamp
-    ])
+    reports = _reports(
+        tmp_path,
+        [
+            (200, "2024-12-03 21:00", "rån"),
+            (205, "2024-12-04 22:00", "misshandel"),  # dark, at the broken lamp
+            (200, "2024-06-03 12:00", "stöld"),  # daylight: not evidence
+            (320, "2024-12-05 02:30", "misshandel"),  # part-night lamp, while it is off
+            (322, "2024-12-05 20:00", "misshandel"),  # part-night lamp, while it is on: not evidence
+            (40, "2024-10-01 10:00", "trasig belysning"),  # resident reports a broken lamp at an ok lamp
+        ],
+    )
     fixes = quick_fixes(reports, layer)
     by_id = fixes.set_index("lamp_id")
     assert by_id.loc["L5", "status"] == "broken" and by_id.loc["L5", "dark_reports"] == 2
