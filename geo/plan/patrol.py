@@ -22,6 +22,9 @@ full or no candidate has any expected gain. The visits in time order are the rou
 each visit is the shortest path on the street network (networkx, when streets are given) or the straight
 line, at ``speed_kmh``.
 
+Times are local wall-clock times. On the night the clocks change, a visit keeps its wall-clock start and end
+(a visit planned in the hour skipped in spring starts at 03:00).
+
 **Naive plan** for comparison: the ``visits_per_shift`` places with the most incidents in the history window,
 visited in that order at fixed, evenly spaced times in every shift.
 """
@@ -519,6 +522,7 @@ def plan_patrols(
         "lon": wgs.x.round(6).to_numpy(),
     }
 
+    skipped = _skipped_minutes(monday, tz)
     plan_rows = _greedy(
         intensity,
         minutes,
@@ -529,9 +533,12 @@ def plan_patrols(
         repeat_decay=repeat_decay,
         step_min=step_min,
         revisit_min=revisit_min,
+        skipped=skipped,
     )
     k_naive = min(visits_per_shift, len(cand))
-    naive_rows = _naive(intensity, monday=monday, shifts=parsed, k=k_naive, visit_min=visit_min)
+    naive_rows = _naive(
+        intensity, monday=monday, shifts=parsed, k=k_naive, visit_min=visit_min, skipped=skipped
+    )
     visits = _frame(plan_rows, info, reps, minutes, metres, monday=monday, tz=tz)
     naive = _frame(naive_rows, info, reps, minutes, metres, monday=monday, tz=tz)
     if not len(cand):
@@ -572,6 +579,7 @@ def _greedy(
     repeat_decay: float,
     step_min: int,
     revisit_min: int,
+    skipped: np.ndarray,
 ) -> list[dict[str, object]]:
     n_places = intensity.shape[0]
     covered = np.zeros_like(intensity, dtype=bool)
@@ -584,6 +592,7 @@ def _greedy(
         base = day * 1440 + s.start_min  # minute of the (unrolled) week the shift starts
         starts = np.arange(0, s.length_min - visit_min + 1, step_min, dtype="int64")  # offsets in the shift
         idx = _window_idx(base + starts, visit_min)
+        exists = ~skipped[(base + starts)[:, None] + np.arange(visit_min)[None, :]].any(axis=1)
         sched_t: list[int] = []
         sched_p: list[int] = []
         per_place = np.zeros(n_places, dtype="int64")
@@ -591,7 +600,7 @@ def _greedy(
             free = np.where(covered, 0.0, intensity)
             gain = free[:, idx].sum(axis=2)  # places × starts
             weighted = gain * (repeat_decay**per_place)[:, None]
-            feas = np.ones_like(gain, dtype=bool)
+            feas = np.broadcast_to(exists[None, :], gain.shape).copy()
             if sched_t:
                 ts = np.asarray(sched_t)
                 ps = np.asarray(sched_p)
@@ -607,7 +616,7 @@ def _greedy(
                     tp[None, :] + visit_min + minutes[pp][:, :].T <= starts[None, :]
                 )
                 ok_next = ~has_next[None, :] | (starts[None, :] + visit_min + minutes[:, np_] <= tn[None, :])
-                feas = ok_prev & ok_next
+                feas &= ok_prev & ok_next
             for tq, pq in zip(sched_t, sched_p, strict=True):
                 feas[pq, np.abs(starts - tq) < visit_min + revisit_min] = False
             weighted = np.where(feas & (gain > 1e-15), weighted, -1.0)
@@ -634,8 +643,21 @@ def _greedy(
     return rows
 
 
+def _skipped_minutes(monday: dt.date, tz: str) -> np.ndarray:
+    """Mark the wall-clock minutes of the week (and the next two days) that do not exist (spring clock change)."""
+    hours = pd.Series(pd.Timestamp(monday) + pd.to_timedelta(np.arange(9 * 24), unit="h"))
+    local = hours.dt.tz_localize(tz, ambiguous=np.ones(len(hours), dtype=bool), nonexistent="NaT")
+    return np.repeat(local.isna().to_numpy(), 60)
+
+
 def _naive(
-    intensity: np.ndarray, *, monday: dt.date, shifts: tuple[Shift, ...], k: int, visit_min: int
+    intensity: np.ndarray,
+    *,
+    monday: dt.date,
+    shifts: tuple[Shift, ...],
+    k: int,
+    visit_min: int,
+    skipped: np.ndarray,
 ) -> list[dict[str, object]]:
     """Top-k places by total count, visited in rank order at evenly spaced fixed times in every shift."""
     rows: list[dict[str, object]] = []
@@ -648,7 +670,10 @@ def _naive(
         spacing = s.length_min // k
         for r in range(k):
             offset = min(r * spacing, s.length_min - visit_min)
-            idx = _window_idx(np.array([day * 1440 + s.start_min + offset]), visit_min)[0]
+            t0 = day * 1440 + s.start_min + offset
+            if skipped[t0 : t0 + visit_min].any():
+                continue
+            idx = _window_idx(np.array([t0]), visit_min)[0]
             gain = float(np.where(covered[r, idx], 0.0, intensity[r, idx]).sum())
             covered[r, idx] = True
             rows.append(
@@ -690,7 +715,7 @@ def _frame(
             p = int(r.p)
             shift_day = monday + dt.timedelta(days=int(r.day))
             start_at = _local(shift_day, s.start_min + int(r.offset), tz)
-            end_at = start_at + pd.Timedelta(minutes=int(r.visit_min))
+            end_at = _local(shift_day, s.start_min + int(r.offset) + int(r.visit_min), tz)
             recs.append(
                 {
                     "date": start_at.strftime("%Y-%m-%d"),

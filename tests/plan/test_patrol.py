@@ -386,3 +386,23 @@ def test_toronto_plan_beats_naive_on_held_out_weeks(data_dir: Path) -> None:
     assert observed > naive
     n = len(point_reports(held_out))
     assert abs(observed - p.expected_share) <= 4 * math.sqrt(p.expected_share / n) + 0.2 * p.expected_share
+
+
+def test_clock_changes() -> None:
+    # all activity on Sunday 02-06; in spring 02:00-03:00 does not exist, in autumn it happens twice
+    profile = [0.0] * 168
+    for h in range(2, 6):
+        profile[6 * 24 + h] = 5.0
+    places = gpd.GeoDataFrame(
+        {"place_id": ["A"], "profile": [json.dumps(profile)]},
+        geometry=[Point(440_000, 6_340_000).buffer(50)],
+        crs="EPSG:3006",
+    )
+    spring = plan_patrols(places, week="2026-W13", shifts=["23-07"], visits_per_shift=4, revisit_min=0).visits
+    sunday = spring[spring["date"] == "2026-03-29"]
+    assert len(sunday) == 4
+    assert not sunday["start"].str.startswith("02:").any()
+    assert ((sunday["end_at"] - sunday["start_at"]) == pd.Timedelta(minutes=15)).all()
+    autumn = plan_patrols(places, week="2026-W43", shifts=["23-07"], visits_per_shift=4, revisit_min=0).visits
+    assert autumn["start"].str.startswith("02:").any()
+    assert ((autumn["end_at"] - autumn["start_at"]) == pd.Timedelta(minutes=15)).all()
