@@ -405,4 +405,8 @@ def test_clock_changes() -> None:
     assert ((sunday["end_at"] - sunday["start_at"]) == pd.Timedelta(minutes=15)).all()
     autumn = plan_patrols(places, week="2026-W43", shifts=["23-07"], visits_per_shift=4, revisit_min=0).visits
     assert autumn["start"].str.startswith("02:").any()
-    assert ((autumn["end_at"] - autumn["start_at"]) == pd.Timedelta(minutes=15)).all()
+    # wall-clock times, as the officer reads them: 02:45-03:00 even though the clock went back in between
+    wall = pd.to_datetime(autumn["date"] + " " + autumn["end"]) - pd.to_datetime(
+        autumn["date"] + " " + autumn["start"]
+    )
+    assert (wall == pd.Timedelta(minutes=15)).all()
