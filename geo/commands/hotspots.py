@@ -98,7 +98,7 @@ def hotspots(
         None, "--until", help="Only reports before this date (YYYY-MM-DD, local, exclusive)."
     ),
     category: list[str] | None = typer.Option(
-        None, "--category", help="Only this category (repeat for more)."
+        None, "--category", help="Only this category (repeat, or comma-separate, for more)."
     ),
     only_source: list[str] | None = typer.Option(
         None, "--only-source", help="Only reports from this source, e.g. police (repeat for more)."
@@ -175,11 +175,18 @@ def hotspots(
             f"Utanför punktanalysen / left out of point analysis: {len(reports) - len(pts):,} rapporter med "
             "kommun- eller länsprecision / reports placed only at municipality or county level"
         )
+    categories = [c.strip() for value in (category or []) for c in value.split(",") if c.strip()] or None
+    if categories:
+        known = {str(c).casefold() for c in pts["category"].dropna().unique()}
+        unknown = [c for c in categories if c.casefold() not in known]
+        if unknown:
+            top = ", ".join(pts["category"].astype(str).value_counts().index[:12])
+            console.print(f"[yellow]Okänd kategori / unknown category: {', '.join(unknown)} (finns / present: {top})[/yellow]")
     chosen = filter_reports(
         pts,
         since=since_ts,
         until=until_ts,
-        categories=category,
+        categories=categories,
         sources=only_source,
         dark_only=dark,
         weekdays=day_filter,

@@ -206,13 +206,24 @@ def _label_from_streets(geom: BaseGeometry, streets: gpd.GeoDataFrame) -> str | 
     return first
 
 
+def _street_part(value: str) -> str:
+    """``"Storgatan 12, Värnamo"`` -> ``"Storgatan"``: a label never carries a house number."""
+    head = value.split(",")[0].strip()
+    return re.sub(r"\s+\d+\s*[A-Za-z]?(\s*-\s*\d+\s*[A-Za-z]?)?$", "", head).strip() or head
+
+
 def _label_from_reports(members: pd.DataFrame, hotspot_id: str) -> str:
-    for col in _PLACE_COLUMNS:
-        if col in members.columns:
-            vals = members[col].dropna().astype(str)
-            vals = vals[vals.str.strip() != ""]
-            if len(vals):
-                return str(vals.value_counts().index[0])
+    lower = {str(c).casefold(): c for c in members.columns}
+    for key in _PLACE_COLUMNS:
+        col = lower.get(key)
+        if col is None:
+            continue
+        vals = members[col].dropna().astype(str).str.strip()
+        vals = vals[vals != ""]
+        if key in {"address", "adress"}:
+            vals = vals.map(_street_part)
+        if len(vals):
+            return str(vals.value_counts().index[0])
     if "category" in members.columns and len(members):
         top = str(members["category"].astype(str).value_counts().index[0])
         return f"{hotspot_id}: mest / mostly {top}"

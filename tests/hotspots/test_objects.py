@@ -152,3 +152,11 @@ def test_translation_leaves_clusters(planted) -> None:
     a = find_hotspots(reports, method="dbscan", eps_m=60, min_samples=8)
     b = find_hotspots(moved, method="dbscan", eps_m=60, min_samples=8)
     assert a["member_ids"].tolist() == b["member_ids"].tolist()
+
+
+def test_labels_from_addresses_carry_no_house_number(demo_reports) -> None:
+    from geo.io.area import load_area
+
+    hs = find_hotspots(demo_reports, method="dbscan", area=load_area("Värnamo"))  # a StudyArea is accepted
+    assert "Storgatan" in set(hs["label"])  # the nightlife street of the demo town
+    assert not hs["label"].str.contains(r"\d").any()
