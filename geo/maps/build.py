@@ -36,6 +36,7 @@ __all__ = [
     "feed_trend",
     "prepare_layers",
     "render_html",
+    "view_bounds",
 ]
 
 INTERNAL_ONLY = ("density", "gistar", "points", "lit_coverage", "dark_stretches", "dark_places", "lamp_proposals",
@@ -403,6 +404,46 @@ def _footer(layers: MapLayers, *, title: str, lang: str, demo: bool, generated_a
     return "<br>".join(p for p in parts if p)
 
 
+def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    return float(values[order][min(np.searchsorted(cum, q * cum[-1]), len(cum) - 1)])
+
+
+def view_bounds(layers: MapLayers, *, trim: float = 0.002) -> list[list[float]] | None:
+    """The map's opening view: where the reports are (the grid without its outermost `trim` share at each
+    side, so one stray report far away does not zoom the map out to a whole county), widened to hold every
+    hot-spot and the study area; rounded outward (see :func:`~geo.maps.aggregate.wgs84_bounds`).
+
+    Parameters
+    ----------
+    layers
+        Prepared layers.
+    trim
+        Share of reports left out at each edge.
+    """
+    f = layers.frames
+    parts: list[gpd.GeoDataFrame] = []
+    if "grid" in f and len(f["grid"]):
+        g = f["grid"].to_crs("EPSG:4326")
+        c = g.geometry.representative_point()
+        x, y, w = c.x.to_numpy(), c.y.to_numpy(), g["count"].to_numpy(dtype=float)
+        x0, x1 = _weighted_quantile(x, w, trim), _weighted_quantile(x, w, 1 - trim)
+        y0, y1 = _weighted_quantile(y, w, trim), _weighted_quantile(y, w, 1 - trim)
+        inside = g[(x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)]
+        parts.append(inside)
+    for key in ("hotspots", "area"):
+        if key in f and len(f[key]) and isinstance(f[key], gpd.GeoDataFrame):
+            parts.append(f[key].to_crs("EPSG:4326"))
+    if not parts:
+        parts = [v.to_crs("EPSG:4326") for v in f.values()
+                 if isinstance(v, gpd.GeoDataFrame) and v.crs is not None and len(v)]
+    if not parts:
+        return None
+    geoms = pd.concat([gpd.GeoSeries(p.geometry.to_numpy(), crs="EPSG:4326") for p in parts], ignore_index=True)
+    return wgs84_bounds(gpd.GeoDataFrame(geometry=geoms, crs="EPSG:4326"))
+
+
 def draw_map(
     layers: MapLayers,
     *,
@@ -436,13 +477,7 @@ def draw_map(
         raise ValueError(f"lang must be 'sv' or 'en', got '{lang}'")
     title = title or text("title_default", lang)
     f = layers.frames
-    shown = [f[key] for key in ("grid", "hotspots", "area") if key in f and len(f[key])]
-    if not shown:
-        shown = [v for v in f.values() if isinstance(v, gpd.GeoDataFrame) and v.crs is not None and len(v)]
-    bounds = None
-    if shown:
-        geoms = pd.concat([gpd.GeoSeries(s.geometry.to_crs("EPSG:4326").to_numpy(), crs="EPSG:4326") for s in shown])
-        bounds = wgs84_bounds(gpd.GeoDataFrame(geometry=geoms, crs="EPSG:4326"))
+    bounds = view_bounds(layers)
     m = base_map(bounds, tiles=tiles, lang=lang, title=f"{title}{' – ' + text('demo', lang) if demo else ''}")
     public = layers.public
     if "area" in f:
@@ -472,7 +507,7 @@ def draw_map(
     if "enforcement" in f:
         L.add_enforcement(m, f["enforcement"], lang=lang, show=False)
     if "patrol" in f:
-        L.add_patrol(m, f["patrol"], lang=lang, show=True)
+        L.add_patrol(m, f["patrol"], lang=lang, show=False)
     if layers.feed is not None and len(layers.feed):
         L.add_feed_panel(m, layers.feed, lang=lang)
     footer = _footer(layers, title=title, lang=lang, demo=demo, generated_at=generated_at, filter_text=filter_text)

@@ -113,7 +113,11 @@ def popup_html(title: str, rows: Sequence[tuple[str, str]], *, extra: str = "", 
 
 
 def class_breaks(values: np.ndarray, *, n: int = len(GRID_COLORS), floor: int = 1) -> list[int]:
-    """Integer class breaks for counts: the lower bound of each class, from quantiles, strictly increasing.
+    """Integer class breaks for counts: the lower bound of each class, strictly increasing.
+
+    The breaks are quantiles of the counts weighted by themselves, so each class holds about the same
+    number of *reports* (not of cells): the many cells with one report share the lowest class and the
+    busy cells are told apart.
 
     Parameters
     ----------
@@ -124,10 +128,13 @@ def class_breaks(values: np.ndarray, *, n: int = len(GRID_COLORS), floor: int = 
     floor
         Smallest lower bound (1, or k on the public map).
     """
-    vals = np.asarray(values, dtype=float)
+    vals = np.sort(np.asarray(values, dtype=float))
     if vals.size == 0:
         return [floor]
-    qs = np.quantile(vals, np.linspace(0, 1, n + 1)[:-1])
+    cum = np.cumsum(vals)
+    if cum[-1] <= 0:
+        return [floor]
+    qs = [vals[min(int(np.searchsorted(cum, q * cum[-1])), len(vals) - 1)] for q in np.linspace(0, 1, n + 1)[:-1]]
     breaks: list[int] = []
     for q in qs:
         b = max(int(np.floor(q)), floor)
