@@ -44,7 +44,6 @@ from geo.model import Reports, point_reports
 __all__ = [
     "BROKEN_WORDS",
     "DARK_WORDS",
-    "PLACE_SOURCES",
     "FollowUp",
     "LightingPlan",
     "Proposals",
@@ -60,39 +59,26 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PLACE_SOURCES: tuple[str, ...] = (
-    "resident",
-    "residents",
-    "safety_walk",
-    "safety-walk",
-    "trygghetsvandring",
-    "invånare",
-    "invanare",
-    "medborgare",
-    "medborgardialog",
-    "citizen",
-    "public",
-)
-"""``source`` values of residents' and safety-walk reports (they count at any hour, weighted)."""
 
 DARK_WORDS: tuple[str, ...] = (
     "mörk",
     "mork",
     "belysning",
-    "belyst",
+    "obelyst",
     "lampa",
     "lampor",
     "gatljus",
     "gatlykt",
-    "ljus",
     "otrygg",
     "dark",
     "unlit",
-    "light",
+    "lighting",
+    "streetlight",
+    "street light",
     "lamp",
     "unsafe",
 )
-"""Words in ``category`` that make a report a report of a dark or unsafe place, whatever its source."""
+"""Words in ``category`` that make a report a report of a dark or unsafe place (counted at any hour)."""
 
 BROKEN_WORDS: tuple[str, ...] = (
     "trasig",
@@ -143,15 +129,15 @@ def dark_evidence(
     *,
     near_m: float = 30.0,
     place_weight: float = 2.0,
-    place_sources: Sequence[str] = PLACE_SOURCES,
     dark_words: Sequence[str] = DARK_WORDS,
 ) -> gpd.GeoDataFrame:
     """Select the reports that argue for more light and tie each to its nearest dark stretch.
 
     A report is evidence when it has a point position (see :func:`geo.model.point_reports`), lies outside the
-    lit coverage, is within `near_m` of a dark stretch, and either happened in darkness (``is_dark``) or is a
-    residents'/safety-walk report of a dark or unsafe place (``source`` in `place_sources`, or ``category``
-    containing one of `dark_words`), which counts at any hour.
+    lit coverage, is within `near_m` of a dark stretch, and either is a report of a dark or unsafe place
+    (``category`` containing one of `dark_words`: ``mörkt``, ``trasig belysning``, ``otrygg passage``, ...;
+    residents and safety walks file these, often by day) which counts at any hour, or happened in darkness
+    (``is_dark``, the sun below civil twilight): any crime or disturbance, whatever its source.
 
     Parameters
     ----------
@@ -163,8 +149,8 @@ def dark_evidence(
         Largest distance in metres from a report to the dark stretch it is tied to (inclusive).
     place_weight
         Weight multiplier of a place report relative to a dark-time incident (>= 0).
-    place_sources, dark_words
-        How place reports are recognised (case-insensitive).
+    dark_words
+        How place reports are recognised (case-insensitive substrings of ``category``).
 
     Returns
     -------
@@ -197,7 +183,7 @@ def dark_evidence(
         "stretch_id",
         "distance_m",
     ]
-    is_place = _is_place(pts, place_sources=place_sources, dark_words=dark_words)
+    is_place = _is_place(pts, dark_words=dark_words)
     keep = is_place | pts["is_dark"].to_numpy(dtype=bool)
     cand = pts.loc[keep]
     is_place = is_place[keep]
@@ -241,17 +227,13 @@ def dark_evidence(
     return out.reset_index(drop=True)
 
 
-def _is_place(
-    reports: pd.DataFrame, *, place_sources: Sequence[str], dark_words: Sequence[str]
-) -> np.ndarray:
-    if len(reports) == 0:
-        return np.zeros(0, dtype=bool)
-    src = reports["source"].astype("string").fillna("").map(_fold)
+def _is_place(reports: pd.DataFrame, *, dark_words: Sequence[str]) -> np.ndarray:
+    """Tell which reports are reports of a dark or unsafe place (by words in their category)."""
+    if len(reports) == 0 or not dark_words:
+        return np.zeros(len(reports), dtype=bool)
     cat = reports["category"].astype("string").fillna("").map(_fold)
-    by_source = src.isin([_fold(s) for s in place_sources]).to_numpy(dtype=bool)
     pattern = "|".join(map(_escape, (_fold(w) for w in dark_words)))
-    by_word = cat.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool) if pattern else False
-    return by_source | by_word
+    return cat.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
 
 
 def _escape(text: str) -> str:
@@ -814,7 +796,6 @@ def quick_fixes(
     *,
     radius_m: float | None = None,
     part_night_off_hours: Sequence[int] = (1, 2, 3, 4),
-    place_sources: Sequence[str] = PLACE_SOURCES,
     dark_words: Sequence[str] = DARK_WORDS,
     broken_words: Sequence[str] = BROKEN_WORDS,
 ) -> gpd.GeoDataFrame:
@@ -835,8 +816,8 @@ def quick_fixes(
         Distance in metres (default: the layer's lamp radius).
     part_night_off_hours
         Local hours (0-23) in which part-night lamps are off (Swedish halvnattsbelysning: about 01-05).
-    place_sources, dark_words, broken_words
-        How residents' reports are recognised.
+    dark_words, broken_words
+        How dark-place and broken-lamp reports are recognised.
 
     Returns
     -------
@@ -867,7 +848,7 @@ def quick_fixes(
     pts = point_reports(reports)
     if len(lamps) == 0 or len(pts) == 0:
         return empty
-    place = _is_place(pts, place_sources=place_sources, dark_words=dark_words)
+    place = _is_place(pts, dark_words=dark_words)
     text = (
         pts["category"].astype("string").fillna("")
         + " "
@@ -988,7 +969,6 @@ def follow_up(
     comparison: shapely.Geometry | None = None,
     ring_m: tuple[float, float] = (50.0, 500.0),
     window_days: int | None = None,
-    place_sources: Sequence[str] = PLACE_SOURCES,
     dark_words: Sequence[str] = DARK_WORDS,
 ) -> FollowUp:
     """Compare dark-time incidents before and after lamps were fixed or added.
@@ -1027,7 +1007,7 @@ def follow_up(
     day1 = day0 + pd.Timedelta(days=1)
     inc = pts[
         pts["is_dark"].to_numpy(dtype=bool)
-        & ~_is_place(pts, place_sources=place_sources, dark_words=dark_words)
+        & ~_is_place(pts, dark_words=dark_words)
     ]
     times = inc["occurred_at"]
     if not ((times < day0).any() and (times >= day1).any()):
