@@ -31,7 +31,7 @@ def test_demo_config_loads_with_paths_resolved():
     assert cfg.run.demo is True
     assert cfg.area.spec == "0683"
     assert cfg.period.start == dt.date(2023, 11, 1) and cfg.period.end == dt.date(2026, 10, 31)
-    assert [s.source for s in cfg.sources] == ["police", "resident", "safety_walk"]
+    assert [s.source for s in cfg.sources] == ["police", "resident", "safety_walk", "polisen_feed"]
     for s in cfg.sources:
         assert Path(s.path).is_absolute() and Path(s.path).exists()
     police = cfg.sources[0]

@@ -64,9 +64,11 @@ def test_geo_demo_writes_the_lagesbild(demo_run):
 def test_geo_demo_reports_and_rejects(demo_run):
     out, _ = demo_run
     reports = gpd.read_parquet(out / "reports.parquet")
-    n_files = TRUTH["counts"]["police"] + TRUTH["counts"]["residents"] + TRUTH["counts"]["safety_walk"]
+    c = TRUTH["counts"]
+    n_files = c["police"] + c["residents"] + c["safety_walk"] + c["polisen_feed"]
     n_rejected = sum(1 for b in TRUTH["planted_bad_rows"] if b["status"] == "rejected")
-    assert len(reports) == n_files - n_rejected
+    n_feed_rejected = len(TRUTH["feed_rejected_rows"])
+    assert len(reports) == n_files - n_rejected - n_feed_rejected
     assert reports.crs.to_epsg() == 3006
     assert str(reports["occurred_at"].dt.tz) == "Europe/Stockholm"
     assert (reports["data"] == "syntetiska demodata").all()
@@ -74,6 +76,7 @@ def test_geo_demo_reports_and_rejects(demo_run):
         "police": TRUTH["counts"]["police"] - n_rejected,
         "resident": TRUTH["counts"]["residents"],
         "safety_walk": TRUTH["counts"]["safety_walk"],
+        "polisen_feed": TRUTH["counts"]["polisen_feed"] - n_feed_rejected,
     }
     rejects = pd.read_csv(out / "rejects.csv")
     assert {"file", "row", "field", "reason", "status"} <= set(rejects.columns)
@@ -81,7 +84,8 @@ def test_geo_demo_reports_and_rejects(demo_run):
         (Path(f).name, int(r), s)
         for f, r, s in zip(rejects["file"], rejects["row"], rejects["status"], strict=True)
     }
-    assert got == {(b["file"], b["row"], b["status"]) for b in TRUTH["planted_bad_rows"]}
+    planted = TRUTH["planted_bad_rows"] + TRUTH["feed_rejected_rows"]
+    assert got == {(b["file"], b["row"], b["status"]) for b in planted}
 
 
 def test_geo_demo_finds_the_planted_hotspots(demo_run):
@@ -101,9 +105,17 @@ def test_geo_demo_prints_the_summary(demo_run):
     out, proc = demo_run
     text = proc.stdout
     assert "SYNTETISKA DEMODATA" in text
-    n = TRUTH["counts"]["police"] + TRUTH["counts"]["residents"] + TRUTH["counts"]["safety_walk"] - 3
+    c = TRUTH["counts"]
+    n = (
+        c["police"]
+        + c["residents"]
+        + c["safety_walk"]
+        + c["polisen_feed"]
+        - 3
+        - len(TRUTH["feed_rejected_rows"])
+    )
     assert f"{n:,}" in text
-    assert "avvisade / rejected 3" in text
+    assert "avvisade / rejected 6" in text
     assert str(out) in text
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     if "hotspots" in manifest["outputs"]:

@@ -29,7 +29,7 @@ def _run(config_path: Path, out: Path | None) -> None:
     config = load_config(config_path)
     with console.status("Lägesbild ...") as status:
         result = run(config, progress=lambda msg: status.update(f"{msg} ..."), out_dir=out)
-    console.print(result.summary, highlight=False, markup=False)
+    console.print(result.summary, highlight=False, markup=False, soft_wrap=True)
 
 
 def run_command(

@@ -252,6 +252,7 @@ class World:
     passes: pd.DataFrame
     hourly: pd.DataFrame
     truth: dict[str, Any] = field(default_factory=dict)
+    feed: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Proj:
@@ -885,6 +886,105 @@ def _point_truth(proj: _Proj, ex: float, ny: float) -> dict[str, float]:
     }
 
 
+FEED_TYPES: dict[str, str] = {
+    "misshandel": "Misshandel",
+    "rån": "Rån",
+    "inbrott": "Stöld/inbrott",
+    "stöld": "Stöld",
+    "skadegörelse": "Skadegörelse",
+    "narkotikabrott": "Narkotikabrott",
+    "ofredande": "Ofredande/förargelse",
+    "trafikbrott": "Trafikbrott",
+}
+"""Police-feed event type for each offence category."""
+
+MONTHS_SV = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+FEED_GPS = {"Värnamo": "57.183161,14.047821", "Jönköpings län": "57.370843,14.343917"}
+"""The points the Police feed gives for the municipality and the county (both inside Värnamo)."""
+
+
+def _offset(t: pd.Timestamp) -> str:
+    off = int(t.utcoffset().total_seconds() // 60)
+    return f"{'+' if off >= 0 else '-'}{abs(off) // 60:02d}:{abs(off) % 60:02d}"
+
+
+def _feed(
+    rng: np.random.Generator, police: pd.DataFrame
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return a synthetic Police events feed (polisen.se JSON shape) and the rows its reader must reject.
+
+    A few per cent of the police incidents are published, plus traffic accidents, two night summaries and one
+    county-level event; the feed places them all at the municipality point, as the real feed does.
+    """
+    exact = police[police["end"].isna() & (police["bad"] == "")]
+    chosen = exact[rng.random(len(exact)) < 0.04]
+    events = [
+        (t, FEED_TYPES[c], "Värnamo", f"{d}")
+        for t, c, d in zip(chosen["start"], chosen["category"], chosen["description"], strict=True)
+    ]
+    days = _days()
+    n_acc = 70
+    acc_days = rng.integers(0, len(days), n_acc)
+    acc_h = _background_hours(rng, n_acc)
+    acc_m = rng.integers(0, 60, n_acc)
+    acc_t = _fix_dst(_times(days, acc_days, acc_h, acc_m))
+    kinds = ("Trafikolycka", "Trafikolycka, singel", "Trafikolycka, vilt", "Trafikolycka, personskada")
+    for t, k in zip(acc_t, rng.integers(0, len(kinds), n_acc), strict=True):
+        events.append((t, kinds[int(k)], "Värnamo", "Trafikolycka på väg i kommunen"))
+    for t in (np.datetime64("2024-03-09T07:40"), np.datetime64("2025-09-13T07:35")):
+        events.append(
+            (t, "Sammanfattning natt", "Jönköpings län", "Ett urval av nattens händelser i polisområdet")
+        )
+    events.append(
+        (np.datetime64("2025-01-18T16:05"), "Trafikolycka", "Jönköpings län", "Flera olyckor i länet")
+    )
+    events.sort(key=lambda e: (e[0], e[1]))
+    delays = rng.integers(5, 120, len(events))
+    out: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    for i, ((t, kind, place, text), delay) in enumerate(zip(events, delays, strict=True)):
+        local = pd.Timestamp(t).tz_localize(TZ)
+        published = local + pd.Timedelta(minutes=int(delay))
+        name = f"{local.day} {MONTHS_SV[local.month - 1]} {local:%H:%M}, {kind}, {place}"
+        slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower())
+        out.append(
+            {
+                "id": 900001 + i,
+                "datetime": f"{published:%Y-%m-%d %H:%M:%S} {_offset(published)}",
+                "name": name,
+                "summary": f"{text} (syntetiska demodata)",
+                "url": f"/aktuellt/handelser/demo/{slug}/",
+                "type": kind,
+                "location": {"name": place, "gps": FEED_GPS[place]},
+            }
+        )
+        if place != "Värnamo":
+            summary = kind.startswith("Sammanfattning")
+            rejected.append(
+                {
+                    "file": "polisen_handelser.json",
+                    "row": i + 1,
+                    "field": "type" if summary else "location",
+                    "reason": "summary, not an incident" if summary else "county point, not the area",
+                    "status": "rejected",
+                }
+            )
+    return out, rejected
+
+
 def build_world(seed: int, *, noise: float = 1.0) -> World:
     """Build the demo world.
 
@@ -914,6 +1014,7 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
     speeding = [s for s in segs if s.segment_id in {i["segment_id"] for i in speed_info if i["planted"]}]
     residents = _residents(rng, segs, dark, speeding, proj)
     walks = _walks(rng, dark, proj)
+    feed, feed_rejected = _feed(rng, police)
 
     # ---- truth ----
     years = np.select(
@@ -1014,6 +1115,7 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
         "speeding_segments": [i for i in speed_info if i["planted"]],
         "speed_controls": [i for i in speed_info if not i["planted"]],
         "planted_bad_rows": extra["bad_rows"],
+        "feed_rejected_rows": feed_rejected,
         "counts": {
             "police": int(len(police)),
             "police_background": int(police["hotspot"].isna().sum()),
@@ -1023,6 +1125,7 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
             "segments": len(segs),
             "speed_passes": int(len(passes)),
             "speed_hours": int(len(hourly)),
+            "polisen_feed": len(feed),
         },
     }
     return World(
@@ -1035,4 +1138,5 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
         passes=passes,
         hourly=hourly,
         truth=truth,
+        feed=feed,
     )

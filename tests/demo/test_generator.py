@@ -82,6 +82,8 @@ def test_demo_is_small_and_labelled():
     for role, name in FILES.items():
         raw = (DEMO_DIR / name).read_bytes()
         text = raw.decode("cp1252" if role == "police" else "utf-8")
+        if role == "feed":
+            assert all("syntetiska demodata" in e["summary"] for e in json.loads(text)), name
         if role == "config":
             assert "syntetiska demodata" in text.lower()
         else:
@@ -110,19 +112,18 @@ def test_police_file_is_a_swedish_export():
 
 
 def test_readers_reject_only_the_planted_bad_rows(truth, area):
-    res = read_reports(
-        [DEMO_DIR / FILES["police"], DEMO_DIR / FILES["residents"], DEMO_DIR / FILES["walks"]], area=area
-    )
+    files = [DEMO_DIR / FILES[k] for k in ("police", "residents", "walks", "feed")]
+    res = read_reports(files, area=area)
     got = {(Path(r.file).name, int(r.row), r.field, r.status) for r in res.rejects.itertuples()}
-    planted = {(b["file"], b["row"], b["field"], b["status"]) for b in truth["planted_bad_rows"]}
-    assert got == planted
-    assert len(planted) == 4
-    assert (
-        res.n_read
-        == truth["counts"]["police"] + truth["counts"]["residents"] + truth["counts"]["safety_walk"]
-    )
-    assert len(res.reports) == res.n_read - 3
-    assert set(res.reports["source"]) == {"police", "resident", "safety_walk"}
+    bad = truth["planted_bad_rows"] + truth["feed_rejected_rows"]
+    assert got == {(b["file"], b["row"], b["field"], b["status"]) for b in bad}
+    assert len(truth["planted_bad_rows"]) == 4 and len(truth["feed_rejected_rows"]) == 3
+    c = truth["counts"]
+    assert res.n_read == c["police"] + c["residents"] + c["safety_walk"] + c["polisen_feed"]
+    assert len(res.reports) == res.n_read - 3 - 3
+    assert set(res.reports["source"]) == {"police", "resident", "safety_walk", "polisen_feed"}
+    feed = res.reports[res.reports["source"] == "polisen_feed"]
+    assert set(feed["location_precision"]) == {"municipality"}
 
 
 def test_noise_zero_has_only_planted_incidents():
@@ -159,6 +160,9 @@ def test_everything_lies_inside_the_municipality(area):
     inside = shapely.contains_xy(poly, lon, lat)
     # only the planted bad rows are not inside (missing, outside, swapped)
     assert (~inside).sum() == 3
+    feed = json.loads((DEMO_DIR / FILES["feed"]).read_text(encoding="utf-8"))
+    gps = np.array([[float(v) for v in e["location"]["gps"].split(",")] for e in feed])
+    assert shapely.contains_xy(poly, gps[:, 1], gps[:, 0]).all()
 
 
 # --------------------------------------------------------------------------------------- planted hot-spots
