@@ -460,3 +460,54 @@ def test_geo_speed_bad_measurements_writes_nothing(tmp_path: Path) -> None:
     )
     assert res.exit_code != 0
     assert not (out / "enforcement_plan.csv").exists() and not (out / "speed_segments.gpkg").exists()
+
+
+def test_geo_speed_on_the_helsinki_pbf_with_hourly_aggregates(
+    tmp_path: Path, data_dir: Path, helsinki
+) -> None:
+    read, _ = helsinki
+    seg = read.segments.set_index("segment_id")
+    wgs = gpd.GeoSeries(
+        [seg.loc["W4243036", "geometry"].interpolate(0.5, normalized=True)], crs=read.crs
+    ).to_crs(4326)
+    hours = pd.date_range("2024-05-06 00:00", periods=7 * 24, freq="h")
+    fast = hours.hour >= 22
+    table = pd.DataFrame(
+        {
+            "hour_start": hours.strftime("%Y-%m-%d %H:%M"),
+            "count": np.where(fast, 20, 40),
+            "mean_kmh": np.where(fast, 44.0, 27.0),
+            "p85_kmh": np.where(fast, 50.0, 31.0),
+            "lat": wgs.y.iloc[0],
+            "lon": wgs.x.iloc[0],
+        }
+    )
+    meas = tmp_path / "timmar.csv"
+    table.to_csv(meas, index=False)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        app,
+        [
+            "speed",
+            "--segments",
+            str(data_dir / "helsinki_center.osm.pbf"),
+            "--measurements",
+            str(meas),
+            "--out",
+            str(out),
+            "--checks",
+            "3",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    plan = pd.read_csv(out / "enforcement_plan.csv")
+    assert set(plan["segment_id"]) == {"W4243036"}
+    assert set(plan["street"]) == {"Fabianinkatu"} and set(plan["limit_kmh"]) == {30.0}
+    top = plan.head(2)
+    assert set(top["start"]) == {"22:00"} and set(top["weekdays"]) == {"mån–fre", "lör–sön"}
+    assert sorted(top["passes"]) == [40, 100]  # 2 weekend nights and 5 weekday nights of 20 passes
+    assert plan["score"].iloc[2] < 0.01 * plan["score"].iloc[1]  # the slow hours catch next to nobody
+    segs = gpd.read_file(out / "speed_segments.gpkg", layer="segments")
+    assert segs["truncated"].any()
+    rej = pd.read_csv(out / "speed_rejects.csv")
+    assert (rej["field"] == "nodes").any()  # the cut ways are accounted for
