@@ -6,6 +6,7 @@ out), :func:`lighting_layers` (the map's GeoDataFrames) and :func:`run_lighting`
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from rich.table import Table
 
 from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
 from geo.errors import InputError
-from geo.io.export import atomic_path, write_csv, write_frame
+from geo.io.export import atomic_path, write_csv, write_frame, write_text
 from geo.layers.lighting import (
     DEFAULT_LIT_WAY_BUFFER_M,
     DEFAULT_RADIUS_M,
@@ -143,8 +144,9 @@ def write_lighting(
     Returns
     -------
     paths
-        ``lighting_proposals`` (CSV), ``dark_places`` (CSV), ``quick_fixes`` (CSV), ``lighting_gpkg`` (every
-        layer), and ``lighting_rejects``/``follow_up`` when there are any.
+        ``lighting_proposals`` (CSV), ``dark_places`` (CSV), ``quick_fixes`` (CSV), ``lighting_summary``
+        (JSON: layer figures, score rule, optimiser method/status), ``lighting_gpkg`` (every layer), and
+        ``lighting_rejects``/``follow_up`` when there are any.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -171,6 +173,35 @@ def write_lighting(
         )
         paths["follow_up"] = write_csv(table, out / "follow_up.csv")
     layer = plan.layer
+    prop = plan.proposals
+    summary = {
+        "layer": {k: (round(v, 1) if isinstance(v, float) else v) for k, v in layer.summary().items()},
+        "radius_m": layer.radius_m,
+        "lit_way_buffer_m": layer.lit_way_buffer_m,
+        "score_rule": str(places["score_rule"].iloc[0]) if len(places) else "",
+        "evidence_reports": len(plan.evidence),
+        "optimiser": {
+            "method": prop.method,
+            "status": prop.status,
+            "candidates": prop.candidates,
+            "covered_weight": prop.covered_weight,
+            "greedy_weight": prop.greedy_weight,
+            "total_weight": prop.total_weight,
+            "notes": prop.notes,
+        },
+        "proposals": len(prop.lamps),
+        "quick_fixes": len(plan.fixes),
+    }
+    if follow is not None:
+        summary["follow_up"] = {
+            "ratio": follow.ratio,
+            "ci_low": follow.ci_low,
+            "ci_high": follow.ci_high,
+            "note": follow.note,
+        }
+    paths["lighting_summary"] = write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2, default=float), out / "lighting_summary.json"
+    )
     evidence = plan.evidence.drop(columns=[c for c in ("description",) if c in plan.evidence.columns])
     layers: dict[str, gpd.GeoDataFrame] = {
         "lit_coverage": layer.coverage,
@@ -211,6 +242,7 @@ def run_lighting(
     lamps_crs: str | None = None,
     follow_up_date: str | pd.Timestamp | None = None,
     follow_up_area: str | Path | None = None,
+    follow_up_days: int | None = None,
     sources: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
@@ -225,9 +257,10 @@ def run_lighting(
         See :func:`compute_lighting`.
     out_dir
         Output folder.
-    follow_up_date, follow_up_area
-        When both are given, dark-time incidents before and after that date in that polygon file are compared
-        with a ring around it (``follow_up.csv``).
+    follow_up_date, follow_up_area, follow_up_days
+        When date and area are given, dark-time incidents before and after that date in that polygon file are
+        compared with a ring around it (``follow_up.csv``), over `follow_up_days` days each side (default:
+        the longest equal windows the data allow).
     progress
         Called with a message per step.
 
@@ -265,7 +298,7 @@ def run_lighting(
             raise InputError(
                 f"--follow-up-date must be a date like 2024-10-01, got '{follow_up_date}'"
             ) from err
-        follow = follow_up(reports, affected=poly, changed_at=when)
+        follow = follow_up(reports, affected=poly, changed_at=when, window_days=follow_up_days)
     return write_lighting(plan, out_dir, rejects=rejects, follow=follow)
 
 
@@ -311,6 +344,12 @@ def lighting(
     ),
     follow_up_date: str | None = typer.Option(
         None, "--follow-up-date", help="Date lamps were fixed/added (YYYY-MM-DD)."
+    ),
+    follow_up_days: int | None = typer.Option(
+        None,
+        "--follow-up-days",
+        min=1,
+        help="Days before and after to compare (default: longest equal windows).",
     ),
     follow_up_area: str | None = typer.Option(
         None, "--follow-up-area", help="Polygon file of where they were fixed/added."
@@ -360,6 +399,7 @@ def lighting(
             sources=sources,
             follow_up_date=follow_up_date,
             follow_up_area=follow_up_area,
+            follow_up_days=follow_up_days,
             progress=lambda m: status.update(m),
         )
     places = pd.read_csv(paths["dark_places"])

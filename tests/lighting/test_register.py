@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -253,3 +254,56 @@ def test_follow_up_counts_and_caveat(tmp_path: Path) -> None:
     auto = follow_up(reports, affected=area, changed_at=pd.Timestamp("2024-12-15")).table.set_index("area")
     assert auto.loc["affected", "days_before"] == auto.loc["affected", "days_after"] == 11
     assert (auto.loc["affected", "before"], auto.loc["affected", "after"]) == (4, 2)
+
+
+def test_cli_register_gpkg_with_follow_up(tmp_path: Path) -> None:
+    """A register as GeoPackage, ways as GeoJSON, follow-up over an area file: every output is written."""
+    street, lamps = _street_and_lamps()
+    lamps.to_file(tmp_path / "lampor.gpkg", layer="lampor")
+    street.to_file(tmp_path / "gator.geojson")
+    rows = [(200, f"2024-11-{d:02d} 21:00", "rån") for d in (2, 4, 6)]  # before, at the broken lamp
+    rows += [(205, "2024-11-20 21:00", "rån")]  # after
+    rows += [(380, f"2024-11-{d:02d} 21:30", "stöld") for d in (3, 21, 23)]  # comparison ring
+    _reports(tmp_path, rows)
+    area = gpd.GeoDataFrame(geometry=[shapely.box(X0 + 150, Y0 - 30, X0 + 250, Y0 + 30)], crs=CRS)
+    area.to_file(tmp_path / "lagat.geojson")
+    out = tmp_path / "ut"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "geo",
+            "lighting",
+            str(tmp_path / "reports.csv"),
+            "--lamps",
+            str(tmp_path / "lampor.gpkg"),
+            "--ways",
+            str(tmp_path / "gator.geojson"),
+            "--budget",
+            "2",
+            "--radius",
+            "25",
+            "--out",
+            str(out),
+            "--follow-up-date",
+            "2024-11-15",
+            "--follow-up-days",
+            "14",
+            "--follow-up-area",
+            str(tmp_path / "lagat.geojson"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    follow = pd.read_csv(out / "follow_up.csv").set_index("area")
+    assert (follow.loc["affected", "before"], follow.loc["affected", "after"]) == (3, 1)
+    assert "små tal bevisar lite" in follow.loc["affected", "note"]
+    summary = json.loads((out / "lighting_summary.json").read_text(encoding="utf-8"))
+    assert summary["layer"]["lamps_broken"] == 1 and summary["optimiser"]["method"] in ("mclp", "greedy")
+    props = pd.read_csv(out / "lighting_proposals.csv")
+    assert len(props) == 1 and props.loc[0, "covered_reports"] == 4
+    assert "Laga först trasig lampa L5" in props.loc[0, "reason"]
+    fixes = pd.read_csv(out / "quick_fixes.csv")
+    assert fixes.loc[0, "lamp_id"] == "L5"
