@@ -505,7 +505,7 @@ def test_geo_speed_on_the_helsinki_pbf_with_hourly_aggregates(
     assert set(plan["street"]) == {"Fabianinkatu"} and set(plan["limit_kmh"]) == {30.0}
     top = plan.head(2)
     assert set(top["start"]) == {"22:00"} and set(top["weekdays"]) == {"mån–fre", "lör–sön"}
-    assert sorted(top["passes"]) == [40, 100]  # 2 weekend nights and 5 weekday nights of 20 passes
+    assert sorted(top["passes"]) == [80, 200]  # 22-24 on 2 weekend and 5 weekday nights, 20 passes an hour
     assert plan["score"].iloc[2] < 0.01 * plan["score"].iloc[1]  # the slow hours catch next to nobody
     segs = gpd.read_file(out / "speed_segments.gpkg", layer="segments")
     assert segs["truncated"].any()
