@@ -23,6 +23,7 @@ from geo.model import PRECISIONS
 __all__ = [
     "AreaConfig",
     "ColumnsConfig",
+    "ForecastConfig",
     "HotspotsConfig",
     "LayersConfig",
     "LightingConfig",
@@ -255,6 +256,16 @@ class SpeedConfig(_Model):
     """Largest distance from a measurement to the segment it is matched to."""
 
 
+class ForecastConfig(_Model):
+    """``[forecast]``: risk for the days after the period (runs when the forecast stage is installed)."""
+
+    enabled: bool = True
+    horizon_days: int = Field(default=7, ge=1)
+    method: str | None = None
+    """Forecast method; default: the stage's recommended one."""
+    cell_m: float = Field(default=150.0, gt=0)
+
+
 class MapsConfig(_Model):
     """``[maps]``: the lägesbild maps."""
 
@@ -293,6 +304,7 @@ class RunConfig(_Model):
     lighting: LightingConfig = LightingConfig()
     patrol: PatrolConfig = PatrolConfig()
     speed: SpeedConfig = SpeedConfig()
+    forecast: ForecastConfig = ForecastConfig()
     maps: MapsConfig = MapsConfig()
     output: OutputConfig = OutputConfig()
 

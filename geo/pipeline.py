@@ -8,7 +8,8 @@
 3. builds the lighting layer and lamp proposals (``run_lighting``) -> ``lighting_proposals.csv`` ...;
 4. plans patrols (``run_patrol``) -> ``patrol_plan.csv`` ...;
 5. builds the speed layer and enforcement plan (``run_speed``) -> ``enforcement_plan.csv`` ...;
-6. draws the lägesbild maps (:func:`geo.maps.build_map`) -> ``lagesbild-<area>-<period>.html`` (and a public
+6. forecasts the risk for the days after the period (``run_forecast``), when that stage is installed;
+7. draws the lägesbild maps (:func:`geo.maps.build_map`) -> ``lagesbild-<area>-<period>.html`` (and a public
    version);
 
 and returns the written files with a short summary. Each analysis is called through its own public function,
@@ -567,7 +568,38 @@ def run(
                     _register(outputs, res, suffix="" if i == 0 else f"_{i + 1}")
         tick("speed", t)
 
-    # 6. maps ---------------------------------------------------------------------------------------------
+    # 6. forecast -----------------------------------------------------------------------------------------
+    if config.forecast.enabled:
+        t = time.perf_counter()
+        say("Prognos / forecast")
+        try:
+            fn = _stage(("geo.commands.forecast", "geo.forecast"), "run_forecast")
+        except StageMissing as miss:
+            notes.append(f"steg prognos saknas ännu ({miss})")
+        else:
+            fc = config.forecast
+            as_of = (
+                pd.Timestamp(config.period.end + dt.timedelta(days=1)).tz_localize(read.tz)
+                if config.period.end
+                else None
+            )
+            res = _call(
+                fn,
+                reports,
+                notes=notes,
+                stage="prognos",
+                as_of=as_of,
+                horizon_days=fc.horizon_days,
+                method=fc.method,
+                cell_m=fc.cell_m,
+                area=area_m,
+                out_dir=out,
+                demo=config.run.demo,
+            )
+            _register(outputs, res)
+        tick("forecast", t)
+
+    # 7. maps ---------------------------------------------------------------------------------------------
     if config.maps.enabled:
         t = time.perf_counter()
         say("Kartor / maps")

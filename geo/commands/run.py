@@ -22,11 +22,17 @@ demo_app = typer.Typer(
 )
 
 
-def _run(config_path: Path, out: Path | None) -> None:
+def _run(config_path: Path, out: Path | None, lang: str | None = None) -> None:
     from geo.config import load_config
     from geo.pipeline import run
 
     config = load_config(config_path)
+    if lang is not None:
+        if lang not in {"sv", "en"}:
+            from geo.errors import ConfigError
+
+            raise ConfigError(f"--lang must be sv or en, got '{lang}'")
+        config = config.model_copy(update={"run": config.run.model_copy(update={"lang": lang})})
     with console.status("Lägesbild ...") as status:
         result = run(config, progress=lambda msg: status.update(f"{msg} ..."), out_dir=out)
     console.print(result.summary, highlight=False, markup=False, soft_wrap=True)
@@ -39,6 +45,9 @@ def run_command(
     out: Path | None = typer.Option(
         None, "--out", help="Output folder (default: [output] dir in the config)."
     ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Language of the maps: sv or en (default: [run] lang)."
+    ),
 ) -> None:
     """Run a whole lägesbild described in one TOML file: read, find hot-spots, plan, draw the maps.
 
@@ -47,13 +56,14 @@ def run_command(
 
     Example: geo run data/demo/demo.toml --out maps
     """
-    _run(config, out)
+    _run(config, out, lang)
 
 
 @demo_app.callback()
 def demo(
     ctx: typer.Context,
     out: Path = typer.Option(Path("maps"), "--out", help="Output folder for the maps and proposals."),
+    lang: str | None = typer.Option(None, "--lang", help="Language of the maps: sv or en (default: sv)."),
 ) -> None:
     """Run the Värnamo demo (geo run on data/demo/demo.toml), writing maps and proposals into maps/.
 
@@ -72,7 +82,7 @@ def demo(
         raise ConfigError(
             f"{config}: the demo world is missing; create it with: geo demo generate --out {DEMO_DIR}"
         )
-    _run(config, out)
+    _run(config, out, lang)
 
 
 @demo_app.command("generate")
