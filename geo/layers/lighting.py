@@ -934,7 +934,8 @@ def _dark_stretches(
     if len(walk) == 0:
         return empty, {"pieces": 0, "length_m": 0.0}
     parts, owner = shapely.get_parts(outside, return_index=True)
-    lines_mask = shapely.get_type_id(parts) == 1  # LineString; points from tangencies are dropped
+    # LineStrings; points from tangencies and empty remainders are dropped
+    lines_mask = (shapely.get_type_id(parts) == 1) & ~shapely.is_empty(parts)
     parts, owner = parts[lines_mask], owner[lines_mask]
     if parts.size == 0:
         return empty, {"pieces": 0, "length_m": 0.0}
