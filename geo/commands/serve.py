@@ -24,22 +24,42 @@ users_app = typer.Typer(
 
 
 def serve(
-    db: str = typer.Option("lagesbild.gpkg", "--db", help="GeoPackage file (created if missing) or postgresql:// URL."),
-    area: str = typer.Option("Värnamo", "--area", help="Study area: municipality name or code, or a polygon file."),
+    db: str = typer.Option(
+        "lagesbild.gpkg", "--db", help="GeoPackage file (created if missing) or postgresql:// URL."
+    ),
+    area: str = typer.Option(
+        "Värnamo", "--area", help="Study area: municipality name or code, or a polygon file."
+    ),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    maps_dir: Path = typer.Option(Path("maps"), "--maps-dir", help="Folder of the served maps and run outputs."),
-    rate_limit: int = typer.Option(20, "--rate-limit", help="Submissions per client and minute (0 = no limit)."),
-    retention_days: float = typer.Option(90.0, "--retention-days", help="Delete residents' free text after this many days."),
-    retention_sweep_min: float = typer.Option(60.0, "--retention-sweep-min", help="Minutes between retention sweeps."),
+    maps_dir: Path = typer.Option(
+        Path("maps"), "--maps-dir", help="Folder of the served maps and run outputs."
+    ),
+    rate_limit: int = typer.Option(
+        20, "--rate-limit", help="Submissions per client and minute (0 = no limit)."
+    ),
+    retention_days: float = typer.Option(
+        90.0, "--retention-days", help="Delete residents' free text after this many days."
+    ),
+    retention_sweep_min: float = typer.Option(
+        60.0, "--retention-sweep-min", help="Minutes between retention sweeps."
+    ),
     max_body_bytes: int = typer.Option(16_384, "--max-body-bytes", help="Largest request body (413 beyond)."),
     max_text_chars: int = typer.Option(2_000, "--max-text-chars", help="Longest description accepted."),
     k: int = typer.Option(5, "--k", help="Smallest count shown publicly (k-suppression)."),
-    extra_source: list[str] = typer.Option([], "--extra-source", help="Further report files/URLs every run reads."),
-    run_config: Path | None = typer.Option(None, "--run-config", help="geo run TOML whose settings runs use."),
-    trusted_proxy: list[str] = typer.Option([], "--trusted-proxy", help="Proxy address whose X-Forwarded-For is used."),
+    extra_source: list[str] = typer.Option(
+        [], "--extra-source", help="Further report files/URLs every run reads."
+    ),
+    run_config: Path | None = typer.Option(
+        None, "--run-config", help="geo run TOML whose settings runs use."
+    ),
+    trusted_proxy: list[str] = typer.Option(
+        [], "--trusted-proxy", help="Proxy address whose X-Forwarded-For is used."
+    ),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level."),
-    access_log: bool = typer.Option(False, "--access-log", help="Log every request (client addresses included)."),
+    access_log: bool = typer.Option(
+        False, "--access-log", help="Log every request (client addresses included)."
+    ),
 ) -> None:
     """Run the lagesbild service: report intake, staff API, maps, runs, Open311 and the report page.
 
@@ -52,9 +72,18 @@ def serve(
     from geo.service import ServiceSettings, create_app
 
     settings = ServiceSettings(
-        db=db, area=area, maps_dir=maps_dir, rate_limit_per_min=rate_limit, retention_days=retention_days,
-        retention_sweep_min=retention_sweep_min, max_body_bytes=max_body_bytes, max_text_chars=max_text_chars,
-        k=k, run_extra_sources=tuple(extra_source), run_config=run_config, trusted_proxies=tuple(trusted_proxy),
+        db=db,
+        area=area,
+        maps_dir=maps_dir,
+        rate_limit_per_min=rate_limit,
+        retention_days=retention_days,
+        retention_sweep_min=retention_sweep_min,
+        max_body_bytes=max_body_bytes,
+        max_text_chars=max_text_chars,
+        k=k,
+        run_extra_sources=tuple(extra_source),
+        run_config=run_config,
+        trusted_proxies=tuple(trusted_proxy),
     )
     app = create_app(settings)
     store = app.state.lb.store
@@ -64,8 +93,14 @@ def serve(
     )
     console.print(f"Rapportsida / report page: http://{host}:{port}/report · API: http://{host}:{port}/docs")
     uvicorn.run(
-        app, host=host, port=port, log_level=log_level, access_log=access_log, proxy_headers=False,
-        server_header=False, timeout_graceful_shutdown=10,
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=access_log,
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=10,
     )
 
 

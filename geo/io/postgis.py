@@ -8,9 +8,8 @@ table than the service's ``reports``, optionally schema-qualified (``public.inci
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import geopandas as gpd
 import numpy as np
@@ -95,7 +94,9 @@ def read_postgis_raw(url: str) -> tuple[pd.DataFrame, np.ndarray, gpd.GeoSeries]
         return _read_any_table(con, table, shown)
 
 
-def _read_service_table(con: psycopg.Connection[Any], shown: str) -> tuple[pd.DataFrame, np.ndarray, gpd.GeoSeries]:
+def _read_service_table(
+    con: psycopg.Connection[Any], shown: str
+) -> tuple[pd.DataFrame, np.ndarray, gpd.GeoSeries]:
     srid_row = con.execute("SELECT value FROM lagesbild_meta WHERE key = 'crs_epsg'").fetchone()
     srid = int(srid_row[0]) if srid_row else 3006
     with con.cursor() as cur:
@@ -127,15 +128,26 @@ def _read_service_table(con: psycopg.Connection[Any], shown: str) -> tuple[pd.Da
             "created_at": [r[11].isoformat() for r in rows],
         }
     )
-    for c in ("report_id", "occurred_at", "occurred_to", "category", "source", "description",
-              "location_precision", "source_file", "created_at"):
+    for c in (
+        "report_id",
+        "occurred_at",
+        "occurred_to",
+        "category",
+        "source",
+        "description",
+        "location_precision",
+        "source_file",
+        "created_at",
+    ):
         raw[c] = raw[c].astype("string")
     geoms = shapely.from_wkb([bytes(r[13]) for r in rows]) if rows else np.array([], dtype=object)
     geometry = gpd.GeoSeries(geoms, crs=f"EPSG:{srid}")
     return raw, np.array([r[0] for r in rows], dtype="int64"), geometry
 
 
-def _read_any_table(con: psycopg.Connection[Any], table: str, shown: str) -> tuple[pd.DataFrame, np.ndarray, gpd.GeoSeries]:
+def _read_any_table(
+    con: psycopg.Connection[Any], table: str, shown: str
+) -> tuple[pd.DataFrame, np.ndarray, gpd.GeoSeries]:
     schema, _, name = table.rpartition(".")
     schema = schema or "public"
     found = con.execute(
@@ -157,7 +169,9 @@ def _read_any_table(con: psycopg.Connection[Any], table: str, shown: str) -> tup
         if str(r[0]) != gcol
     ]
     query = sql.SQL("SELECT {cols}, ST_AsBinary({g}) FROM {t}").format(
-        cols=sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in cols) if cols else sql.SQL("1"),
+        cols=sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in cols)
+        if cols
+        else sql.SQL("1"),
         g=sql.Identifier(gcol),
         t=sql.Identifier(schema, name),
     )

@@ -68,8 +68,14 @@ def open_service_store(settings: ServiceSettings) -> tuple[Store, StudyArea, str
     return open_store(settings.db, crs_epsg=epsg), area, tz
 
 
+_SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY")]
+
+
 class BodyLimit:
     """Refuse request bodies over `max_bytes` with 413, also when sent chunked without a length.
+
+    Also adds ``X-Content-Type-Options: nosniff`` and ``X-Frame-Options: DENY`` to every answer (a plain ASGI
+    wrapper: Starlette's ``BaseHTTPMiddleware`` costs a task group per request).
 
     Parameters
     ----------
@@ -89,13 +95,33 @@ class BodyLimit:
             + str(self.max_bytes).encode()
             + b' bytes)"}'
         )
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in {"GET", "HEAD", "OPTIONS"}:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        inner_send = send
+
+        async def send(message: Message) -> None:  # noqa: F811 - wraps the server's send
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in _SECURITY_HEADERS if k not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await inner_send(message)
+
+        if scope["method"] in {"GET", "HEAD", "OPTIONS"}:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
@@ -145,8 +171,12 @@ def _retention_loop(state: ServiceState) -> None:
             n = state.store.purge_text(older_than=cutoff)
             n_runs = state.runs.prune(older_than=cutoff)
             if n or n_runs:
-                log.info("retention: cleared free text of %d reports and %d run folders older than %s",
-                         n, n_runs, cutoff.isoformat())
+                log.info(
+                    "retention: cleared free text of %d reports and %d run folders older than %s",
+                    n,
+                    n_runs,
+                    cutoff.isoformat(),
+                )
         except Exception:  # noqa: BLE001 - a failed sweep is retried at the next interval
             log.exception("retention sweep failed")
         if state.stop.wait(state.settings.retention_sweep_min * 60):
@@ -192,7 +222,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = state_box["state"]
-        sweeper = threading.Thread(target=_retention_loop, args=(state,), name="lagesbild-retention", daemon=True)
+        sweeper = threading.Thread(
+            target=_retention_loop, args=(state,), name="lagesbild-retention", daemon=True
+        )
         sweeper.start()
         try:
             yield
@@ -220,8 +252,16 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         limiter=RateLimiter(settings.rate_limit_per_min),
         writer=GroupCommitWriter(store),
         runs=RunManager(
-            RunContext(store=store, area=area, area_spec=settings.area, tz=tz, maps_dir=settings.maps_dir, k=settings.k,
-                       extra_sources=settings.run_extra_sources, run_config=settings.run_config)
+            RunContext(
+                store=store,
+                area=area,
+                area_spec=settings.area,
+                tz=tz,
+                maps_dir=settings.maps_dir,
+                k=settings.k,
+                extra_sources=settings.run_extra_sources,
+                run_config=settings.run_config,
+            )
         ),
         page_html=report_page(area_name=area.name, area_wgs84=area.geometry),
         stop=threading.Event(),
@@ -237,13 +277,6 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = {".".join(str(p) for p in e["loc"][1:]) or "request": e["msg"] for e in exc.errors()}
         return JSONResponse({"detail": {"problems": problems}}, status_code=422)
-
-    @app.middleware("http")
-    async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]  # noqa: ANN001,ANN202
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
 
     for module in (reports, hotspots, maps, runs, open311, pages):
         app.include_router(module.router)

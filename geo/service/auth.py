@@ -39,7 +39,7 @@ ROLES: dict[str, frozenset[str]] = {
 
 
 def new_token() -> str:
-    """A new random bearer token (256 bits)."""
+    """Make a new random bearer token (256 bits)."""
     return "lb_" + secrets.token_urlsafe(32)
 
 
@@ -61,11 +61,13 @@ class Principal:
 
 
 def _unauthorized(message: str) -> HTTPException:
-    return HTTPException(status_code=401, detail=message, headers={"WWW-Authenticate": 'Bearer realm="lagesbild"'})
+    return HTTPException(
+        status_code=401, detail=message, headers={"WWW-Authenticate": 'Bearer realm="lagesbild"'}
+    )
 
 
 async def optional_user(request: Request) -> Principal | None:
-    """The caller's user when a bearer token (or Open311 ``api_key``) is given; ``None`` for the public.
+    """Find the caller's user when a bearer token (or Open311 ``api_key``) is given; ``None`` for the public.
 
     A token that is given but unknown is refused with 401, also on public routes, so a mistyped token never
     silently yields the public view.
@@ -92,7 +94,7 @@ OptionalUser = Annotated[Principal | None, Depends(optional_user)]
 
 
 def require(right: str):  # noqa: ANN201 - returns a FastAPI dependency
-    """A dependency that lets only callers holding `right` through: 401 without token, 403 without right."""
+    """Make a dependency that lets only callers holding `right` through: 401 without token, 403 without right."""
 
     async def dependency(user: OptionalUser) -> Principal:
         if user is None:

@@ -110,7 +110,9 @@ class Intake:
             )
         category = unicodedata.normalize("NFC", str(payload["category"])).strip().casefold()
         if category not in CATEGORIES:
-            problems["category"] = f"unknown category '{payload['category']}'; allowed: {', '.join(CATEGORIES)}"
+            problems["category"] = (
+                f"unknown category '{payload['category']}'; allowed: {', '.join(CATEGORIES)}"
+            )
         source = (payload.get("source") or sources[0]).strip()
         if source not in sources or source not in SOURCES:
             problems["source"] = f"must be one of {', '.join(sources)}, got '{source}'"

@@ -37,7 +37,9 @@ def leaflet_assets() -> tuple[str, str]:
     js = next((v for k, v in resources.items() if k.endswith(_LEAFLET_JS)), None)
     css = next((v for k, v in resources.items() if k.endswith(_LEAFLET_CSS)), None)
     if js is None or css is None:
-        raise RuntimeError("folium-offline does not embed Leaflet 1.9.3 (leaflet.js/leaflet.css); reinstall it")
+        raise RuntimeError(
+            "folium-offline does not embed Leaflet 1.9.3 (leaflet.js/leaflet.css); reinstall it"
+        )
     return js, css
 
 

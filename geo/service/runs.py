@@ -63,7 +63,7 @@ def _suppress_mix(mix: str, *, k: int) -> str:
 
 
 def public_hotspots(hotspots: gpd.GeoDataFrame, *, k: int, cell_m: float = 100.0) -> gpd.GeoDataFrame:
-    """The public view of hot-spots, aggregated as on the public map.
+    """Make the public view of hot-spots, aggregated as on the public map.
 
     Hot-spots with fewer than `k` reports are left out; shapes become the union of the `cell_m` grid cells
     they touch (no report position can be read off a shape); category counts below `k` are merged or
@@ -111,8 +111,9 @@ def snapshot_reports(store: Store, path: Path, *, tz: str, page: int = 100_000) 
     libraries in one process break each other's POSIX locks, so a GDAL read inside the server could make
     SQLite drop the write-ahead log that holds commits already answered 201.
     """
-    import pyproj
     from zoneinfo import ZoneInfo
+
+    import pyproj
 
     from geo.io.export import write_frame
     from geo.service.storage import ReportFilter
@@ -135,8 +136,9 @@ def snapshot_reports(store: Store, path: Path, *, tz: str, page: int = 100_000) 
         {
             "report_id": pd.array([r.report_id for r in rows], dtype="string"),
             "occurred_at": pd.Series([r.occurred_at.astimezone(zone) for r in rows], dtype=dtype),
-            "occurred_to": pd.Series([r.occurred_to.astimezone(zone) if r.occurred_to else pd.NaT for r in rows],
-                                     dtype=dtype),
+            "occurred_to": pd.Series(
+                [r.occurred_to.astimezone(zone) if r.occurred_to else pd.NaT for r in rows], dtype=dtype
+            ),
             "category": pd.array([r.category for r in rows], dtype="string"),
             "source": pd.array([r.source for r in rows], dtype="string"),
             "description": pd.array([r.description for r in rows], dtype="string"),
@@ -152,7 +154,7 @@ def snapshot_reports(store: Store, path: Path, *, tz: str, page: int = 100_000) 
 
 
 def _run_config(ctx: RunContext, run_dir: Path) -> Any:
-    """The ``geo run`` configuration of a service run: the stored reports (and extra sources) as sources.
+    """Build the ``geo run`` configuration of a service run: the stored reports (and extra sources) as sources.
 
     A PostGIS store is read through its URL; a GeoPackage through a snapshot (see :func:`snapshot_reports`).
     """
@@ -160,7 +162,9 @@ def _run_config(ctx: RunContext, run_dir: Path) -> Any:
 
     store_source = ctx.store.reader_source()
     if "://" not in store_source:
-        store_source = str(snapshot_reports(ctx.store, run_dir / "service_reports.parquet", tz=ctx.tz).resolve())
+        store_source = str(
+            snapshot_reports(ctx.store, run_dir / "service_reports.parquet", tz=ctx.tz).resolve()
+        )
     sources = [SourceConfig(path=store_source, name="service")]
     sources += [SourceConfig(path=s if "://" in s else str(Path(s).resolve())) for s in ctx.extra_sources]
     if ctx.run_config is not None:
@@ -204,7 +208,9 @@ def execute_run(ctx: RunContext, run_dir: Path, *, previous: Path | None) -> tup
         result = pipeline_run(_run_config(ctx, run_dir), out_dir=run_dir)
     finally:
         (run_dir / "service_reports.parquet").unlink(missing_ok=True)  # holds free text: not kept
-    outputs = {name: str(Path(p).resolve().relative_to(ctx.maps_dir.resolve())) for name, p in result.outputs.items()}
+    outputs = {
+        name: str(Path(p).resolve().relative_to(ctx.maps_dir.resolve())) for name, p in result.outputs.items()
+    }
     if (run_dir / "hotspots.parquet").exists() and result.hotspots is not None:
         outputs["hotspots_parquet"] = str((run_dir / "hotspots.parquet").relative_to(ctx.maps_dir))
     for key, name in (("map_public", PUBLIC_MAP), ("map", INTERNAL_MAP)):
@@ -268,7 +274,7 @@ class RunManager:
         self.ctx.store.save_run(run)
 
     def hotspots(self, *, public: bool) -> tuple[str | None, gpd.GeoDataFrame | None]:
-        """The latest finished run's id and hot-spots (public view when `public`)."""
+        """Return the latest finished run's id and hot-spots (public view when `public`)."""
         last = self.ctx.store.latest_run(status="done")
         if last is None or "hotspots_parquet" not in last.outputs:
             return (last.run_id if last else None), None

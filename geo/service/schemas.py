@@ -28,12 +28,18 @@ class ReportIn(BaseModel):
 
     lat: float = Field(ge=-90, le=90, description="Latitude, WGS84 degrees.", examples=[57.1857])
     lon: float = Field(ge=-180, le=180, description="Longitude, WGS84 degrees.", examples=[14.0476])
-    category: str = Field(min_length=1, max_length=64, description="A code from /api/categories.", examples=["mörkt"])
+    category: str = Field(
+        min_length=1, max_length=64, description="A code from /api/categories.", examples=["mörkt"]
+    )
     occurred_at: str | None = Field(default=None, max_length=40, examples=["2025-01-10T21:30"])
     occurred_from: str | None = Field(default=None, max_length=40)
     occurred_to: str | None = Field(default=None, max_length=40)
-    description: str | None = Field(default=None, description="Free text; internal only, deleted after the retention time.")
-    source: str | None = Field(default=None, max_length=32, description="resident (default), safety_walk, staff, ...")
+    description: str | None = Field(
+        default=None, description="Free text; internal only, deleted after the retention time."
+    )
+    source: str | None = Field(
+        default=None, max_length=32, description="resident (default), safety_walk, staff, ..."
+    )
 
 
 class ReportCreated(BaseModel):

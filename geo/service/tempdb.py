@@ -29,7 +29,7 @@ class PostgresUnavailable(RuntimeError):
 
 
 def find_pg_bin() -> Path:
-    """The newest PostgreSQL server ``bin`` folder with the PostGIS extension installed.
+    """Find the newest PostgreSQL server ``bin`` folder with the PostGIS extension installed.
 
     Raises
     ------
@@ -86,28 +86,66 @@ class TempPostgres:
         self._started = False
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {"PATH": f"{self.bin}:/usr/bin:/bin", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "HOME": str(self.base)}
+        env = {
+            "PATH": f"{self.bin}:/usr/bin:/bin",
+            "LC_ALL": "C.UTF-8",
+            "LANG": "C.UTF-8",
+            "HOME": str(self.base),
+        }
         return subprocess.run(
-            list(args), check=check, capture_output=True, text=True, env=env, timeout=self._timeout_s,
-            cwd=self.base, **self._as,  # type: ignore[arg-type]
+            list(args),
+            check=check,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=self._timeout_s,
+            cwd=self.base,
+            **self._as,  # type: ignore[arg-type]
         )
 
     def start(self) -> TempPostgres:
         """Create the cluster, start it and create the template database with PostGIS."""
         data = self.base / "data"
         try:
-            self._run(str(self.bin / "initdb"), "-D", str(data), "-U", "lagesbild", "--auth=trust", "-E", "UTF8",
-                      "--no-sync", "--locale=C.UTF-8")
+            self._run(
+                str(self.bin / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "lagesbild",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--locale=C.UTF-8",
+            )
             opts = (
                 f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=on "
                 "-c synchronous_commit=on -c max_connections=200 -c shared_buffers=64MB"
             )
-            self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(self.base / "log"), "-w",
-                      "-t", str(int(self._timeout_s)), "start")
+            self._run(
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                opts,
+                "-l",
+                str(self.base / "log"),
+                "-w",
+                "-t",
+                str(int(self._timeout_s)),
+                "start",
+            )
         except subprocess.CalledProcessError as err:
-            log = (self.base / "log").read_text(errors="replace")[-2000:] if (self.base / "log").exists() else ""
+            log = (
+                (self.base / "log").read_text(errors="replace")[-2000:]
+                if (self.base / "log").exists()
+                else ""
+            )
             self.stop()
-            raise PostgresUnavailable(f"could not start PostgreSQL: {err.stderr or err.stdout} {log}") from err
+            raise PostgresUnavailable(
+                f"could not start PostgreSQL: {err.stderr or err.stdout} {log}"
+            ) from err
         self._started = True
         import psycopg
 
@@ -126,7 +164,7 @@ class TempPostgres:
         return self
 
     def url(self, dbname: str = "lagesbild") -> str:
-        """Connection URL of a database in this cluster (user ``lagesbild``, trust auth on loopback)."""
+        """Return the connection URL of a database in this cluster (user ``lagesbild``, trust auth on loopback)."""
         return f"postgresql://lagesbild@127.0.0.1:{self.port}/{dbname}"
 
     def new_database(self, name: str | None = None) -> str:
@@ -141,8 +179,16 @@ class TempPostgres:
     def stop(self) -> None:
         """Stop the server (immediate: the cluster is thrown away) and remove its folder."""
         if self._started:
-            self._run(str(self.bin / "pg_ctl"), "-D", str(self.base / "data"), "-m", "immediate", "-w", "stop",
-                      check=False)
+            self._run(
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.base / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+                check=False,
+            )
             self._started = False
         shutil.rmtree(self.base, ignore_errors=True)
 

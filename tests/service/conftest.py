@@ -53,12 +53,26 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, *, timeout_s: float = 90.0) -> Server:
-        cmd = [GEO, "serve", "--db", self.db, "--port", str(self.port), "--maps-dir", str(self.maps_dir), *self.args]
-        self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
+        cmd = [
+            GEO,
+            "serve",
+            "--db",
+            self.db,
+            "--port",
+            str(self.port),
+            "--maps-dir",
+            str(self.maps_dir),
+            *self.args,
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=self.workdir, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"geo serve exited with {self.proc.returncode}: {self.log.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"geo serve exited with {self.proc.returncode}: {self.log.read_text()[-3000:]}"
+                )
             try:
                 if httpx.get(self.url + "/healthz", timeout=2).status_code == 200:
                     return self
@@ -145,9 +159,11 @@ class Deployment:
         return httpx.Client(base_url=self.url, headers=headers, timeout=60, transport=transport)
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def deployment(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    """The main server of a module (no rate limit), over GeoPackage or PostGIS."""
+@pytest.fixture(scope="session", params=BACKENDS)
+def deployment(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployment]:
+    """The main server (no rate limit) over GeoPackage or PostGIS, shared by the API, flow and page tests."""
     kind = request.param
     tmp = tmp_path_factory.mktemp(f"svc-{kind}")
     db = make_db(kind, tmp, request)

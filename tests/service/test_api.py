@@ -31,8 +31,17 @@ def test_health_docs_openapi(deployment: Deployment) -> None:
         assert h["storage"] == ("geopackage" if deployment.kind == "gpkg" else "postgis")
         assert h["schema_version"] == 2
         spec = c.get("/openapi.json").json()
-        for path in ("/api/reports", "/api/hotspots", "/api/runs", "/api/runs/{run_id}", "/maps/{name}",
-                     "/open311/v2/services.json", "/open311/v2/requests.json", "/report", "/healthz"):
+        for path in (
+            "/api/reports",
+            "/api/hotspots",
+            "/api/runs",
+            "/api/runs/{run_id}",
+            "/maps/{name}",
+            "/open311/v2/services.json",
+            "/open311/v2/requests.json",
+            "/report",
+            "/healthz",
+        ):
             assert path in spec["paths"], path
         assert c.get("/docs").status_code == 200
 
@@ -70,14 +79,28 @@ def test_window_report(deployment: Deployment) -> None:
         (report(occurred_at="2999-01-01T00:00"), "occurred_at"),
         (report(occurred_at=None), "occurred_at"),
         (report(occurred_at="igår kväll"), "occurred_at"),
-        (report(occurred_at=None, occurred_from="2025-03-02T06:00", occurred_to="2025-03-01T22:00"), "occurred_to"),
+        (
+            report(occurred_at=None, occurred_from="2025-03-02T06:00", occurred_to="2025-03-01T22:00"),
+            "occurred_to",
+        ),
         (report(description="x" * 2001), "description"),
         (report(source="police"), "source"),  # the public cannot claim to be the police
         (report(lat=123), "lat"),
         ({**report(), "extra": 1}, "extra"),
     ],
-    ids=["stockholm", "goteborg", "category", "future", "no-time", "bad-time", "window-reversed", "long-text",
-         "source", "lat-range", "unknown-field"],
+    ids=[
+        "stockholm",
+        "goteborg",
+        "category",
+        "future",
+        "no-time",
+        "bad-time",
+        "window-reversed",
+        "long-text",
+        "source",
+        "lat-range",
+        "unknown-field",
+    ],
 )
 def test_refused_422(deployment: Deployment, body: dict[str, object], field: str) -> None:
     with deployment.client() as c:
@@ -148,7 +171,9 @@ def test_idempotency(deployment: Deployment) -> None:
         assert again.headers.get("idempotent-replayed") == "true"
         other = c.post("/api/reports", json={**body, "category": "klotter"}, headers={"Idempotency-Key": key})
         assert other.status_code == 422
-        same_time = staff.get("/api/reports", params={"since": "2025-04-04T04:04", "until": "2025-04-04T04:05"})
+        same_time = staff.get(
+            "/api/reports", params={"since": "2025-04-04T04:04", "until": "2025-04-04T04:05"}
+        )
         assert [f["id"] for f in same_time.json()["features"]] == [first.json()["id"]]
 
 
@@ -157,7 +182,9 @@ def test_list_filters_paging_order(deployment: Deployment) -> None:
     with deployment.client() as pub, deployment.client(deployment.staff) as staff:
         ids = {}
         for t in times:
-            ids[t] = pub.post("/api/reports", json=report(category="nedskräpning", occurred_at=t)).json()["id"]
+            ids[t] = pub.post("/api/reports", json=report(category="nedskräpning", occurred_at=t)).json()[
+                "id"
+            ]
         params = {"since": "2024-06-01", "until": "2024-06-05", "category": "nedskräpning"}
         page1 = staff.get("/api/reports", params={**params, "limit": 3}).json()
         page2 = staff.get("/api/reports", params={**params, "limit": 3, "offset": 3}).json()
@@ -206,18 +233,27 @@ def test_open311(deployment: Deployment) -> None:
         assert all({"service_name", "metadata", "type"} <= set(s) for s in services)
         r = c.post(
             "/open311/v2/requests.json",
-            data={"service_code": "hög hastighet", "lat": "57.18712", "long": "14.04471", "description": "Bilar kör fort"},
+            data={
+                "service_code": "hög hastighet",
+                "lat": "57.18712",
+                "long": "14.04471",
+                "description": "Bilar kör fort",
+            },
         )
         assert r.status_code == 201, r.text
         rid = r.json()[0]["service_request_id"]
         public = c.get("/open311/v2/requests.json", params={"service_request_id": rid}).json()[0]
         assert public["description"] is None and public["lat"] == 57.187 and public["long"] == 14.045
-        full = c.get("/open311/v2/requests.json", params={"service_request_id": rid, "api_key": deployment.staff}).json()
+        full = c.get(
+            "/open311/v2/requests.json", params={"service_request_id": rid, "api_key": deployment.staff}
+        ).json()
         assert full[0]["description"] == "Bilar kör fort" and full[0]["lat"] == 57.18712
         props = staff.get("/api/reports", params={"ids": rid}).json()["features"][0]["properties"]
         assert props["source"] == "open311" and props["category"] == "hög hastighet"
         assert c.get(f"/open311/v2/requests/{rid}.json").json()[0]["service_code"] == "hög hastighet"
-        bad = c.post("/open311/v2/requests.json", data={"service_code": "mörkt", "lat": "59.33", "long": "18.07"})
+        bad = c.post(
+            "/open311/v2/requests.json", data={"service_code": "mörkt", "lat": "59.33", "long": "18.07"}
+        )
         assert bad.status_code == 422 and bad.json()[0]["code"] == 422
         missing = c.post("/open311/v2/requests.json", data={"service_code": "mörkt"})
         assert missing.status_code == 400 and "lat" in missing.json()[0]["description"]

@@ -1,5 +1,6 @@
 """Durability: clients keep submitting while the server is SIGKILLed and restarted; every submission that was
-answered 201 is stored, and stored exactly once (clients retry with their Idempotency-Key)."""
+answered 201 is stored, and stored exactly once (clients retry with their Idempotency-Key).
+"""
 
 from __future__ import annotations
 
@@ -16,13 +17,20 @@ CLIENTS = 6
 PER_CLIENT = 30
 
 
-def _client_loop(url: str, n: int, answered: dict[str, str], lock: threading.Lock, stop: threading.Event) -> None:
+def _client_loop(
+    url: str, n: int, answered: dict[str, str], lock: threading.Lock, stop: threading.Event
+) -> None:
     """Submit `n` reports; retry each (same key) until answered 201 or the test gives up."""
     with httpx.Client(base_url=url, timeout=10) as c:
         for i in range(n):
             key = str(uuid.uuid4())
-            body = {"lat": VARNAMO[0] + i * 1e-5, "lon": VARNAMO[1], "category": "mörkt",
-                    "occurred_at": "2025-01-10T21:30", "description": f"test {key}"}
+            body = {
+                "lat": VARNAMO[0] + i * 1e-5,
+                "lon": VARNAMO[1],
+                "category": "mörkt",
+                "occurred_at": "2025-01-10T21:30",
+                "description": f"test {key}",
+            }
             for _attempt in range(600):  # bounded: about a minute of retries per report
                 if stop.is_set():
                     return
@@ -51,7 +59,9 @@ def test_sigkill_loses_nothing(kind: str, tmp_path, request: pytest.FixtureReque
     lock = threading.Lock()
     stop = threading.Event()
     threads = [
-        threading.Thread(target=_client_loop, args=(server.url, PER_CLIENT, answered, lock, stop), daemon=True)
+        threading.Thread(
+            target=_client_loop, args=(server.url, PER_CLIENT, answered, lock, stop), daemon=True
+        )
         for _ in range(CLIENTS)
     ]
     try:

@@ -1,5 +1,6 @@
 """Rate limit (429 + Retry-After, per client, staff exempt) and retention of free text, on a server started
-with a tight limit and zero retention."""
+with a tight limit and zero retention.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ BODY = {"lat": VARNAMO[0], "lon": VARNAMO[1], "category": "mörkt", "occurred_at
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def limited(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+def limited(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Server, str]]:
     tmp: Path = tmp_path_factory.mktemp(f"limits-{request.param}")
     db = make_db(request.param, tmp, request)
     staff = add_user(db, "staff", "staff")
-    server = Server(db, tmp, "--rate-limit", "3", "--retention-days", "0", "--retention-sweep-min", "0.02").start()
+    server = Server(
+        db, tmp, "--rate-limit", "3", "--retention-days", "0", "--retention-sweep-min", "0.02"
+    ).start()
     try:
         yield server, staff
     finally:
@@ -29,7 +34,9 @@ def limited(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 def client(url: str, address: str, token: str | None = None) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx.Client(base_url=url, transport=httpx.HTTPTransport(local_address=address), headers=headers, timeout=30)
+    return httpx.Client(
+        base_url=url, transport=httpx.HTTPTransport(local_address=address), headers=headers, timeout=30
+    )
 
 
 def test_rate_limit_429_retry_after(limited: tuple[Server, str]) -> None:
@@ -39,7 +46,9 @@ def test_rate_limit_429_retry_after(limited: tuple[Server, str]) -> None:
         r = a.post("/api/reports", json=BODY)
         assert r.status_code == 429
         assert 1 <= int(r.headers["Retry-After"]) <= 60
-        o = a.post("/open311/v2/requests.json", data={"service_code": "mörkt", "lat": "57.186", "long": "14.04"})
+        o = a.post(
+            "/open311/v2/requests.json", data={"service_code": "mörkt", "lat": "57.186", "long": "14.04"}
+        )
         assert o.status_code == 429 and o.json()[0]["code"] == 429 and "Retry-After" in o.headers
         assert b.post("/api/reports", json=BODY).status_code == 201  # another client has its own budget
     with client(server.url, "127.0.0.7", staff) as s:

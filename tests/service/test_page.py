@@ -1,5 +1,6 @@
 """The public report page in real headless Chromium: no CDN, labelled controls, keyboard use, phone size,
-and a report sent from the page arrives in the store."""
+and a report sent from the page arrives in the store.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +15,13 @@ from tests.service.conftest import Deployment
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -38,21 +44,6 @@ def browser() -> Iterator[object]:
             b.close()
 
 
-@pytest.fixture(scope="module", params=["gpkg"])
-def deployment(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    """The page does not depend on the store: one server over GeoPackage."""
-    from tests.service.conftest import Server, add_user, make_db
-
-    tmp = tmp_path_factory.mktemp("page")
-    db = make_db("gpkg", tmp, request)
-    staff = add_user(db, "staff", "staff")
-    server = Server(db, tmp, "--rate-limit", "0").start()
-    try:
-        yield Deployment("gpkg", server, staff, staff)
-    finally:
-        server.stop()
-
-
 def open_page(browser: object, deployment: Deployment, **context: object):  # noqa: ANN201
     ctx = browser.new_context(**context)  # type: ignore[attr-defined]
     page = ctx.new_page()
@@ -69,7 +60,9 @@ def open_page(browser: object, deployment: Deployment, **context: object):  # no
     page.route("**/*", route)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(deployment.url + "/report")
-    page.locator(".leaflet-container").wait_for()  # (wait_for_function would need eval, which the CSP forbids)
+    page.locator(
+        ".leaflet-container"
+    ).wait_for()  # (wait_for_function would need eval, which the CSP forbids)
     assert page.evaluate("typeof window.L") == "object"
     return ctx, page, outside, errors
 
@@ -112,7 +105,11 @@ def test_page_offline_accessible_and_submits(browser: object, deployment: Deploy
 
 def test_keyboard_only_on_a_phone(browser: object, deployment: Deployment) -> None:
     ctx, page, outside, errors = open_page(
-        browser, deployment, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+        browser,
+        deployment,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
         device_scale_factor=2,
     )
     try:

@@ -1,5 +1,6 @@
 """Stores in-process: schema creation and migration, refusal of foreign or newer schemas, group commit,
-hashed tokens, retention, and reading the stored reports back through geo.io.read_reports."""
+hashed tokens, retention, and reading the stored reports back through geo.io.read_reports.
+"""
 
 from __future__ import annotations
 
@@ -26,10 +27,19 @@ TZ = zoneinfo.ZoneInfo("Europe/Stockholm")
 
 def new_report(i: int, *, key: str | None = None, text: str | None = "hej") -> NewReport:
     return NewReport(
-        report_id=f"svc-test-{i}", lat=57.186, lon=14.04, x=440_000.0 + i, y=6_338_000.0,
-        occurred_at=dt.datetime(2025, 1, 3, 22, 0, tzinfo=TZ) + dt.timedelta(hours=i), occurred_to=None,
-        category="mörkt", source="resident", description=text,
-        created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=i), idempotency_key=key, body_hash="h",
+        report_id=f"svc-test-{i}",
+        lat=57.186,
+        lon=14.04,
+        x=440_000.0 + i,
+        y=6_338_000.0,
+        occurred_at=dt.datetime(2025, 1, 3, 22, 0, tzinfo=TZ) + dt.timedelta(hours=i),
+        occurred_to=None,
+        category="mörkt",
+        source="resident",
+        description=text,
+        created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=i),
+        idempotency_key=key,
+        body_hash="h",
     )
 
 
@@ -52,7 +62,9 @@ def test_migration_v1_to_v2(kind: str, tmp_path, request: pytest.FixtureRequest)
 
 
 @pytest.mark.parametrize("kind", BACKENDS)
-def test_idempotency_group_commit_tokens_retention(kind: str, tmp_path, request: pytest.FixtureRequest) -> None:  # noqa: ANN001
+def test_idempotency_group_commit_tokens_retention(
+    kind: str, tmp_path, request: pytest.FixtureRequest
+) -> None:  # noqa: ANN001
     db = make_db(kind, tmp_path, request)
     store = open_store(db)
     writer = GroupCommitWriter(store)
@@ -122,7 +134,9 @@ def test_stored_reports_feed_read_reports(kind: str, tmp_path, request: pytest.F
     first = rep.set_index("report_id").loc["svc-test-1"]
     assert first["occurred_at"] == pd.Timestamp("2025-01-03 23:00", tz="Europe/Stockholm")
     assert first["hour"] == 23 and first["weekday"] == 4 and first["category"] == "mörkt"
-    assert rep.set_index("report_id").loc["svc-test-7", "occurred_to"] == pd.Timestamp("2025-01-04 08:00", tz="Europe/Stockholm")
+    assert rep.set_index("report_id").loc["svc-test-7", "occurred_to"] == pd.Timestamp(
+        "2025-01-04 08:00", tz="Europe/Stockholm"
+    )
     assert first.geometry.x == pytest.approx(440_001.0)
 
 

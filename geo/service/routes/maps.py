@@ -37,26 +37,43 @@ async def list_maps(request: Request, user: OptionalUser) -> list[dict[str, str 
     """Names of the maps in the maps folder, public ones for everyone, all for staff."""
     maps_dir: Path = request.app.state.lb.settings.maps_dir
     internal = user is not None and user.can("maps:internal")
-    names = sorted(p.name for p in maps_dir.glob("*.html") if _NAME.fullmatch(p.name)) if maps_dir.exists() else []
-    return [{"name": n, "public": is_public_map(n), "url": f"/maps/{n}"} for n in names if internal or is_public_map(n)]
+    names = (
+        sorted(p.name for p in maps_dir.glob("*.html") if _NAME.fullmatch(p.name))
+        if maps_dir.exists()
+        else []
+    )
+    return [
+        {"name": n, "public": is_public_map(n), "url": f"/maps/{n}"}
+        for n in names
+        if internal or is_public_map(n)
+    ]
 
 
-@router.get("/maps/{name:path}", summary="A map (public for everyone, internal for staff)",
-            responses={400: {}, 401: {}, 403: {}, 404: {}})
+@router.get(
+    "/maps/{name:path}",
+    summary="A map (public for everyone, internal for staff)",
+    responses={400: {}, 401: {}, 403: {}, 404: {}},
+)
 async def get_map(name: str, request: Request, user: OptionalUser) -> FileResponse:
     """Serve a map file from the maps folder."""
     lb = request.app.state.lb
     path = safe_map_path(lb.settings.maps_dir, name)
     if not is_public_map(path.name):
         if user is None:
-            raise HTTPException(status_code=401, detail="internal map: a staff token is needed",
-                                headers={"WWW-Authenticate": 'Bearer realm="lagesbild"'})
+            raise HTTPException(
+                status_code=401,
+                detail="internal map: a staff token is needed",
+                headers={"WWW-Authenticate": 'Bearer realm="lagesbild"'},
+            )
         if not user.can("maps:internal"):
             raise HTTPException(status_code=403, detail=f"role '{user.user.role}' may not open internal maps")
     if not path.is_file():
         raise HTTPException(status_code=404, detail=f"no map '{path.name}' (yet); start a run first")
-    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache",
-               "Referrer-Policy": "no-referrer"}
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-cache",
+        "Referrer-Policy": "no-referrer",
+    }
     if not is_public_map(path.name):
         headers["Cache-Control"] = "private, no-store"
     return FileResponse(path, media_type="text/html; charset=utf-8", headers=headers)

@@ -42,8 +42,15 @@ def _detail_text(detail: Any) -> str:
 async def services() -> list[dict[str, Any]]:
     """Every report category as an Open311 service (no extra attributes)."""
     return [
-        {"service_code": code, "service_name": sv, "description": en, "metadata": False, "type": "realtime",
-         "keywords": code, "group": group}
+        {
+            "service_code": code,
+            "service_name": sv,
+            "description": en,
+            "metadata": False,
+            "type": "realtime",
+            "keywords": code,
+            "group": group,
+        }
         for code, (sv, en, group) in CATEGORIES.items()
     ]
 
@@ -87,7 +94,13 @@ async def create_request(
     except HTTPException as err:
         return _error(err.status_code, _detail_text(err.detail), err.headers)
     return JSONResponse(
-        [{"service_request_id": report_id, "service_notice": "Tack! Rapporten är mottagen.", "account_id": None}],
+        [
+            {
+                "service_request_id": report_id,
+                "service_notice": "Tack! Rapporten är mottagen.",
+                "account_id": None,
+            }
+        ],
         status_code=201,
     )
 
@@ -121,7 +134,7 @@ async def list_requests(
     status: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
 ) -> JSONResponse:
-    """Requests, newest window of 90 days by default (GeoReport's rule), oldest first."""
+    """List requests, newest window of 90 days by default (GeoReport's rule), oldest first."""
     tz = request.app.state.lb.intake.tz
     try:
         end = parse_time(end_date, tz=tz) if end_date else None
@@ -142,7 +155,9 @@ async def list_requests(
 @router.get("/requests/{request_id}.json", summary="Open311: one service request")
 async def get_request(request_id: str, request: Request, user: OptionalUser) -> JSONResponse:
     """One request by id (a list of one, as GeoReport answers)."""
-    rows = await run_in_threadpool(request.app.state.lb.store.list_reports, ReportFilter(ids=(request_id,), limit=1))
+    rows = await run_in_threadpool(
+        request.app.state.lb.store.list_reports, ReportFilter(ids=(request_id,), limit=1)
+    )
     if not rows:
         return _error(404, f"no request '{request_id}'")
     full = user is not None and user.can("reports:read")

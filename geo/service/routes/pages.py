@@ -19,10 +19,14 @@ _CSP = (
 
 @router.get("/report", response_class=HTMLResponse, summary="Public report page (Swedish)")
 async def report_page(request: Request) -> HTMLResponse:
-    """The page where a resident reports an unsafe place."""
+    """Serve the page where a resident reports an unsafe place."""
     return HTMLResponse(
         request.app.state.lb.page_html,
-        headers={"Content-Security-Policy": _CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"},
+        headers={
+            "Content-Security-Policy": _CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
     )
 
 

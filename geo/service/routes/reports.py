@@ -26,7 +26,7 @@ _MAX_KEY_CHARS = 200
 
 
 def client_address(request: Request) -> str:
-    """The client's address; ``X-Forwarded-For`` counts only from a trusted proxy."""
+    """Return the client's address; ``X-Forwarded-For`` counts only from a trusted proxy."""
     host = request.client.host if request.client else "unknown"
     trusted = request.app.state.lb.settings.trusted_proxies
     if host in trusted:
@@ -57,7 +57,9 @@ def check_key(key: str | None) -> str | None:
     if not key or len(key) > _MAX_KEY_CHARS or not all(33 <= ord(ch) <= 126 for ch in key):
         raise HTTPException(
             status_code=422,
-            detail={"problems": {"Idempotency-Key": f"must be 1-{_MAX_KEY_CHARS} printable ASCII characters"}},
+            detail={
+                "problems": {"Idempotency-Key": f"must be 1-{_MAX_KEY_CHARS} printable ASCII characters"}
+            },
         )
     return key
 
@@ -88,11 +90,17 @@ async def submit_report(
         found = await run_in_threadpool(lb.store.lookup_idempotent, key)
         if found is not None:
             if found[1] is not None and found[1] != body_hash:
-                raise HTTPException(status_code=422, detail={"problems": {"Idempotency-Key": "used before for another report"}})
+                raise HTTPException(
+                    status_code=422,
+                    detail={"problems": {"Idempotency-Key": "used before for another report"}},
+                )
             return found[0], True
     try:
         report = lb.intake.check(
-            data, now=dt.datetime.now(dt.UTC), idempotency_key=key, body_hash=body_hash,
+            data,
+            now=dt.datetime.now(dt.UTC),
+            idempotency_key=key,
+            body_hash=body_hash,
             sources=SOURCES if user is not None and user.can("reports:read") else public_sources,
         )
     except Refusal as err:
@@ -100,10 +108,15 @@ async def submit_report(
     try:
         result = await asyncio.wrap_future(lb.writer.submit(report))
     except Exception as err:  # noqa: BLE001 - the database failed: nothing was stored
-        raise HTTPException(status_code=503, detail=f"storage unavailable, nothing stored; retry: {type(err).__name__}",
-                            headers={"Retry-After": "2"}) from err
+        raise HTTPException(
+            status_code=503,
+            detail=f"storage unavailable, nothing stored; retry: {type(err).__name__}",
+            headers={"Retry-After": "2"},
+        ) from err
     if isinstance(result, IdempotencyConflict):
-        raise HTTPException(status_code=422, detail={"problems": {"Idempotency-Key": "used before for another report"}})
+        raise HTTPException(
+            status_code=422, detail={"problems": {"Idempotency-Key": "used before for another report"}}
+        )
     return result, result != report.report_id
 
 
@@ -144,7 +157,9 @@ def _time_param(value: str | None, name: str, request: Request) -> dt.datetime |
     try:
         return parse_time(value, tz=request.app.state.lb.intake.tz)
     except ValueError:
-        raise HTTPException(status_code=422, detail={"problems": {name: f"cannot parse '{value}' as ISO 8601"}}) from None
+        raise HTTPException(
+            status_code=422, detail={"problems": {name: f"cannot parse '{value}' as ISO 8601"}}
+        ) from None
 
 
 def reports_geojson(rows: list[StoredReport], *, with_text: bool = True) -> list[dict[str, Any]]:
@@ -172,7 +187,9 @@ def reports_geojson(rows: list[StoredReport], *, with_text: bool = True) -> list
 async def get_reports(
     request: Request,
     user: Annotated[Principal, Depends(require("reports:read"))],
-    since: Annotated[str | None, Query(description="occurred_at >= since (ISO 8601; local time if naive)")] = None,
+    since: Annotated[
+        str | None, Query(description="occurred_at >= since (ISO 8601; local time if naive)")
+    ] = None,
     until: Annotated[str | None, Query(description="occurred_at < until")] = None,
     category: str | None = None,
     source: str | None = None,
@@ -180,10 +197,14 @@ async def get_reports(
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    """Reports oldest first, paged with ``limit`` (default 1000, at most 100000) and ``offset``."""
+    """List reports oldest first, paged with ``limit`` (default 1000, at most 100000) and ``offset``."""
     flt = ReportFilter(
-        since=_time_param(since, "since", request), until=_time_param(until, "until", request),
-        category=category, source=source, limit=limit, offset=offset,
+        since=_time_param(since, "since", request),
+        until=_time_param(until, "until", request),
+        category=category,
+        source=source,
+        limit=limit,
+        offset=offset,
         ids=tuple(i.strip() for i in ids.split(",") if i.strip()) if ids else (),
     )
     rows = await run_in_threadpool(request.app.state.lb.store.list_reports, flt)

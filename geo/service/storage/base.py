@@ -163,15 +163,15 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def list_reports(self, flt: ReportFilter) -> list[StoredReport]:
-        """Reports matching `flt`, oldest ``occurred_at`` first (ties by insertion order)."""
+        """List reports matching `flt`, oldest ``occurred_at`` first (ties by insertion order)."""
 
     @abc.abstractmethod
     def schema_version(self) -> int:
-        """The stored schema version."""
+        """Return the stored schema version."""
 
     @abc.abstractmethod
     def count_reports(self) -> int:
-        """Number of stored reports."""
+        """Count the stored reports."""
 
     @abc.abstractmethod
     def purge_text(self, *, older_than: dt.datetime) -> int:
@@ -183,7 +183,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def user_for_token(self, token_hash: str) -> UserRecord | None:
-        """The user holding a token with this hash, or ``None``."""
+        """Find the user holding a token with this hash, or ``None``."""
 
     @abc.abstractmethod
     def list_users(self) -> list[UserRecord]:
@@ -199,11 +199,11 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def get_run(self, run_id: str) -> RunRecord | None:
-        """A run by id."""
+        """Get a run by id."""
 
     @abc.abstractmethod
     def latest_run(self, *, status: str = "done") -> RunRecord | None:
-        """The most recently finished run with `status`."""
+        """Get the most recently finished run with `status`."""
 
     @abc.abstractmethod
     def fail_unfinished_runs(self, message: str) -> int:
@@ -211,7 +211,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def reader_source(self) -> str:
-        """What :func:`geo.io.read_reports` reads to get the stored reports (file path or URL)."""
+        """Name what :func:`geo.io.read_reports` reads to get the stored reports (file path or URL)."""
 
     @abc.abstractmethod
     def close(self) -> None:

@@ -112,12 +112,33 @@ def _migration_1(con: sqlite3.Connection, srs_id: int) -> None:
           run_id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at TEXT NOT NULL, requested_by TEXT NOT NULL,
           started_at TEXT, finished_at TEXT, outputs TEXT NOT NULL DEFAULT '{}', message TEXT NOT NULL DEFAULT '',
           n_reports INTEGER);
-        """
+        """,
     )
     rows = [
-        ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
-        ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
-        ("WGS 84 geodetic", 4326, "EPSG", 4326, wgs.to_wkt(WktVersion.WKT1_GDAL), "longitude/latitude WGS 84"),
+        (
+            "Undefined cartesian SRS",
+            -1,
+            "NONE",
+            -1,
+            "undefined",
+            "undefined cartesian coordinate reference system",
+        ),
+        (
+            "Undefined geographic SRS",
+            0,
+            "NONE",
+            0,
+            "undefined",
+            "undefined geographic coordinate reference system",
+        ),
+        (
+            "WGS 84 geodetic",
+            4326,
+            "EPSG",
+            4326,
+            wgs.to_wkt(WktVersion.WKT1_GDAL),
+            "longitude/latitude WGS 84",
+        ),
         (crs.name, srs_id, "EPSG", srs_id, crs.to_wkt(WktVersion.WKT1_GDAL), crs.name),
     ]
     con.executemany("INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -199,7 +220,9 @@ class GeoPackageStore(Store):
 
     def _migrate(self, crs_epsg: int, upto: int) -> int:
         with self._tx() as con:
-            con.execute("CREATE TABLE IF NOT EXISTS lagesbild_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS lagesbild_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
             meta = dict(con.execute("SELECT key, value FROM lagesbild_meta").fetchall())
             version = int(meta.get("schema_version", 0))
             if version == 0:
@@ -219,14 +242,16 @@ class GeoPackageStore(Store):
             srs = int(meta.get("crs_epsg", crs_epsg))
             for step in range(version + 1, upto + 1):
                 MIGRATIONS[step](con, srs)
-                con.execute("INSERT OR REPLACE INTO lagesbild_meta VALUES ('schema_version', ?)", (str(step),))
+                con.execute(
+                    "INSERT OR REPLACE INTO lagesbild_meta VALUES ('schema_version', ?)", (str(step),)
+                )
             con.execute("INSERT OR REPLACE INTO lagesbild_meta VALUES ('crs_epsg', ?)", (str(srs),))
         # readers such as GDAL check the GeoPackage application id in the file header, not in the WAL
         self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return srs
 
     def schema_version(self) -> int:
-        """The file's schema version."""
+        """Return the file's schema version."""
         row = self._reader().execute("SELECT value FROM lagesbild_meta WHERE key='schema_version'").fetchone()
         return int(row[0]) if row else 0
 
@@ -239,7 +264,8 @@ class GeoPackageStore(Store):
             for r in reports:
                 if r.idempotency_key is not None:
                     row = con.execute(
-                        "SELECT report_id, body_hash FROM idempotency_keys WHERE key = ?", (r.idempotency_key,)
+                        "SELECT report_id, body_hash FROM idempotency_keys WHERE key = ?",
+                        (r.idempotency_key,),
                     ).fetchone()
                     if row is not None:
                         same = row[1] is None or r.body_hash is None or row[1] == r.body_hash
@@ -253,9 +279,17 @@ class GeoPackageStore(Store):
                     "INSERT INTO reports (geom, report_id, occurred_at, occurred_to, category, source, description,"
                     " lat, lon, created_at, occurred_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        gpkg_point(r.x, r.y, self.crs_epsg), r.report_id, r.occurred_at.isoformat(),
-                        _iso(r.occurred_to), r.category, r.source, r.description, r.lat, r.lon,
-                        utc_key(r.created_at), utc_key(r.occurred_at),
+                        gpkg_point(r.x, r.y, self.crs_epsg),
+                        r.report_id,
+                        r.occurred_at.isoformat(),
+                        _iso(r.occurred_to),
+                        r.category,
+                        r.source,
+                        r.description,
+                        r.lat,
+                        r.lon,
+                        utc_key(r.created_at),
+                        utc_key(r.occurred_at),
                     ),
                 )
                 xs.append(r.x)
@@ -271,7 +305,11 @@ class GeoPackageStore(Store):
         return out
 
     def lookup_idempotent(self, key: str) -> tuple[str, str | None] | None:
-        row = self._reader().execute("SELECT report_id, body_hash FROM idempotency_keys WHERE key = ?", (key,)).fetchone()
+        row = (
+            self._reader()
+            .execute("SELECT report_id, body_hash FROM idempotency_keys WHERE key = ?", (key,))
+            .fetchone()
+        )
         return (row[0], row[1]) if row else None
 
     def list_reports(self, flt: ReportFilter) -> list[StoredReport]:
@@ -294,14 +332,21 @@ class GeoPackageStore(Store):
             args.extend(flt.ids)
         sql = (
             "SELECT report_id, lat, lon, occurred_at, occurred_to, category, source, description, created_at "
-            "FROM reports" + (" WHERE " + " AND ".join(where) if where else "")
+            "FROM reports"
+            + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY occurred_utc, fid LIMIT ? OFFSET ?"
         )
         rows = self._reader().execute(sql, (*args, flt.limit, flt.offset)).fetchall()
         return [
             StoredReport(
-                report_id=r[0], lat=r[1], lon=r[2], occurred_at=dt.datetime.fromisoformat(r[3]),
-                occurred_to=_parse(r[4]), category=r[5], source=r[6], description=r[7],
+                report_id=r[0],
+                lat=r[1],
+                lon=r[2],
+                occurred_at=dt.datetime.fromisoformat(r[3]),
+                occurred_to=_parse(r[4]),
+                category=r[5],
+                source=r[6],
+                description=r[7],
                 created_at=dt.datetime.fromisoformat(r[8]),
             )
             for r in rows
@@ -328,9 +373,11 @@ class GeoPackageStore(Store):
             )
 
     def user_for_token(self, token_hash: str) -> UserRecord | None:
-        row = self._reader().execute(
-            "SELECT name, role, created_at FROM users WHERE token_hash = ?", (token_hash,)
-        ).fetchone()
+        row = (
+            self._reader()
+            .execute("SELECT name, role, created_at FROM users WHERE token_hash = ?", (token_hash,))
+            .fetchone()
+        )
         return UserRecord(row[0], row[1], dt.datetime.fromisoformat(row[2])) if row else None
 
     def list_users(self) -> list[UserRecord]:
@@ -347,20 +394,30 @@ class GeoPackageStore(Store):
             con.execute(
                 "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    run.run_id, run.status, utc_key(run.created_at), run.requested_by,
+                    run.run_id,
+                    run.status,
+                    utc_key(run.created_at),
+                    run.requested_by,
                     utc_key(run.started_at) if run.started_at else None,
                     utc_key(run.finished_at) if run.finished_at else None,
-                    json.dumps(run.outputs, ensure_ascii=False), run.message, run.n_reports,
+                    json.dumps(run.outputs, ensure_ascii=False),
+                    run.message,
+                    run.n_reports,
                 ),
             )
 
     @staticmethod
     def _run(row: tuple[object, ...]) -> RunRecord:
         return RunRecord(
-            run_id=str(row[0]), status=str(row[1]), created_at=dt.datetime.fromisoformat(str(row[2])),
-            requested_by=str(row[3]), started_at=_parse(row[4]),  # type: ignore[arg-type]
-            finished_at=_parse(row[5]), outputs=json.loads(str(row[6])),  # type: ignore[arg-type]
-            message=str(row[7]), n_reports=row[8],  # type: ignore[arg-type]
+            run_id=str(row[0]),
+            status=str(row[1]),
+            created_at=dt.datetime.fromisoformat(str(row[2])),
+            requested_by=str(row[3]),
+            started_at=_parse(row[4]),  # type: ignore[arg-type]
+            finished_at=_parse(row[5]),
+            outputs=json.loads(str(row[6])),  # type: ignore[arg-type]
+            message=str(row[7]),
+            n_reports=row[8],  # type: ignore[arg-type]
         )
 
     def get_run(self, run_id: str) -> RunRecord | None:
@@ -368,9 +425,11 @@ class GeoPackageStore(Store):
         return self._run(row) if row else None
 
     def latest_run(self, *, status: str = "done") -> RunRecord | None:
-        row = self._reader().execute(
-            "SELECT * FROM runs WHERE status = ? ORDER BY finished_at DESC LIMIT 1", (status,)
-        ).fetchone()
+        row = (
+            self._reader()
+            .execute("SELECT * FROM runs WHERE status = ? ORDER BY finished_at DESC LIMIT 1", (status,))
+            .fetchone()
+        )
         return self._run(row) if row else None
 
     def fail_unfinished_runs(self, message: str) -> int:

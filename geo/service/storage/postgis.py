@@ -35,7 +35,7 @@ _LOCK_ID = 0x6C616765  # advisory lock for migrations ("lage")
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password replaced by ``***`` (for messages and logs)."""
+    """Return the URL with any password replaced by ``***`` (for messages and logs)."""
     try:
         info = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:
@@ -122,7 +122,9 @@ class PostgisStore(Store):
         try:
             return psycopg.connect(self.url, autocommit=autocommit, connect_timeout=10)
         except psycopg.Error as err:
-            raise InputError(f"cannot connect to PostgreSQL: {err}".strip(), path=redact_url(self.url)) from err
+            raise InputError(
+                f"cannot connect to PostgreSQL: {err}".strip(), path=redact_url(self.url)
+            ) from err
 
     @contextmanager
     def _conn(self) -> Iterator[psycopg.Connection[Any]]:
@@ -147,7 +149,9 @@ class PostgisStore(Store):
     def _migrate(self, crs_epsg: int, upto: int) -> int:
         with self._connect(autocommit=False) as con, con.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
-            cur.execute("CREATE TABLE IF NOT EXISTS lagesbild_meta (key text PRIMARY KEY, value text NOT NULL)")
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS lagesbild_meta (key text PRIMARY KEY, value text NOT NULL)"
+            )
             meta = dict(cur.execute("SELECT key, value FROM lagesbild_meta").fetchall())
             version = int(meta.get("schema_version", 0))
             if version == 0:
@@ -178,7 +182,7 @@ class PostgisStore(Store):
         return srs
 
     def schema_version(self) -> int:
-        """The database's schema version."""
+        """Return the database's schema version."""
         with self._conn() as con:
             row = con.execute("SELECT value FROM lagesbild_meta WHERE key = 'schema_version'").fetchone()
         return int(row[0]) if row else 0
@@ -213,8 +217,18 @@ class PostgisStore(Store):
                             "description, lat, lon, created_at, tz) VALUES (ST_SetSRID(ST_MakePoint(%s, %s), %s), "
                             "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                             (
-                                r.x, r.y, self.crs_epsg, r.report_id, r.occurred_at, r.occurred_to, r.category,
-                                r.source, r.description, r.lat, r.lon, r.created_at,
+                                r.x,
+                                r.y,
+                                self.crs_epsg,
+                                r.report_id,
+                                r.occurred_at,
+                                r.occurred_to,
+                                r.category,
+                                r.source,
+                                r.description,
+                                r.lat,
+                                r.lon,
+                                r.created_at,
                                 getattr(r.occurred_at.tzinfo, "key", "UTC"),
                             ),
                         )
@@ -228,7 +242,9 @@ class PostgisStore(Store):
 
     def lookup_idempotent(self, key: str) -> tuple[str, str | None] | None:
         with self._conn() as con:
-            row = con.execute("SELECT report_id, body_hash FROM idempotency_keys WHERE key = %s", (key,)).fetchone()
+            row = con.execute(
+                "SELECT report_id, body_hash FROM idempotency_keys WHERE key = %s", (key,)
+            ).fetchone()
         return (row[0], row[1]) if row else None
 
     def list_reports(self, flt: ReportFilter) -> list[StoredReport]:
@@ -251,7 +267,8 @@ class PostgisStore(Store):
             args.append(list(flt.ids))
         sql = (
             "SELECT report_id, lat, lon, occurred_at, occurred_to, category, source, description, created_at, tz "
-            "FROM reports" + (" WHERE " + " AND ".join(where) if where else "")
+            "FROM reports"
+            + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY occurred_at, fid LIMIT %s OFFSET %s"
         )
         with self._conn() as con:
@@ -263,9 +280,15 @@ class PostgisStore(Store):
             tz = ZoneInfo(r[9])
             out.append(
                 StoredReport(
-                    report_id=r[0], lat=r[1], lon=r[2], occurred_at=r[3].astimezone(tz),
-                    occurred_to=r[4].astimezone(tz) if r[4] else None, category=r[5], source=r[6],
-                    description=r[7], created_at=r[8],
+                    report_id=r[0],
+                    lat=r[1],
+                    lon=r[2],
+                    occurred_at=r[3].astimezone(tz),
+                    occurred_to=r[4].astimezone(tz) if r[4] else None,
+                    category=r[5],
+                    source=r[6],
+                    description=r[7],
+                    created_at=r[8],
                 )
             )
         return out
@@ -295,7 +318,9 @@ class PostgisStore(Store):
 
     def user_for_token(self, token_hash: str) -> UserRecord | None:
         with self._conn() as con:
-            row = con.execute("SELECT name, role, created_at FROM users WHERE token_hash = %s", (token_hash,)).fetchone()
+            row = con.execute(
+                "SELECT name, role, created_at FROM users WHERE token_hash = %s", (token_hash,)
+            ).fetchone()
         return UserRecord(row[0], row[1], row[2]) if row else None
 
     def list_users(self) -> list[UserRecord]:
@@ -315,8 +340,15 @@ class PostgisStore(Store):
                 "status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at, "
                 "outputs = excluded.outputs, message = excluded.message, n_reports = excluded.n_reports",
                 (
-                    run.run_id, run.status, run.created_at, run.requested_by, run.started_at, run.finished_at,
-                    json.dumps(run.outputs, ensure_ascii=False), run.message, run.n_reports,
+                    run.run_id,
+                    run.status,
+                    run.created_at,
+                    run.requested_by,
+                    run.started_at,
+                    run.finished_at,
+                    json.dumps(run.outputs, ensure_ascii=False),
+                    run.message,
+                    run.n_reports,
                 ),
             )
 
@@ -324,8 +356,15 @@ class PostgisStore(Store):
     def _run(r: tuple[Any, ...]) -> RunRecord:
         outputs = r[6] if isinstance(r[6], dict) else json.loads(r[6])
         return RunRecord(
-            run_id=r[0], status=r[1], created_at=r[2], requested_by=r[3], started_at=r[4], finished_at=r[5],
-            outputs=outputs, message=r[7], n_reports=r[8],
+            run_id=r[0],
+            status=r[1],
+            created_at=r[2],
+            requested_by=r[3],
+            started_at=r[4],
+            finished_at=r[5],
+            outputs=outputs,
+            message=r[7],
+            n_reports=r[8],
         )
 
     def get_run(self, run_id: str) -> RunRecord | None:
