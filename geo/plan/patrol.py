@@ -480,6 +480,11 @@ def plan_patrols(
     h_start = h_end = None
     if reports is not None:
         pts = point_reports(reports)
+        if len(pts) == 0:
+            raise ValueError(
+                f"none of the {len(reports):,} reports has a point position (exact, address or intersection); "
+                "events placed only at a municipality or county centre (the Police events feed) cannot be patrolled"
+            )
         h_start, h_end = history_window(pts, week_start=week_start, history_days=history_days)
         hist = pts[(pts["occurred_at"] >= h_start) & (pts["occurred_at"] < h_end)]
         hist = hist.to_crs(places.crs) if hist.crs != places.crs else hist

@@ -410,3 +410,24 @@ def test_clock_changes() -> None:
         autumn["date"] + " " + autumn["start"]
     )
     assert (wall == pd.Timedelta(minutes=15)).all()
+
+
+def test_police_feed_alone_cannot_be_patrolled(data_dir: Path, planted_places, tmp_path: Path) -> None:
+    from geo.io import read_reports
+
+    feed = read_reports([data_dir / "polisen_events_varnamo.json"]).reports
+    with pytest.raises(ValueError, match="point position"):
+        plan_patrols(planted_places, feed, week="2026-W10")
+    res = CliRunner().invoke(
+        app,
+        [
+            "patrol",
+            str(data_dir / "polisen_events_varnamo.json"),
+            "--week",
+            "2026-W10",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert res.exit_code != 0
+    assert not (tmp_path / "out" / "patrol_plan.csv").exists()
