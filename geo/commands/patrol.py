@@ -236,6 +236,9 @@ def patrol(
     min_samples: int | None = typer.Option(
         None, "--min-samples", help="DBSCAN core size (default: chosen from the data)."
     ),
+    only_source: list[str] | None = typer.Option(
+        None, "--only-source", help="Count only reports of this source, e.g. police (repeat; default: all)."
+    ),
     demo: bool = typer.Option(False, "--demo", help="Mark the page as synthetic demo data."),
     *,
     reader: ReaderArgs,
@@ -286,6 +289,7 @@ def patrol(
                 speed_kmh=speed_kmh,
                 streets=street_lines,
                 hotspot_options=opts,
+                sources=only_source,
             )
         except ValueError as err:
             if isinstance(err, InputError):
