@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,6 +14,7 @@ from geo.io import ReaderOptions, read_reports
 from geo.layers.lighting import build_lighting, read_lighting_sources
 from geo.model import validate_reports
 from geo.plan.lighting import plan_lighting
+from tests.lighting.conftest import run_geo
 
 RADIUS_M = 30.0  # as in data/demo/demo.toml [lighting]
 
@@ -126,14 +125,13 @@ def test_broken_lamps_on_the_planted_street_are_quick_fixes(demo) -> None:
     assert len(there) and there["reason"].str.contains("Laga först").all()
 
 
-def test_cli_on_the_demo_layers(tmp_path: Path, data_dir: Path) -> None:
+def test_cli_on_the_demo_layers(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     d = data_dir / "demo"
     out = tmp_path / "belysning"
-    proc = subprocess.run(
+    code, err = run_geo(
         [
-            sys.executable,
-            "-m",
-            "geo",
             "lighting",
             str(d / "trygghetsrapporter.csv"),
             "--source",
@@ -149,11 +147,10 @@ def test_cli_on_the_demo_layers(tmp_path: Path, data_dir: Path) -> None:
             "--out",
             str(out),
         ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+        capsys,
+        monkeypatch,
     )
-    assert proc.returncode == 0, proc.stderr
+    assert code == 0, err
     props = pd.read_csv(out / "lighting_proposals.csv")
     assert list(props.columns[:7]) == ["rank", "lat", "lon", "street", "covered_reports", "gain", "reason"]
     assert len(props) == 4

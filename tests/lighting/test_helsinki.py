@@ -1,4 +1,4 @@
-"""The lighting layer on the real Helsinki OSM extract, checked against figures computed here with osmium/shapely."""
+"""The lighting layer on the real Helsinki OSM extract, checked against figures computed with osmium."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def test_lit_coverage_matches_an_independent_union(layer, helsinki_raw) -> None:
     # polygonised discs differ slightly from true circles: agree to 1 %
     assert s["walkable_lit_m"] == pytest.approx(lit_len, rel=0.01)
     assert s["coverage_area_m2"] == pytest.approx(cover.area, rel=0.01)
-    # every metre of walkable way is lit, a dark stretch, a gap shorter than min_stretch_m, or lies on another way
+    # every walkable metre is lit, dark, a gap shorter than min_stretch_m, or lies on another way
     total = s["walkable_lit_m"] + s["dark_m"] + s["gap_m"] + s["overlap_m"]
     assert total == pytest.approx(s["walkable_m"], rel=1e-6)
     assert s["overlap_m"] < 0.01 * s["dark_m"]

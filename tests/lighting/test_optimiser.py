@@ -30,7 +30,8 @@ def value(cover: np.ndarray, w: np.ndarray, cols: list[int]) -> float:
 
 
 def test_greedy_trap_mclp_finds_the_optimum() -> None:
-    # demands 1..6; S0 = {2,3,4,5}, S1 = {1,2,3}, S2 = {4,5,6}: greedy takes S0 (4) then +1 = 5; optimum S1+S2 = 6
+    # demands 1..6; S0 = {2,3,4,5}, S1 = {1,2,3}, S2 = {4,5,6}
+    # greedy takes S0 (4) then +1 = 5; the optimum S1+S2 = 6
     cover = np.zeros((6, 3), dtype=bool)
     cover[[1, 2, 3, 4], 0] = True
     cover[[0, 1, 2], 1] = True
@@ -82,7 +83,7 @@ def _path_layer(length_m: float = 400.0):
 def test_proposals_on_a_path_match_brute_force_over_the_candidates() -> None:
     layer = _path_layer()
     rng = np.random.default_rng(7)
-    # clusters of evidence at 40 m, 95 m, 150 m, 300 m along the path, of 5, 2, 4, 6 reports; a lamp covers 25 m
+    # evidence clusters at 40, 95, 150, 300 m along the path, of 5, 2, 4, 6 reports; a lamp covers 25 m
     xs = np.concatenate([rng.normal(c, 6, n) for c, n in ((40, 5), (95, 2), (150, 4), (300, 6))])
     pts = shapely.points(500000 + xs, np.full(xs.size, 6300000.0) + rng.normal(0, 2, xs.size))
     evidence = gpd.GeoDataFrame(

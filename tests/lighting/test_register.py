@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,6 +15,7 @@ from geo.errors import InputError
 from geo.io import ReaderOptions, read_reports
 from geo.layers.lighting import build_lighting, classify_lit, normalise_status, read_lamp_register
 from geo.plan.lighting import follow_up, quick_fixes
+from tests.lighting.conftest import run_geo
 
 CRS = "EPSG:3006"
 X0, Y0 = 442000.0, 6338000.0  # Värnamo, SWEREF 99 TM
@@ -98,7 +97,9 @@ def test_bad_position_names_the_row(tmp_path: Path) -> None:
         read_lamp_register(path, crs=CRS)
 
 
-def test_register_without_ways_is_an_error_and_cli_writes_nothing(tmp_path: Path) -> None:
+def test_register_without_ways_is_an_error_and_cli_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     lamps = _register_csv(tmp_path / "lampor.csv", [("A1", X0, Y0, "ok"), ("A2", X0, Y0, "lila")])
     reports = tmp_path / "r.csv"
     reports.write_text("lat,lon,time,category\n57.18,14.04,2024-12-01 22:00,rån\n", encoding="utf-8")
@@ -107,48 +108,14 @@ def test_register_without_ways_is_an_error_and_cli_writes_nothing(tmp_path: Path
         {"highway": ["footway"]}, geometry=[shapely.LineString([(X0, Y0), (X0 + 50, Y0)])], crs=CRS
     ).to_file(ways)
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "geo",
-            "lighting",
-            str(reports),
-            "--lamps",
-            str(lamps),
-            "--ways",
-            str(ways),
-            "--lamps-crs",
-            CRS,
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode != 0
-    assert "lampor.csv, row 3, field 'Skick'" in proc.stderr
-    assert not (out / "lighting_proposals.csv").exists() and not (out / "lighting.gpkg").exists()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "geo",
-            "lighting",
-            str(reports),
-            "--lamps",
-            str(lamps),
-            "--lamps-crs",
-            CRS,
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode != 0 and "--ways" in proc.stderr
+    args = ["lighting", str(reports), "--lamps", str(lamps), "--lamps-crs", CRS, "--out", str(out)]
+    code, err = run_geo([*args, "--ways", str(ways)], capsys, monkeypatch)
+    assert code == 1
+    assert "lampor.csv, row 3, field 'Skick'" in err
+    assert not out.exists() or not any(out.iterdir())  # nothing written, not even the rejects table
+    code, err = run_geo(args, capsys, monkeypatch)
+    assert code == 1 and "--ways" in err
+    assert not out.exists() or not any(out.iterdir())
 
 
 def _street_and_lamps() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -256,7 +223,9 @@ def test_follow_up_counts_and_caveat(tmp_path: Path) -> None:
     assert (auto.loc["affected", "before"], auto.loc["affected", "after"]) == (4, 2)
 
 
-def test_cli_register_gpkg_with_follow_up(tmp_path: Path) -> None:
+def test_cli_register_gpkg_with_follow_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A register as GeoPackage, ways as GeoJSON, follow-up over an area file: every output is written."""
     street, lamps = _street_and_lamps()
     lamps.to_file(tmp_path / "lampor.gpkg", layer="lampor")
@@ -268,11 +237,8 @@ def test_cli_register_gpkg_with_follow_up(tmp_path: Path) -> None:
     area = gpd.GeoDataFrame(geometry=[shapely.box(X0 + 150, Y0 - 30, X0 + 250, Y0 + 30)], crs=CRS)
     area.to_file(tmp_path / "lagat.geojson")
     out = tmp_path / "ut"
-    proc = subprocess.run(
+    code, err = run_geo(
         [
-            sys.executable,
-            "-m",
-            "geo",
             "lighting",
             str(tmp_path / "reports.csv"),
             "--lamps",
@@ -292,11 +258,10 @@ def test_cli_register_gpkg_with_follow_up(tmp_path: Path) -> None:
             "--follow-up-area",
             str(tmp_path / "lagat.geojson"),
         ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+        capsys,
+        monkeypatch,
     )
-    assert proc.returncode == 0, proc.stderr
+    assert code == 0, err
     follow = pd.read_csv(out / "follow_up.csv").set_index("area")
     assert (follow.loc["affected", "before"], follow.loc["affected", "after"]) == (3, 1)
     assert "små tal bevisar lite" in follow.loc["affected", "note"]
