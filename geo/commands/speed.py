@@ -10,6 +10,7 @@ import pandas as pd
 import typer
 
 from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo.crs import choose_tz
 from geo.errors import InputError
 from geo.io.export import atomic_path, write_csv, write_frame
 from geo.io.rejects import REJECT_COLUMNS
@@ -74,7 +75,7 @@ def make_speed(
     limit_col, zone, country, crs
         As in :func:`geo.layers.speed.read_segments` (`crs` defaults to the reports' CRS when given).
     tz
-        Zone of naive measurement times (default: the zone at the data's position).
+        Zone of naive measurement times (default: the zone where the roads are).
 
     Returns
     -------
@@ -83,6 +84,9 @@ def make_speed(
     """
     target = crs if crs is not None else (reports.crs if reports is not None and len(reports) else None)
     seg = read_segments(segments_path, crs=target, country=country, zone=zone, limit_col=limit_col)
+    if tz is None and len(seg.segments):
+        centre = gpd.GeoSeries([seg.segments.union_all().centroid], crs=seg.crs).to_crs("EPSG:4326").iloc[0]
+        tz = choose_tz(centre.x, centre.y)
     meas = read_measurements(measurements_path, crs=seg.crs, tz=tz)
     layer = build_speed_layer(
         seg.segments,
