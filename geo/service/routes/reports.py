@@ -126,6 +126,12 @@ async def submit_report(
     response_model=ReportCreated,
     responses={401: {}, 413: {}, 422: {}, 429: {}, 503: {}},
     summary="Submit a report (public)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ReportIn.model_json_schema()}},
+        }
+    },
 )
 async def post_report(
     request: Request,
