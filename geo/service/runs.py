@@ -297,6 +297,9 @@ class RunManager:
         for folder in runs_dir.iterdir():
             if not folder.is_dir() or (latest is not None and folder.name == latest.run_id):
                 continue
+            record = self.ctx.store.get_run(folder.name)
+            if record is not None and record.status in ("queued", "running"):
+                continue
             if dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC) < older_than:
                 shutil.rmtree(folder, ignore_errors=True)
                 n += 1

@@ -161,3 +161,31 @@ def test_postgis_any_table(postgres) -> None:  # noqa: ANN001
         read_postgis_raw(url)
     with pytest.raises(InputError, match="cannot connect"):
         read_postgis_raw("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_retention_prunes_old_run_folders(tmp_path) -> None:  # noqa: ANN001
+    import os
+
+    from geo.io.area import load_area
+    from geo.service.runs import RunContext, RunManager
+    from geo.service.storage import RunRecord
+
+    store = open_store(tmp_path / "s.gpkg")
+    maps = tmp_path / "maps"
+    manager = RunManager(
+        RunContext(store=store, area=load_area("Värnamo"), area_spec="Värnamo", tz="Europe/Stockholm",
+                   maps_dir=maps, k=5, extra_sources=(), run_config=None)
+    )
+    now = dt.datetime.now(dt.UTC)
+    for name, status in (("run-old", "done"), ("run-latest", "done"), ("run-busy", "running")):
+        (maps / "runs" / name).mkdir(parents=True)
+        (maps / "runs" / name / "reports.parquet").write_text("free text inside")
+        old = (now - dt.timedelta(days=30)).timestamp()
+        os.utime(maps / "runs" / name, (old, old))
+        finished = now - dt.timedelta(days=30 if name == "run-old" else 1)
+        store.save_run(RunRecord(run_id=name, status=status, created_at=finished, requested_by="t",
+                                 finished_at=finished if status == "done" else None))
+    assert manager.prune(older_than=now - dt.timedelta(days=7)) == 1
+    assert sorted(p.name for p in (maps / "runs").iterdir()) == ["run-busy", "run-latest"]
+    manager.close()
+    store.close()
