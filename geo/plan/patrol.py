@@ -54,6 +54,7 @@ __all__ = [
     "PatrolPlan",
     "Shift",
     "coverage_of",
+    "forecast_places",
     "next_iso_week",
     "parse_shift",
     "parse_week",
@@ -483,7 +484,8 @@ def plan_patrols(
         if len(pts) == 0:
             raise ValueError(
                 f"none of the {len(reports):,} reports has a point position (exact, address or intersection); "
-                "events placed only at a municipality or county centre (the Police events feed) cannot be patrolled"
+                "events placed only at a municipality or county centre (the Police events feed) "
+                "cannot be patrolled"
             )
         h_start, h_end = history_window(pts, week_start=week_start, history_days=history_days)
         hist = pts[(pts["occurred_at"] >= h_start) & (pts["occurred_at"] < h_end)]
@@ -649,7 +651,7 @@ def _greedy(
 
 
 def _skipped_minutes(monday: dt.date, tz: str) -> np.ndarray:
-    """Mark the wall-clock minutes of the week (and the next two days) that do not exist (spring clock change)."""
+    """Mark the wall-clock minutes of the week and two days after that do not exist (spring clock change)."""
     hours = pd.Series(pd.Timestamp(monday) + pd.to_timedelta(np.arange(9 * 24), unit="h"))
     local = hours.dt.tz_localize(tz, ambiguous=np.ones(len(hours), dtype=bool), nonexistent="NaT")
     return np.repeat(local.isna().to_numpy(), 60)
@@ -774,6 +776,73 @@ def _routes(visits: gpd.GeoDataFrame, crs: object) -> gpd.GeoDataFrame:
             crs=crs,
         )
     return gpd.GeoDataFrame(recs, geometry="geometry", crs=crs)
+
+
+def forecast_places(
+    cells: gpd.GeoDataFrame,
+    reports: Reports,
+    *,
+    top: int = 40,
+    history_days: int = 365,
+) -> tuple[gpd.GeoDataFrame, float]:
+    """Turn forecast cells into places with profiles, for :func:`plan_patrols` without reports.
+
+    Each of the `top` riskiest cells gets a 168-bin profile: its forecast ``risk`` spread over the hours of
+    the week as the cell's own incidents were in the last `history_days` (the whole area's pattern when
+    the cell had fewer than 20).
+
+    Parameters
+    ----------
+    cells
+        Forecast cells with ``cell_id``, ``risk`` and polygon geometry (e.g. ``geo.forecast`` output).
+    reports
+        The reports the forecast was made from (for the hour-of-week pattern).
+    top
+        Number of cells kept.
+    history_days
+        Days of history for the pattern, ending at the last report.
+
+    Returns
+    -------
+    places, total
+        Places (``place_id``, ``place``, ``profile``, geometry) and the forecast total over all cells, the
+        denominator to pass to ``plan_patrols(..., total=total)``.
+    """
+    for col in ("cell_id", "risk"):
+        if col not in cells.columns:
+            raise ValueError(f"forecast cells need a '{col}' column; they have {list(cells.columns)}")
+    risk = pd.to_numeric(cells["risk"], errors="coerce").fillna(0.0).clip(lower=0.0)
+    total = float(risk.sum())
+    keep = cells.assign(_risk=risk.to_numpy()).sort_values("_risk", ascending=False).head(top)
+    keep = keep[keep["_risk"] > 0]
+    pts = point_reports(reports)
+    if len(pts):
+        last = pts["occurred_at"].max()
+        pts = pts[pts["occurred_at"] > last - pd.Timedelta(days=history_days)]
+    pts = pts.to_crs(cells.crs) if len(pts) and pts.crs != cells.crs else pts
+    overall = hour_week_profile(pts) if len(pts) else np.ones(168)
+    overall = overall / overall.sum() if overall.sum() > 0 else np.full(168, 1 / 168)
+    where = (
+        _assign_places(Reports(pts), keep, point_radius_m=0.0)
+        if len(pts) and len(keep)
+        else np.zeros(0, "int64")
+    )
+    profiles = []
+    for i in range(len(keep)):
+        own = pts.iloc[np.flatnonzero(where == i)] if len(where) else pts.iloc[:0]
+        shape = hour_week_profile(own) if len(own) >= 20 else overall
+        shape = shape / shape.sum() if shape.sum() > 0 else overall
+        profiles.append(json.dumps([round(float(v), 6) for v in shape * float(keep["_risk"].iloc[i])]))
+    places = gpd.GeoDataFrame(
+        {
+            "place_id": keep["cell_id"].astype(str).to_numpy(),
+            "place": [f"Ruta {c}" for c in keep["cell_id"].astype(str)],
+            "profile": profiles,
+        },
+        geometry=keep.geometry.to_numpy(),
+        crs=cells.crs,
+    )
+    return places, total
 
 
 def coverage_of(

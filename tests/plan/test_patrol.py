@@ -431,3 +431,30 @@ def test_police_feed_alone_cannot_be_patrolled(data_dir: Path, planted_places, t
     )
     assert res.exit_code != 0
     assert not (tmp_path / "out" / "patrol_plan.csv").exists()
+
+
+def test_forecast_cells_plug_in(demo_police, planted_places) -> None:
+    from geo.plan.patrol import forecast_places
+
+    # a forecast as geo.forecast gives it: square cells with a risk; here 100 m cells over the planted places
+    import shapely
+
+    hist = point_reports(demo_police[demo_police["occurred_at"] < CUT])
+    x0, y0, x1, y1 = planted_places.total_bounds
+    xs, ys = np.meshgrid(np.arange(x0, x1, 100.0), np.arange(y0, y1, 100.0))
+    boxes = shapely.box(xs.ravel(), ys.ravel(), xs.ravel() + 100, ys.ravel() + 100)
+    cells = gpd.GeoDataFrame({"cell_id": np.arange(boxes.size)}, geometry=boxes, crs="EPSG:3006")
+    counts = gpd.sjoin(hist[["geometry"]], cells, predicate="within").groupby("cell_id").size()
+    cells["risk"] = cells["cell_id"].map(counts).fillna(0.0) / 52.0  # a naive weekly forecast
+    places, total = forecast_places(cells, hist, top=15)
+    assert len(places) == 15 and total == pytest.approx(cells["risk"].sum())
+    assert sum(sum(json.loads(p)) for p in places["profile"]) == pytest.approx(
+        cells["risk"].nlargest(15).sum(), rel=1e-4
+    )
+    p = plan_patrols(places, week=CUT_WEEK, shifts=SHIFTS, total=total)
+    assert len(p.visits) > 0 and p.expected_share > p.naive_share
+    # the riskiest cells lie in the planted hot-spots, and so do the visits
+    centres = gpd.GeoSeries(shapely.centroid(places.geometry.to_numpy()), crs="EPSG:3006")
+    inside = centres.apply(lambda c: bool(planted_places.buffer(100).contains(c).any()))
+    visited = set(p.visits["place_id"])
+    assert inside[places["place_id"].isin(visited).to_numpy()].mean() > 0.8
