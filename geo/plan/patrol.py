@@ -483,7 +483,8 @@ def plan_patrols(
         pts = point_reports(reports)
         if len(pts) == 0:
             raise ValueError(
-                f"none of the {len(reports):,} reports has a point position (exact, address or intersection); "
+                f"none of the {len(reports):,} reports has a point position "
+                "(exact, address or intersection); "
                 "events placed only at a municipality or county centre (the Police events feed) "
                 "cannot be patrolled"
             )
