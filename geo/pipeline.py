@@ -436,9 +436,15 @@ def run(
 
     # 2. hot-spots ----------------------------------------------------------------------------------------
     hotspots = None
-    if config.hotspots.enabled:
+    analyse = len(reports) > 0
+    if not analyse:
+        notes.append("inga rapporter i perioden / no reports in the period: analyserna hoppas över")
+
+    if analyse and config.hotspots.enabled:
         t = time.perf_counter()
         say("Hot-spots")
+        find: Callable[..., Any] | None = None
+        pts = Reports(reports.iloc[:0])
         try:
             find = _stage(("geo.hotspots",), "find_hotspots")
         except StageMissing as miss:
@@ -450,6 +456,13 @@ def run(
             if config.hotspots.categories:
                 pts = pts[pts["category"].isin(config.hotspots.categories)]
             pts = Reports(pts.reset_index(drop=True))
+            if not len(pts):
+                have = sorted(point_reports(reports)["source"].dropna().unique())
+                notes.append(
+                    f"hotspots.sources {config.hotspots.sources} / categories {config.hotspots.categories} "
+                    f"matchar inga punktrapporter (källor: {', '.join(have)}); inga hot-spots"
+                )
+        if find is not None and len(pts):
             previous = None
             prev_path = out / "hotspots.parquet"
             if prev_path.exists():
@@ -481,7 +494,7 @@ def run(
     result.hotspots = hotspots
 
     # 3. lighting -----------------------------------------------------------------------------------------
-    if config.lighting.enabled and config.layers.lamps is not None:
+    if analyse and config.lighting.enabled and config.layers.lamps is not None:
         t = time.perf_counter()
         say("Belysning / lighting")
         try:
@@ -506,7 +519,7 @@ def run(
         tick("lighting", t)
 
     # 4. patrol -------------------------------------------------------------------------------------------
-    if config.patrol.enabled:
+    if analyse and config.patrol.enabled:
         t = time.perf_counter()
         say("Patrullplan / patrol plan")
         try:
@@ -569,7 +582,7 @@ def run(
         tick("speed", t)
 
     # 6. forecast -----------------------------------------------------------------------------------------
-    if config.forecast.enabled:
+    if analyse and config.forecast.enabled:
         t = time.perf_counter()
         say("Prognos / forecast")
         try:
@@ -600,7 +613,7 @@ def run(
         tick("forecast", t)
 
     # 7. maps ---------------------------------------------------------------------------------------------
-    if config.maps.enabled:
+    if analyse and config.maps.enabled:
         t = time.perf_counter()
         say("Kartor / maps")
         try:

@@ -31,7 +31,7 @@ def _demo_dict(**tables) -> dict:
 
 def _only_reading(**tables) -> dict:
     off = {"enabled": False}
-    return _demo_dict(hotspots=off, lighting=off, patrol=off, speed=off, maps=off, **tables)
+    return _demo_dict(hotspots=off, lighting=off, patrol=off, speed=off, forecast=off, maps=off, **tables)
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +185,22 @@ def test_geo_run_config_error_exits_nonzero(tmp_path):
     assert proc.returncode == 1
     assert "fel.toml" in proc.stderr and "lighting.budget" in proc.stderr
     assert not (tmp_path / "maps").exists()
+
+
+def test_an_empty_period_skips_the_analyses(tmp_path):
+    data = _demo_dict(period={"start": pd.Timestamp("2020-01-01").date(), "end": pd.Timestamp("2020-12-31").date()})
+    data["sources"] = data["sources"][1:2]
+    res = run(parse_config(data, path=DEMO_DIR / "demo.toml"), out_dir=tmp_path)
+    assert len(res.reports) == 0 and res.outside_period == TRUTH["counts"]["residents"]
+    assert any("inga rapporter i perioden" in n for n in res.notes)
+    assert res.hotspots is None
+    assert gpd.read_parquet(tmp_path / "reports.parquet").empty
+
+
+def test_hotspot_source_filter_that_matches_nothing_is_named(tmp_path):
+    off = {"enabled": False}
+    data = _demo_dict(hotspots={"sources": ["polis"]}, lighting=off, patrol=off, speed=off, forecast=off, maps=off)
+    data["sources"] = data["sources"][1:2]
+    res = run(parse_config(data, path=DEMO_DIR / "demo.toml"), out_dir=tmp_path)
+    assert res.hotspots is None
+    assert any("matchar inga punktrapporter" in n and "resident" in n for n in res.notes)
