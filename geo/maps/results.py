@@ -30,6 +30,7 @@ _LAYER_NAMES = {
     "proposals": "lamp_proposals",
     "quick_fixes": "quick_fixes",
     "speed_segments": "speed",
+    "lighting_proposals_csv": "lamp_proposals",
     "segments": "speed",
     "enforcement_plan": "enforcement",
     "patrol_plan": "patrol",
@@ -46,7 +47,8 @@ _IGNORED_LAYERS = {"lamps", "walkable_ways", "dark_evidence", "proposal_coverage
 
 
 def classify(name: str, columns: set[str]) -> str | None:
-    """The map layer a saved table belongs to, from its columns (or its name when columns say nothing).
+    """Name the map layer a saved table belongs to: by its layer or file name when that is a known output
+    name (``lighting_proposals``, ``quick_fixes``, ...), else by its columns.
 
     Parameters
     ----------
@@ -62,6 +64,10 @@ def classify(name: str, columns: set[str]) -> str | None:
         ``enforcement``, ``speed``, ``reports``, ``lit_coverage``, ``dark_stretches``, ``quick_fixes``,
         ``area``, or ``None``.
     """
+    if name in _IGNORED_LAYERS:
+        return None
+    if name in _LAYER_NAMES:
+        return _LAYER_NAMES[name]
     if {"hotspot_id", "n_reports"} <= columns:
         return "hotspots"
     if {"class", "z"} <= columns and ("p_fdr" in columns or "p" in columns):
@@ -78,10 +84,6 @@ def classify(name: str, columns: set[str]) -> str | None:
         return "enforcement"
     if {"share", "level"} <= columns:
         return "density"
-    if name in _IGNORED_LAYERS:
-        return None
-    if name in _LAYER_NAMES:
-        return _LAYER_NAMES[name]
     if "segment_id" in columns and ("limit_kmh" in columns or "share_over_limit" in columns):
         return "speed"
     return None

@@ -61,6 +61,18 @@ def demo_hotspots(demo_reports: gpd.GeoDataFrame, demo_streets: gpd.GeoDataFrame
 
 
 @pytest.fixture(scope="session")
+def demo_extras(demo_reports: gpd.GeoDataFrame, demo_hotspots: gpd.GeoDataFrame) -> dict:
+    """The demo world's real lighting plan and patrol plan (from the lighting and patrol modules)."""
+    from geo.commands.lighting import compute_lighting
+    from geo.plan.patrol import plan_patrols
+
+    plan, _ = compute_lighting(demo_reports, lamps_path=DEMO / "belysning.geojson", ways_path=DEMO / "gator.geojson",
+                               budget=10)
+    patrol = plan_patrols(demo_hotspots, demo_reports, week="2026-W45")
+    return {"lighting": plan, "patrol": patrol}
+
+
+@pytest.fixture(scope="session")
 def toronto_analysis(toronto: gpd.GeoDataFrame) -> dict:
     """The map's default analysis of the Toronto reports (hot-spots, density contours, Gi* cells)."""
     from geo.commands.map import analyse_for_map

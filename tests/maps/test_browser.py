@@ -34,18 +34,6 @@ def browser():
         pytest.skip(str(err))
 
 
-@pytest.fixture(scope="module")
-def demo_extras(demo_reports, demo_hotspots):
-    """The demo world's real lighting plan and patrol plan (from the lighting and patrol modules)."""
-    from geo.commands.lighting import compute_lighting
-    from geo.plan.patrol import plan_patrols
-
-    plan, _ = compute_lighting(demo_reports, lamps_path="data/demo/belysning.geojson",
-                               ways_path="data/demo/gator.geojson", budget=10)
-    patrol = plan_patrols(demo_hotspots, demo_reports, week="2026-W45")
-    return {"lighting": plan, "patrol": patrol}
-
-
 def _write(tmp_path_factory, name, layers, **kwargs):
     path = tmp_path_factory.mktemp("maps") / f"{name}.html"
     path.write_text(render_html(draw_map(layers, **kwargs)), encoding="utf-8")

@@ -1,0 +1,144 @@
+"""`geo map` run as a user runs it: from report files, from saved results, and its refusals."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+
+from geo.io.export import write_csv, write_frame
+from geo.maps.privacy import leaked_coordinates, leaked_texts
+
+from .conftest import DEMO
+
+GEO = [sys.executable, "-m", "geo"]
+
+DEMO_ARGS = [
+    str(DEMO / "polisanmalningar.csv"), "--id-col", "Ärendenummer", "--category-col", "Brottstyp",
+    "--time-col", "occurred_from", "--time-to-col", "occurred_to", "--lat-col", "Latitud", "--lon-col", "Longitud",
+    "--description-col", "Beskrivning", "--encoding", "cp1252", "--sep", ";", "--source", "police",
+    "--area", "Värnamo",
+]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run geo in a fresh process, as a user does."""
+    return subprocess.run([*GEO, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture()
+def geo_inproc(monkeypatch, capsys):
+    """Run geo's real entry point (geo.cli.main) in this process: same parsing and error handling, no start-up."""
+    from geo.cli import main
+
+    def call(*args: str) -> subprocess.CompletedProcess[str]:
+        monkeypatch.setattr(sys, "argv", ["geo", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out.out, out.err)
+
+    return call
+
+
+@pytest.mark.slow
+def test_internal_and_public_map_from_the_demo_export(tmp_path: Path) -> None:
+    out = tmp_path / "maps" / "lagesbild-varnamo.html"
+    proc = run("map", *DEMO_ARGS, "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "SYNTETISKA DEMODATA" in html and "Lägesbild Värnamo" in html and "SWEREF99 TM" in html
+    layers = {name for name, _ in pyogrio.list_layers(out.with_suffix(".gpkg"))}
+    assert {"study_area", "report_grid", "hotspots", "density_contours", "gistar_cells", "reports"} <= layers
+    hs = gpd.read_file(out.with_suffix(".gpkg"), layer="hotspots")
+    assert hs.crs.to_epsg() == 3006 and len(hs) >= 5
+    summary = (tmp_path / "maps" / "lagesbild-varnamo-sammanfattning.html").read_text(encoding="utf-8")
+    assert "@page" in summary and "data:image/png;base64," in summary and str(hs["hotspot_id"].iloc[0]) in summary
+    assert "Wrote" not in proc.stdout and "Skrev / wrote" in proc.stdout
+
+    pub = tmp_path / "maps" / "publik.html"
+    proc = run("map", *DEMO_ARGS, "--out", str(pub), "--public", "--k", "8", "--lang", "en", "--tiles", "none",
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    html = pub.read_text(encoding="utf-8")
+    assert "SYNTHETIC DEMO DATA" in html and "Incidents per cell" in html
+    assert {name for name, _ in pyogrio.list_layers(pub.with_suffix(".gpkg"))} == {"study_area", "report_grid", "hotspots"}
+    assert not (tmp_path / "maps" / "publik-sammanfattning.html").exists()
+    grid = gpd.read_file(pub.with_suffix(".gpkg"), layer="report_grid")
+    assert (grid["count"] >= 8).all()
+    raw = pd.read_csv(DEMO / "polisanmalningar.csv", sep=";", encoding="cp1252", decimal=",")
+    assert leaked_texts(html, raw["Beskrivning"].dropna().tolist() + raw["Adress"].dropna().tolist()) == []
+    assert leaked_coordinates(html, raw["Latitud"], raw["Longitud"]) == []
+
+
+def test_map_from_saved_results(tmp_path: Path, demo_reports, demo_hotspots, demo_extras, geo_inproc) -> None:
+    from geo.commands.lighting import write_lighting
+
+    results = tmp_path / "results"
+    write_frame(demo_hotspots, results / "hotspots.gpkg", layer="hotspots")
+    write_lighting(demo_extras["lighting"], results)
+    write_csv(demo_extras["patrol"].table(), results / "patrol_plan.csv")
+    write_csv(pd.DataFrame({"rank": [1], "segment_id": ["S0029"], "street": ["Jönköpingsvägen"], "lat": [57.19],
+                            "lon": [14.06], "limit_kmh": [50], "weekdays": ["fre–lör"], "start": ["22:00"],
+                            "end": ["02:00"], "passes": [420], "share_over_limit": [0.6],
+                            "share_over_limit_10": [0.3], "p85_kmh": [67.0]}), results / "enforcement_plan.csv")
+    (results / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    out = tmp_path / "from-results.html"
+    proc = geo_inproc("map", "--results", str(results), "--out", str(out), "--tiles", "none")
+    assert proc.returncode == 0, proc.stderr
+    html = out.read_text(encoding="utf-8")
+    import re
+
+    keys = re.findall(r'LB\.register\("(\w+)"', html)
+    assert {"hotspots", "lamp_proposals", "dark_places", "lit_coverage", "quick_fixes", "patrol", "enforcement"} <= set(keys)
+    assert "grid" not in keys  # no reports given: nothing to count
+    assert "notes.csv" in proc.stdout  # listed as skipped, not silently used
+    first = demo_extras["lighting"].proposals.lamps.sort_values("rank").iloc[0]
+    assert str(first["reason"]).split()[0] in html
+    # with the reports as well, the grid appears
+    out2 = tmp_path / "with-reports.html"
+    proc = geo_inproc("map", str(DEMO / "trygghetsrapporter.csv"), "--results", str(results), "--out", str(out2),
+                      "--tiles", "none", "--no-summary")
+    assert proc.returncode == 0, proc.stderr
+    assert 'LB.register("grid"' in out2.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lang", "de"], "--lang"),
+        (["--tiles", "ftp://x"], "--tiles"),
+        (["--k", "0"], "--k"),
+        (["--method", "magic"], "--method"),
+    ],
+)
+def test_bad_options_are_refused_and_nothing_is_written(tmp_path: Path, args: list[str], message: str,
+                                                        geo_inproc) -> None:
+    out = tmp_path / "m.html"
+    proc = geo_inproc("map", str(DEMO / "trygghetsrapporter.csv"), "--out", str(out), *args)
+    assert proc.returncode != 0
+    assert message in proc.stderr
+    assert not out.exists()
+
+
+def test_missing_inputs_are_refused(tmp_path: Path, geo_inproc) -> None:
+    proc = geo_inproc("map", "--out", str(tmp_path / "m.html"))
+    assert proc.returncode != 0 and "--results" in proc.stderr
+    proc = geo_inproc("map", "--results", str(tmp_path / "nope"), "--out", str(tmp_path / "m.html"))
+    assert proc.returncode != 0 and "results folder not found" in proc.stderr
+    proc = geo_inproc("map", str(DEMO / "trygghetsrapporter.csv"), "--out", str(tmp_path / "m.txt"))
+    assert proc.returncode != 0 and ".html" in proc.stderr
+
+
+def test_help_has_an_example(geo_inproc) -> None:
+    proc = geo_inproc("map", "--help")
+    assert proc.returncode == 0
+    assert "Example: geo map" in proc.stdout and "--public" in proc.stdout and "--results" in proc.stdout
