@@ -956,11 +956,11 @@ def match_measurements(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Give each measurement its road segment.
 
-    A row with a ``segment_id`` must name an existing segment. A row with a position goes to the nearest
-    segment within `tolerance_m`; when it has a direction, only segments whose axis at that spot agrees with
-    it within 60° are considered (for a one-way segment, its digitised direction; otherwise either way), so a
-    pass on a dual carriageway goes to its own lane. A segment without a usable limit still counts volume
-    and is noted as a warning.
+    A row with a ``segment_id`` must name an existing segment (an OSM way id may omit the ``W``). A row with
+    a position goes to the nearest segment within `tolerance_m`; when it has a direction, only segments whose
+    axis at that spot agrees with it within 60° are considered (for a one-way segment, its digitised
+    direction; otherwise either way), so a pass on a dual carriageway goes to its own lane. A segment without
+    a usable limit still counts volume and is noted as a warning.
 
     Parameters
     ----------
@@ -995,7 +995,7 @@ def match_measurements(
     given = frame["segment_id"].astype("string").to_numpy(dtype=object, na_value="")
     by_id = given != ""
     for i in np.flatnonzero(by_id):
-        chosen[i] = index_of.get(given[i], -1)
+        chosen[i] = index_of.get(given[i], index_of.get(f"W{given[i]}", -1))  # OSM way ids without the W
     unknown = by_id & (chosen < 0)
     log.add(
         frame["row"].to_numpy()[unknown],

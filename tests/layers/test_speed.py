@@ -509,5 +509,24 @@ def test_geo_speed_on_the_helsinki_pbf_with_hourly_aggregates(
     assert plan["score"].iloc[2] < 0.01 * plan["score"].iloc[1]  # the slow hours catch next to nobody
     segs = gpd.read_file(out / "speed_segments.gpkg", layer="segments")
     assert segs["truncated"].any()
+    # the same hours given by OSM way id (without the W) instead of a position
+    by_id = tmp_path / "by_id.csv"
+    table.drop(columns=["lat", "lon"]).assign(segment_id="4243036").to_csv(by_id, index=False)
+    res2 = CliRunner().invoke(
+        app,
+        [
+            "speed",
+            "--segments",
+            str(data_dir / "helsinki_center.osm.pbf"),
+            "--measurements",
+            str(by_id),
+            "--out",
+            str(tmp_path / "out2"),
+            "--checks",
+            "3",
+        ],
+    )
+    assert res2.exit_code == 0, res2.output
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "out2" / "enforcement_plan.csv"), plan)
     rej = pd.read_csv(out / "speed_rejects.csv")
     assert (rej["field"] == "nodes").any()  # the cut ways are accounted for
