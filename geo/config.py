@@ -296,7 +296,8 @@ class RunConfig(_Model):
 
     path: Path | None = None
     run: RunSection = RunSection()
-    area: AreaConfig
+    area: AreaConfig | None = None
+    """Study area; without it every position is kept (outside Sweden give a polygon ``file``)."""
     period: PeriodConfig = PeriodConfig()
     sources: list[SourceConfig] = Field(min_length=1)
     layers: LayersConfig = LayersConfig()

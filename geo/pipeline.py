@@ -139,7 +139,9 @@ def _register(outputs: dict[str, Path], res: Any, *, suffix: str = "") -> None:
             outputs[name] = path
 
 
-def _read_sources(config: RunConfig, area: StudyArea, *, progress: Callable[[str], None]) -> ReadResult:
+def _read_sources(
+    config: RunConfig, area: StudyArea | None, *, progress: Callable[[str], None]
+) -> ReadResult:
     """Read every source with its own options into one frame; repeated ids across sources are rejected."""
     crs: pyproj.CRS | str | None = config.run.crs
     results: list[tuple[SourceConfig, ReadResult]] = []
@@ -245,6 +247,13 @@ def _slug_period(config: RunConfig, reports: Reports) -> str:
     return f"{start:%Y%m%d}-{end:%Y%m%d}"
 
 
+def _area_slug(area: StudyArea | None, config: RunConfig) -> str:
+    if area is not None:
+        return area.slug
+    stem = Path(config.sources[0].path).name.split(".")[0].lower()
+    return "".join(ch if ch.isalnum() else "-" for ch in stem).strip("-") or "lagesbild"
+
+
 def _safe_read_csv(path: Path | None) -> pd.DataFrame | None:
     if path is None or not Path(path).exists():
         return None
@@ -291,11 +300,15 @@ def _map_results(
 
 
 # ------------------------------------------------------------------------------------------------ summary
-def _summary(result: RunResult, config: RunConfig, area: StudyArea, read: ReadResult, t0: float) -> str:
+def _summary(
+    result: RunResult, config: RunConfig, area: StudyArea | None, read: ReadResult, t0: float
+) -> str:
     lines = []
     if config.run.demo:
         lines.append(f"[{DEMO_LABEL.upper()} / synthetic demo data]")
-    lines.append(f"{config.run.title} — {area.name}")
+    lines.append(
+        f"{config.run.title} — {area.name if area is not None else 'inget studieområde / no study area'}"
+    )
     n_rej = int(
         result.rejects[result.rejects["status"] == "rejected"][["file", "row"]].drop_duplicates().shape[0]
     )
@@ -397,7 +410,7 @@ def run(
     # 1. reports ------------------------------------------------------------------------------------------
     t = time.perf_counter()
     say("Studieområde / study area")
-    area = load_area(config.area.spec)
+    area = load_area(config.area.spec) if config.area is not None else None
     read = _read_sources(config, area, progress=say)
     rejected = read.rejects[read.rejects["status"] == "rejected"]
     if config.output.strict and len(rejected):
@@ -412,7 +425,7 @@ def run(
     keep = _in_period(read.reports, config)
     reports = Reports(read.reports[keep.to_numpy()].reset_index(drop=True))
     crs = read.crs or pyproj.CRS("EPSG:3006")
-    area_m = area.to_crs(crs)
+    area_m = area.to_crs(crs) if area is not None else None
     if config.run.demo:
         label = reports["data"].fillna(DEMO_LABEL) if "data" in reports.columns else DEMO_LABEL
         reports = Reports(reports.assign(data=label))
@@ -622,7 +635,7 @@ def run(
             notes.append(f"steg kartor saknas ännu ({miss})")
         else:
             results = _map_results(out, hotspots, reports, area_m, notes=notes, say=say)
-            stem = f"lagesbild-{area.slug}-{_slug_period(config, reports)}"
+            stem = f"lagesbild-{_area_slug(area, config)}-{_slug_period(config, reports)}"
             for public in (False, True) if config.maps.public else (False,):
                 res = _call(
                     run_map,

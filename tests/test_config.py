@@ -83,7 +83,7 @@ def test_minimal_config_and_defaults(tmp_path):
         (lambda d: d["sources"][1].update(precision="street"), "sources[1].precision", "exact"),
         (lambda d: d["sources"][1].update(columns={"x": "e", "y": "n"}), "sources[1]", "crs"),
         (lambda d: d.update(sources=[]), "sources", "at least 1"),
-        (lambda d: d.pop("area"), "area", "missing"),
+        (lambda d: d.pop("sources"), "sources", "missing"),
         (lambda d: d["lighting"].update(budget="many"), "lighting.budget", "integer"),
     ],
 )

@@ -188,7 +188,9 @@ def test_geo_run_config_error_exits_nonzero(tmp_path):
 
 
 def test_an_empty_period_skips_the_analyses(tmp_path):
-    data = _demo_dict(period={"start": pd.Timestamp("2020-01-01").date(), "end": pd.Timestamp("2020-12-31").date()})
+    data = _demo_dict(
+        period={"start": pd.Timestamp("2020-01-01").date(), "end": pd.Timestamp("2020-12-31").date()}
+    )
     data["sources"] = data["sources"][1:2]
     res = run(parse_config(data, path=DEMO_DIR / "demo.toml"), out_dir=tmp_path)
     assert len(res.reports) == 0 and res.outside_period == TRUTH["counts"]["residents"]
@@ -199,8 +201,49 @@ def test_an_empty_period_skips_the_analyses(tmp_path):
 
 def test_hotspot_source_filter_that_matches_nothing_is_named(tmp_path):
     off = {"enabled": False}
-    data = _demo_dict(hotspots={"sources": ["polis"]}, lighting=off, patrol=off, speed=off, forecast=off, maps=off)
+    data = _demo_dict(
+        hotspots={"sources": ["polis"]}, lighting=off, patrol=off, speed=off, forecast=off, maps=off
+    )
     data["sources"] = data["sources"][1:2]
     res = run(parse_config(data, path=DEMO_DIR / "demo.toml"), out_dir=tmp_path)
     assert res.hotspots is None
     assert any("matchar inga punktrapporter" in n and "resident" in n for n in res.notes)
+
+
+def test_geo_run_on_real_toronto_data_with_a_column_mapping(tmp_path, data_dir):
+    """A config without a Swedish study area, on the real Toronto MCI file, mapping category to premises_type."""
+    src = data_dir / "toronto_mci_2014_2017.csv.gz"
+    off = {"enabled": False}
+    cfg = parse_config(
+        {
+            "run": {"title": "Toronto"},
+            "period": {"start": pd.Timestamp("2016-01-01").date(), "end": pd.Timestamp("2016-03-31").date()},
+            "sources": [
+                {
+                    "path": str(src),
+                    "source": "toronto_police",
+                    "columns": {"time": "occurred_at", "category": "premises_type"},
+                }
+            ],
+            "hotspots": {"eps_m": 100, "min_samples": 25},
+            "lighting": off,
+            "patrol": off,
+            "speed": off,
+            "forecast": off,
+            "maps": off,
+        },
+        path=tmp_path / "toronto.toml",
+    )
+    res = run(cfg, out_dir=tmp_path / "out")
+    raw = pd.read_csv(src)
+    t = pd.to_datetime(raw["occurred_at"])
+    in_window = ((t >= "2016-01-01") & (t < "2016-04-01")).to_numpy()
+    rejected_rows = set(res.rejects.loc[res.rejects["status"] == "rejected", "row"].astype(int))
+    kept = in_window & ~np.isin(np.arange(2, len(raw) + 2), list(rejected_rows))
+    assert len(res.reports) == int(kept.sum())
+    assert res.rows_read == len(raw) == 114_721
+    assert res.reports.crs.to_epsg() == 32617
+    assert set(res.reports["category"]) <= set(raw["premises_type"])  # the mapping took effect
+    assert set(res.reports["source"]) == {"toronto_police"}
+    assert res.hotspots is not None and len(res.hotspots) >= 1
+    assert (tmp_path / "out" / "reports.parquet").exists()
