@@ -14,6 +14,7 @@ Pure functions; nothing here reads the clock.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,8 +165,22 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
+def _stands_out(share: float, expected: float, n: float, *, min_lift: float, max_p: float) -> bool:
+    """Whether `share` of `n` is at least `min_lift` × `expected` and unlikely (< `max_p`) by chance."""
+    if expected >= 1 or expected <= 0 or n <= 0:
+        return False
+    z = (share - expected) * math.sqrt(n) / math.sqrt(expected * (1 - expected))
+    return share >= min_lift * expected and 0.5 * math.erfc(z / math.sqrt(2)) < max_p
+
+
 def peak_window_list(
-    profile: np.ndarray, *, max_windows: int = 2, min_share: float = 0.15, day_ratio: float = 0.5
+    profile: np.ndarray,
+    *,
+    max_windows: int = 2,
+    min_share: float = 0.15,
+    day_ratio: float = 0.5,
+    min_lift: float = 1.5,
+    max_p: float = 1e-4,
 ) -> list[PeakWindow]:
     """Find the busiest spans of hours and the days they happen on.
 
@@ -174,6 +189,12 @@ def peak_window_list(
     mean, are the candidate spans. For each span, the days are those whose mass in the span (counting
     past midnight as the starting day) is at least `day_ratio` times the busiest day's. Spans are ranked
     by their share of the total; those holding less than `min_share` are left out (except the first).
+    A span is only reported when its hours stand out over all days together: their share is at least
+    `min_lift` times the span's share of the day, and a flat day would give that much with probability
+    below `max_p` (one-sided, normal approximation to the binomial); the chosen days are kept only when
+    they in turn stand out within the span (lift 1.25, same `max_p`), else the window is every day. A
+    profile with no hour structure can still have a day window (``"lör–sön hela dygnet"``). Random times
+    therefore give no window.
 
     Parameters
     ----------
@@ -185,6 +206,10 @@ def peak_window_list(
         A second window must hold at least this share of the total.
     day_ratio
         A day joins a window when its mass in the span is at least this share of the busiest day's.
+    min_lift
+        Least ratio of the window's share to its share under a flat week.
+    max_p
+        Largest chance probability of the window's share under a flat week.
 
     Returns
     -------
@@ -200,8 +225,8 @@ def peak_window_list(
     by_hour = p.reshape(7, 24).sum(axis=0)
     mean = by_hour.mean()
     above = by_hour > mean * (1 + 1e-9)
-    if not above.any():
-        return []
+    if not above.any():  # no hour rhythm: the whole day is the span, days may still stand out
+        above = np.ones(24, dtype=bool)
     # bridge single dips that stay above half the mean
     bridged = above.copy()
     for h in range(24):
@@ -213,9 +238,27 @@ def peak_window_list(
             start, length = 0, 24
         rolled = np.roll(p, -start).reshape(7, 24)[:, :length]
         day_mass = rolled.sum(axis=1)
-        if day_mass.max() <= 0:
+        span_mass = float(day_mass.sum())
+        if span_mass <= 0:
             continue
         days = tuple(int(d) for d in np.flatnonzero(day_mass >= day_ratio * day_mass.max()))
+        if length < 24:
+            # the hours must stand out on their own (all days together) ...
+            if not _stands_out(span_mass / total, length / 24, total, min_lift=min_lift, max_p=max_p):
+                continue
+            # ... and a choice of days only when those days stand out within the hours
+            if len(days) < 7 and not _stands_out(
+                float(day_mass[list(days)].sum()) / span_mass,
+                len(days) / 7,
+                span_mass,
+                min_lift=1.25,
+                max_p=max_p,
+            ):
+                days = tuple(range(7))
+        elif len(days) == 7 or not _stands_out(
+            float(day_mass[list(days)].sum()) / total, len(days) / 7, total, min_lift=min_lift, max_p=max_p
+        ):
+            continue
         share = float(day_mass[list(days)].sum() / total)
         found.append(
             PeakWindow(days=days, start_hour=int(start), end_hour=int((start + length) % 24), share=share)

@@ -47,7 +47,7 @@ def test_window_across_the_week_end_and_longer_than_a_week() -> None:
     st.lists(st.tuples(st.integers(0, 60 * 24 * 30), st.integers(0, 60 * 24 * 10)), min_size=1, max_size=30)
 )
 def test_profile_sums_to_the_number_of_reports(windows: list[tuple[int, int]]) -> None:
-    base = pd.Timestamp("2024-03-01")
+    base = pd.Timestamp("2024-05-01")  # no daylight-saving change within the next 40 days
     starts = [str(base + pd.Timedelta(minutes=s)) for s, _ in windows]
     ends = [str(base + pd.Timedelta(minutes=s + d)) if d else None for s, d in windows]
     p = hour_week_profile(_frame(starts, ends))
@@ -105,3 +105,23 @@ def test_window_object() -> None:
         format_window(w, lang="de")
     with pytest.raises(ValueError, match="168"):
         peak_window_list(np.ones(24))
+
+
+def test_random_times_give_no_window() -> None:
+    rng = np.random.default_rng(7)
+    for seed in range(5):
+        p = np.bincount(np.random.default_rng(seed).integers(0, 168, 300), minlength=168).astype(float)
+        assert peak_windows(p) == "ingen tydlig topp", seed
+    # a real but broad daily rhythm with many reports is still a window
+    hours = np.tile(np.r_[np.full(16, 10.0), np.full(8, 40.0)], 7) + rng.uniform(0, 1, 168)
+    assert peak_windows(hours) == "alla dagar 16–00"
+    for seed in range(20):
+        p = np.bincount(np.random.default_rng(seed).integers(0, 168, 2000), minlength=168).astype(float)
+        assert peak_windows(p) == "ingen tydlig topp", seed
+
+
+def test_days_without_an_hour_rhythm() -> None:
+    p = np.ones(168) * 2.0
+    p[5 * 24 : 7 * 24] = 12.0  # weekends busy around the clock
+    assert peak_windows(p) == "lör–sön hela dygnet"
+    assert peak_windows(p, "en") == "Sat–Sun all day"

@@ -11,9 +11,6 @@ from rich.table import Table
 
 from geo.commands._common import ReaderArgs, console, load_reports, parse_date, with_reader_options
 from geo.errors import InputError
-from geo.hotspots import METHODS, find_hotspots, gistar_cells, hotspots_from_cells
-from geo.hotspots.dbscan import suggest_min_samples
-from geo.hotspots.filters import filter_reports, parse_hours, parse_weekdays
 from geo.io.export import atomic_path, write_frame
 from geo.model import point_reports
 
@@ -126,6 +123,11 @@ def hotspots(
 
     Example: geo hotspots data/toronto_mci_2014_2017.csv.gz --method dbscan --eps 150 --min-samples 50 --out hotspots.geojson
     """
+    # the engine is imported here, so that `geo` starts fast for every other command
+    from geo.hotspots import METHODS, find_hotspots, gistar_cells, hotspots_from_cells
+    from geo.hotspots.dbscan import suggest_min_samples
+    from geo.hotspots.filters import filter_reports, parse_hours, parse_weekdays
+
     if method not in METHODS:
         raise InputError(f"--method must be one of {', '.join(METHODS)}, got '{method}'")
     if out.suffix.lower() not in _OUT_SUFFIXES:
@@ -181,7 +183,9 @@ def hotspots(
         unknown = [c for c in categories if c.casefold() not in known]
         if unknown:
             top = ", ".join(pts["category"].astype(str).value_counts().index[:12])
-            console.print(f"[yellow]Okänd kategori / unknown category: {', '.join(unknown)} (finns / present: {top})[/yellow]")
+            console.print(
+                f"[yellow]Okänd kategori / unknown category: {', '.join(unknown)} (finns / present: {top})[/yellow]"
+            )
     chosen = filter_reports(
         pts,
         since=since_ts,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.cluster import HDBSCAN
 
 from geo.hotspots.dbscan import relabel_by_size
 
@@ -35,6 +34,8 @@ def hdbscan_labels(xy: np.ndarray, *, min_cluster_size: int, min_samples: int | 
     xy = np.asarray(xy, dtype="float64").reshape(-1, 2)
     if len(xy) < max(min_cluster_size, 2):
         return np.full(len(xy), -1, dtype="int64")
+    from sklearn.cluster import HDBSCAN  # imported here: the command line starts faster
+
     model = HDBSCAN(
         min_cluster_size=min_cluster_size,
         min_samples=min_samples,

@@ -37,7 +37,6 @@ from typing import NewType
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pymannkendall as mk
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -177,11 +176,16 @@ def trend_class(weekly: np.ndarray, *, alpha: float = 0.05) -> str:
     rate_earlier = earlier.mean() if len(earlier) else 0.0
     if rate_recent > 0 and rate_earlier <= 0.25 * rate_recent:
         return "new"
-    result = mk.original_test(weekly, alpha=alpha)
-    if result.h and result.trend == "increasing" and rate_recent >= 1.5 * rate_earlier:
-        return "intensifying"
-    if result.h and result.trend == "decreasing" and rate_recent <= rate_earlier / 1.5:
-        return "diminishing"
+    up = rate_recent >= 1.5 * rate_earlier
+    down = rate_recent <= rate_earlier / 1.5
+    if up or down:  # only a material change needs the test
+        import pymannkendall as mk  # imported here: the command line starts faster
+
+        result = mk.original_test(weekly, alpha=alpha)
+        if up and result.h and result.trend == "increasing":
+            return "intensifying"
+        if down and result.h and result.trend == "decreasing":
+            return "diminishing"
     parts = np.array_split(weekly, 8)
     active = sum(1 for p in parts if p.sum() > 0)
     return "persistent" if active >= 6 else "sporadic"
@@ -327,6 +331,11 @@ def build_hotspots(
         if previous is not None and len(previous)
         else 0
     )
+    lower = {str(c).casefold(): c for c in reports.columns}
+    needed = ["report_id", "category", "occurred_at", "is_dark"]
+    needed += [c for c in ("occurred_to",) if c in reports.columns]
+    needed += [lower[k] for k in _PLACE_COLUMNS if k in lower]
+    slim = pd.DataFrame(reports[[c for c in dict.fromkeys(needed) if c in reports.columns]])
     rows = []
     for geom, idx, prev_id in zip(shapes, members, continued, strict=True):
         if prev_id is None:
@@ -334,7 +343,7 @@ def build_hotspots(
             hid = f"HS-{next_no:04d}"
         else:
             hid = prev_id
-        sub = reports.iloc[idx]
+        sub = slim.iloc[idx]
         n = len(sub)
         area = float(geom.area)
         cats = sub["category"].astype(str).value_counts() if n else pd.Series(dtype="int64")
