@@ -755,24 +755,41 @@ def _split_long(lines: np.ndarray, max_m: float) -> tuple[np.ndarray, np.ndarray
     return np.array(out, dtype=object), np.array(src, dtype=int)
 
 
-def _outside(lines: np.ndarray, cover_parts: np.ndarray) -> np.ndarray:
-    """Each line minus the coverage, using only the coverage parts it touches."""
+def _outside(lines: np.ndarray, pieces: np.ndarray) -> np.ndarray:
+    """Each line minus the union of the lit pieces (discs, bands) that touch it.
+
+    Working from the small pieces instead of the dissolved coverage keeps each difference local: in a
+    well-lit town the dissolved coverage is one polygon with thousands of holes, and subtracting it from every
+    way would copy it thousands of times.
+    """
     result = lines.copy()
-    if len(cover_parts) == 0 or len(lines) == 0:
+    if len(pieces) == 0 or len(lines) == 0:
         return result
-    tree = shapely.STRtree(cover_parts)
+    tree = shapely.STRtree(pieces)
     li, pi = tree.query(lines, predicate="intersects")
     if li.size == 0:
         return result
     order = np.argsort(li, kind="stable")
     li, pi = li[order], pi[order]
-    polys = shapely.get_parts(cover_parts[pi])  # coverage parts are polygons; one part each
     uniq, start = np.unique(li, return_index=True)
-    # multipolygon per line from the coverage parts it touches
-    group = np.searchsorted(uniq, li)
-    multis = shapely.multipolygons(polys, indices=group)
-    result[uniq] = shapely.difference(lines[uniq], multis)
+    stop = np.append(start[1:], li.size)
+    local = np.array(
+        [shapely.union_all(pieces[pi[a:b]]) for a, b in zip(start, stop, strict=True)], dtype=object
+    )
+    result[uniq] = shapely.difference(lines[uniq], local)
     return result
+
+
+def _cut(bands: np.ndarray, holes: np.ndarray) -> np.ndarray:
+    """Each band minus the holes (broken lamps' discs) that touch it."""
+    if len(holes) == 0 or len(bands) == 0:
+        return bands
+    out = bands.copy()
+    tree = shapely.STRtree(holes)
+    bi, hi = tree.query(bands, predicate="intersects")
+    for b in np.unique(bi):
+        out[b] = shapely.difference(bands[b], shapely.union_all(holes[hi[bi == b]]))
+    return out
 
 
 def build_lighting(
@@ -857,21 +874,20 @@ def build_lighting(
 
     lights = lamps["lights"].to_numpy(dtype=bool)
     lamp_geoms = lamps.geometry.to_numpy()
-    discs = shapely.union_all(shapely.buffer(lamp_geoms[lights], radius_m, quad_segs=8))
+    discs = np.asarray(shapely.buffer(lamp_geoms[lights], radius_m, quad_segs=8), dtype=object)
     bands = (
-        shapely.union_all(shapely.buffer(lit_geoms, lit_way_buffer_m, quad_segs=4))
-        if lit_way_buffer_m > 0 and len(lit_geoms)
-        else shapely.Polygon()
+        np.asarray(shapely.buffer(lit_geoms, lit_way_buffer_m, quad_segs=4), dtype=object)
+        if lit_way_buffer_m > 0
+        else np.array([], dtype=object)
     )
-    if (~lights).any() and not bands.is_empty:
-        # a lit=yes tag describes the street in normal operation; where the register says the lamps are
-        # broken, that part of the street is dark until they are repaired
-        bands = shapely.difference(
-            bands, shapely.union_all(shapely.buffer(lamp_geoms[~lights], radius_m, quad_segs=8))
-        )
-    union = shapely.union_all([discs, bands])
+    # a lit=yes tag describes the street in normal operation; where the register says the lamps are broken,
+    # that part of the street is dark until they are repaired
+    holes = np.asarray(shapely.buffer(lamp_geoms[~lights], radius_m, quad_segs=8), dtype=object)
+    bands = _cut(bands, holes)
+    pieces = np.concatenate([discs, bands])
+    pieces = pieces[~shapely.is_empty(pieces)] if len(pieces) else pieces
+    union = shapely.union_all(pieces) if len(pieces) else shapely.Polygon()
     union = shapely.make_valid(union) if not shapely.is_valid(union) else union
-    cover_parts = shapely.get_parts(union)
     coverage = gpd.GeoDataFrame(
         {
             "area_m2": [float(shapely.area(union))],
@@ -888,7 +904,7 @@ def build_lighting(
     walk = lines[walk_mask].reset_index(drop=True)
     walk["lit_class"] = lit_class[walk_mask]
     wgeoms = walk.geometry.to_numpy()
-    outside = _outside(wgeoms, cover_parts)
+    outside = _outside(wgeoms, pieces)
     walk["length_m"] = shapely.length(wgeoms)
     walk["covered_m"] = np.clip(walk["length_m"].to_numpy() - shapely.length(outside), 0, None)
     walk["street"] = [street_label(n, h) for n, h in zip(walk["name"], walk["highway"], strict=True)]

@@ -195,6 +195,7 @@ def dark_evidence(
         return out
     geoms = cand.geometry.to_numpy()
     cover = layer.coverage_geometry
+    shapely.prepare(cover)  # one large polygon tested against many points
     inside = (
         shapely.contains_xy(cover, shapely.get_x(geoms), shapely.get_y(geoms))
         if not cover.is_empty
