@@ -172,6 +172,11 @@ def hotspots(
     if since_ts is not None and until_ts is not None and until_ts <= since_ts:
         raise InputError(f"--until ({until}) must be after --since ({since})")
     pts = point_reports(reports)
+    if len(pts) == 0:
+        raise InputError(
+            f"none of the {len(reports):,} reports has a point position (all are placed only at municipality or "
+            "county level, e.g. the Police events feed); hot-spots need positions (no output written)"
+        )
     if len(pts) < len(reports):
         console.print(
             f"Utanför punktanalysen / left out of point analysis: {len(reports) - len(pts):,} rapporter med "

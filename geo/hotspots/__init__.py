@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.hotspots._area import as_area_geometry
 from geo.hotspots.dbscan import dbscan_labels, suggest_eps, suggest_min_samples
 from geo.hotspots.filters import filter_reports
 from geo.hotspots.gistar import gistar_cells
@@ -68,29 +69,6 @@ def _parts(geom: BaseGeometry) -> list[BaseGeometry]:
     if hasattr(geom, "geoms"):
         return [g for g in geom.geoms if g.area > 0]
     return [geom] if geom.area > 0 else []
-
-
-def _area_geom(area: object, crs: object) -> BaseGeometry | None:
-    if area is None:
-        return None
-    if isinstance(area, BaseGeometry):
-        return area
-    to_crs = getattr(area, "to_crs", None)
-    if (
-        to_crs is not None
-        and hasattr(area, "geometry")
-        and not isinstance(area, gpd.GeoDataFrame | gpd.GeoSeries)
-    ):
-        return to_crs(crs)  # a StudyArea
-    if isinstance(area, gpd.GeoDataFrame | gpd.GeoSeries):
-        return shapely.union_all(
-            area.to_crs(crs).geometry.to_numpy()
-            if isinstance(area, gpd.GeoDataFrame)
-            else area.to_crs(crs).to_numpy()
-        )
-    raise TypeError(
-        f"area must be a shapely polygon, a StudyArea or a GeoDataFrame, got {type(area).__name__}"
-    )
 
 
 def hotspots_from_cells(
@@ -223,7 +201,7 @@ def find_hotspots(
     pts = point_reports(reports) if "location_precision" in reports.columns else reports
     pts = pts.reset_index(drop=True)
     crs = reports.crs
-    area_geom = _area_geom(area, crs)
+    area_geom = as_area_geometry(area, crs)
     xy = _xy(pts)
     choices: dict[str, tuple[float, str]] = {}
     auto: list[str] = []

@@ -38,6 +38,7 @@ from scipy.spatial import cKDTree
 from scipy.stats import norm
 from shapely.geometry.base import BaseGeometry
 
+from geo.hotspots._area import as_area_geometry
 from geo.hotspots.kde import _nice
 
 __all__ = [
@@ -393,7 +394,7 @@ def gistar_cells(
     *,
     cell_m: float | None = None,
     band_m: float | None = None,
-    area: BaseGeometry | None = None,
+    area: object = None,
     shape: str = "square",
 ) -> gpd.GeoDataFrame:
     """Gi* hot and cold cells of report counts.
@@ -408,8 +409,8 @@ def gistar_cells(
         Binary distance band between cell centres in metres (a cell is its own neighbour); default from
         incremental spatial autocorrelation.
     area
-        Study polygon in the reports' CRS: cells meeting it enter the computation; default the reports'
-        extent (padded by one cell).
+        Study polygon in the reports' CRS (or a StudyArea or a frame of polygons): cells meeting it enter
+        the computation; default the reports' extent (padded by one cell).
     shape
         ``"square"`` or ``"hex"``.
 
@@ -426,6 +427,7 @@ def gistar_cells(
         if len(reports)
         else np.zeros((0, 2))
     )
+    area = as_area_geometry(area, reports.crs)
     choices: dict[str, tuple[float, str]] = {}
     if cell_m is None:
         cell_m, why = suggest_cell(xy)

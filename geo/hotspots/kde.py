@@ -33,6 +33,8 @@ import shapely
 from scipy.signal import fftconvolve
 from shapely.geometry.base import BaseGeometry
 
+from geo.hotspots._area import as_area_geometry
+
 __all__ = ["DensitySurface", "density_contours", "kde_grid", "kde_surface", "suggest_bandwidth"]
 
 _TRUNCATE_SD = 4.0
@@ -310,7 +312,7 @@ def kde_surface(
     *,
     bandwidth_m: float | None = None,
     cell_m: float | None = None,
-    area: BaseGeometry | None = None,
+    area: object = None,
     weighted: bool = False,
 ) -> DensitySurface:
     """Kernel density surface of report positions, in reports per km².
@@ -324,7 +326,8 @@ def kde_surface(
     cell_m
         Grid cell side in metres; default a quarter of the bandwidth (at most 2000 cells a side).
     area
-        Study polygon in the reports' CRS; density only inside, corrected at the edges.
+        Study polygon in the reports' CRS (or a StudyArea or a frame of polygons); density only inside,
+        corrected at the edges.
     weighted
         Use the reports' ``weight`` column instead of counting each report once.
 
@@ -343,6 +346,7 @@ def kde_surface(
     else:
         reason = f"bandbredd {bandwidth_m:g} m: angiven / given"
     w = reports["weight"].to_numpy(dtype="float64") if weighted else None
+    area = as_area_geometry(area, reports.crs)
     return kde_grid(
         xy,
         weights=w,
