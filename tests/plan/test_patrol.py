@@ -12,6 +12,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 from typer.testing import CliRunner
 
@@ -458,3 +460,44 @@ def test_forecast_cells_plug_in(demo_police, planted_places) -> None:
     inside = centres.apply(lambda c: bool(planted_places.buffer(100).contains(c).any()))
     visited = set(p.visits["place_id"])
     assert inside[places["place_id"].isin(visited).to_numpy()].mean() > 0.8
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    weights=st.lists(st.lists(st.floats(0, 5), min_size=168, max_size=168), min_size=1, max_size=4),
+    shift=st.sampled_from(["07-15", "15-23", "23-07", "20:30-04:30", "00-24"]),
+    visits=st.integers(1, 5),
+    visit_min=st.sampled_from([10, 15, 30]),
+    decay=st.sampled_from([0.3, 0.5, 1.0]),
+)
+def test_stated_share_is_the_union_of_the_windows(weights, shift, visits, visit_min, decay) -> None:
+    places = gpd.GeoDataFrame(
+        {"place_id": [f"P{i}" for i in range(len(weights))], "profile": [json.dumps(w) for w in weights]},
+        geometry=[Point(440_000 + 700 * i, 6_340_000).buffer(40) for i in range(len(weights))],
+        crs="EPSG:3006",
+    )
+    total = sum(map(sum, weights)) + 1.0
+    p = plan_patrols(
+        places,
+        week="2026-W45",
+        shifts=[shift],
+        visits_per_shift=visits,
+        visit_min=visit_min,
+        repeat_decay=decay,
+        total=total,
+    )
+    v = p.visits
+    assert v.groupby("shift_no").size().max() <= visits if len(v) else True
+    # recount: each visit covers its place's minutes of the week; overlapping windows count once
+    covered = np.zeros((len(weights), 7 * 1440), dtype=bool)
+    ids = {f"P{i}": i for i in range(len(weights))}
+    for r in v.itertuples():
+        mow = r.start_at.weekday() * 1440 + r.start_at.hour * 60 + r.start_at.minute
+        covered[ids[r.place_id], (mow + np.arange(visit_min)) % (7 * 1440)] = True
+    per_minute = np.repeat(np.asarray(weights, dtype=float) / 60.0, 60, axis=1)
+    assert p.expected_share == pytest.approx(float((per_minute * covered).sum()) / total, abs=1e-9)
+    assert 0 <= p.expected_share <= 1
+    for _, g in v.groupby("shift_no"):
+        ends = g["end_at"].iloc[:-1].to_numpy()
+        starts = g["start_at"].iloc[1:].to_numpy()
+        assert (starts >= ends).all()
