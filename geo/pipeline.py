@@ -325,7 +325,7 @@ def _summary(
     if hs is not None:
         lines.append(f"Hot-spots: {len(hs)} ({config.hotspots.method})")
         if len(hs):
-            top = hs.sort_values("n_reports", ascending=False).head(5)
+            top = hs.sort_values("n_reports", ascending=False).head(8)
             for _, h in top.iterrows():
                 lines.append(
                     f"  {h.get('hotspot_id', '')} {h.get('label', '')}: {int(h['n_reports'])} rapporter, "
@@ -335,32 +335,37 @@ def _summary(
     if patrol is not None and len(patrol):
         lines.append(f"Patrullering / patrol plan: {len(patrol)} besök / visits")
         if {"place", "weekday", "start", "end"} <= set(patrol.columns):
-            grp = patrol.groupby("place", sort=False)
+            order = [c for c in ("date", "start") if c in patrol.columns]
+            grp = patrol.sort_values(order, kind="stable").groupby("place", sort=False)
             for place, g in sorted(grp, key=lambda kv: -len(kv[1]))[:5]:
-                times = ", ".join(
-                    sorted(
-                        {f"{w} {s}–{e}" for w, s, e in zip(g["weekday"], g["start"], g["end"], strict=True)}
-                    )[:3]
+                slots = list(
+                    dict.fromkeys(
+                        f"{w} {s}–{e}" for w, s, e in zip(g["weekday"], g["start"], g["end"], strict=True)
+                    )
                 )
-                lines.append(f"  {place}: {len(g)} besök ({times})")
+                more = f" +{len(slots) - 3}" if len(slots) > 3 else ""
+                lines.append(f"  {place}: {len(g)} besök ({', '.join(slots[:3])}{more})")
     light = _safe_read_csv(result.outputs.get("lighting_proposals"))
     if light is not None and len(light):
         lines.append(f"Belysningsförslag / lighting proposals: {len(light)}")
         for _, r in light.head(3).iterrows():
+            where = f" ({r['lat']:.5f}, {r['lon']:.5f})" if {"lat", "lon"} <= set(r.index) else ""
             lines.append(
-                f"  {r.get('rank', '')}. {r.get('street', '')}: täcker / covers "
-                f"{r.get('covered_reports', '')} "
-                f"rapporter — {str(r.get('reason', ''))[:80]}"
+                f"  {r.get('rank', '')}. {r.get('street', '')}{where}: täcker / covers "
+                f"{r.get('covered_reports', '')} rapporter / reports"
             )
     speed = _safe_read_csv(result.outputs.get("enforcement_plan"))
     if speed is not None and len(speed):
         lines.append(f"Hastighetskontroller / speed checks: {len(speed)}")
         for _, r in speed.head(3).iterrows():
-            share = r.get("share_over_limit", float("nan"))
+            share = pd.to_numeric(pd.Series([r.get("share_over_limit")]), errors="coerce").iloc[0]
+            limit = pd.to_numeric(pd.Series([r.get("limit_kmh")]), errors="coerce").iloc[0]
+            limit_text = f"{limit:.0f} km/h" if pd.notna(limit) else "? km/h"
+            share_text = f"{share:.0%}" if pd.notna(share) else "?"
             lines.append(
-                f"  {r.get('rank', '')}. {r.get('street', '')} ({r.get('limit_kmh', '')} km/h) "
+                f"  {r.get('rank', '')}. {r.get('street', '')} ({limit_text}) "
                 f"{r.get('weekdays', '')} {r.get('start', '')}–{r.get('end', '')}: "
-                f"{float(share):.0%} över gränsen / over the limit"
+                f"{share_text} över gränsen / over the limit"
             )
     for note in result.notes:
         lines.append(f"Obs: {note}")
