@@ -122,7 +122,9 @@ def make_patrol_plan(
     return plan, hotspots
 
 
-def write_patrol(plan: PatrolPlan, out_dir: str | Path, *, demo: bool = False) -> dict[str, Path]:
+def write_patrol(
+    plan: PatrolPlan, out_dir: str | Path, *, demo: bool = False, lang: str = "sv"
+) -> dict[str, Path]:
     """Write ``patrol_plan.csv``, ``patrol_plan.html``, ``patrol_naive.csv`` and ``patrol_plan.gpkg``.
 
     Parameters
@@ -133,6 +135,8 @@ def write_patrol(plan: PatrolPlan, out_dir: str | Path, *, demo: bool = False) -
         Output folder (created).
     demo
         Mark the HTML page as synthetic demo data.
+    lang
+        Language of the HTML page, ``"sv"`` or ``"en"``.
 
     Returns
     -------
@@ -144,7 +148,7 @@ def write_patrol(plan: PatrolPlan, out_dir: str | Path, *, demo: bool = False) -
     out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {
         "patrol_naive_csv": write_csv(plan.table(naive=True), out / "patrol_naive.csv"),
-        "patrol_plan_html": write_text(plan_html(plan, demo=demo), out / "patrol_plan.html"),
+        "patrol_plan_html": write_text(plan_html(plan, demo=demo, lang=lang), out / "patrol_plan.html"),
     }
     gpkg = out / "patrol_plan.gpkg"
     if len(plan.visits):
@@ -171,6 +175,7 @@ def run_patrol(
     sources: Sequence[str] | None = None,
     today: dt.date | None = None,
     demo: bool = False,
+    lang: str = "sv",
     out_dir: str | Path,
 ) -> dict[str, Path]:
     """Plan the week and write its files (for ``geo run``/``geo demo``); see :func:`make_patrol_plan`.
@@ -194,7 +199,7 @@ def run_patrol(
         sources=sources,
         today=today,
     )
-    return write_patrol(plan, out_dir, demo=demo)
+    return write_patrol(plan, out_dir, demo=demo, lang=lang)
 
 
 @with_reader_options
@@ -240,6 +245,7 @@ def patrol(
         None, "--only-source", help="Count only reports of this source, e.g. police (repeat; default: all)."
     ),
     demo: bool = typer.Option(False, "--demo", help="Mark the page as synthetic demo data."),
+    lang: str = typer.Option("sv", "--lang", help="Language of patrol_plan.html: sv or en."),
     *,
     reader: ReaderArgs,
 ) -> None:
@@ -251,6 +257,8 @@ def patrol(
     --shift 15-23 --shift 23-07 --visits-per-shift 6 --out plan/
     """
     shifts = tuple(shift) if shift else DEFAULT_SHIFTS
+    if lang not in {"sv", "en"}:
+        raise InputError(f"--lang must be sv or en, got '{lang}'")
     try:
         for s in shifts:
             parse_shift(s)
@@ -295,7 +303,7 @@ def patrol(
             if isinstance(err, InputError):
                 raise
             raise InputError(str(err)) from err
-    paths = write_patrol(plan, out, demo=demo)
+    paths = write_patrol(plan, out, demo=demo, lang=lang)
     hs = plan.history_start
     he = plan.history_end
     if hs is not None and he is not None:

@@ -934,27 +934,103 @@ def coverage_of(
     return float(got.sum() / len(pts))
 
 
-def _pct(x: float, decimals: int = 1) -> str:
-    return f"{100 * x:.{decimals}f} %".replace(".", ",")
+def _pct(x: float, decimals: int = 1, *, lang: str = "sv") -> str:
+    text = f"{100 * x:.{decimals}f} %"
+    return text.replace(".", ",") if lang == "sv" else text
 
 
-def plan_html(plan: PatrolPlan, *, title: str = "Patrullplan", demo: bool = False) -> str:
-    """Render a printable Swedish HTML page: the summary, then one section (one printed page) per shift.
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_HTML_TEXT: dict[str, dict[str, str]] = {
+    "sv": {
+        "title": "Patrullplan",
+        "week": "vecka",
+        "demo": "Syntetiska demodata – inte verkliga händelser.",
+        "history": "Historik: {a} – {b}, {n} händelser med position.",
+        "plan": "Förväntad täckning, denna plan",
+        "plan_v": "{p} av händelserna ({n} besök)",
+        "naive": "Förväntad täckning, naiv plan",
+        "naive_v": "{p} (de {k} platserna med flest händelser, fasta tider varje pass)",
+        "shifts": "Pass per dag",
+        "visits": "Besök",
+        "visits_v": "högst {k} per pass, {m} minuter vardera",
+        "travel": "Restid",
+        "network": "kortaste väg i gatunätet",
+        "straight": "fågelvägen",
+        "define": "Förväntad andel = den andel av alla händelser i historiken som inträffade på platsen "
+        "under besökets veckodag och klockslag (och inte redan täcks av ett tidigare besök).",
+        "none": "Inga besök planerade: ingen plats har händelser i historiken.",
+        "shift": "pass",
+        "shift_sum": "{n} besök · förväntad andel {p} · restid totalt {t} min",
+        "head": "<th>Nr</th><th>Datum</th><th>Tid</th><th>Plats</th><th>Position (lat, lon)</th>"
+        "<th>Restid dit</th><th>Förväntad andel</th><th>Utfört (sign.)</th>",
+        "sign": "Skapad med lagesbild. Planen bygger på historiska mönster; lokal kännedom går före.",
+    },
+    "en": {
+        "title": "Patrol plan",
+        "week": "week",
+        "demo": "Synthetic demo data – not real incidents.",
+        "history": "History: {a} – {b}, {n} incidents with a position.",
+        "plan": "Expected coverage, this plan",
+        "plan_v": "{p} of incidents ({n} visits)",
+        "naive": "Expected coverage, naive plan",
+        "naive_v": "{p} (the {k} places with most incidents, fixed times every shift)",
+        "shifts": "Shifts per day",
+        "visits": "Visits",
+        "visits_v": "at most {k} per shift, {m} minutes each",
+        "travel": "Travel",
+        "network": "shortest path on the street network",
+        "straight": "straight line",
+        "define": "Expected share = the share of all incidents in the history that happened at the place "
+        "on the visit's weekday and time of day (and are not already covered by an earlier visit).",
+        "none": "No visits planned: no place has incidents in the history.",
+        "shift": "shift",
+        "shift_sum": "{n} visits · expected share {p} · travel in total {t} min",
+        "head": "<th>No.</th><th>Date</th><th>Time</th><th>Place</th><th>Position (lat, lon)</th>"
+        "<th>Travel there</th><th>Expected share</th><th>Done (sign.)</th>",
+        "sign": "Made with lagesbild. The plan rests on past patterns; local knowledge comes first.",
+    },
+}
+
+
+def plan_html(plan: PatrolPlan, *, title: str | None = None, demo: bool = False, lang: str = "sv") -> str:
+    """Render a printable HTML page: the summary, then one section (one printed page) per shift.
 
     Parameters
     ----------
     plan
         The plan.
     title
-        Page heading.
+        Page heading (default "Patrullplan" / "Patrol plan").
     demo
-        Mark the page "syntetiska demodata".
+        Mark the page as synthetic demo data.
+    lang
+        ``"sv"`` (default) or ``"en"``.
     """
+    if lang not in _HTML_TEXT:
+        raise ValueError(f"lang must be 'sv' or 'en', got '{lang}'")
+    t = _HTML_TEXT[lang]
+    days = WEEKDAYS_SV if lang == "sv" else _WEEKDAYS_EN
+    months = MONTHS_SV if lang == "sv" else _MONTHS_EN
+    title = title or t["title"]
     hist = ""
     if plan.history_start is not None and plan.history_end is not None:
         last = plan.history_end - pd.Timedelta(days=1)
         n_text = f"{int(round(plan.n_history)):,}".replace(",", "\u202f")
-        hist = f"Historik: {plan.history_start:%Y-%m-%d} – {last:%Y-%m-%d}, {n_text} händelser med position."
+        hist = t["history"].format(a=f"{plan.history_start:%Y-%m-%d}", b=f"{last:%Y-%m-%d}", n=n_text)
     css = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Arial, sans-serif; margin: 2em; color: #111; }
 h1 { margin-bottom: .2em; } .sub { color: #444; margin-top: 0; }
@@ -969,69 +1045,60 @@ section.shift { page-break-before: always; break-before: page; }
 """
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="sv"><head><meta charset="utf-8">',
-        f"<title>{escape(title)} vecka {escape(plan.week)}</title><style>{css}</style></head><body>",
-        f"<h1>{escape(title)} – vecka {escape(plan.week)}</h1>",
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{escape(title)} {t['week']} {escape(plan.week)}</title><style>{css}</style></head><body>",
+        f"<h1>{escape(title)} – {t['week']} {escape(plan.week)}</h1>",
     ]
     if demo:
-        parts.append('<p class="demo">Syntetiska demodata – inte verkliga händelser.</p>')
+        parts.append(f'<p class="demo">{t["demo"]}</p>')
     parts.append(f'<p class="sub">{escape(hist)}</p>')
     n_visits = len(plan.visits)
-    parts.append('<table class="summary">')
     rows = [
-        ("Förväntad täckning, denna plan", f"{_pct(plan.expected_share)} av händelserna ({n_visits} besök)"),
+        (t["plan"], t["plan_v"].format(p=_pct(plan.expected_share, lang=lang), n=n_visits)),
+        (t["naive"], t["naive_v"].format(p=_pct(plan.naive_share, lang=lang), k=plan.visits_per_shift)),
+        (t["shifts"], ", ".join(s.label for s in plan.shifts)),
+        (t["visits"], t["visits_v"].format(k=plan.visits_per_shift, m=plan.visit_min)),
         (
-            "Förväntad täckning, naiv plan",
-            f"{_pct(plan.naive_share)} (de {plan.visits_per_shift} platserna med flest "
-            "händelser, fasta tider varje pass)",
-        ),
-        ("Pass per dag", ", ".join(s.label for s in plan.shifts)),
-        ("Besök", f"högst {plan.visits_per_shift} per pass, {plan.visit_min} minuter vardera"),
-        (
-            "Restid",
-            f"{'kortaste väg i gatunätet' if plan.travel == 'gatunät' else 'fågelvägen'}, "
-            f"{plan.speed_kmh:g} km/h",
+            t["travel"],
+            f"{t['network'] if plan.travel == 'gatunät' else t['straight']}, {plan.speed_kmh:g} km/h",
         ),
     ]
+    parts.append('<table class="summary">')
     for k, v in rows:
         parts.append(f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>")
     parts.append("</table>")
-    parts.append(
-        "<p>Förväntad andel = den andel av alla händelser i historiken som inträffade på platsen under "
-        "besökets veckodag och klockslag (och inte redan täcks av ett tidigare besök).</p>"
-    )
+    parts.append(f"<p>{escape(t['define'])}</p>")
     for note in plan.notes:
         parts.append(f"<p><i>{escape(note)}</i></p>")
     if n_visits == 0:
-        parts.append("<p>Inga besök planerade: ingen plats har händelser i historiken.</p>")
+        parts.append(f"<p>{escape(t['none'])}</p>")
     for _, g in plan.visits.groupby("shift_no", sort=True):
         first = g.iloc[0]
         day = first["start_at"]
-        shift_text = first["shift"]
-        date_text = (
-            f"{WEEKDAYS_SV[day.weekday()].capitalize()} {day.day} {MONTHS_SV[day.month - 1]} {day.year}"
-        )
+        if (
+            day.hour * 60 + day.minute
+            < parse_shift(first["shift"].split(" ", 1)[1].replace("–", "-")).start_min
+        ):
+            day = day - pd.Timedelta(days=1)  # the shift began the evening before its first visit
+        date_text = f"{days[day.weekday()].capitalize()} {day.day} {months[day.month - 1]} {day.year}"
+        if lang == "en":
+            date_text = f"{days[day.weekday()]} {day.day} {months[day.month - 1]} {day.year}"
+        label = first["shift"].split(" ", 1)[1]
         parts.append('<section class="shift">')
-        parts.append(f"<h2>{escape(date_text)} · pass {escape(shift_text.split(' ', 1)[1])}</h2>")
-        parts.append(
-            f"<p>{len(g)} besök · förväntad andel {_pct(float(g['expected_share'].sum()))} · "
-            f"restid totalt {int(g['travel_min'].sum())} min</p>"
+        parts.append(f"<h2>{escape(date_text)} · {t['shift']} {escape(label)}</h2>")
+        summary = t["shift_sum"].format(
+            n=len(g), p=_pct(float(g["expected_share"].sum()), lang=lang), t=int(g["travel_min"].sum())
         )
-        parts.append(
-            "<table><tr><th>Nr</th><th>Datum</th><th>Tid</th><th>Plats</th><th>Position (lat, lon)</th>"
-            "<th>Restid dit</th><th>Förväntad andel</th><th>Utfört (sign.)</th></tr>"
-        )
+        parts.append(f"<p>{escape(summary)}</p>")
+        parts.append(f"<table><tr>{t['head']}</tr>")
         for r in g.itertuples(index=False):
             parts.append(
                 f"<tr><td class='num'>{r.order}</td><td class='nw'>{escape(r.date)}</td>"
                 f"<td class='nw'>{escape(r.start)}–{escape(r.end)}</td>"
                 f"<td>{escape(str(r.place))}<br><small>{escape(str(r.place_id))}</small></td>"
                 f"<td>{r.lat:.5f}, {r.lon:.5f}</td><td class='num'>{r.travel_min} min</td>"
-                f"<td class='num'>{_pct(float(r.expected_share), 2)}</td><td></td></tr>"
+                f"<td class='num'>{_pct(float(r.expected_share), 2, lang=lang)}</td><td></td></tr>"
             )
         parts.append("</table></section>")
-    parts.append(
-        '<p class="sign">Skapad med lagesbild. Planen bygger på historiska mönster; '
-        "lokal kännedom går före.</p></body></html>"
-    )
+    parts.append(f'<p class="sign">{escape(t["sign"])}</p></body></html>')
     return "\n".join(parts)

@@ -303,6 +303,14 @@ def test_html_one_section_per_shift(plan) -> None:
     assert "Förväntad täckning, naiv plan" in html and "Syntetiska demodata" in html
     assert "break-before: page" in html
     assert "<script" not in html
+    # a night shift is headed by the day it starts on, even when its first visit is after midnight
+    assert "Måndag 7 september 2026 · pass 23:00–07:00" in html
+    assert "Måndag 14 september" not in html
+    en = plan_html(plan, lang="en")
+    assert "Expected coverage, naive plan" in en and "Monday 7 September 2026 · shift 23:00–07:00" in en
+    assert en.count('<section class="shift">') == html.count('<section class="shift">')
+    with pytest.raises(ValueError, match="lang"):
+        plan_html(plan, lang="fi")
 
 
 # ------------------------------------------------------------------------------------------- command
