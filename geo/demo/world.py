@@ -875,6 +875,19 @@ def _speeds(
     return passes, hourly, info
 
 
+def _active_windows(spec: HotspotSpec) -> list[dict[str, int]]:
+    """Return the planted windows as (weekday the window starts, start hour, end hour exclusive, mod 24).
+
+    A window from 22 to 3 on Friday runs into Saturday morning. The dusk hot-spot has none: its window moves
+    with the season (``dusk_offset_min`` in the truth).
+    """
+    if spec.pattern == "dusk" or not spec.hours:
+        return []
+    days = (4, 5) if spec.pattern == "weekend_nights" else spec.weekdays
+    start, end = spec.hours[0], (spec.hours[-1] + 1) % 24
+    return [{"weekday": int(d), "start_hour": int(start), "end_hour": int(end)} for d in days]
+
+
 def _point_truth(proj: _Proj, ex: float, ny: float) -> dict[str, float]:
     lat, lon = proj.wgs(np.array([ex]), np.array([ny]))
     x, y = proj.sweref(np.array([ex]), np.array([ny]))
@@ -1039,8 +1052,10 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
                 "hours": list(spec.hours),
                 "months": list(spec.months),
                 "peak_window": spec.window_label,
+                "active_windows": _active_windows(spec),
                 "in_window_share": spec.in_window,
                 "at_dusk": spec.pattern == "dusk",
+                "dusk_offset_min": [-15, 75] if spec.pattern == "dusk" else None,
                 "trend": spec.trend,
                 "emerging": spec.pattern == "emerging",
                 "fading": spec.pattern == "fading",

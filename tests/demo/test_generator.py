@@ -322,3 +322,32 @@ def test_hourly_aggregates_match_the_passes():
     merged = hourly.set_index(["hour_start", "segment_id", "direction"]).join(g.mean().rename("m"))
     assert np.allclose(merged["mean_kmh"], merged["m"], atol=0.051)
     assert (hourly["p85_kmh"] >= hourly["mean_kmh"] - 0.05).all()
+
+
+def _in_windows(weekday: pd.Series, hour: pd.Series, windows: list[dict]) -> np.ndarray:
+    hit = np.zeros(len(weekday), dtype=bool)
+    wd, hr = weekday.to_numpy(), hour.to_numpy()
+    for w in windows:
+        d, s, e = w["weekday"], w["start_hour"], w["end_hour"]
+        if s < e:
+            hit |= (wd == d) & (hr >= s) & (hr < e)
+        else:  # runs past midnight into the next day
+            hit |= ((wd == d) & (hr >= s)) | ((wd == (d + 1) % 7) & (hr < e))
+    return hit
+
+
+def test_active_windows_hold_the_planted_share(truth, police):
+    for h in truth["hotspots"]:
+        if not h["active_windows"]:
+            assert h["at_dusk"] and h["dusk_offset_min"] == [-15, 75]
+            continue
+        m = _member_frame(police, h)
+        exact = m[m["occurred_to"].isna()]
+        share = _in_windows(exact["weekday"], exact["hour"], h["active_windows"]).mean()
+        assert share >= h["in_window_share"] - 0.05, (h["id"], share)
+        # and outside the hot-spot the same windows hold far fewer of the background reports
+        background = police[
+            ~police["report_id"].isin(set().union(*(x["member_ids"] for x in truth["hotspots"])))
+        ]
+        bg_share = _in_windows(background["weekday"], background["hour"], h["active_windows"]).mean()
+        assert share > bg_share + 0.4, (h["id"], share, bg_share)
