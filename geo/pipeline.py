@@ -9,10 +9,12 @@
 4. plans patrols (``run_patrol``) -> ``patrol_plan.csv`` ...;
 5. builds the speed layer and enforcement plan (``run_speed``) -> ``enforcement_plan.csv`` ...;
 6. forecasts the risk for the days after the period (``run_forecast``), when that stage is installed;
-7. draws the lägesbild maps (:func:`geo.maps.build_map`) -> ``lagesbild-<area>-<period>.html`` (and a public
-   version);
+7. draws the lägesbild maps with density contours and Gi* cells (``geo.commands.map.run_map``, which wraps
+   :func:`geo.maps.build_map`) -> ``lagesbild-<area>-<period>.html``, its GeoPackage and EST summary page, and
+   the public ``...-publik.html``;
 
-and returns the written files with a short summary. Each analysis is called through its own public function,
+and writes ``run.json`` (files, seconds per stage, notes). It returns the written files with a short summary.
+Each analysis is called through its own public function,
 imported when the stage runs; a stage whose module is not in this installation yet is skipped with the note
 "steg X saknas ännu".
 """
