@@ -497,8 +497,8 @@ def _hotspot_incidents(
         w = np.array([1.0, 0.42, 0.12])[year]
         idx = _pick(rng, n, w)
         h = rng.choice(np.array([20, 21, 22, 23, 24]), size=n)
-    else:  # pragma: no cover - the specs above are fixed
-        raise ValueError(spec.pattern)
+    else:
+        raise ValueError(f"unknown time pattern '{spec.pattern}' of hot-spot '{spec.key}'")
     # off-window share: any day, hours as the background
     off = ~in_win
     if off.any():
