@@ -772,7 +772,7 @@ def _outside(lines: np.ndarray, pieces: np.ndarray) -> np.ndarray:
     order = np.argsort(li, kind="stable")
     li, pi = li[order], pi[order]
     uniq, start = np.unique(li, return_index=True)
-    stop = np.append(start[1:], li.size)
+    stop = np.append(start[1:], li.size) if start.size else start
     local = np.array(
         [shapely.union_all(pieces[pi[a:b]]) for a, b in zip(start, stop, strict=True)], dtype=object
     )

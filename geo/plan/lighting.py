@@ -110,9 +110,11 @@ def _hours_text(hours: dict[int, float]) -> str:
     if total <= 0:
         return ""
     best: tuple[int, int] | None = None
+    c = np.concatenate([[0.0], np.cumsum(np.tile(w, 2))])
+    starts = np.arange(24)
     for length in range(1, 25):
-        sums = np.array([w[[(s + k) % 24 for k in range(length)]].sum() for s in range(24)])
-        if sums.max() >= 0.5 * total:
+        sums = c[starts + length] - c[starts]  # circular runs of `length` hours starting at each hour
+        if sums.max() >= 0.5 * total - 1e-9:
             best = (int(np.argmax(sums)), length)
             break
     start, length = best if best else (0, 24)
@@ -277,19 +279,40 @@ def rank_dark_places(
     wgs = gpd.GeoSeries(mids, crs=layer.crs).to_crs("EPSG:4326")
     dark["lat"] = np.round(wgs.y.to_numpy(), 6)
     dark["lon"] = np.round(wgs.x.to_numpy(), 6)
-    stats = {sid: {} for sid in dark["stretch_id"]}
+    stats: dict[str, dict[str, object]] = {}
     if len(evidence):
-        for sid, grp in evidence.groupby("stretch_id", sort=False):
-            hours = grp.groupby("hour").size().sort_index()
+        ev = pd.DataFrame(
+            {
+                "sid": evidence["stretch_id"].astype(str).to_numpy(),
+                "hour": evidence["hour"].to_numpy(dtype=int),
+                "inc": (evidence["kind"] == "incident").to_numpy(dtype=int),
+                "w": evidence["evidence_weight"].to_numpy(dtype=float),
+                "cat": evidence["category"].astype(str).to_numpy(),
+                "rid": evidence["report_id"].astype(str).to_numpy(),
+            }
+        )
+        g = ev.groupby("sid", sort=False)
+        size, inc, weight = g.size(), g["inc"].sum(), g["w"].sum()
+        ids = g["rid"].agg(lambda r: json.dumps(sorted(r), ensure_ascii=False))
+        hours = pd.crosstab(ev["sid"], ev["hour"])
+        cats = ev.groupby(["sid", "cat"]).size().reset_index(name="n")
+        cats = cats.sort_values(["sid", "n", "cat"], ascending=[True, False, True], kind="stable")
+        cat_json = {
+            sid: json.dumps(dict(zip(c["cat"], c["n"].astype(int).tolist(), strict=True)), ensure_ascii=False)
+            for sid, c in cats.groupby("sid", sort=False)
+        }
+        for sid in size.index:
+            row = hours.loc[sid]
+            h = {int(k): int(v) for k, v in row.items() if v > 0}
             stats[sid] = {
-                "dark_reports": len(grp),
-                "incidents": int((grp["kind"] == "incident").sum()),
-                "place_reports": int((grp["kind"] == "place_report").sum()),
-                "evidence_weight": float(grp["evidence_weight"].sum()),
-                "hours": json.dumps({int(h): int(c) for h, c in hours.items()}),
-                "peak_hours": _hours_text({int(h): float(c) for h, c in hours.items()}),
-                "categories": json.dumps(grp["category"].value_counts().to_dict(), ensure_ascii=False),
-                "report_ids": json.dumps(sorted(grp["report_id"].astype(str)), ensure_ascii=False),
+                "dark_reports": int(size[sid]),
+                "incidents": int(inc[sid]),
+                "place_reports": int(size[sid] - inc[sid]),
+                "evidence_weight": float(weight[sid]),
+                "hours": json.dumps(h),
+                "peak_hours": _hours_text({k: float(v) for k, v in h.items()}),
+                "categories": cat_json[sid],
+                "report_ids": ids[sid],
             }
     defaults = {
         "dark_reports": 0,
@@ -302,7 +325,7 @@ def rank_dark_places(
         "report_ids": "[]",
     }
     for key, value in defaults.items():
-        dark[key] = [stats[s].get(key, value) for s in dark["stretch_id"]]
+        dark[key] = [stats.get(str(s), {}).get(key, value) for s in dark["stretch_id"]]
     for key in ("dark_reports", "incidents", "place_reports"):
         dark[key] = dark[key].astype("int64")
     dark["score"] = np.round(
@@ -863,10 +886,31 @@ def quick_fixes(
     status = lamps["status"].astype("string").to_numpy()
     hours = pts["hour"].to_numpy(dtype=int)
     off = np.isin(hours, list(part_night_off_hours))
-    street_tree = shapely.STRtree(layer.ways.geometry.to_numpy()) if len(layer.ways) else None
+    # only the pairs that can make a quick fix: dark evidence at a broken lamp, at a part-night lamp while
+    # it is off, or a broken-lamp report at any lamp
+    st_pair = status[li]
+    useful = (
+        ((st_pair == "broken") & dark_ev[ri])
+        | ((st_pair == "part_night") & dark_ev[ri] & off[ri])
+        | broken_rep[ri]
+    )
+    li, ri = li[useful], ri[useful]
+    order = np.argsort(li, kind="stable")
+    li, ri = li[order], ri[order]
+    report_ids = pts["report_id"].astype(str).to_numpy()
+    lamp_ids = lamps["lamp_id"].astype(str).to_numpy()
+    lamp_geoms = lamps.geometry.to_numpy()
+    uniq, start = np.unique(li, return_index=True)
+    stop = np.append(start[1:], li.size) if start.size else start
+    streets = np.full(len(lamps), "", dtype=object)
+    if len(layer.ways) and uniq.size:
+        near_l, near_w = shapely.STRtree(layer.ways.geometry.to_numpy()).query_nearest(
+            lamp_geoms[uniq], all_matches=False
+        )
+        streets[uniq[near_l]] = layer.ways["street"].astype(str).to_numpy()[near_w]
     rows = []
-    for i in np.unique(li):
-        r = ri[li == i]
+    for i, a, b in zip(uniq, start, stop, strict=True):
+        r = ri[a:b]
         st = status[i]
         if st == "broken":
             ev = r[dark_ev[r]]
@@ -877,17 +921,16 @@ def quick_fixes(
         br = r[broken_rep[r]]
         if ev.size == 0 and br.size == 0:
             continue
-        ids = sorted(set(pts["report_id"].astype(str).to_numpy()[np.concatenate([ev, br])]))
+        ids = sorted(set(report_ids[np.concatenate([ev, br])]))
         peak = (
-            _hours_text({int(h): float(c) for h, c in pd.Series(hours[ev]).value_counts().items()})
+            _hours_text(
+                {int(h): float(c) for h, c in zip(*np.unique(hours[ev], return_counts=True), strict=True)}
+            )
             if ev.size
             else ""
         )
-        street = ""
-        if street_tree is not None:
-            k = street_tree.query_nearest(lamps.geometry.iloc[i])
-            street = str(layer.ways["street"].iloc[int(k[0])]) if len(k) else ""
-        lamp_id = str(lamps["lamp_id"].iloc[i])
+        street = str(streets[i])
+        lamp_id = str(lamp_ids[i])
         if st == "broken":
             reason = (
                 f"Laga trasig lampa {lamp_id} ({street}): {ev.size} rapporter i mörker inom {radius:.0f} m"
@@ -1006,10 +1049,7 @@ def follow_up(
     t0 = t0.tz_localize(tz) if t0.tzinfo is None else t0.tz_convert(tz)
     day0 = t0.normalize()
     day1 = day0 + pd.Timedelta(days=1)
-    inc = pts[
-        pts["is_dark"].to_numpy(dtype=bool)
-        & ~_is_place(pts, dark_words=dark_words)
-    ]
+    inc = pts[pts["is_dark"].to_numpy(dtype=bool) & ~_is_place(pts, dark_words=dark_words)]
     times = inc["occurred_at"]
     if not ((times < day0).any() and (times >= day1).any()):
         raise ValueError(f"no dark-time incidents both before and after {day0.date()}; cannot follow up")
