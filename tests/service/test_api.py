@@ -251,6 +251,11 @@ def test_open311(deployment: Deployment) -> None:
         props = staff.get("/api/reports", params={"ids": rid}).json()["features"][0]["properties"]
         assert props["source"] == "open311" and props["category"] == "hög hastighet"
         assert c.get(f"/open311/v2/requests/{rid}.json").json()[0]["service_code"] == "hög hastighet"
+        recent = {q["service_request_id"] for q in c.get("/open311/v2/requests.json").json()}  # last 90 days
+        assert rid in recent
+        yesterday = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).isoformat()
+        older = c.get("/open311/v2/requests.json", params={"end_date": yesterday}).json()
+        assert rid not in {q["service_request_id"] for q in older}
         bad = c.post(
             "/open311/v2/requests.json", data={"service_code": "mörkt", "lat": "59.33", "long": "18.07"}
         )

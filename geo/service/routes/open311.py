@@ -134,7 +134,10 @@ async def list_requests(
     status: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
 ) -> JSONResponse:
-    """List requests, newest window of 90 days by default (GeoReport's rule), oldest first."""
+    """List requests received in ``start_date``..``end_date`` (default: the last 90 days, GeoReport's rule).
+
+    Ordered by when they happened, oldest first.
+    """
     tz = request.app.state.lb.intake.tz
     try:
         end = parse_time(end_date, tz=tz) if end_date else None
@@ -146,7 +149,7 @@ async def list_requests(
     ids = tuple(i.strip() for i in service_request_id.split(",") if i.strip()) if service_request_id else ()
     if status and status not in {"open"}:
         return JSONResponse([])
-    flt = ReportFilter(since=start, until=end, category=service_code, limit=limit, ids=ids)
+    flt = ReportFilter(received_since=start, received_until=end, category=service_code, limit=limit, ids=ids)
     rows = await run_in_threadpool(request.app.state.lb.store.list_reports, flt)
     full = user is not None and user.can("reports:read")
     return JSONResponse([_request_view(r, full=full) for r in rows])

@@ -101,10 +101,13 @@ class StoredReport:
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """Filters of ``GET /api/reports``; ``since``/``until`` apply to ``occurred_at`` (until exclusive)."""
+    """Filters of ``GET /api/reports``; ``since``/``until`` apply to ``occurred_at`` (until exclusive),
+    ``received_since``/``received_until`` to when the service received the report (Open311's dates)."""
 
     since: dt.datetime | None = None
     until: dt.datetime | None = None
+    received_since: dt.datetime | None = None
+    received_until: dt.datetime | None = None
     category: str | None = None
     source: str | None = None
     limit: int = 1000

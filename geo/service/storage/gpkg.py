@@ -321,6 +321,12 @@ class GeoPackageStore(Store):
         if flt.until is not None:
             where.append("occurred_utc < ?")
             args.append(utc_key(flt.until))
+        if flt.received_since is not None:
+            where.append("created_at >= ?")
+            args.append(utc_key(flt.received_since))
+        if flt.received_until is not None:
+            where.append("created_at < ?")
+            args.append(utc_key(flt.received_until))
         if flt.category is not None:
             where.append("category = ?")
             args.append(flt.category)

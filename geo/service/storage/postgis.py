@@ -256,6 +256,12 @@ class PostgisStore(Store):
         if flt.until is not None:
             where.append("occurred_at < %s")
             args.append(flt.until)
+        if flt.received_since is not None:
+            where.append("created_at >= %s")
+            args.append(flt.received_since)
+        if flt.received_until is not None:
+            where.append("created_at < %s")
+            args.append(flt.received_until)
         if flt.category is not None:
             where.append("category = %s")
             args.append(flt.category)
