@@ -774,7 +774,7 @@ def _proposal_table(
         if n_inc:
             parts.append(f"{n_inc} brott/händelser i mörker")
         if n_place:
-            parts.append(f"{n_place} invånar-/trygghetsvandringsrapporter om mörker")
+            parts.append(f"{n_place} rapporter om mörka eller otrygga platser")
         reason = (
             f"Ny lampa på {street}: lyser upp platsen för {len(new)} rapporter "
             f"({' och '.join(parts) if parts else 'inga'}){', mest ' + peak if peak else ''}; "
