@@ -86,7 +86,12 @@ def dark_mask(times: pd.Series, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
             out[rows] = True
         elif kind == "normal" and d0 is not None and d1 is not None:
             t = instants[rows]
-            out[rows] = (t < d0.value) | (t >= d1.value)
+            if d1.value >= d0.value:
+                out[rows] = (t < d0.value) | (t >= d1.value)
+            else:
+                # near midsummer far north the evening's dusk falls after midnight: on this date the dusk
+                # astral gives belongs to the evening before, and it is dark only between it and dawn
+                out[rows] = (t >= d1.value) & (t < d0.value)
     return out
 
 

@@ -144,3 +144,17 @@ def test_geojson_output_is_wgs84(tmp_path: Path, extract_files: dict[str, Path],
     out = write_frame(reports, tmp_path / "r.geojson")
     back = gpd.read_file(out)
     assert back.crs.to_epsg() == 4326
+
+
+def test_darkness_when_dusk_falls_after_midnight(tmp_path: Path, now: pd.Timestamp) -> None:
+    # Helsinki in early June: civil dusk comes after midnight, so noon must not count as dark
+    path = tmp_path / "hel.csv"
+    path.write_text(
+        "lat,lon,time,category\n"
+        "60.17,24.94,2024-06-03 12:00,x\n"
+        "60.17,24.94,2024-06-03 23:50,x\n"
+        "60.17,24.94,2024-06-03 01:30,x\n",
+        encoding="utf-8",
+    )
+    reports = read_reports([path], now=now).reports
+    assert list(reports["is_dark"]) == [False, False, True]
