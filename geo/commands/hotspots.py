@@ -65,7 +65,7 @@ def hotspots(
     min_samples: int | None = typer.Option(
         None,
         "--min-samples",
-        help="Reports needed for a core point (DBSCAN/HDBSCAN) or a hot-spot (KDE/Gi*); default max(5, √n/4).",
+        help="Reports for a core point (DBSCAN/HDBSCAN) or a hot-spot (KDE/Gi*); default max(5, √n/4).",
     ),
     min_cluster_size: int | None = typer.Option(
         None, "--min-cluster-size", help="HDBSCAN: smallest hot-spot in reports (default 3 × min-samples)."
@@ -82,7 +82,7 @@ def hotspots(
     band: float | None = typer.Option(
         None,
         "--band",
-        help="Gi* distance band in metres between cell centres (default: incremental spatial autocorrelation).",
+        help="Gi* distance band in metres between cell centres (default: incremental spatial autocorr.).",
     ),
     alpha: float = typer.Option(
         0.05, "--alpha", help="Gi*: false discovery rate for hot cells (Benjamini–Hochberg)."
@@ -121,7 +121,8 @@ def hotspots(
     profile, peak windows, trend and a stable id. For gistar the output is every cell with count, z, p,
     p_fdr and class.
 
-    Example: geo hotspots data/toronto_mci_2014_2017.csv.gz --method dbscan --eps 150 --min-samples 50 --out hotspots.geojson
+    Example: geo hotspots data/toronto_mci_2014_2017.csv.gz --method dbscan --eps 150 --min-samples 50
+    --out hotspots.geojson
     """
     # the engine is imported here, so that `geo` starts fast for every other command
     from geo.hotspots import METHODS, find_hotspots, gistar_cells, hotspots_from_cells
@@ -174,7 +175,8 @@ def hotspots(
     pts = point_reports(reports)
     if len(pts) == 0:
         raise InputError(
-            f"none of the {len(reports):,} reports has a point position (all are placed only at municipality or "
+            f"none of the {len(reports):,} reports has a point position (all are placed only at municipality "
+            "or "
             "county level, e.g. the Police events feed); hot-spots need positions (no output written)"
         )
     if len(pts) < len(reports):
@@ -189,7 +191,8 @@ def hotspots(
         if unknown:
             top = ", ".join(pts["category"].astype(str).value_counts().index[:12])
             console.print(
-                f"[yellow]Okänd kategori / unknown category: {', '.join(unknown)} (finns / present: {top})[/yellow]"
+                f"[yellow]Okänd kategori / unknown category: {', '.join(unknown)} "
+                f"(finns / present: {top})[/yellow]"
             )
     chosen = filter_reports(
         pts,

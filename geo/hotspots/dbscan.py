@@ -67,17 +67,12 @@ def suggest_min_samples(n: int) -> tuple[int, str]:
     return k, f"min_samples {k}: max(5, √n/4) för/for n={n:,} rapporter/reports"
 
 
-def _k_distance(uniq: np.ndarray, counts: np.ndarray, k: int) -> np.ndarray:
-    """Distance within which each position has `k` reports, itself included (inf when never)."""
-    kk = min(k, len(uniq))
-    dist, idx = cKDTree(uniq).query(uniq, k=kk)
-    dist = dist.reshape(len(uniq), kk)
-    idx = idx.reshape(len(uniq), kk)
-    cum = np.cumsum(counts[idx], axis=1)
-    reached = cum >= k
-    first = np.argmax(reached, axis=1)
-    out = dist[np.arange(len(uniq)), first]
-    out[~reached.any(axis=1)] = np.inf
+def _weighted_neighbours(uniq: np.ndarray, counts: np.ndarray, radius_m: float) -> np.ndarray:
+    """Reports within `radius_m` (inclusive) of each distinct position, its own stack included."""
+    pairs = cKDTree(uniq).query_pairs(r=radius_m, output_type="ndarray")
+    out = counts.astype("float64").copy()
+    np.add.at(out, pairs[:, 0], counts[pairs[:, 1]])
+    np.add.at(out, pairs[:, 1], counts[pairs[:, 0]])
     return out
 
 
@@ -140,11 +135,12 @@ def suggest_eps(xy: np.ndarray, *, min_samples: int, contrast: float = 5.0) -> t
             "eps 100 m: för få rapporter för en k-avståndskurva / too few reports for a k-distance curve",
         )
     eps = float(max(1, math.ceil(math.sqrt(min_samples / (math.pi * contrast * lam / 1e6)))))
-    kd = _k_distance(uniq, counts, min_samples)
-    below = float(counts[kd <= eps].sum() / n)
+    # the share of reports whose k-distance is within eps: those with min_samples reports within eps
+    below = float(counts[_weighted_neighbours(uniq, counts, eps) >= min_samples].sum() / n)
     return eps, (
         f"eps {eps:.0f} m: k-avståndskurvan (k={min_samples}) där tätheten är {contrast:g}× medeltätheten "
-        f"({lam:,.0f}/km² över {area_km2:.1f} km²) / where the k-distance curve means {contrast:g}× the mean density; "
+        f"({lam:,.0f}/km² över {area_km2:.1f} km²) / where the k-distance curve means {contrast:g}× the mean "
+        "density; "
         f"{below:.0%} av rapporterna / of reports lie in such places"
     )
 

@@ -1,4 +1,4 @@
-"""Choosing which reports a hot-spot analysis looks at: period, categories, sources, darkness, weekday/hour."""
+"""Which reports a hot-spot analysis looks at: period, categories, sources, darkness, weekday and hour."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ step-up procedure (false discovery rate). Classes: ``hot_99``/``cold_99`` when t
 is computed for bands of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 and 10 cells; the band where its z-score (normality
 assumption) first peaks is the scale at which clustering is most pronounced. Without a peak (common in
 cities, where z keeps growing with the band) the band is the mean distance from each cell holding reports to
-its 30th nearest such cell, as in optimized hot-spot analysis. **Automatic cell size**: twice ``sqrt(A / n)`` rounded up to 1, 2, 2.5 or 5 × 10^k m,
+its 30th nearest such cell, as in optimized hot-spot analysis. **Automatic cell size**: twice
+``sqrt(A / n)`` rounded up to 1, 2, 2.5 or 5 × 10^k m,
 where *A* is the area of the box holding the central 90 % of reports along each axis: about four reports
 per cell where there are reports.
 """
@@ -361,7 +362,8 @@ def suggest_band(
             band = 3 * cell_m
             return (
                 band,
-                f"band {band:g} m: 3 celler / 3 cells (för få celler med rapporter / too few cells with reports)",
+                f"band {band:g} m: 3 celler / 3 cells "
+                "(för få celler med rapporter / too few cells with reports)",
             )
         k = min(30, len(centres) - 1)
         d, _ = cKDTree(centres).query(centres, k=k + 1)
@@ -451,7 +453,10 @@ def gistar_cells(
             hi = np.percentile(xy, 99.9, axis=0) + cell_m
             bounds = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
             inner = (xy[:, 0] >= lo[0]) & (xy[:, 0] <= hi[0]) & (xy[:, 1] >= lo[1]) & (xy[:, 1] <= hi[1])
-            note = f"; {int((~inner).sum())} rapporter långt utanför de andra / reports far outside the rest left out"
+            note = (
+                f"; {int((~inner).sum())} rapporter långt utanför de andra / "
+                "reports far outside the rest left out"
+            )
             xy = xy[inner]
     else:
         raise ValueError("no reports and no study area: nothing to build cells over")

@@ -80,12 +80,12 @@ class DensitySurface:
 
     @property
     def xs(self) -> np.ndarray:
-        """x of the cell centres (columns)."""
+        """X of the cell centres (columns)."""
         return self.x0 + self.cell_m * np.arange(self.density.shape[1])
 
     @property
     def ys(self) -> np.ndarray:
-        """y of the cell centres (rows)."""
+        """Y of the cell centres (rows)."""
         return self.y0 + self.cell_m * np.arange(self.density.shape[0])
 
     @property

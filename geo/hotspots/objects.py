@@ -87,7 +87,7 @@ _PLACE_COLUMNS = (
 
 
 def empty_hotspots(crs: object) -> Hotspots:
-    """An empty hot-spot frame with every column.
+    """Return an empty hot-spot frame with every column.
 
     Parameters
     ----------
@@ -123,7 +123,9 @@ def cell_union(xy: np.ndarray, *, cell_m: float) -> BaseGeometry:
     xy = np.asarray(xy, dtype="float64").reshape(-1, 2)
     if len(xy) == 0:
         return shapely.Polygon()
-    ij = np.unique(np.floor(xy / cell_m).astype("int64"), axis=0)
+    ij = np.floor(xy / cell_m).astype("int64")
+    _, first = np.unique(ij[:, 0] * 4_294_967_296 + ij[:, 1], return_index=True)  # one key per cell
+    ij = ij[first]
     boxes = shapely.box(
         ij[:, 0] * cell_m, ij[:, 1] * cell_m, (ij[:, 0] + 1) * cell_m, (ij[:, 1] + 1) * cell_m
     )
@@ -134,7 +136,7 @@ def cell_union(xy: np.ndarray, *, cell_m: float) -> BaseGeometry:
 
 
 def weekly_counts(times: pd.Series, *, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
-    """Reports per week from the Monday of `start`'s week through `end`, zero weeks included.
+    """Count reports per week from the Monday of `start`'s week through `end`, zero weeks included.
 
     Parameters
     ----------
