@@ -39,6 +39,7 @@ def analyse_for_map(
     method: str = "dbscan",
     area: Any = None,
     public: bool = False,
+    min_bandwidth_m: float = 50.0,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Run the analysis the map needs with its defaults: hot-spots, and for the internal map KDE contours and
@@ -54,6 +55,9 @@ def analyse_for_map(
         Study area (a :class:`~geo.io.area.StudyArea` or polygon in the reports' CRS).
     public
         Skip what the public map never shows (density, Gi*).
+    min_bandwidth_m
+        Smallest KDE bandwidth for the density layer, in metres (the engine's automatic choice is used
+        when it is larger).
     progress
         Called with a message per step.
 
@@ -79,7 +83,14 @@ def analyse_for_map(
     out["choices"].update(hs.attrs.get("choices", {}))
     if not public:
         say("Täthet / density (KDE)")
-        out["density"] = density_contours(kde_surface(pts, area=area_geom))
+        surface = kde_surface(pts, area=area_geom)
+        if surface.bandwidth_m < min_bandwidth_m:
+            # the automatic bandwidth shrinks with n (n^-1/6): at a million reports it is a few metres and
+            # the contours trace single addresses; the map's overview uses at least min_bandwidth_m
+            surface = kde_surface(pts, area=area_geom, bandwidth_m=min_bandwidth_m)
+        out["choices"]["density_bandwidth_m"] = (surface.bandwidth_m, surface.bandwidth_reason or
+                                                 f"bandbredd / bandwidth {surface.bandwidth_m:g} m")
+        out["density"] = density_contours(surface)
         say("Gi*")
         out["gistar"] = gistar_cells(pts, area=area_geom)
     return out

@@ -158,7 +158,7 @@ window.LB = {
       };
       c.addTo(map);
     });
-    if (self.bounds) { map.fitBounds(self.bounds); }
+    if (self.bounds) { map.fitBounds(self.bounds, {animate: false}); }
     requestAnimationFrame(function () { requestAnimationFrame(function () {
       self.ready = true; self.readyMs = performance.now();
       document.body.setAttribute('data-lb-ready', '1');

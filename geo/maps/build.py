@@ -20,6 +20,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.maps import layers as L
@@ -91,7 +92,7 @@ class MapLayers:
         out = {}
         for key, frame in self.frames.items():
             if key == "gistar":
-                out[key] = int((frame["class"].astype(str) != "ns").sum())
+                out[key] = L.gistar_feature_count(frame)
             elif key == "patrol":
                 n_routes = sum(1 for _, g in frame.groupby(L.shifts_of(frame)) if len(g) >= 2)
                 out[key] = int(frame["place_id"].nunique()) + n_routes
@@ -180,6 +181,17 @@ def _period(reports: pd.DataFrame | None) -> str:
 _HOUSE_NUMBER = re.compile(r"(?<=[^\W\d_])\s+\d+\s*[A-Za-z]?\b")
 
 
+def _drop_specks(geom: Any, min_area: float) -> Any:
+    """The polygon parts of `geom` with at least `min_area` square metres (holes kept)."""
+    if geom is None or geom.is_empty or min_area <= 0:
+        return geom
+    parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+    keep = [p for p in parts if p.area >= min_area]
+    if not keep:
+        return max(parts, key=lambda p: p.area)
+    return keep[0] if len(keep) == 1 else shapely.MultiPolygon(keep)
+
+
 def _public_label(label: Any, descriptions: set[str]) -> str | None:
     """A hot-spot label fit for the public page: house numbers removed (``"Finkvägen 24, Värnamo"`` →
     ``"Finkvägen, Värnamo"``: an address names a home), and never a label that repeats a report's free text.
@@ -240,6 +252,7 @@ def prepare_layers(
     max_cells: int = 4000,
     max_points: int = 20_000,
     simplify_m: float = 25.0,
+    min_part_m2: float = 2500.0,
     lang: str = "sv",
 ) -> MapLayers:
     """Turn analysis results into the frames a map draws; the public version keeps only aggregates.
@@ -280,6 +293,10 @@ def prepare_layers(
     simplify_m
         Tolerance in metres for simplifying density contours (a contour traced on a fine grid has tens of
         thousands of vertices; 25 m keeps its shape at town scale).
+    min_part_m2
+        Density-contour parts smaller than this (square metres) are left out: with a small bandwidth the
+        outer contour breaks into thousands of specks around single reports, which say nothing at map
+        scale and would weigh megabytes.
     lang
         Language (for the public category mix's "other").
 
@@ -325,7 +342,8 @@ def prepare_layers(
 
             density = density_contours(density)
         dens = _metric(density, crs)
-        out.frames["density"] = dens.set_geometry(dens.geometry.simplify(simplify_m))
+        geoms = [_drop_specks(g.simplify(simplify_m), min_part_m2) for g in dens.geometry]
+        out.frames["density"] = dens.set_geometry(gpd.GeoSeries(geoms, index=dens.index, crs=dens.crs))
     if hotspots is not None and len(hotspots):
         hs = _metric(hotspots, crs)
         if public:

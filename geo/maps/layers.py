@@ -16,6 +16,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.maps.aggregate import feature_collection
 from geo.maps.base import ClusterLayer, DataLayer, HtmlPanel, LeanMap
@@ -443,8 +444,25 @@ def add_hotspots(
     return m
 
 
-def add_gistar(m: LeanMap, cells: gpd.GeoDataFrame, *, lang: str = "sv", show: bool = False) -> LeanMap:
+GISTAR_MAX_CELLS = 3000
+"""Above this many significant cells the Gi* layer is drawn as one merged shape per class."""
+
+
+def gistar_feature_count(cells: gpd.GeoDataFrame, *, max_cells: int = GISTAR_MAX_CELLS) -> int:
+    """Features :func:`add_gistar` draws: significant cells, or one shape per class above `max_cells`."""
+    sig = cells["class"].astype(str).isin(list(GISTAR_COLORS))
+    n = int(sig.sum())
+    return n if n <= max_cells else int(cells.loc[sig, "class"].astype(str).nunique())
+
+
+def add_gistar(
+    m: LeanMap, cells: gpd.GeoDataFrame, *, lang: str = "sv", show: bool = False, max_cells: int = GISTAR_MAX_CELLS
+) -> LeanMap:
     """Draw Getis-Ord Gi* cells by class; ``ns`` (not significant) cells are left out.
+
+    Each cell has a popup with its count, z-score and FDR-adjusted p. With more than `max_cells`
+    significant cells (a million reports on 50 m cells), the cells of each class are merged into one shape
+    whose popup gives the class and its number of cells, which keeps the page small and quick.
 
     Parameters
     ----------
@@ -456,6 +474,8 @@ def add_gistar(m: LeanMap, cells: gpd.GeoDataFrame, *, lang: str = "sv", show: b
         Language.
     show
         Visible on opening (default off).
+    max_cells
+        See above.
     """
     cells = _geo(cells, "gistar")
     _require(cells, ["class", "z"], "gistar")
@@ -463,16 +483,29 @@ def add_gistar(m: LeanMap, cells: gpd.GeoDataFrame, *, lang: str = "sv", show: b
     keys = list(GISTAR_COLORS)
     styles = [{"color": GISTAR_COLORS[c], "weight": 0.3, "fillColor": GISTAR_COLORS[c], "fillOpacity": 0.55}
               for c in keys]
-    props = []
-    for _, row in sig.iterrows():
-        c = str(row["class"])
-        p: dict[str, Any] = {"_k": keys.index(c), "l": text(c, lang), "z": round(float(row["z"]), 2)}
-        p["n"] = int(row["count"]) if "count" in row.index else "–"
-        p["q"] = float(f"{float(row['p_fdr']):.3g}") if "p_fdr" in row.index else "–"
-        props.append(p)
-    template = popup_html("\x00l\x01", [(text("n_reports", lang), "\x00n\x01"), ("Gi* z", "\x00z\x01"),
-                                         ("p (FDR)", "\x00q\x01")]).replace("\x00", "{").replace("\x01", "}")
-    fc = feature_collection(sig, props, decimals=5)
+    if len(sig) > max_cells:
+        classes = sig["class"].astype(str)
+        rows = []
+        for c in keys:
+            part = sig[classes == c]
+            if len(part):
+                geom = shapely.union_all(part.geometry.to_numpy(), grid_size=0.01)
+                rows.append((geom, {"_k": keys.index(c), "l": text(c, lang), "n": len(part)}))
+        merged = gpd.GeoDataFrame(geometry=[g for g, _ in rows], crs=sig.crs)
+        template = popup_html("\x00l\x01", [(text("cells", lang), "\x00n\x01")]).replace(
+            "\x00", "{").replace("\x01", "}")
+        fc = feature_collection(merged, [p for _, p in rows], decimals=5)
+    else:
+        props = []
+        for _, row in sig.iterrows():
+            c = str(row["class"])
+            p: dict[str, Any] = {"_k": keys.index(c), "l": text(c, lang), "z": round(float(row["z"]), 2)}
+            p["n"] = int(row["count"]) if "count" in row.index else "–"
+            p["q"] = float(f"{float(row['p_fdr']):.3g}") if "p_fdr" in row.index else "–"
+            props.append(p)
+        template = popup_html("\x00l\x01", [(text("n_reports", lang), "\x00n\x01"), ("Gi* z", "\x00z\x01"),
+                                             ("p (FDR)", "\x00q\x01")]).replace("\x00", "{").replace("\x01", "}")
+        fc = feature_collection(sig, props, decimals=5)
     legend = _swatch_legend(text("gistar_legend", lang), [(GISTAR_COLORS[c], text(c, lang)) for c in keys])
     DataLayer("gistar", text("layer_gistar", lang), fc, styles=styles, show=show, legend=legend,
               canvas=True, popup_template=template).add_to(m)

@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.maps.build import MapLayers
+from geo.maps.build import MapLayers, view_bounds
 from geo.maps.layers import GRID_COLORS, TREND_COLORS, class_breaks
 from geo.maps.texts import text
 
@@ -84,6 +84,12 @@ def static_map_png(layers: MapLayers, *, width_px: int = 900, height_px: int = 7
             lp = gpd.GeoDataFrame(lp, geometry=gpd.points_from_xy(lp["lon"], lp["lat"]), crs="EPSG:4326")
         lp = lp.to_crs(crs)
         ax.scatter(lp.geometry.x, lp.geometry.y, s=22, c="#d4a000", edgecolors="black", linewidths=0.5, zorder=5)
+    bounds = view_bounds(layers)
+    if bounds is not None and crs is not None:
+        (s, w), (n, e) = bounds
+        box = gpd.GeoSeries(gpd.points_from_xy([w, e], [s, n]), crs="EPSG:4326").to_crs(crs)
+        ax.set_xlim(box.x.min(), box.x.max())
+        ax.set_ylim(box.y.min(), box.y.max())
     ax.set_axis_off()
     ax.set_aspect("equal")
     fig.tight_layout(pad=0.2)

@@ -40,6 +40,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "incidents": ("händelser", "incidents"),
     "per_cell": ("per ruta", "per cell"),
     "cell": ("ruta", "cell"),
+    "cells": ("rutor", "cells"),
     "suppressed": ("Rutor och områden med färre än {k} händelser visas inte.",
                    "Cells and areas with fewer than {k} incidents are not shown."),
     "share_of_all": ("andel av alla", "share of all"),
