@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +41,17 @@ def _parse_date(value: str, *, tz: str, name: str) -> pd.Timestamp:
     if ts.tzinfo is None and (ts.hour or ts.minute or ts.second):
         raise InputError(f"{name} is a date (local midnight), got a time of day in '{value}'")
     return as_of_moment(ts, tz)
+
+
+@contextlib.contextmanager
+def _as_input_error() -> Iterator[None]:
+    """Turn a computation's ValueError (bad argument, unusable data) into a one-line user error."""
+    try:
+        yield
+    except InputError:
+        raise
+    except ValueError as err:
+        raise InputError(str(err)) from err
 
 
 def read_points(path: Path, *, crs: str | None, target_crs: object) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -109,7 +122,7 @@ def forecast_command(
     as_of: str = typer.Option(..., "--as-of", help="Forecast date YYYY-MM-DD; its local midnight is the forecast moment."),
     horizon_days: int = typer.Option(7, "--horizon-days", min=1, help="Days ahead the risk refers to."),
     method: str | None = typer.Option(
-        None, "--method", help=f"Method: {_METHOD_LIST}. Default: {DEFAULT_METHOD} (won the reference backtests)."
+        None, "--method", help=f"Method: {_METHOD_LIST}. Default: {DEFAULT_METHOD} (won the project's reference backtests)."
     ),
     cell: float | None = typer.Option(None, "--cell", help="Output one row per square cell of this side (metres)."),
     at: Path | None = typer.Option(None, "--at", help="Points CSV (x,y or lat,lon): output its rows plus risk."),
@@ -126,8 +139,8 @@ def forecast_command(
     Reports at or after local midnight of --as-of are never used, even when the file holds them.
     With --cell: RISK.csv has cell_id, x, y (cell centre, metric CRS), risk, rank. With --at: the input
     rows in their order with all their columns plus risk (higher = more expected incidents).
-    Default method: learned (gradient boosting over per-cell features), the winner of the project's
-    reference backtests on Toronto 2016 (see geo backtest).
+    Default method: blend (a learned non-negative blend of count windows and neighbours, with an
+    emergence check), the winner of the project's reference backtests (Toronto 2016, 52 weeks).
 
     Example: geo forecast data/toronto_mci_2014_2017.csv.gz --as-of 2016-06-06 --cell 150 --out risk.csv
     """
@@ -148,7 +161,7 @@ def forecast_command(
         f"Prognos från / forecast from {moment.isoformat()} för / for {horizon_days} dagar / days; "
         f"{n_future:,} rapporter vid eller efter prognostillfället används inte / reports at or after it are not used"
     )
-    with console.status("Beräknar prognos / computing forecast ..."):
+    with console.status("Beräknar prognos / computing forecast ..."), _as_input_error():
         if cell is not None:
             cells = forecast_cells(rep, as_of=moment, horizon_days=horizon_days, method=name, cell_m=cell,
                                    history_days=history_days, seed=seed)
@@ -171,11 +184,10 @@ def forecast_command(
 
 
 def _print_summary(summary: pd.DataFrame, recommended: str) -> None:
-    table = Table(
-        "metod / method", "täckning / coverage %", "medel / mean PAI", "median PAI", "träff / hit rate", "PEI",
-        f"vs {REFERENCE_BASELINE}", "s/vecka / week",
-        title="Backtest: PAI per metod och täckning / per method and coverage",
-    )
+    table = Table(title="Backtest: PAI per metod och täckning / per method and coverage")
+    table.add_column("metod/method", no_wrap=True)
+    for head in ("%", "PAI", "median", "träff/hit", "PEI", f"vs {REFERENCE_BASELINE}", "s/wk"):
+        table.add_column(head, justify="right")
     for _, r in summary.iterrows():
         style = "bold green" if r["method"] == recommended else None
         table.add_row(
@@ -263,8 +275,10 @@ def backtest_command(
         def tick(step: int, total: int, message: str) -> None:
             bar.update(task, completed=step, description=f"Backtest {message}")
 
-        res = backtest(events, start=first, weeks=weeks, methods=chosen, cell_m=cell, active_from=a0,
-                       active_to=a1, active_days=active_days, history_days=history_days, seed=seed, progress=tick)
+        with _as_input_error():
+            res = backtest(events, start=first, weeks=weeks, methods=chosen, cell_m=cell, active_from=a0,
+                           active_to=a1, active_days=active_days, history_days=history_days, seed=seed,
+                           progress=tick)
     _print_summary(res.summary, res.recommended)
     out.mkdir(parents=True, exist_ok=True)
     weekly = res.weeks.copy()

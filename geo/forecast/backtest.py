@@ -43,7 +43,7 @@ class BacktestResult:
         ``mean_hit_rate``, ``mean_pei``, ``median_hit_rate``, ``weeks``, ``seconds_per_week``,
         ``pai_vs_count_365`` (mean PAI over that of the 365-day count).
     recommended
-        The method with the highest mean PAI at the recommendation coverage.
+        The method :func:`recommend` picks.
     """
 
     weeks: pd.DataFrame
@@ -72,20 +72,31 @@ def summarise(weeks: pd.DataFrame) -> pd.DataFrame:
 
 
 def recommend(summary: pd.DataFrame, *, coverage_pct: float = 5.0) -> str:
-    """Pick the method with the highest mean PAI at `coverage_pct`; ties go to the method listed first.
+    """Pick the method to recommend for this data.
+
+    Among the methods whose mean PAI at `coverage_pct` is at least that of the 365-day count (the count itself
+    always qualifies), the one with the highest average, over all coverages scored, of its mean PAI relative
+    to the best mean PAI at that coverage. Ties go to the method listed first.
 
     Parameters
     ----------
     summary
         The table from :func:`summarise`.
     coverage_pct
-        Coverage the choice is made at (5 % by default: a typical share of a town one can patrol).
+        Coverage the baseline condition is checked at (5 % by default: a share of a town one can patrol).
     """
-    at = summary[summary["coverage_pct"] == coverage_pct]
-    if at.empty or at["mean_pai"].isna().all():
-        at = summary
-    best = at["mean_pai"].max()
-    return str(at[at["mean_pai"] >= best - 1e-12]["method"].iloc[0])
+    table = summary.dropna(subset=["mean_pai"])
+    if table.empty:
+        return REFERENCE_BASELINE if REFERENCE_BASELINE in set(summary["method"]) else str(summary["method"].iloc[0])
+    best = table.groupby("coverage_pct")["mean_pai"].transform("max")
+    rel = (table["mean_pai"] / best).groupby(table["method"], sort=False).mean()
+    at = table[table["coverage_pct"] == coverage_pct].set_index("method")["mean_pai"]
+    if REFERENCE_BASELINE in at.index:
+        floor = at[REFERENCE_BASELINE]
+        eligible = [m for m in rel.index if m == REFERENCE_BASELINE or (m in at.index and at[m] >= floor)]
+        rel = rel[eligible]
+    top = rel.max()
+    return str(rel[rel >= top - 1e-12].index[0])
 
 
 def backtest(

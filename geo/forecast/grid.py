@@ -18,6 +18,9 @@ __all__ = ["DEFAULT_CELL_M", "Grid", "grid_for"]
 DEFAULT_CELL_M = 150.0
 """Default cell side in metres (the backtest protocol's standard)."""
 
+MAX_CELLS = 4_000_000
+"""Largest grid built; reports spread wider than that (usually a stray position) must be limited first."""
+
 
 @dataclass(frozen=True)
 class Grid:
@@ -108,7 +111,7 @@ def grid_for(
     Raises
     ------
     ValueError
-        If `cell_m` is not positive or there are no positions.
+        If `cell_m` is not positive, there are no positions, or the grid would exceed :data:`MAX_CELLS`.
     """
     if not cell_m > 0:
         raise ValueError(f"cell_m must be > 0 metres, got {cell_m}")
@@ -122,4 +125,11 @@ def grid_for(
     i0, j0 = int(i.min()) - pad_cells, int(j.min()) - pad_cells
     nx = int(i.max()) - i0 + 1 + pad_cells
     ny = int(j.max()) - j0 + 1 + pad_cells
+    if nx * ny > MAX_CELLS:
+        far = int(np.argmax(np.hypot(x[ok] - np.median(x[ok]), y[ok] - np.median(y[ok]))))
+        raise ValueError(
+            f"the positions span {nx * cell_m / 1000:,.0f} km × {ny * cell_m / 1000:,.0f} km, "
+            f"{nx * ny:,} cells of {cell_m:g} m (limit {MAX_CELLS:,}); the farthest from the middle is at "
+            f"x={x[ok][far]:.0f}, y={y[ok][far]:.0f} — limit the study area (--area) or use larger cells"
+        )
     return Grid(cell_m=float(cell_m), i0=i0, j0=j0, nx=nx, ny=ny)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 from sklearn.ensemble import HistGradientBoostingRegressor
+from threadpoolctl import threadpool_limits
 
 from geo.forecast.events import Events
 from geo.forecast.grid import Grid
@@ -108,6 +109,7 @@ def learned_risk(
     origins: int = 12,
     origin_step_days: float = 14.0,
     max_iter: int = 150,
+    n_threads: int = 1,
 ) -> np.ndarray:
     """Forecast with gradient boosting trained on earlier weeks of the same data.
 
@@ -125,6 +127,9 @@ def learned_risk(
         Days between training origins.
     max_iter
         Boosting iterations.
+    n_threads
+        OpenMP threads for the regressor (1 by default: on a shared machine more threads than free cores
+        make gradient boosting many times slower, never faster).
 
     Returns
     -------
@@ -158,10 +163,12 @@ def learned_risk(
     )
     train = np.vstack(xs)
     usable = ~np.all(np.isnan(train), axis=0)  # a feature the history is too short for everywhere
-    model.fit(train[:, usable], np.concatenate(ys))
+    with threadpool_limits(limits=n_threads):
+        model.fit(train[:, usable], np.concatenate(ys))
     known = np.flatnonzero((f_now["rate_all"] > 0) | (f_now["ring5_count_365"] > 0))
     risk = np.zeros(grid.size)
     if len(known):
         now = np.column_stack([f_now[k][known] for k in names])[:, usable]
-        risk[known] = model.predict(now) * horizon_days
+        with threadpool_limits(limits=n_threads):
+            risk[known] = model.predict(now) * horizon_days
     return risk

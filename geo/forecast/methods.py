@@ -179,6 +179,7 @@ def _count(days: float | None) -> MethodFn:
 
 
 def _registry() -> dict[str, Method]:
+    from geo.forecast.blend import blend_risk
     from geo.forecast.learned import learned_risk
     from geo.forecast.sepp import sepp_risk
 
@@ -198,6 +199,10 @@ def _registry() -> dict[str, Method]:
         Method(
             "learned", learned_risk,
             "gradient boosting över cellegenskaper / gradient boosting over per-cell features",
+        ),
+        Method(
+            "blend", blend_risk,
+            "inlärd blandning av tidsfönster och grannar / learned blend of count windows and neighbours",
         ),
     ]
     return {m.name: m for m in methods}

@@ -24,7 +24,7 @@ __all__ = [
     "risk_on_grid",
 ]
 
-DEFAULT_METHOD = "learned"
+DEFAULT_METHOD = "blend"
 """The method that won the project's reference backtests (Toronto 2016, 52 weeks; see ``geo backtest``)."""
 
 
