@@ -204,6 +204,14 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     """
     from geo.service.routes import hotspots, maps, open311, pages, reports, runs
 
+    from pathlib import Path
+
+    from geo.errors import InputError
+
+    for extra in settings.run_extra_sources:
+        if "://" not in extra and "://" not in settings.db and Path(extra).resolve() == Path(settings.db).resolve():
+            # runs read the store through a snapshot; GDAL opening the live file in-process would break its locks
+            raise InputError("--extra-source names the service's own --db; it is read anyway", path=extra)
     store, area, tz = open_service_store(settings)
     settings.maps_dir.mkdir(parents=True, exist_ok=True)
     crs = pyproj.CRS.from_epsg(store.crs_epsg)

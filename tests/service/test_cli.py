@@ -59,3 +59,9 @@ def test_help_has_example() -> None:
     for cmd in (["serve", "--help"], ["users", "add", "--help"]):
         result = CliRunner().invoke(app, cmd)
         assert result.exit_code == 0 and "Example: geo" in result.output
+
+
+def test_extra_source_cannot_be_the_store(tmp_path) -> None:  # noqa: ANN001
+    db = str(tmp_path / "s.gpkg")
+    result = CliRunner().invoke(app, ["serve", "--db", db, "--extra-source", db])
+    assert isinstance(result.exception, InputError) and "own --db" in str(result.exception)
