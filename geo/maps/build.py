@@ -431,7 +431,8 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
 def view_bounds(layers: MapLayers, *, trim: float = 0.002) -> list[list[float]] | None:
     """The map's opening view: where the reports are (the grid without its outermost `trim` share at each
     side, so one stray report far away does not zoom the map out to a whole county), widened to hold every
-    hot-spot and the study area; rounded outward (see :func:`~geo.maps.aggregate.wgs84_bounds`).
+    hot-spot; the study area only when there is nothing else. Rounded outward (see
+    :func:`~geo.maps.aggregate.wgs84_bounds`).
 
     Parameters
     ----------
@@ -450,9 +451,10 @@ def view_bounds(layers: MapLayers, *, trim: float = 0.002) -> list[list[float]] 
         y0, y1 = _weighted_quantile(y, w, trim), _weighted_quantile(y, w, 1 - trim)
         inside = g[(x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)]
         parts.append(inside)
-    for key in ("hotspots", "area"):
-        if key in f and len(f[key]) and isinstance(f[key], gpd.GeoDataFrame):
-            parts.append(f[key].to_crs("EPSG:4326"))
+    if "hotspots" in f and len(f["hotspots"]) and isinstance(f["hotspots"], gpd.GeoDataFrame):
+        parts.append(f["hotspots"].to_crs("EPSG:4326"))
+    if not parts and "area" in f and len(f["area"]):
+        parts.append(f["area"].to_crs("EPSG:4326"))
     if not parts:
         parts = [v.to_crs("EPSG:4326") for v in f.values()
                  if isinstance(v, gpd.GeoDataFrame) and v.crs is not None and len(v)]

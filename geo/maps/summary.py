@@ -67,7 +67,7 @@ def static_map_png(layers: MapLayers, *, width_px: int = 900, height_px: int = 7
         counts = g["count"].to_numpy(dtype=float)
         breaks = class_breaks(counts, floor=layers.k if layers.public else 1)
         cls = np.clip(np.searchsorted(np.asarray(breaks), counts, side="right") - 1, 0, len(breaks) - 1)
-        g.plot(ax=ax, color=[GRID_COLORS[c] for c in cls], edgecolor="none", alpha=0.75)
+        g.plot(ax=ax, color=[GRID_COLORS[c] for c in cls], edgecolor="#bbbbbb", linewidth=0.2, alpha=0.9)
     if "hotspots" in f and len(f["hotspots"]):
         hs = f["hotspots"].to_crs(crs)
         colors = [TREND_COLORS.get(str(t), TREND_COLORS["none"]) for t in
@@ -84,14 +84,19 @@ def static_map_png(layers: MapLayers, *, width_px: int = 900, height_px: int = 7
             lp = gpd.GeoDataFrame(lp, geometry=gpd.points_from_xy(lp["lon"], lp["lat"]), crs="EPSG:4326")
         lp = lp.to_crs(crs)
         ax.scatter(lp.geometry.x, lp.geometry.y, s=22, c="#d4a000", edgecolors="black", linewidths=0.5, zorder=5)
-    bounds = view_bounds(layers)
-    if bounds is not None and crs is not None:
+    if "hotspots" in f and len(f["hotspots"]) and crs is not None:
+        # the meeting looks at the hot-spots: frame them with a margin (at least 500 m)
+        x0, y0, x1, y1 = f["hotspots"].to_crs(crs).total_bounds
+        pad = max(500.0, 0.15 * max(x1 - x0, y1 - y0))
+        ax.set_xlim(x0 - pad, x1 + pad)
+        ax.set_ylim(y0 - pad, y1 + pad)
+    elif (bounds := view_bounds(layers)) is not None and crs is not None:
         (s, w), (n, e) = bounds
         box = gpd.GeoSeries(gpd.points_from_xy([w, e], [s, n]), crs="EPSG:4326").to_crs(crs)
         ax.set_xlim(box.x.min(), box.x.max())
         ax.set_ylim(box.y.min(), box.y.max())
     ax.set_axis_off()
-    ax.set_aspect("equal")
+    ax.set_aspect("equal", adjustable="datalim")
     fig.tight_layout(pad=0.2)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
