@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pyproj
@@ -23,7 +24,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from geo.crs import choose_crs, choose_tz
-from geo.errors import LagesbildError
+from geo.errors import InputError, LagesbildError
 from geo.io.area import StudyArea, load_area
 from geo.service.intake import Intake
 from geo.service.page import report_page
@@ -203,10 +204,6 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         If the study area is unknown or the store cannot be opened.
     """
     from geo.service.routes import hotspots, maps, open311, pages, reports, runs
-
-    from pathlib import Path
-
-    from geo.errors import InputError
 
     for extra in settings.run_extra_sources:
         if "://" not in extra and "://" not in settings.db and Path(extra).resolve() == Path(settings.db).resolve():
