@@ -39,6 +39,7 @@ def analyse_for_map(
     method: str = "dbscan",
     area: Any = None,
     public: bool = False,
+    streets: gpd.GeoDataFrame | None = None,
     min_bandwidth_m: float = 50.0,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
@@ -55,6 +56,8 @@ def analyse_for_map(
         Study area (a :class:`~geo.io.area.StudyArea` or polygon in the reports' CRS).
     public
         Skip what the public map never shows (density, Gi*).
+    streets
+        Lines with a ``name`` column in the reports' CRS: hot-spots are labelled by the nearest street.
     min_bandwidth_m
         Smallest KDE bandwidth for the density layer, in metres (the engine's automatic choice is used
         when it is larger).
@@ -78,7 +81,7 @@ def analyse_for_map(
     if len(pts) == 0:
         return out
     say(f"Hot-spots ({method})")
-    hs = find_hotspots(reports, method=method, area=area_geom)
+    hs = find_hotspots(reports, method=method, area=area_geom, streets=streets)
     out["hotspots"] = hs
     out["choices"].update(hs.attrs.get("choices", {}))
     if not public:
@@ -177,6 +180,21 @@ def write_map_files(
     return paths, layers.feature_counts()
 
 
+def _read_streets(path: Path, crs: Any) -> gpd.GeoDataFrame:
+    """Street lines with a ``name`` column, in `crs`."""
+    if not path.exists():
+        raise InputError("street file not found", path=str(path))
+    try:
+        lines = gpd.read_file(path, engine="pyogrio")
+    except Exception as err:  # noqa: BLE001 - any driver failure is the user's file problem
+        raise InputError(f"cannot read: {err}", path=str(path)) from err
+    if "name" not in lines.columns:
+        raise InputError(f"needs a 'name' column for labels; has {list(lines.columns)}", path=str(path))
+    if lines.crs is None:
+        raise InputError("has no CRS", path=str(path))
+    return lines.to_crs(crs)
+
+
 def _results_to_kwargs(frames: dict[str, Any]) -> dict[str, Any]:
     lighting = {k: frames[k] for k in ("lamp_proposals", "dark_places", "lit_coverage", "dark_stretches", "quick_fixes")
                 if k in frames}
@@ -209,6 +227,7 @@ def map_command(
     demo: bool | None = typer.Option(None, "--demo/--no-demo", help="Mark as synthetic demo data (default: when the data are data/demo/)."),
     weekdays: str | None = typer.Option(None, "--weekdays", help="Only these weekdays, e.g. 'fre,lör' or 'Fri-Sun'."),
     hours: str | None = typer.Option(None, "--hours", help="Only these local hours, e.g. 22-03."),
+    streets: Path | None = typer.Option(None, "--streets", help="Street lines with a 'name' column (GeoJSON, GPKG, SHP): hot-spot labels."),
     gpkg: bool = typer.Option(True, "--gpkg/--no-gpkg", help="Also write every layer as FILE.gpkg (for QGIS)."),
     summary: bool = typer.Option(True, "--summary/--no-summary", help="Also write the printable EST summary (internal map)."),
     *,
@@ -272,8 +291,9 @@ def map_command(
         filter_parts = [p for p in (weekdays, f"kl. {hours}" if hours else None) if p]
         console.print(f"Urval / filter: {', '.join(filter_parts)} → {len(data):,} rapporter / reports")
     if results is None and data is not None:
+        street_lines = _read_streets(streets, data.crs) if streets is not None else None
         with console.status("Analys / analysis ...") as status:
-            found = analyse_for_map(data, method=method, area=area, public=public,
+            found = analyse_for_map(data, method=method, area=area, public=public, streets=street_lines,
                                     progress=lambda msg: status.update(f"{msg} ..."))
         for name, (value, why) in found.pop("choices", {}).items():
             console.print(f"[dim]{name}: {why}[/dim]")

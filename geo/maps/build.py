@@ -132,7 +132,7 @@ def feed_trend(reports: pd.DataFrame) -> pd.DataFrame:
     if feed.empty:
         return pd.DataFrame(columns=["week", "category", "count"])
     t = feed["occurred_at"]
-    week = (t.dt.tz_localize(None).dt.normalize() - pd.to_timedelta(t.dt.weekday, unit="D")).to_numpy()
+    week = (t.dt.tz_localize(None).dt.normalize() - pd.to_timedelta(t.dt.day_of_week, unit="D")).to_numpy()
     table = pd.DataFrame({"week": week, "category": feed["category"].astype(str).to_numpy()})
     return table.groupby(["week", "category"], as_index=False).size().rename(columns={"size": "count"})
 

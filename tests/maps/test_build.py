@@ -235,3 +235,19 @@ def test_patrol_visits_by_place_and_routes_by_shift(small_map):
     assert kinds.count("LineString") == 2 and kinds.count("Point") == 3
     storgatan = next(f for f in data["features"] if f["properties"].get("_n") == 3)
     assert "fredag 2026-11-06" in storgatan["properties"]["_p"] and "23:05–23:20" in storgatan["properties"]["_p"]
+
+
+def test_police_feed_trend_panel(data_dir):
+    from geo.io import read_reports
+    from geo.maps import feed_trend
+
+    feed = read_reports([data_dir / "polisen_events_varnamo.json"]).reports
+    weekly = feed_trend(feed)
+    assert weekly["count"].sum() == len(feed)
+    t = feed["occurred_at"].dt.tz_localize(None)
+    monday = (t.dt.normalize() - pd.to_timedelta(t.dt.day_of_week, unit="D")).max()
+    last4 = int((t >= monday - pd.Timedelta(days=21)).sum())
+    before = int(((t >= monday - pd.Timedelta(days=49)) & (t < monday - pd.Timedelta(days=21))).sum())
+    html = render_html(build_map(feed, tiles="none"))
+    assert f"Senaste 4 veckor: {last4} händelser ({last4 - before:+d} mot 4 veckor innan)" in html
+    assert "grid" not in _registered(html)  # municipality-level positions never reach the grid

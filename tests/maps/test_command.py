@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -142,3 +143,22 @@ def test_help_has_an_example(geo_inproc) -> None:
     proc = geo_inproc("map", "--help")
     assert proc.returncode == 0
     assert "Example: geo map" in proc.stdout and "--public" in proc.stdout and "--results" in proc.stdout
+
+
+def test_weekday_hour_filter_and_street_labels(tmp_path: Path, geo_inproc) -> None:
+    out = tmp_path / "natt.html"
+    proc = geo_inproc("map", *DEMO_ARGS, "--weekdays", "fre,lör", "--hours", "22-03", "--streets",
+                      str(DEMO / "gator.geojson"), "--out", str(out), "--tiles", "none", "--no-summary", "--no-gpkg")
+    assert proc.returncode == 0, proc.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "Urval: fre,lör, kl. 22-03" in html
+    raw = pd.read_csv(DEMO / "polisanmalningar.csv", sep=";", encoding="cp1252")
+    t = pd.to_datetime(raw["occurred_from"], errors="coerce")
+    night = ((t.dt.day_of_week.isin([4, 5])) & ((t.dt.hour >= 22) | (t.dt.hour < 3))).sum()
+    n = int(re.search(r"→ ([\d,]+) rapporter", proc.stdout).group(1).replace(",", ""))
+    assert abs(n - night) <= 4  # the planted bad rows (outside the area or unreadable) are rejected
+    streets = set(gpd.read_file(DEMO / "gator.geojson")["name"].dropna())
+    labels = re.findall(r'\\u003ch4\\u003e([^\\]+)\\u003c/h4\\u003e', html)
+    assert labels and any(lbl.split(" / ")[0] in streets for lbl in labels)
+    proc = geo_inproc("map", *DEMO_ARGS, "--weekdays", "fredag-söndag-x", "--out", str(tmp_path / "x.html"))
+    assert proc.returncode != 0 and not (tmp_path / "x.html").exists()
