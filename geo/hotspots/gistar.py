@@ -449,8 +449,8 @@ def gistar_cells(
         if _n_cells(bounds, cell_m) > _MAX_CELLS and len(xy) > 10:
             # a few far-off positions (a swapped coordinate) would make the grid huge: cover the central
             # 99.8 % of reports and say how many are left outside the cells
-            lo = np.percentile(xy, 0.1, axis=0) - cell_m
-            hi = np.percentile(xy, 99.9, axis=0) + cell_m
+            lo = np.percentile(xy, 0.1, axis=0, method="higher") - cell_m
+            hi = np.percentile(xy, 99.9, axis=0, method="lower") + cell_m
             bounds = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
             inner = (xy[:, 0] >= lo[0]) & (xy[:, 0] <= hi[0]) & (xy[:, 1] >= lo[1]) & (xy[:, 1] <= hi[1])
             note = (

@@ -229,9 +229,9 @@ def kde_grid(
         2000 cells.
     bounds
         ``(xmin, ymin, xmax, ymax)`` to cover; default the area's bounds, else the positions' bounds
-        padded by three bandwidths. When a few far-off positions would force cells coarser than a quarter
-        of the bandwidth (more than 2000 a side), the grid covers the central 99.8 % of positions and the
-        rest are left out of the surface, which ``bandwidth_reason`` then says.
+        padded by three bandwidths. When a few far-off positions (a swapped coordinate) would force cells
+        coarser than half the bandwidth (at most 2000 a side), the grid covers the central 99.8 % of
+        positions and the rest are left out of the surface, which ``bandwidth_reason`` then says.
     area
         Study polygon in the same CRS: density only inside, corrected for the kernel mass outside.
     bandwidth_reason
@@ -262,11 +262,12 @@ def kde_grid(
     span = max(xmax - xmin, ymax - ymin, 1e-9)
     cell = float(cell_m) if cell_m is not None else bandwidth_m / 4
     n_left_out = 0
-    if cell_m is None and span / cell > _MAX_SIDE and area is None and len(xy) > 10:
+    coarse = _nice(span / _MAX_SIDE) if span / cell > _MAX_SIDE else cell
+    if cell_m is None and coarse > bandwidth_m / 2 and area is None and len(xy) > 10:
         # a few far-off positions (a swapped coordinate, another town) would force a grid too coarse for
         # the bandwidth: cover the central 99.8 % and say how many are left out of the surface
-        lo = np.percentile(xy, 0.1, axis=0) - 4 * bandwidth_m
-        hi = np.percentile(xy, 99.9, axis=0) + 4 * bandwidth_m
+        lo = np.percentile(xy, 0.1, axis=0, method="higher") - 4 * bandwidth_m
+        hi = np.percentile(xy, 99.9, axis=0, method="lower") + 4 * bandwidth_m
         inner = (xy[:, 0] >= lo[0]) & (xy[:, 0] <= hi[0]) & (xy[:, 1] >= lo[1]) & (xy[:, 1] <= hi[1])
         n_left_out = int((~inner).sum())
         xy, w = xy[inner], w[inner]

@@ -135,3 +135,13 @@ def test_bad_arguments(planted) -> None:
         gistar_cells(reports, cell_m=100, band_m=0)
     with pytest.raises(ValueError, match="too many"):
         gistar_cells(reports, cell_m=0.5, band_m=1)
+
+
+def test_far_off_report_does_not_blow_up_the_grid(planted) -> None:
+    reports, _ = planted
+    far = reports.copy()
+    far.loc[far.index[0], "geometry"] = shapely.Point(5_000_000.0, 2_000_000.0)
+    cells = gistar_cells(far, cell_m=100, band_m=250)
+    assert len(cells) < 10_000
+    assert cells["count"].sum() == len(far) - 1
+    assert "1 rapporter långt utanför" in cells.attrs["choices"]["cell_m"][1]

@@ -105,3 +105,18 @@ def test_kde_surface_reports_the_choice(demo_reports) -> None:
     assert s.bandwidth_m > 0 and "√(A/n)" in s.bandwidth_reason
     assert s.crs == demo_reports.crs
     assert np.nansum(s.density) * s.cell_m**2 / 1e6 == pytest.approx(len(demo_reports), rel=0.01)
+
+
+def test_a_far_off_position_does_not_coarsen_the_grid() -> None:
+    rng = np.random.default_rng(6)
+    xy = np.vstack([rng.normal(0, 300, (2000, 2)), [[5_000_000.0, 2_000_000.0]]])  # one swapped coordinate
+    s = kde_grid(xy, bandwidth_m=50, bandwidth_reason="given")
+    assert s.cell_m <= 25
+    assert "1 rapporter långt utanför" in s.bandwidth_reason
+    assert np.nansum(s.density) * s.cell_m**2 / 1e6 == pytest.approx(2000, rel=1e-3)
+    # a wide but honest extent keeps every report and only coarsens the cells
+    wide = rng.uniform(0, 60_000, (5000, 2))
+    w = kde_grid(wide, bandwidth_m=100)
+    assert "utanför" not in w.bandwidth_reason
+    assert w.cell_m <= 50
+    assert np.nansum(w.density) * w.cell_m**2 / 1e6 == pytest.approx(5000, rel=1e-3)
