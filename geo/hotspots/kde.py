@@ -39,6 +39,7 @@ __all__ = ["DensitySurface", "density_contours", "kde_grid", "kde_surface", "sug
 
 _TRUNCATE_SD = 4.0
 _MAX_SIDE = 2000
+_GRID_STEPS = (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ def kde_grid(
     span = max(xmax - xmin, ymax - ymin, 1e-9)
     cell = float(cell_m) if cell_m is not None else bandwidth_m / 4
     n_left_out = 0
-    coarse = _nice(span / _MAX_SIDE) if span / cell > _MAX_SIDE else cell
+    coarse = _nice(span / _MAX_SIDE, _GRID_STEPS) if span / cell > _MAX_SIDE else cell
     if cell_m is None and coarse > bandwidth_m / 2 and area is None and len(xy) > 10:
         # a few far-off positions (a swapped coordinate, another town) would force a grid too coarse for
         # the bandwidth: cover the central 99.8 % and say how many are left out of the surface
@@ -279,7 +280,7 @@ def kde_grid(
                 f"reports far outside the rest are left out of the surface"
             )
     if cell_m is None and span / cell > _MAX_SIDE:
-        cell = _nice(span / _MAX_SIDE)
+        cell = _nice(span / _MAX_SIDE, _GRID_STEPS)
     nx = int(math.floor((xmax - xmin) / cell)) + 2
     ny = int(math.floor((ymax - ymin) / cell)) + 2
     x0 = math.floor(xmin / cell) * cell + cell / 2
