@@ -50,18 +50,20 @@ def synthetic_reports(n: int, *, seed: int = 1) -> gpd.GeoDataFrame:
     minutes = rng.integers(0, 3 * 365 * 1440, size=n)
     t = pd.Series(start + pd.to_timedelta(minutes, unit="min"))
     cats = np.array(["misshandel", "stöld", "inbrott", "skadegörelse", "narkotikabrott", "rån"])
-    frame = pd.DataFrame({
-        "report_id": pd.array([f"S{i}" for i in range(n)], dtype="string"),
-        "occurred_at": t.astype("datetime64[ns, Europe/Stockholm]"),
-        "occurred_to": pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, Europe/Stockholm]"),
-        "category": pd.array(cats[rng.integers(0, len(cats), size=n)], dtype="string"),
-        "source": pd.array(["police"] * n, dtype="string"),
-        "description": pd.array([None] * n, dtype="string"),
-        "weight": np.ones(n),
-        "location_precision": pd.array(["exact"] * n, dtype="string"),
-        "source_file": pd.array(["synthetic"] * n, dtype="string"),
-        "source_row": pd.array(np.arange(1, n + 1), dtype="Int64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "report_id": pd.array([f"S{i}" for i in range(n)], dtype="string"),
+            "occurred_at": t.astype("datetime64[ns, Europe/Stockholm]"),
+            "occurred_to": pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, Europe/Stockholm]"),
+            "category": pd.array(cats[rng.integers(0, len(cats), size=n)], dtype="string"),
+            "source": pd.array(["police"] * n, dtype="string"),
+            "description": pd.array([None] * n, dtype="string"),
+            "weight": np.ones(n),
+            "location_precision": pd.array(["exact"] * n, dtype="string"),
+            "source_file": pd.array(["synthetic"] * n, dtype="string"),
+            "source_row": pd.array(np.arange(1, n + 1), dtype="Int64"),
+        }
+    )
     geo = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs="EPSG:3006")
     wgs = geo.geometry.to_crs("EPSG:4326")
     geo = gpd.GeoDataFrame(add_time_parts(geo, lat=wgs.y.to_numpy(), lon=wgs.x.to_numpy()), crs="EPSG:3006")
@@ -73,8 +75,13 @@ def measure(browser, reports: gpd.GeoDataFrame, *, label: str, method: str, publ
     found = analyse_for_map(reports, method=method, public=public)
     t_analysis = time.perf_counter() - t0
     t0 = time.perf_counter()
-    layers = prepare_layers(reports, hotspots=found.get("hotspots"), density=found.get("density"),
-                            gistar=found.get("gistar"), public=public)
+    layers = prepare_layers(
+        reports,
+        hotspots=found.get("hotspots"),
+        density=found.get("density"),
+        gistar=found.get("gistar"),
+        public=public,
+    )
     html = render_html(draw_map(layers, title=label, tiles="osm"))
     t_build = time.perf_counter() - t0
     path = out / f"{label.replace(' ', '_')}-{'public' if public else 'internal'}.html"
@@ -84,9 +91,17 @@ def measure(browser, reports: gpd.GeoDataFrame, *, label: str, method: str, publ
         with open_map(browser, path) as (_page, report):
             readies.append(report.ready_ms / 1000)
             errors = report.console_errors + report.other_requests
-    return {"label": label, "public": public, "n": len(reports), "analysis_s": t_analysis, "build_s": t_build,
-            "mb": path.stat().st_size / 1e6, "ready_s": float(np.median(readies)), "errors": errors,
-            "counts": layers.feature_counts()}
+    return {
+        "label": label,
+        "public": public,
+        "n": len(reports),
+        "analysis_s": t_analysis,
+        "build_s": t_build,
+        "mb": path.stat().st_size / 1e6,
+        "ready_s": float(np.median(readies)),
+        "errors": errors,
+        "counts": layers.feature_counts(),
+    }
 
 
 def baseline(browser, reports: gpd.GeoDataFrame, out: Path) -> dict:
@@ -99,9 +114,12 @@ def baseline(browser, reports: gpd.GeoDataFrame, out: Path) -> dict:
     FastMarkerCluster(np.column_stack([wgs.y.to_numpy(), wgs.x.to_numpy()]).round(6).tolist()).add_to(m)
     html = m.get_root().render()
     # the same readiness signal as ours: set once the page's scripts have run and two frames are drawn
-    html = html.replace("</html>", "<script>window.LB = {ready: false, order: []};document.addEventListener('DOMContentLoaded',"
-                        "function(){requestAnimationFrame(function(){requestAnimationFrame(function(){"
-                        "LB.ready = true; LB.readyMs = performance.now();});});});</script></html>")
+    html = html.replace(
+        "</html>",
+        "<script>window.LB = {ready: false, order: []};document.addEventListener('DOMContentLoaded',"
+        "function(){requestAnimationFrame(function(){requestAnimationFrame(function(){"
+        "LB.ready = true; LB.readyMs = performance.now();});});});</script></html>",
+    )
     t_build = time.perf_counter() - t0
     path = out / "baseline-fastmarkercluster.html"
     path.write_text(html, encoding="utf-8")
@@ -121,21 +139,27 @@ def main() -> None:
     rows = []
     with launch() as browser:
         base = baseline(browser, toronto, out)
-        print(f"baseline (stock folium-offline + FastMarkerCluster of all {len(toronto):,} Toronto reports): "
-              f"{base['mb']:.2f} MB, ready {base['ready_s']:.2f} s")
+        print(
+            f"baseline (stock folium-offline + FastMarkerCluster of all {len(toronto):,} Toronto reports): "
+            f"{base['mb']:.2f} MB, ready {base['ready_s']:.2f} s"
+        )
         for reports, label, method in ((toronto, "Toronto", "dbscan"), (synth, "Synthetic 1M", "kde")):
             for public in (False, True):
                 r = measure(browser, reports, label=label, method=method, public=public, out=out)
                 rows.append(r)
                 ok = "OK" if r["mb"] < GOAL_MB and r["ready_s"] < GOAL_S and not r["errors"] else "MISSED"
-                print(f"{label:13s} {'public  ' if public else 'internal'} n={r['n']:>9,}  analysis {r['analysis_s']:5.1f} s"
-                      f"  build {r['build_s']:5.1f} s  HTML {r['mb']:5.2f} MB  ready {r['ready_s']:5.2f} s  [{ok}]"
-                      f"  layers {r['counts']}")
+                print(
+                    f"{label:13s} {'public  ' if public else 'internal'} n={r['n']:>9,}  analysis {r['analysis_s']:5.1f} s"
+                    f"  build {r['build_s']:5.1f} s  HTML {r['mb']:5.2f} MB  ready {r['ready_s']:5.2f} s  [{ok}]"
+                    f"  layers {r['counts']}"
+                )
                 if r["errors"]:
                     print("   errors:", r["errors"][:3])
     tor = next(r for r in rows if r["label"] == "Toronto" and not r["public"])
-    print(f"\nToronto internal vs baseline: HTML {tor['mb'] / base['mb']:.2f}× the size, ready "
-          f"{base['ready_s'] / tor['ready_s']:.1f}× faster ({tor['ready_s']:.2f} s vs {base['ready_s']:.2f} s)")
+    print(
+        f"\nToronto internal vs baseline: HTML {tor['mb'] / base['mb']:.2f}× the size, ready "
+        f"{base['ready_s'] / tor['ready_s']:.1f}× faster ({tor['ready_s']:.2f} s vs {base['ready_s']:.2f} s)"
+    )
     print(f"goals: HTML < {GOAL_MB} MB and ready < {GOAL_S} s for every map above; files in {out}")
 
 

@@ -1,5 +1,6 @@
-"""``geo map``: the lägesbild map as one self-contained HTML file (internal or public), plus its GeoPackage
-and the printable EST summary.
+"""``geo map``: the lägesbild map as one self-contained HTML file, its GeoPackage and the EST summary.
+
+The map is internal or public (``--public``).
 
 Also :func:`run_map`, the function the pipeline calls: reports (and optionally saved results) in, files out.
 """
@@ -24,7 +25,7 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 
 
 def _is_demo(sources: list[str]) -> bool:
-    """True when every source lies in the project's demo folder (synthetic demo data)."""
+    """Tell whether every source lies in the project's demo folder (synthetic demo data)."""
     if not sources:
         return False
     try:
@@ -43,8 +44,9 @@ def analyse_for_map(
     min_bandwidth_m: float = 50.0,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the analysis the map needs with its defaults: hot-spots, and for the internal map KDE contours and
-    Gi* cells.
+    """Run the analysis the map needs with its defaults.
+
+    Hot-spots, and for the internal map KDE contours and Gi* cells.
 
     Parameters
     ----------
@@ -91,8 +93,10 @@ def analyse_for_map(
             # the automatic bandwidth shrinks with n (n^-1/6): at a million reports it is a few metres and
             # the contours trace single addresses; the map's overview uses at least min_bandwidth_m
             surface = kde_surface(pts, area=area_geom, bandwidth_m=min_bandwidth_m)
-        out["choices"]["density_bandwidth_m"] = (surface.bandwidth_m, surface.bandwidth_reason or
-                                                 f"bandbredd / bandwidth {surface.bandwidth_m:g} m")
+        out["choices"]["density_bandwidth_m"] = (
+            surface.bandwidth_m,
+            surface.bandwidth_reason or f"bandbredd / bandwidth {surface.bandwidth_m:g} m",
+        )
         out["density"] = density_contours(surface)
         say("Gi*")
         out["gistar"] = gistar_cells(pts, area=area_geom)
@@ -158,14 +162,34 @@ def write_map_files(
     from geo.maps.summary import summary_html
 
     res = results or {}
-    generated_at = generated_at if generated_at is not None else pd.Timestamp.now(tz="Europe/Stockholm").floor("min")
-    layers = prepare_layers(
-        reports, hotspots=res.get("hotspots"), density=res.get("density"), gistar=res.get("gistar"),
-        lighting=res.get("lighting"), speed=res.get("speed"), patrol=res.get("patrol"), feed=res.get("feed_trend"),
-        area=area, public=public, k=k, cell_m=cell_m, max_points=max_points, lang=lang,
+    generated_at = (
+        generated_at if generated_at is not None else pd.Timestamp.now(tz="Europe/Stockholm").floor("min")
     )
-    m = draw_map(layers, lang=lang, tiles=tiles, title=title, demo=demo, generated_at=generated_at,
-                 filter_text=filter_text)
+    layers = prepare_layers(
+        reports,
+        hotspots=res.get("hotspots"),
+        density=res.get("density"),
+        gistar=res.get("gistar"),
+        lighting=res.get("lighting"),
+        speed=res.get("speed"),
+        patrol=res.get("patrol"),
+        feed=res.get("feed_trend"),
+        area=area,
+        public=public,
+        k=k,
+        cell_m=cell_m,
+        max_points=max_points,
+        lang=lang,
+    )
+    m = draw_map(
+        layers,
+        lang=lang,
+        tiles=tiles,
+        title=title,
+        demo=demo,
+        generated_at=generated_at,
+        filter_text=filter_text,
+    )
     out = Path(out_html)
     paths = {"map": write_text(render_html(m), out)}
     stem = out.name[: -len(out.suffix)] if out.suffix else out.name
@@ -174,8 +198,9 @@ def write_map_files(
     if summary and not public:
         from geo.maps.texts import text as tr
 
-        page = summary_html(layers, title=title or tr("title_default", lang), lang=lang, demo=demo,
-                            generated_at=generated_at)
+        page = summary_html(
+            layers, title=title or tr("title_default", lang), lang=lang, demo=demo, generated_at=generated_at
+        )
         paths["summary"] = write_text(page, out.with_name(f"{stem}-sammanfattning.html"))
     return paths, layers.feature_counts()
 
@@ -196,40 +221,72 @@ def _read_streets(path: Path, crs: Any) -> gpd.GeoDataFrame:
 
 
 def _results_to_kwargs(frames: dict[str, Any]) -> dict[str, Any]:
-    lighting = {k: frames[k] for k in ("lamp_proposals", "dark_places", "lit_coverage", "dark_stretches", "quick_fixes")
-                if k in frames}
+    lighting = {
+        k: frames[k]
+        for k in ("lamp_proposals", "dark_places", "lit_coverage", "dark_stretches", "quick_fixes")
+        if k in frames
+    }
     light = {
-        "proposals": lighting.get("lamp_proposals"), "dark_places": lighting.get("dark_places"),
-        "coverage": lighting.get("lit_coverage"), "dark_stretches": lighting.get("dark_stretches"),
+        "proposals": lighting.get("lamp_proposals"),
+        "dark_places": lighting.get("dark_places"),
+        "coverage": lighting.get("lit_coverage"),
+        "dark_stretches": lighting.get("dark_stretches"),
         "quick_fixes": lighting.get("quick_fixes"),
     }
     speed = {"segments": frames.get("speed"), "enforcement": frames.get("enforcement")}
     return {
-        "hotspots": frames.get("hotspots"), "density": frames.get("density"), "gistar": frames.get("gistar"),
-        "lighting": light if lighting else None, "speed": speed if any(v is not None for v in speed.values()) else None,
+        "hotspots": frames.get("hotspots"),
+        "density": frames.get("density"),
+        "gistar": frames.get("gistar"),
+        "lighting": light if lighting else None,
+        "speed": speed if any(v is not None for v in speed.values()) else None,
         "patrol": frames.get("patrol"),
     }
 
 
 @with_reader_options
 def map_command(
-    reports: list[str] = typer.Argument(None, help="Report files (any format geo ingest reads); optional with --results."),
+    reports: list[str] = typer.Argument(
+        None, help="Report files (any format geo ingest reads); optional with --results."
+    ),
     out: Path = typer.Option(..., "--out", help="Output map: FILE.html (one self-contained file)."),
-    public: bool = typer.Option(False, "--public", help="Public map: aggregates with at least --k incidents only."),
+    public: bool = typer.Option(
+        False, "--public", help="Public map: aggregates with at least --k incidents only."
+    ),
     k: int = typer.Option(5, "--k", help="Smallest count shown on the public map (smaller are suppressed)."),
     lang: str = typer.Option("sv", "--lang", help="Language: sv (default) or en."),
-    tiles: str = typer.Option("osm", "--tiles", help="Base map: osm, light, dark, none, or a tile URL with {z}/{x}/{y}."),
-    results: Path | None = typer.Option(None, "--results", help="Draw saved analysis results from this folder instead of computing them."),
-    method: str = typer.Option("dbscan", "--method", help="Hot-spot method when computing: dbscan, hdbscan, kde, gistar."),
-    cell: float | None = typer.Option(None, "--cell", help="Grid cell in metres (default: chosen for at most 4000 cells)."),
-    max_points: int = typer.Option(20_000, "--max-points", help="Most individual reports in the internal clustered layer."),
+    tiles: str = typer.Option(
+        "osm", "--tiles", help="Base map: osm, light, dark, none, or a tile URL with {z}/{x}/{y}."
+    ),
+    results: Path | None = typer.Option(
+        None, "--results", help="Draw saved analysis results from this folder instead of computing them."
+    ),
+    method: str = typer.Option(
+        "dbscan", "--method", help="Hot-spot method when computing: dbscan, hdbscan, kde, gistar."
+    ),
+    cell: float | None = typer.Option(
+        None, "--cell", help="Grid cell in metres (default: chosen for at most 4000 cells)."
+    ),
+    max_points: int = typer.Option(
+        20_000, "--max-points", help="Most individual reports in the internal clustered layer."
+    ),
     title: str | None = typer.Option(None, "--title", help="Map title (default: 'Lägesbild <area>')."),
-    demo: bool | None = typer.Option(None, "--demo/--no-demo", help="Mark as synthetic demo data (default: when the data are data/demo/)."),
-    weekdays: str | None = typer.Option(None, "--weekdays", help="Only these weekdays, e.g. 'fre,lör' or 'Fri-Sun'."),
+    demo: bool | None = typer.Option(
+        None, "--demo/--no-demo", help="Mark as synthetic demo data (default: when the data are data/demo/)."
+    ),
+    weekdays: str | None = typer.Option(
+        None, "--weekdays", help="Only these weekdays, e.g. 'fre,lör' or 'Fri-Sun'."
+    ),
     hours: str | None = typer.Option(None, "--hours", help="Only these local hours, e.g. 22-03."),
-    streets: Path | None = typer.Option(None, "--streets", help="Street lines with a 'name' column (GeoJSON, GPKG, SHP): hot-spot labels."),
-    gpkg: bool = typer.Option(True, "--gpkg/--no-gpkg", help="Also write every layer as FILE.gpkg (for QGIS)."),
-    summary: bool = typer.Option(True, "--summary/--no-summary", help="Also write the printable EST summary (internal map)."),
+    streets: Path | None = typer.Option(
+        None, "--streets", help="Street lines with a 'name' column (GeoJSON, GPKG, SHP): hot-spot labels."
+    ),
+    gpkg: bool = typer.Option(
+        True, "--gpkg/--no-gpkg", help="Also write every layer as FILE.gpkg (for QGIS)."
+    ),
+    summary: bool = typer.Option(
+        True, "--summary/--no-summary", help="Also write the printable EST summary (internal map)."
+    ),
     *,
     reader: ReaderArgs,
 ) -> None:
@@ -293,9 +350,15 @@ def map_command(
     if results is None and data is not None:
         street_lines = _read_streets(streets, data.crs) if streets is not None else None
         with console.status("Analys / analysis ...") as status:
-            found = analyse_for_map(data, method=method, area=area, public=public, streets=street_lines,
-                                    progress=lambda msg: status.update(f"{msg} ..."))
-        for name, (value, why) in found.pop("choices", {}).items():
+            found = analyse_for_map(
+                data,
+                method=method,
+                area=area,
+                public=public,
+                streets=street_lines,
+                progress=lambda msg: status.update(f"{msg} ..."),
+            )
+        for name, (_value, why) in found.pop("choices", {}).items():
             console.print(f"[dim]{name}: {why}[/dim]")
         frames.update(found)
         kwargs = {key: found.get(key) for key in ("hotspots", "density", "gistar")}
@@ -305,12 +368,28 @@ def map_command(
         area = frames["area"]
     if title is None:
         name = area.name if area is not None and hasattr(area, "name") else None
-        title = f"Lägesbild {name}" if name and lang == "sv" else (f"Situational picture {name}" if name else None)
+        title = (
+            f"Lägesbild {name}"
+            if name and lang == "sv"
+            else (f"Situational picture {name}" if name else None)
+        )
     is_demo = demo if demo is not None else _is_demo(sources)
     with console.status("Kartan ritas / drawing the map ..."):
         paths, counts = write_map_files(
-            data, out_html=out, results=kwargs, public=public, k=k, lang=lang, tiles=tiles, title=title, demo=is_demo,
-            area=area, cell_m=cell, max_points=max_points, gpkg=gpkg, summary=summary,
+            data,
+            out_html=out,
+            results=kwargs,
+            public=public,
+            k=k,
+            lang=lang,
+            tiles=tiles,
+            title=title,
+            demo=is_demo,
+            area=area,
+            cell_m=cell,
+            max_points=max_points,
+            gpkg=gpkg,
+            summary=summary,
             filter_text=", ".join(filter_parts) or None,
         )
     console.print("Lager / layers: " + ", ".join(f"{k_}={v:,}" for k_, v in counts.items()))

@@ -40,7 +40,9 @@ def _xy(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_x(geom.to_numpy()), shapely.get_y(geom.to_numpy())
 
 
-def choose_cell_m(reports: gpd.GeoDataFrame, *, max_cells: int = 4000, sizes: Sequence[float] = CELL_SIZES_M) -> float:
+def choose_cell_m(
+    reports: gpd.GeoDataFrame, *, max_cells: int = 4000, sizes: Sequence[float] = CELL_SIZES_M
+) -> float:
     """Pick the smallest cell size whose grid has at most `max_cells` non-empty cells.
 
     Parameters
@@ -167,7 +169,9 @@ def cells_covering(geometry: BaseGeometry, *, cell_m: float) -> BaseGeometry:
     if not keep.any():
         # a degenerate shape (a line, a point): the cell holding its centroid
         c = geometry.centroid
-        return _cell_boxes(np.array([int(np.floor(c.x / cell_m))]), np.array([int(np.floor(c.y / cell_m))]), cell_m)[0]
+        return _cell_boxes(
+            np.array([int(np.floor(c.x / cell_m))]), np.array([int(np.floor(c.y / cell_m))]), cell_m
+        )[0]
     return shapely.union_all(boxes[keep], grid_size=cell_m / 1000.0)
 
 

@@ -321,12 +321,20 @@ class ClusterLayer(JSCSSMixin, MacroElement):
     """
 
     default_js = [
-        ("markerclusterjs", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js")
+        (
+            "markerclusterjs",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js",
+        )
     ]
     default_css = [
-        ("markerclustercss", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css"),
-        ("markerclusterdefaultcss",
-         "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css"),
+        (
+            "markerclustercss",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css",
+        ),
+        (
+            "markerclusterdefaultcss",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css",
+        ),
     ]
 
     _template = Template(
@@ -452,7 +460,9 @@ def add_base_layers(m: LeanMap, tiles: str = "osm", *, lang: str = "sv") -> Lean
     if choice in BASE_TILES:
         for name in ("osm", "light", "dark"):
             url, attribution = BASE_TILES[name]
-            TileBase(text(f"base_{name}", lang), url, attribution=attribution, active=name == choice).add_to(m)
+            TileBase(text(f"base_{name}", lang), url, attribution=attribution, active=name == choice).add_to(
+                m
+            )
     else:
         TileBase(text("base_custom", lang), choice, attribution="", active=True).add_to(m)
     TileBase(text("base_none", lang), None, active=False).add_to(m)

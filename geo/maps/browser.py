@@ -1,6 +1,7 @@
-"""Opening a map in real headless Chromium (Debian ``chromium`` through playwright): readiness, requests,
-console errors, feature counts and screenshots. Used by the browser tests, the benchmark and, optionally,
-the summary page's map image.
+"""Opening a map in real headless Chromium (Debian ``chromium`` through playwright).
+
+Readiness, requests, console errors, feature counts and screenshots. Used by the browser tests, the
+benchmark and, optionally, the summary page's map image.
 
 Every request the page makes is intercepted: tile requests (URLs matching the map's tile templates) are
 answered with a blank 256 px PNG (or refused, ``tiles="abort"``), anything else is refused and recorded as
@@ -25,8 +26,13 @@ __all__ = ["CHROMIUM", "PageReport", "chromium_path", "launch", "open_map"]
 CHROMIUM = "/usr/bin/chromium"
 """Debian's Chromium, the browser the tests and benchmarks use."""
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 TILE_PATTERN = re.compile(
     r"^https?://([a-d]\.)?(tile\.openstreetmap\.org|basemaps\.cartocdn\.com)/|/\d+/\d+/\d+(@2x)?\.(png|jpg|jpeg|webp|pbf)(\?.*)?$"
@@ -86,7 +92,9 @@ def launch(*, executable: str | None = None) -> Iterator[Any]:
     """
     exe = executable or chromium_path()
     if exe is None:
-        raise RuntimeError("Chromium not found; install it with `apt-get install -y chromium` (make test does)")
+        raise RuntimeError(
+            "Chromium not found; install it with `apt-get install -y chromium` (make test does)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as err:  # pragma: no cover - playwright is a test dependency
@@ -183,5 +191,5 @@ def screenshot(page: Any, path: str | Path) -> Path:
 
 
 def in_ci() -> bool:
-    """True when the environment variable CI is set (missing tools must then fail, not skip)."""
+    """Tell whether the environment variable CI is set (missing tools must then fail, not skip)."""
     return bool(os.environ.get("CI"))

@@ -40,8 +40,19 @@ __all__ = [
     "view_bounds",
 ]
 
-INTERNAL_ONLY = ("density", "gistar", "points", "lit_coverage", "dark_stretches", "dark_places", "lamp_proposals",
-                 "quick_fixes", "speed", "enforcement", "patrol")
+INTERNAL_ONLY = (
+    "density",
+    "gistar",
+    "points",
+    "lit_coverage",
+    "dark_stretches",
+    "dark_places",
+    "lamp_proposals",
+    "quick_fixes",
+    "speed",
+    "enforcement",
+    "patrol",
+)
 """Layers that never appear on the public map."""
 
 _LIGHTING_KEYS = {
@@ -182,7 +193,7 @@ _HOUSE_NUMBER = re.compile(r"(?<=[^\W\d_])\s+\d+\s*[A-Za-z]?\b")
 
 
 def _drop_specks(geom: Any, min_area: float) -> Any:
-    """The polygon parts of `geom` with at least `min_area` square metres (holes kept)."""
+    """Keep the polygon parts of `geom` with at least `min_area` square metres (holes kept)."""
     if geom is None or geom.is_empty or min_area <= 0:
         return geom
     parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
@@ -193,8 +204,10 @@ def _drop_specks(geom: Any, min_area: float) -> Any:
 
 
 def _public_label(label: Any, descriptions: set[str]) -> str | None:
-    """A hot-spot label fit for the public page: house numbers removed (``"Finkvägen 24, Värnamo"`` →
-    ``"Finkvägen, Värnamo"``: an address names a home), and never a label that repeats a report's free text.
+    """Make a hot-spot label fit for the public page.
+
+    House numbers are removed (``"Finkvägen 24, Värnamo"`` → ``"Finkvägen, Värnamo"``: an address names a
+    home), and a label that repeats a report's free text is dropped.
     """
     if label is None or pd.isna(label):
         return None
@@ -322,7 +335,11 @@ def prepare_layers(
     pts = point_reports(reports) if reports is not None and len(reports) else None
     if reports is not None:
         out.period = _period(reports)
-        files = sorted({Path(str(f)).name for f in reports["source_file"].dropna().unique()}) if "source_file" in reports else []
+        files = (
+            sorted({Path(str(f)).name for f in reports["source_file"].dropna().unique()})
+            if "source_file" in reports
+            else []
+        )
         out.sources = files
     out.feed = feed if feed is not None else feed_trend(reports)
     area_f = _area_frame(area, crs)
@@ -349,23 +366,32 @@ def prepare_layers(
         if public:
             descs: set[str] = set()
             if reports is not None and "description" in reports.columns:
-                descs = {str(d).strip().casefold() for d in reports["description"].dropna() if len(str(d).strip()) >= 4}
+                descs = {
+                    str(d).strip().casefold()
+                    for d in reports["description"].dropna()
+                    if len(str(d).strip()) >= 4
+                }
             keep = hs[pd.to_numeric(hs["n_reports"]) >= k]
             rows = []
             for _, r in keep.iterrows():
-                rows.append({
-                    "hotspot_id": str(r["hotspot_id"]),
-                    "label": _public_label(r.get("label"), descs),
-                    "n_reports": int(r["n_reports"]),
-                    "share": float(r["share"]) if "share" in r.index and pd.notna(r["share"]) else np.nan,
-                    "category_mix": _public_mix(r.get("category_mix"), k, lang),
-                    "peak_windows": r.get("peak_windows"),
-                    "trend": r.get("trend"),
-                    "profile_3h": _public_profile(r.get("profile"), k),
-                    "geometry": cells_covering(r.geometry, cell_m=cell),
-                })
-            hs = gpd.GeoDataFrame(rows, geometry="geometry", crs=hs.crs) if rows else gpd.GeoDataFrame(
-                {"hotspot_id": [], "n_reports": []}, geometry=[], crs=hs.crs)
+                rows.append(
+                    {
+                        "hotspot_id": str(r["hotspot_id"]),
+                        "label": _public_label(r.get("label"), descs),
+                        "n_reports": int(r["n_reports"]),
+                        "share": float(r["share"]) if "share" in r.index and pd.notna(r["share"]) else np.nan,
+                        "category_mix": _public_mix(r.get("category_mix"), k, lang),
+                        "peak_windows": r.get("peak_windows"),
+                        "trend": r.get("trend"),
+                        "profile_3h": _public_profile(r.get("profile"), k),
+                        "geometry": cells_covering(r.geometry, cell_m=cell),
+                    }
+                )
+            hs = (
+                gpd.GeoDataFrame(rows, geometry="geometry", crs=hs.crs)
+                if rows
+                else gpd.GeoDataFrame({"hotspot_id": [], "n_reports": []}, geometry=[], crs=hs.crs)
+            )
         out.frames["hotspots"] = hs
     if gistar is not None and not public:
         out.frames["gistar"] = _metric(gistar, crs)
@@ -385,7 +411,11 @@ def prepare_layers(
             if frame is not None and len(frame):
                 light[key] = frame
         # the lighting plan hands its ranked dark places over as "dark_stretches"; unranked lines are unlit ways
-        if "dark_places" not in light and "dark_stretches" in light and "rank" in light["dark_stretches"].columns:
+        if (
+            "dark_places" not in light
+            and "dark_stretches" in light
+            and "rank" in light["dark_stretches"].columns
+        ):
             light["dark_places"] = light.pop("dark_stretches")
             unlit = _pick(lighting, ("unlit_ways",))
             if unlit is not None and len(unlit):
@@ -401,8 +431,15 @@ def prepare_layers(
     return out
 
 
-def _footer(layers: MapLayers, *, title: str, lang: str, demo: bool, generated_at: pd.Timestamp | None,
-            filter_text: str | None) -> str:
+def _footer(
+    layers: MapLayers,
+    *,
+    title: str,
+    lang: str,
+    demo: bool,
+    generated_at: pd.Timestamp | None,
+    filter_text: str | None,
+) -> str:
     parts = [f"<b>{escape(title)}</b>"]
     if demo:
         parts.append(f'<span class="lb-demo">{escape(text("demo", lang))}</span>')
@@ -429,7 +466,9 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> flo
 
 
 def view_bounds(layers: MapLayers, *, trim: float = 0.002) -> list[list[float]] | None:
-    """The map's opening view: where the reports are (the grid without its outermost `trim` share at each
+    """Compute the map's opening view.
+
+    Where the reports are (the grid without its outermost `trim` share at each
     side, so one stray report far away does not zoom the map out to a whole county), widened to hold every
     hot-spot; the study area only when there is nothing else. Rounded outward (see
     :func:`~geo.maps.aggregate.wgs84_bounds`).
@@ -456,11 +495,16 @@ def view_bounds(layers: MapLayers, *, trim: float = 0.002) -> list[list[float]] 
     if not parts and "area" in f and len(f["area"]):
         parts.append(f["area"].to_crs("EPSG:4326"))
     if not parts:
-        parts = [v.to_crs("EPSG:4326") for v in f.values()
-                 if isinstance(v, gpd.GeoDataFrame) and v.crs is not None and len(v)]
+        parts = [
+            v.to_crs("EPSG:4326")
+            for v in f.values()
+            if isinstance(v, gpd.GeoDataFrame) and v.crs is not None and len(v)
+        ]
     if not parts:
         return None
-    geoms = pd.concat([gpd.GeoSeries(p.geometry.to_numpy(), crs="EPSG:4326") for p in parts], ignore_index=True)
+    geoms = pd.concat(
+        [gpd.GeoSeries(p.geometry.to_numpy(), crs="EPSG:4326") for p in parts], ignore_index=True
+    )
     return wgs84_bounds(gpd.GeoDataFrame(geometry=geoms, crs="EPSG:4326"))
 
 
@@ -530,11 +574,16 @@ def draw_map(
         L.add_patrol(m, f["patrol"], lang=lang, show=False)
     if layers.feed is not None and len(layers.feed):
         L.add_feed_panel(m, layers.feed, lang=lang)
-    footer = _footer(layers, title=title, lang=lang, demo=demo, generated_at=generated_at, filter_text=filter_text)
+    footer = _footer(
+        layers, title=title, lang=lang, demo=demo, generated_at=generated_at, filter_text=filter_text
+    )
     HtmlPanel(footer, position="bottomleft", css_class="lb-panel lb-footer").add_to(m)
     if demo:
-        HtmlPanel(f'<span class="lb-demo">{escape(text("demo", lang))}</span>', position="topleft",
-                  css_class="lb-panel").add_to(m)
+        HtmlPanel(
+            f'<span class="lb-demo">{escape(text("demo", lang))}</span>',
+            position="topleft",
+            css_class="lb-panel",
+        ).add_to(m)
     return m
 
 
@@ -572,14 +621,32 @@ def build_map(
         A self-contained map (``offlinefolium.Map`` subclass).
     """
     layers = prepare_layers(
-        reports, hotspots=hotspots, density=density, gistar=gistar, lighting=lighting, speed=speed,
-        patrol=patrol, feed=feed_trend, area=area, public=public, k=k, cell_m=cell_m, max_points=max_points,
+        reports,
+        hotspots=hotspots,
+        density=density,
+        gistar=gistar,
+        lighting=lighting,
+        speed=speed,
+        patrol=patrol,
+        feed=feed_trend,
+        area=area,
+        public=public,
+        k=k,
+        cell_m=cell_m,
+        max_points=max_points,
         lang=lang,
     )
-    return draw_map(layers, lang=lang, tiles=tiles, title=title, demo=demo, generated_at=generated_at,
-                    filter_text=filter_text)
+    return draw_map(
+        layers,
+        lang=lang,
+        tiles=tiles,
+        title=title,
+        demo=demo,
+        generated_at=generated_at,
+        filter_text=filter_text,
+    )
 
 
 def render_html(m: LeanMap) -> str:
-    """The map's complete, self-contained HTML page."""
+    """Render the map's complete, self-contained HTML page."""
     return m.get_root().render()

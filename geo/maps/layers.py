@@ -1,5 +1,6 @@
-"""Map layers: each ``add_*`` function takes a map and a prepared frame, draws one layer with its own legend
-and popups, and returns the map.
+"""Map layers: each ``add_*`` function draws one layer with its own legend and popups.
+
+Each takes a map and a prepared frame and returns the map.
 
 The frames come from :func:`geo.maps.build.prepare_layers` (which also makes them public-safe) or straight
 from the analysis modules; every function checks the columns it needs and names the missing ones.
@@ -69,8 +70,18 @@ GISTAR_COLORS: dict[str, str] = {
 """Gi* class colours (``ns`` cells are not drawn)."""
 
 DENSITY_COLORS = ("#54278f", "#756bb1", "#9e9ac8", "#cbc9e2", "#f2f0f7")
-CATEGORY_COLORS = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999",
-                   "#66c2a5", "#e7298a")
+CATEGORY_COLORS = (
+    "#e41a1c",
+    "#377eb8",
+    "#4daf4a",
+    "#984ea3",
+    "#ff7f00",
+    "#a65628",
+    "#f781bf",
+    "#999999",
+    "#66c2a5",
+    "#e7298a",
+)
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -135,7 +146,10 @@ def class_breaks(values: np.ndarray, *, n: int = len(GRID_COLORS), floor: int = 
     cum = np.cumsum(vals)
     if cum[-1] <= 0:
         return [floor]
-    qs = [vals[min(int(np.searchsorted(cum, q * cum[-1])), len(vals) - 1)] for q in np.linspace(0, 1, n + 1)[:-1]]
+    qs = [
+        vals[min(int(np.searchsorted(cum, q * cum[-1])), len(vals) - 1)]
+        for q in np.linspace(0, 1, n + 1)[:-1]
+    ]
     breaks: list[int] = []
     for q in qs:
         b = max(int(np.floor(q)), floor)
@@ -157,10 +171,16 @@ def _legend_classes(title: str, breaks: Sequence[int], colors: Sequence[str], vm
     return "".join(parts)
 
 
-def _swatch_legend(title: str, items: Sequence[tuple[str, str]], *, note: str = "", line: bool = False) -> str:
+def _swatch_legend(
+    title: str, items: Sequence[tuple[str, str]], *, note: str = "", line: bool = False
+) -> str:
     parts = [f"<b>{escape(title)}</b>"]
     for color, label in items:
-        style = f"background:{color}" if not line else f"background:none;border:0;border-top:3px solid {color};height:0"
+        style = (
+            f"background:{color}"
+            if not line
+            else f"background:none;border:0;border-top:3px solid {color};height:0"
+        )
         parts.append(f'<div><span class="lb-sw" style="{style}"></span>{escape(label)}</div>')
     if note:
         parts.append(f'<div style="color:#555">{escape(note)}</div>')
@@ -168,13 +188,16 @@ def _swatch_legend(title: str, items: Sequence[tuple[str, str]], *, note: str = 
 
 
 def _points(frame: pd.DataFrame, what: str) -> gpd.GeoDataFrame:
-    """A frame as WGS84 points: its own geometry if it has one and a CRS, else its ``lat``/``lon``."""
+    """Return a frame as WGS84 points: its own geometry if it has one and a CRS, else its ``lat``/``lon``."""
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns and frame.crs is not None:
         return frame.to_crs("EPSG:4326")
     if {"lat", "lon"} <= set(frame.columns):
         geom = gpd.points_from_xy(pd.to_numeric(frame["lon"]), pd.to_numeric(frame["lat"]), crs="EPSG:4326")
-        return gpd.GeoDataFrame(pd.DataFrame(frame).drop(columns=[c for c in ("geometry",) if c in frame.columns]),
-                                geometry=geom, crs="EPSG:4326")
+        return gpd.GeoDataFrame(
+            pd.DataFrame(frame).drop(columns=[c for c in ("geometry",) if c in frame.columns]),
+            geometry=geom,
+            crs="EPSG:4326",
+        )
     raise ValueError(f"{what}: needs a geometry with a CRS or 'lat'/'lon' columns; has {list(frame.columns)}")
 
 
@@ -259,14 +282,18 @@ def add_report_grid(
         {"color": "#7a0177", "weight": 0.3, "fillColor": GRID_COLORS[i], "fillOpacity": 0.6}
         for i in range(len(breaks))
     ]
-    title = (text("grid_legend_public", lang, cell=f"{cell_m:g}", k=k) if public
-             else text("grid_legend", lang, cell=f"{cell_m:g}"))
+    title = (
+        text("grid_legend_public", lang, cell=f"{cell_m:g}", k=k)
+        if public
+        else text("grid_legend", lang, cell=f"{cell_m:g}")
+    )
     legend = _legend_classes(title, breaks, GRID_COLORS, int(counts.max()) if counts.size else 0)
     if public:
         legend += f'<div style="color:#555">{escape(text("suppressed", lang, k=k))}</div>'
     name = text("layer_grid_public" if public else "layer_grid", lang)
-    DataLayer("grid", name, fc, styles=styles, show=show, legend=legend, canvas=True,
-              popup_template=template).add_to(m)
+    DataLayer(
+        "grid", name, fc, styles=styles, show=show, legend=legend, canvas=True, popup_template=template
+    ).add_to(m)
     return m
 
 
@@ -303,7 +330,9 @@ def add_density(m: LeanMap, contours: gpd.GeoDataFrame, *, lang: str = "sv", sho
         rows = [(text("share", lang), label)]
         if "level" in row.index and pd.notna(row["level"]):
             rows.append((text("density", lang), f"{float(row['level']):.3g}"))
-        props.append({"_k": shares.index(s), "_p": popup_html(text("layer_density", lang), rows), "_t": label})
+        props.append(
+            {"_k": shares.index(s), "_p": popup_html(text("layer_density", lang), rows), "_t": label}
+        )
     fc = feature_collection(order, props, decimals=5)
     legend = _swatch_legend(text("density_legend", lang), items)
     DataLayer("density", text("layer_density", lang), fc, styles=styles, show=show, legend=legend).add_to(m)
@@ -390,17 +419,25 @@ def add_hotspots(
     """
     hotspots = _geo(hotspots, "hotspots")
     _require(hotspots, ["hotspot_id", "n_reports"], "hotspots")
-    trends = [str(t) if "trend" in hotspots.columns and pd.notna(t) else "none"
-              for t in (hotspots["trend"] if "trend" in hotspots.columns else [None] * len(hotspots))]
+    trends = [
+        str(t) if "trend" in hotspots.columns and pd.notna(t) else "none"
+        for t in (hotspots["trend"] if "trend" in hotspots.columns else [None] * len(hotspots))
+    ]
     keys = list(TREND_COLORS)
-    styles = [{"color": TREND_COLORS[t], "weight": 2.5, "fillColor": TREND_COLORS[t], "fillOpacity": 0.12}
-              for t in keys]
+    styles = [
+        {"color": TREND_COLORS[t], "weight": 2.5, "fillColor": TREND_COLORS[t], "fillOpacity": 0.12}
+        for t in keys
+    ]
     props = []
     unit = text("incidents" if public else "reports", lang)
     for i, (_, row) in enumerate(hotspots.iterrows()):
         trend = trends[i] if trends[i] in TREND_COLORS else "none"
         hid = str(row["hotspot_id"])
-        label = str(row["label"]) if "label" in row.index and pd.notna(row["label"]) and str(row["label"]) else hid
+        label = (
+            str(row["label"])
+            if "label" in row.index and pd.notna(row["label"]) and str(row["label"])
+            else hid
+        )
         rows: list[tuple[str, str]] = [(text("n_reports", lang), f"{int(row['n_reports'])} {unit}")]
         if "share" in row.index:
             rows.append((text("share_of_all", lang), _pct(row["share"])))
@@ -408,7 +445,9 @@ def add_hotspots(
             if "area_m2" in row.index:
                 rows.append((text("area", lang), _area_text(row["area_m2"])))
             if "density_km2" in row.index:
-                rows.append((text("density", lang), f"{_fmt_num(row['density_km2'])} {text('per_km2', lang)}"))
+                rows.append(
+                    (text("density", lang), f"{_fmt_num(row['density_km2'])} {text('per_km2', lang)}")
+                )
         if "category_mix" in row.index:
             mix = _mix(row["category_mix"])
             if mix:
@@ -426,12 +465,21 @@ def add_hotspots(
         if public and blocks is None and prof is not None:
             blocks = block_profile(prof, block_h=3)
         if public and blocks is not None:
-            chart = hour_week_svg(blocks, lang=lang, suppress_below=k, title=text("chart_title_public", lang, k=k))
+            chart = hour_week_svg(
+                blocks, lang=lang, suppress_below=k, title=text("chart_title_public", lang, k=k)
+            )
         elif not public and prof is not None:
             chart = hour_week_svg(prof, lang=lang, title=text("chart_title", lang))
         html = popup_html(label, rows, extra=chart, subtitle=f"{text('id', lang)} {hid}")
-        props.append({"_k": keys.index(trend), "_p": html, "_t": f"{label} ({int(row['n_reports'])})",
-                      "hotspot_id": hid, "n_reports": int(row["n_reports"])})
+        props.append(
+            {
+                "_k": keys.index(trend),
+                "_p": html,
+                "_t": f"{label} ({int(row['n_reports'])})",
+                "hotspot_id": hid,
+                "n_reports": int(row["n_reports"]),
+            }
+        )
     fc = feature_collection(hotspots, props, public=public, decimals=5)
     present = [t for t in keys if t in set(trends)]
     legend = _swatch_legend(
@@ -444,7 +492,7 @@ def add_hotspots(
     return m
 
 
-GISTAR_MAX_CELLS = 3000
+GISTAR_MAX_CELLS = 5000
 """Above this many significant cells the Gi* layer is drawn as one merged shape per class."""
 
 
@@ -456,7 +504,12 @@ def gistar_feature_count(cells: gpd.GeoDataFrame, *, max_cells: int = GISTAR_MAX
 
 
 def add_gistar(
-    m: LeanMap, cells: gpd.GeoDataFrame, *, lang: str = "sv", show: bool = False, max_cells: int = GISTAR_MAX_CELLS
+    m: LeanMap,
+    cells: gpd.GeoDataFrame,
+    *,
+    lang: str = "sv",
+    show: bool = False,
+    max_cells: int = GISTAR_MAX_CELLS,
 ) -> LeanMap:
     """Draw Getis-Ord Gi* cells by class; ``ns`` (not significant) cells are left out.
 
@@ -481,8 +534,10 @@ def add_gistar(
     _require(cells, ["class", "z"], "gistar")
     sig = cells[cells["class"].astype(str).isin(list(GISTAR_COLORS))]
     keys = list(GISTAR_COLORS)
-    styles = [{"color": GISTAR_COLORS[c], "weight": 0.3, "fillColor": GISTAR_COLORS[c], "fillOpacity": 0.55}
-              for c in keys]
+    styles = [
+        {"color": GISTAR_COLORS[c], "weight": 0.3, "fillColor": GISTAR_COLORS[c], "fillOpacity": 0.55}
+        for c in keys
+    ]
     if len(sig) > max_cells:
         classes = sig["class"].astype(str)
         rows = []
@@ -492,8 +547,11 @@ def add_gistar(
                 geom = shapely.union_all(part.geometry.to_numpy(), grid_size=0.01)
                 rows.append((geom, {"_k": keys.index(c), "l": text(c, lang), "n": len(part)}))
         merged = gpd.GeoDataFrame(geometry=[g for g, _ in rows], crs=sig.crs)
-        template = popup_html("\x00l\x01", [(text("cells", lang), "\x00n\x01")]).replace(
-            "\x00", "{").replace("\x01", "}")
+        template = (
+            popup_html("\x00l\x01", [(text("cells", lang), "\x00n\x01")])
+            .replace("\x00", "{")
+            .replace("\x01", "}")
+        )
         fc = feature_collection(merged, [p for _, p in rows], decimals=5)
     else:
         props = []
@@ -503,12 +561,26 @@ def add_gistar(
             p["n"] = int(row["count"]) if "count" in row.index else "–"
             p["q"] = float(f"{float(row['p_fdr']):.3g}") if "p_fdr" in row.index else "–"
             props.append(p)
-        template = popup_html("\x00l\x01", [(text("n_reports", lang), "\x00n\x01"), ("Gi* z", "\x00z\x01"),
-                                             ("p (FDR)", "\x00q\x01")]).replace("\x00", "{").replace("\x01", "}")
+        template = (
+            popup_html(
+                "\x00l\x01",
+                [(text("n_reports", lang), "\x00n\x01"), ("Gi* z", "\x00z\x01"), ("p (FDR)", "\x00q\x01")],
+            )
+            .replace("\x00", "{")
+            .replace("\x01", "}")
+        )
         fc = feature_collection(sig, props, decimals=5)
     legend = _swatch_legend(text("gistar_legend", lang), [(GISTAR_COLORS[c], text(c, lang)) for c in keys])
-    DataLayer("gistar", text("layer_gistar", lang), fc, styles=styles, show=show, legend=legend,
-              canvas=True, popup_template=template).add_to(m)
+    DataLayer(
+        "gistar",
+        text("layer_gistar", lang),
+        fc,
+        styles=styles,
+        show=show,
+        legend=legend,
+        canvas=True,
+        popup_template=template,
+    ).add_to(m)
     return m
 
 
@@ -554,23 +626,46 @@ def add_report_points(
     ids = [str(i) for i in sel["report_id"]]
     prefix = os.path.commonprefix(ids) if len(ids) > 1 else ""
     prefix = prefix[: max(prefix.rfind(":"), prefix.rfind("-"), prefix.rfind("_")) + 1]
-    desc = (sel["description"].astype("string").fillna("").to_numpy() if "description" in sel.columns
-            else np.full(len(sel), ""))
-    rows = [[float(lat[i]), float(lon[i]), index[cats[i]], int(local[i]), ids[i][len(prefix):], str(desc[i])]
-            for i in range(len(sel))]
+    desc = (
+        sel["description"].astype("string").fillna("").to_numpy()
+        if "description" in sel.columns
+        else np.full(len(sel), "")
+    )
+    rows = [
+        [float(lat[i]), float(lon[i]), index[cats[i]], int(local[i]), ids[i][len(prefix) :], str(desc[i])]
+        for i in range(len(sel))
+    ]
     colors = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(names))]
-    note = (text("points_legend", lang, shown=f"{len(sel):,}".replace(",", "\u202f"), total=f"{total:,}".replace(",", "\u202f"))
-            if total > len(sel) else text("points_legend_all", lang, total=f"{total:,}".replace(",", "\u202f")))
+    note = (
+        text(
+            "points_legend",
+            lang,
+            shown=f"{len(sel):,}".replace(",", "\u202f"),
+            total=f"{total:,}".replace(",", "\u202f"),
+        )
+        if total > len(sel)
+        else text("points_legend_all", lang, total=f"{total:,}".replace(",", "\u202f"))
+    )
     legend = _swatch_legend(text("layer_points", lang), list(zip(colors, names, strict=True))[:10], note=note)
-    ClusterLayer("points", text("layer_points", lang), rows, categories=names, colors=colors, id_prefix=prefix,
-                 show=show, legend=legend).add_to(m)
+    ClusterLayer(
+        "points",
+        text("layer_points", lang),
+        rows,
+        categories=names,
+        colors=colors,
+        id_prefix=prefix,
+        show=show,
+        legend=legend,
+    ).add_to(m)
     return m
 
 
 # ----------------------------------------------------------------------------------------------- lighting
 
 
-def add_lit_coverage(m: LeanMap, coverage: gpd.GeoDataFrame, *, lang: str = "sv", show: bool = False) -> LeanMap:
+def add_lit_coverage(
+    m: LeanMap, coverage: gpd.GeoDataFrame, *, lang: str = "sv", show: bool = False
+) -> LeanMap:
     """Draw the lit coverage polygons (lamp reach and lit ways).
 
     Parameters
@@ -586,13 +681,21 @@ def add_lit_coverage(m: LeanMap, coverage: gpd.GeoDataFrame, *, lang: str = "sv"
     """
     coverage = _geo(coverage, "lit coverage")
     fc = feature_collection(coverage, [{"_k": 0} for _ in range(len(coverage))])
-    style = {"color": "#e6b800", "weight": 0.5, "fillColor": "#ffe066", "fillOpacity": 0.35, "interactive": False}
+    style = {
+        "color": "#e6b800",
+        "weight": 0.5,
+        "fillColor": "#ffe066",
+        "fillOpacity": 0.35,
+        "interactive": False,
+    }
     legend = _swatch_legend(text("layer_lit", lang), [("#ffe066", text("lit_legend", lang))])
     DataLayer("lit_coverage", text("layer_lit", lang), fc, styles=[style], show=show, legend=legend).add_to(m)
     return m
 
 
-def add_dark_stretches(m: LeanMap, stretches: gpd.GeoDataFrame, *, lang: str = "sv", show: bool = True) -> LeanMap:
+def add_dark_stretches(
+    m: LeanMap, stretches: gpd.GeoDataFrame, *, lang: str = "sv", show: bool = True
+) -> LeanMap:
     """Draw walkable ways outside lit coverage (lines).
 
     Parameters
@@ -619,16 +722,20 @@ def add_dark_stretches(m: LeanMap, stretches: gpd.GeoDataFrame, *, lang: str = "
         props.append({"_k": 0, "_p": popup_html(text("layer_dark_stretches", lang), rows)})
     fc = feature_collection(stretches, props)
     style = {"color": "#252525", "weight": 4, "opacity": 0.8, "dashArray": "4,3"}
-    legend = _swatch_legend(text("layer_dark_stretches", lang), [("#252525", text("dark_stretch_legend", lang))],
-                            line=True)
-    DataLayer("dark_stretches", text("layer_dark_stretches", lang), fc, styles=[style], show=show,
-              legend=legend).add_to(m)
+    legend = _swatch_legend(
+        text("layer_dark_stretches", lang), [("#252525", text("dark_stretch_legend", lang))], line=True
+    )
+    DataLayer(
+        "dark_stretches", text("layer_dark_stretches", lang), fc, styles=[style], show=show, legend=legend
+    ).add_to(m)
     return m
 
 
 def add_dark_places(m: LeanMap, places: pd.DataFrame, *, lang: str = "sv", show: bool = True) -> LeanMap:
-    """Draw ranked dark places (``dark_places.csv`` of ``geo lighting``: ``rank``, ``lat``, ``lon``,
-    ``length_m``, ``score``, ``dark_reports``), as lines when the frame has line geometry, else as points.
+    """Draw ranked dark places.
+
+    ``dark_places.csv`` of ``geo lighting`` (``rank``, ``lat``, ``lon``, ``length_m``, ``score``,
+    ``dark_reports``), as lines when the frame has line geometry, else as points.
 
     Parameters
     ----------
@@ -642,8 +749,11 @@ def add_dark_places(m: LeanMap, places: pd.DataFrame, *, lang: str = "sv", show:
         Visible on opening.
     """
     _require(places, ["rank"], "dark places")
-    lines = (isinstance(places, gpd.GeoDataFrame) and places.crs is not None
-             and places.geometry.geom_type.isin(["LineString", "MultiLineString"]).all())
+    lines = (
+        isinstance(places, gpd.GeoDataFrame)
+        and places.crs is not None
+        and places.geometry.geom_type.isin(["LineString", "MultiLineString"]).all()
+    )
     frame = places if lines else _points(places, "dark places")
     props = []
     for _, row in frame.iterrows():
@@ -651,10 +761,21 @@ def add_dark_places(m: LeanMap, places: pd.DataFrame, *, lang: str = "sv", show:
         for col in ("street", "length_m", "score", "dark_reports"):
             if col in row.index and pd.notna(row[col]):
                 val = row[col]
-                rows.append((text(col, lang), _fmt_num(val, decimals=1) if col == "score" else
-                             (str(val) if col == "street" else _fmt_num(val))))
-        props.append({"_k": 0, "_p": popup_html(f"{text('layer_dark_places', lang)} #{int(row['rank'])}", rows),
-                      "_n": int(row["rank"]) if not lines else None})
+                rows.append(
+                    (
+                        text(col, lang),
+                        _fmt_num(val, decimals=1)
+                        if col == "score"
+                        else (str(val) if col == "street" else _fmt_num(val)),
+                    )
+                )
+        props.append(
+            {
+                "_k": 0,
+                "_p": popup_html(f"{text('layer_dark_places', lang)} #{int(row['rank'])}", rows),
+                "_n": int(row["rank"]) if not lines else None,
+            }
+        )
     if lines:
         for p in props:
             p.pop("_n")
@@ -665,14 +786,19 @@ def add_dark_places(m: LeanMap, places: pd.DataFrame, *, lang: str = "sv", show:
     fc = feature_collection(frame, props)
     style = {"color": "#4a1486", "weight": 5, "opacity": 0.9, "fillColor": "#4a1486", "fillOpacity": 0.9}
     legend = _swatch_legend(text("layer_dark_places", lang), [("#4a1486", text("dark_places_legend", lang))])
-    DataLayer("dark_places", text("layer_dark_places", lang), fc, styles=[style], show=show,
-              legend=legend).add_to(m)
+    DataLayer(
+        "dark_places", text("layer_dark_places", lang), fc, styles=[style], show=show, legend=legend
+    ).add_to(m)
     return m
 
 
-def add_lamp_proposals(m: LeanMap, proposals: pd.DataFrame, *, lang: str = "sv", show: bool = True) -> LeanMap:
-    """Draw proposed lamps (``lighting_proposals.csv``: ``rank``, ``lat``, ``lon``, ``street``,
-    ``covered_reports``, ``gain``, ``reason``) as numbered badges with the justification in the popup.
+def add_lamp_proposals(
+    m: LeanMap, proposals: pd.DataFrame, *, lang: str = "sv", show: bool = True
+) -> LeanMap:
+    """Draw proposed lamps.
+
+    ``lighting_proposals.csv`` (``rank``, ``lat``, ``lon``, ``street``, ``covered_reports``, ``gain``,
+    ``reason``) as numbered badges with the justification in the popup.
 
     Parameters
     ----------
@@ -693,15 +819,25 @@ def add_lamp_proposals(m: LeanMap, proposals: pd.DataFrame, *, lang: str = "sv",
         for col in ("street", "covered_reports", "gain", "reason"):
             if col in row.index and pd.notna(row[col]):
                 v = row[col]
-                rows.append((text(col, lang), _fmt_num(v, decimals=1) if col == "gain" and isinstance(v, float)
-                             else str(v)))
-        props.append({"_k": 0, "_n": int(row["rank"]),
-                      "_p": popup_html(f"{text('layer_lamp_proposals', lang)} #{int(row['rank'])}", rows)})
+                rows.append(
+                    (
+                        text(col, lang),
+                        _fmt_num(v, decimals=1) if col == "gain" and isinstance(v, float) else str(v),
+                    )
+                )
+        props.append(
+            {
+                "_k": 0,
+                "_n": int(row["rank"]),
+                "_p": popup_html(f"{text('layer_lamp_proposals', lang)} #{int(row['rank'])}", rows),
+            }
+        )
     fc = feature_collection(pts, props)
     style = {"color": "#b8860b", "fillColor": "#d4a000", "fillOpacity": 1}
     legend = _swatch_legend(text("layer_lamp_proposals", lang), [("#d4a000", text("lamp_legend", lang))])
-    DataLayer("lamp_proposals", text("layer_lamp_proposals", lang), fc, styles=[style], show=show,
-              legend=legend).add_to(m)
+    DataLayer(
+        "lamp_proposals", text("layer_lamp_proposals", lang), fc, styles=[style], show=show, legend=legend
+    ).add_to(m)
     return m
 
 
@@ -722,13 +858,24 @@ def add_quick_fixes(m: LeanMap, lamps: pd.DataFrame, *, lang: str = "sv", show: 
     pts = _points(lamps, "quick fixes")
     props = []
     for _, row in pts.iterrows():
-        rows = [(c, str(row[c])) for c in ("status", "reason", "lamp_id", "street") if c in row.index and pd.notna(row[c])]
+        rows = [
+            (c, str(row[c]))
+            for c in ("status", "reason", "lamp_id", "street")
+            if c in row.index and pd.notna(row[c])
+        ]
         props.append({"_k": 0, "_p": popup_html(text("layer_quick_fixes", lang), rows)})
     fc = feature_collection(pts, props)
     style = {"color": "#000", "weight": 2, "fillColor": "#ff00ff", "fillOpacity": 0.9}
     legend = _swatch_legend(text("layer_quick_fixes", lang), [("#ff00ff", text("quick_fix_legend", lang))])
-    DataLayer("quick_fixes", text("layer_quick_fixes", lang), fc, styles=[style], show=show, legend=legend,
-              point_radius=6).add_to(m)
+    DataLayer(
+        "quick_fixes",
+        text("layer_quick_fixes", lang),
+        fc,
+        styles=[style],
+        show=show,
+        legend=legend,
+        point_radius=6,
+    ).add_to(m)
     return m
 
 
@@ -738,7 +885,9 @@ SPEED_COLORS = ("#1a9850", "#a6d96a", "#fee08b", "#f46d43", "#a50026")
 SPEED_BREAKS = (0.0, 0.1, 0.25, 0.5, 0.75)
 
 
-def add_speed_segments(m: LeanMap, segments: gpd.GeoDataFrame, *, lang: str = "sv", show: bool = False) -> LeanMap:
+def add_speed_segments(
+    m: LeanMap, segments: gpd.GeoDataFrame, *, lang: str = "sv", show: bool = False
+) -> LeanMap:
     """Draw road segments coloured by the share of vehicles over the limit (grey when not measured).
 
     Parameters
@@ -754,13 +903,21 @@ def add_speed_segments(m: LeanMap, segments: gpd.GeoDataFrame, *, lang: str = "s
         Visible on opening.
     """
     segments = _geo(segments, "speed segments")
-    share = (pd.to_numeric(segments["share_over_limit"], errors="coerce").to_numpy()
-             if "share_over_limit" in segments.columns else np.full(len(segments), np.nan))
+    share = (
+        pd.to_numeric(segments["share_over_limit"], errors="coerce").to_numpy()
+        if "share_over_limit" in segments.columns
+        else np.full(len(segments), np.nan)
+    )
     styles = [{"color": c, "weight": 4, "opacity": 0.9} for c in SPEED_COLORS] + [
-        {"color": "#969696", "weight": 2, "opacity": 0.6}]
+        {"color": "#969696", "weight": 2, "opacity": 0.6}
+    ]
     props = []
     for i, (_, row) in enumerate(segments.iterrows()):
-        kcls = len(SPEED_COLORS) if np.isnan(share[i]) else int(np.searchsorted(SPEED_BREAKS, share[i], side="right") - 1)
+        kcls = (
+            len(SPEED_COLORS)
+            if np.isnan(share[i])
+            else int(np.searchsorted(SPEED_BREAKS, share[i], side="right") - 1)
+        )
         rows = []
         for col in ("street", "name"):
             if col in row.index and pd.notna(row[col]):
@@ -783,7 +940,9 @@ def add_speed_segments(m: LeanMap, segments: gpd.GeoDataFrame, *, lang: str = "s
 
 
 def add_enforcement(m: LeanMap, plan: pd.DataFrame, *, lang: str = "sv", show: bool = False) -> LeanMap:
-    """Draw the speed-enforcement plan (``enforcement_plan.csv``: ``rank``, ``segment_id``, ``street``,
+    """Draw the speed-enforcement plan.
+
+    ``enforcement_plan.csv`` (``rank``, ``segment_id``, ``street``,
     ``lat``, ``lon``, ``limit_kmh``, ``weekdays``, ``start``, ``end``, ``passes``, ``share_over_limit``,
     ``share_over_limit_10``, ``p85_kmh``) as numbered sites.
 
@@ -815,22 +974,39 @@ def add_enforcement(m: LeanMap, plan: pd.DataFrame, *, lang: str = "sv", show: b
                 rows.append((text(col, lang), _pct(row[col])))
         if "p85_kmh" in row.index and pd.notna(row["p85_kmh"]):
             rows.append((text("p85_kmh", lang), _fmt_num(row["p85_kmh"], decimals=1)))
-        props.append({"_k": 0, "_n": int(row["rank"]),
-                      "_p": popup_html(f"{text('layer_enforcement', lang)} #{int(row['rank'])}", rows)})
+        props.append(
+            {
+                "_k": 0,
+                "_n": int(row["rank"]),
+                "_p": popup_html(f"{text('layer_enforcement', lang)} #{int(row['rank'])}", rows),
+            }
+        )
     fc = feature_collection(pts, props)
     style = {"color": "#08519c", "fillColor": "#08519c"}
     legend = _swatch_legend(text("layer_enforcement", lang), [("#08519c", text("enforcement_legend", lang))])
-    DataLayer("enforcement", text("layer_enforcement", lang), fc, styles=[style], show=show,
-              legend=legend).add_to(m)
+    DataLayer(
+        "enforcement", text("layer_enforcement", lang), fc, styles=[style], show=show, legend=legend
+    ).add_to(m)
     return m
 
 
-PATROL_COLUMNS = ("date", "weekday", "start", "end", "place_id", "place", "lat", "lon", "order", "expected_share")
+PATROL_COLUMNS = (
+    "date",
+    "weekday",
+    "start",
+    "end",
+    "place_id",
+    "place",
+    "lat",
+    "lon",
+    "order",
+    "expected_share",
+)
 """Columns of ``patrol_plan.csv`` (issue 7 contract)."""
 
 
 def shifts_of(visits: pd.DataFrame) -> np.ndarray:
-    """Number the shifts of a patrol plan: a new shift starts when the date changes or ``order`` restarts.
+    """Number the shifts of a patrol plan (a new shift starts when the date changes or ``order`` restarts).
 
     Uses a ``shift`` column when the plan has one.
     """
@@ -848,8 +1024,10 @@ def shifts_of(visits: pd.DataFrame) -> np.ndarray:
 
 
 def add_patrol(m: LeanMap, visits: pd.DataFrame, *, lang: str = "sv", show: bool = False) -> LeanMap:
-    """Draw the patrol plan: one badge per place (number = visits there) listing day, time window and order,
-    and each shift's route as a line in visit order.
+    """Draw the patrol plan.
+
+    One badge per place (number = visits there) listing day, time window and order, and each shift's route
+    as a line in visit order.
 
     Parameters
     ----------
@@ -869,29 +1047,49 @@ def add_patrol(m: LeanMap, visits: pd.DataFrame, *, lang: str = "sv", show: bool
     place_rows = []
     for pid, grp in pts.groupby("place_id", sort=False):
         first = grp.iloc[0]
-        lines = [(f"{r['weekday']} {r['date']}", f"{r['start']}–{r['end']} · {text('order', lang)} {int(r['order'])}")
-                 for _, r in grp.iterrows()]
-        share = pd.to_numeric(grp["expected_share"], errors="coerce").sum() if "expected_share" in grp else np.nan
+        lines = [
+            (
+                f"{r['weekday']} {r['date']}",
+                f"{r['start']}–{r['end']} · {text('order', lang)} {int(r['order'])}",
+            )
+            for _, r in grp.iterrows()
+        ]
+        share = (
+            pd.to_numeric(grp["expected_share"], errors="coerce").sum() if "expected_share" in grp else np.nan
+        )
         lines.append((text("expected_share", lang), _pct(share)))
-        place_rows.append((first.geometry, {"_k": 0, "_n": len(grp),
-                                            "_p": popup_html(str(first["place"]), lines, subtitle=str(pid))}))
+        place_rows.append(
+            (
+                first.geometry,
+                {"_k": 0, "_n": len(grp), "_p": popup_html(str(first["place"]), lines, subtitle=str(pid))},
+            )
+        )
     from shapely.geometry import LineString
 
     route_rows = []
-    for s, grp in pts.groupby("_shift", sort=True):
+    for _shift, grp in pts.groupby("_shift", sort=True):
         grp = grp.sort_values("order")
         if len(grp) >= 2:
             line = LineString([(p.x, p.y) for p in grp.geometry])
             first = grp.iloc[0]
-            route_rows.append((line, {"_k": 1, "_t": f"{first['weekday']} {first['date']} {first['start']}–"
-                                                     f"{grp.iloc[-1]['end']}"}))
+            route_rows.append(
+                (
+                    line,
+                    {
+                        "_k": 1,
+                        "_t": f"{first['weekday']} {first['date']} {first['start']}–{grp.iloc[-1]['end']}",
+                    },
+                )
+            )
     rows = route_rows + place_rows
     frame = gpd.GeoDataFrame(geometry=[g for g, _ in rows], crs="EPSG:4326")
     fc = feature_collection(frame, [p for _, p in rows])
     feats = fc["features"]
     fc["features"] = feats
-    styles = [{"color": "#006d2c", "fillColor": "#006d2c"}, {"color": "#31a354", "weight": 2, "opacity": 0.7,
-                                                             "dashArray": "5,4"}]
+    styles = [
+        {"color": "#006d2c", "fillColor": "#006d2c"},
+        {"color": "#31a354", "weight": 2, "opacity": 0.7, "dashArray": "5,4"},
+    ]
     legend = _swatch_legend(text("layer_patrol", lang), [("#006d2c", text("patrol_legend", lang))])
     DataLayer("patrol", text("layer_patrol", lang), fc, styles=styles, show=show, legend=legend).add_to(m)
     return m
@@ -901,8 +1099,10 @@ def add_patrol(m: LeanMap, visits: pd.DataFrame, *, lang: str = "sv", show: bool
 
 
 def add_feed_panel(m: LeanMap, weekly: pd.DataFrame, *, lang: str = "sv", weeks: int = 4) -> LeanMap:
-    """Add a panel with the Police events feed's trend: weekly totals as bars, the last `weeks` weeks
-    against the `weeks` before, and the most common event types.
+    """Add a panel with the Police events feed's trend.
+
+    Weekly totals as bars, the last `weeks` weeks against the `weeks` before, and the most common event
+    types.
 
     Parameters
     ----------
@@ -922,14 +1122,16 @@ def add_feed_panel(m: LeanMap, weekly: pd.DataFrame, *, lang: str = "sv", weeks:
     full = pd.date_range(totals.index.min(), totals.index.max(), freq="7D")
     totals = totals.reindex(full, fill_value=0)
     cur = int(totals.iloc[-weeks:].sum())
-    before = int(totals.iloc[-2 * weeks:-weeks].sum()) if len(totals) > weeks else 0
+    before = int(totals.iloc[-2 * weeks : -weeks].sum()) if len(totals) > weeks else 0
     change = f"{cur - before:+d}"
     last = weekly[weekly["week"] >= totals.index[-min(weeks, len(totals))]]
     top = last.groupby("category")["count"].sum().sort_values(ascending=False).head(3)
     top_txt = ", ".join(f"{escape(str(c))} {int(v)}" for c, v in top.items())
-    html = (f"<b>{escape(text('feed_title', lang))}</b><br>"
-            f"{sparkline_svg(totals.iloc[-52:].to_numpy())}<br>"
-            f"<span style='font-size:11px'>{escape(text('feed_total', lang, n=weeks, cur=cur, change=change))}"
-            f"<br>{escape(text('feed_top', lang))}: {top_txt}</span>")
+    html = (
+        f"<b>{escape(text('feed_title', lang))}</b><br>"
+        f"{sparkline_svg(totals.iloc[-52:].to_numpy())}<br>"
+        f"<span style='font-size:11px'>{escape(text('feed_total', lang, n=weeks, cur=cur, change=change))}"
+        f"<br>{escape(text('feed_top', lang))}: {top_txt}</span>"
+    )
     HtmlPanel(html, position="bottomright", css_class="lb-panel lb-feed").add_to(m)
     return m

@@ -32,7 +32,9 @@ GPKG_LAYER_NAMES: dict[str, str] = {
 
 
 def gpkg_layers(layers: MapLayers) -> dict[str, gpd.GeoDataFrame]:
-    """The map's layers as GeoDataFrames named for the GeoPackage (tables with ``lat``/``lon`` become points).
+    """Return the map's layers as GeoDataFrames named for the GeoPackage.
+
+    Tables with ``lat``/``lon`` become points.
 
     Parameters
     ----------
@@ -45,7 +47,9 @@ def gpkg_layers(layers: MapLayers) -> dict[str, gpd.GeoDataFrame]:
         if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
             out[name] = frame
         elif {"lat", "lon"} <= set(frame.columns):
-            geom = gpd.points_from_xy(pd.to_numeric(frame["lon"]), pd.to_numeric(frame["lat"]), crs="EPSG:4326")
+            geom = gpd.points_from_xy(
+                pd.to_numeric(frame["lon"]), pd.to_numeric(frame["lat"]), crs="EPSG:4326"
+            )
             table = pd.DataFrame(frame).drop(columns=[c for c in ("geometry",) if c in frame.columns])
             out[name] = gpd.GeoDataFrame(table, geometry=geom, crs="EPSG:4326")
     if len(layers.feed):

@@ -29,7 +29,9 @@ def _forms(value: float) -> set[str]:
 
 
 def coordinate_strings(lat: float, lon: float) -> set[str]:
-    """The pair ``(lat, lon)`` rounded to 4 decimals in common formats: ``"lat, lon"``, ``"lat,lon"``,
+    """Write the pair ``(lat, lon)`` rounded to 4 decimals in common formats.
+
+    ``"lat, lon"``, ``"lat,lon"``,
     ``"lon,lat"``, ``"[lon, lat]"``, ``"lat lon"``, ``"POINT (lon lat)"``, ... (for humans; the search in
     :func:`leaked_coordinates` matches all of these and any other separator).
     """
@@ -43,7 +45,9 @@ def coordinate_strings(lat: float, lon: float) -> set[str]:
     return out
 
 
-def leaked_coordinates(html: str, lat: Iterable[float], lon: Iterable[float], *, max_gap: int = 3) -> list[str]:
+def leaked_coordinates(
+    html: str, lat: Iterable[float], lon: Iterable[float], *, max_gap: int = 3
+) -> list[str]:
     """Report positions that appear in `html` as a lat/lon (or lon/lat) pair rounded to 4 decimals.
 
     Every pair of numbers in the text separated by at most `max_gap` characters of punctuation or space
@@ -68,7 +72,7 @@ def leaked_coordinates(html: str, lat: Iterable[float], lon: Iterable[float], *,
     """
     tokens = [(m.start(), m.end(), m.group()) for m in _NUM.finditer(html)]
     pairs: set[tuple[str, str]] = set()
-    for (s0, e0, a), (s1, e1, b) in zip(tokens, tokens[1:], strict=False):
+    for (_s0, e0, a), (s1, _e1, b) in zip(tokens, tokens[1:], strict=False):
         gap = html[e0:s1]
         if len(gap) <= max_gap and _SEP.match(gap):
             pairs.add((a, b))
@@ -104,10 +108,20 @@ def leaked_texts(html: str, texts: Iterable[str], *, min_len: int = 8) -> list[s
     for t in {str(t).strip() for t in texts if t is not None}:
         if len(t) < min_len:
             continue
-        forms = {t, escape(t), escape(t, quote=False), json.dumps(t, ensure_ascii=False)[1:-1],
-                 json.dumps(t)[1:-1]}
-        forms.add(json.dumps(t, ensure_ascii=False)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e")
-                  .replace("&", "\\u0026").replace("'", "\\u0027"))
+        forms = {
+            t,
+            escape(t),
+            escape(t, quote=False),
+            json.dumps(t, ensure_ascii=False)[1:-1],
+            json.dumps(t)[1:-1],
+        }
+        forms.add(
+            json.dumps(t, ensure_ascii=False)[1:-1]
+            .replace("<", "\\u003c")
+            .replace(">", "\\u003e")
+            .replace("&", "\\u0026")
+            .replace("'", "\\u0027")
+        )
         if any(f in html for f in forms):
             found.append(t)
     return sorted(found)

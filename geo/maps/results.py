@@ -47,8 +47,10 @@ _IGNORED_LAYERS = {"lamps", "walkable_ways", "dark_evidence", "proposal_coverage
 
 
 def classify(name: str, columns: set[str]) -> str | None:
-    """Name the map layer a saved table belongs to: by its layer or file name when that is a known output
-    name (``lighting_proposals``, ``quick_fixes``, ...), else by its columns.
+    """Name the map layer a saved table belongs to.
+
+    By its layer or file name when that is a known output name (``lighting_proposals``, ``quick_fixes``,
+    ...), else by its columns.
 
     Parameters
     ----------
@@ -123,7 +125,11 @@ def _add(out: SavedResults, key: str | None, frame: Any, where: str, path: Path)
         out.skipped.append(f"{where}: not a known result (columns {sorted(frame.columns)[:8]})")
         return
     if key in out.frames:
-        if key == "dark_places" and isinstance(frame, gpd.GeoDataFrame) and not isinstance(out.frames[key], gpd.GeoDataFrame):
+        if (
+            key == "dark_places"
+            and isinstance(frame, gpd.GeoDataFrame)
+            and not isinstance(out.frames[key], gpd.GeoDataFrame)
+        ):
             pass  # the GeoPackage's lines beat the CSV's midpoints
         else:
             out.skipped.append(f"{where}: a second '{key}' layer (kept {out.used[key]})")
@@ -181,6 +187,7 @@ def load_results(folder: str | Path) -> SavedResults:
     if not out.frames:
         raise InputError(
             "no recognised result in the folder (expected e.g. hotspots.gpkg, lighting_proposals.csv, "
-            "patrol_plan.csv, enforcement_plan.csv, speed_segments.gpkg)", path=str(root),
+            "patrol_plan.csv, enforcement_plan.csv, speed_segments.gpkg)",
+            path=str(root),
         )
     return out

@@ -1,5 +1,7 @@
-"""The one-page summary for the weekly EST meeting: a map image, the hot-spots in focus with their times,
-the top proposals and the patrol plan, as HTML with a print stylesheet (A4 landscape).
+"""The one-page summary for the weekly EST meeting.
+
+A map image, the hot-spots in focus with their times, the top proposals and the patrol plan, as HTML
+with a print stylesheet (A4 landscape).
 
 The map image is a static render with matplotlib (no tiles, no browser), so the page is ready the moment
 it is written and prints the same everywhere; :func:`static_map_png` draws it from the prepared layers.
@@ -70,20 +72,30 @@ def static_map_png(layers: MapLayers, *, width_px: int = 900, height_px: int = 7
         g.plot(ax=ax, color=[GRID_COLORS[c] for c in cls], edgecolor="#bbbbbb", linewidth=0.2, alpha=0.9)
     if "hotspots" in f and len(f["hotspots"]):
         hs = f["hotspots"].to_crs(crs)
-        colors = [TREND_COLORS.get(str(t), TREND_COLORS["none"]) for t in
-                  (hs["trend"] if "trend" in hs.columns else ["none"] * len(hs))]
+        colors = [
+            TREND_COLORS.get(str(t), TREND_COLORS["none"])
+            for t in (hs["trend"] if "trend" in hs.columns else ["none"] * len(hs))
+        ]
         hs.boundary.plot(ax=ax, color=colors, linewidth=1.6)
         top = hs.sort_values("n_reports", ascending=False).head(10)
         for _, r in top.iterrows():
             p = r.geometry.representative_point()
-            ax.annotate(str(r["hotspot_id"]), (p.x, p.y), fontsize=7, ha="center", weight="bold",
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+            ax.annotate(
+                str(r["hotspot_id"]),
+                (p.x, p.y),
+                fontsize=7,
+                ha="center",
+                weight="bold",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
     if "lamp_proposals" in f and crs is not None:
         lp = f["lamp_proposals"]
         if not isinstance(lp, gpd.GeoDataFrame) or lp.crs is None:
             lp = gpd.GeoDataFrame(lp, geometry=gpd.points_from_xy(lp["lon"], lp["lat"]), crs="EPSG:4326")
         lp = lp.to_crs(crs)
-        ax.scatter(lp.geometry.x, lp.geometry.y, s=22, c="#d4a000", edgecolors="black", linewidths=0.5, zorder=5)
+        ax.scatter(
+            lp.geometry.x, lp.geometry.y, s=22, c="#d4a000", edgecolors="black", linewidths=0.5, zorder=5
+        )
     if "hotspots" in f and len(f["hotspots"]) and crs is not None:
         # the meeting looks at the hot-spots: frame them with a margin (at least 500 m)
         x0, y0, x1, y1 = f["hotspots"].to_crs(crs).total_bounds
@@ -126,7 +138,7 @@ def summary_html(
     map_png: bytes | None = None,
     top: int = 8,
 ) -> str:
-    """The printable one-page summary for the weekly EST meeting.
+    """Build the printable one-page summary for the weekly EST meeting.
 
     Parameters
     ----------
@@ -167,38 +179,119 @@ def summary_html(
     right = []
     if "hotspots" in f and len(f["hotspots"]):
         hs = f["hotspots"].sort_values("n_reports", ascending=False).head(top)
-        rows = [[str(r["hotspot_id"]), str(r.get("label", "") or ""), str(int(r["n_reports"])), _pct(r.get("share")),
-                 str(r.get("peak_windows", "") or ""), text(str(r.get("trend") or "none"), lang)
-                 if str(r.get("trend") or "none") in TREND_COLORS else str(r.get("trend")),
-                 _pct(r.get("dark_share"))] for _, r in hs.iterrows()]
-        right.append(f"<h2>{escape(text('top_hotspots', lang))}</h2>" + _table(
-            [text("id", lang), text("place", lang), text("n_reports", lang), text("share", lang), text("peak", lang),
-             text("trend", lang), text("dark_share", lang)], rows, lang=lang))
+        rows = [
+            [
+                str(r["hotspot_id"]),
+                str(r.get("label", "") or ""),
+                str(int(r["n_reports"])),
+                _pct(r.get("share")),
+                str(r.get("peak_windows", "") or ""),
+                text(str(r.get("trend") or "none"), lang)
+                if str(r.get("trend") or "none") in TREND_COLORS
+                else str(r.get("trend")),
+                _pct(r.get("dark_share")),
+            ]
+            for _, r in hs.iterrows()
+        ]
+        right.append(
+            f"<h2>{escape(text('top_hotspots', lang))}</h2>"
+            + _table(
+                [
+                    text("id", lang),
+                    text("place", lang),
+                    text("n_reports", lang),
+                    text("share", lang),
+                    text("peak", lang),
+                    text("trend", lang),
+                    text("dark_share", lang),
+                ],
+                rows,
+                lang=lang,
+            )
+        )
     if "patrol" in f and len(f["patrol"]):
         v = f["patrol"]
-        rows = [[f"{r['weekday']} {r['date']}", f"{r['start']}–{r['end']}", str(r["place"]), str(int(r["order"])),
-                 _pct(r.get("expected_share"))] for _, r in v.head(top).iterrows()]
-        total = pd.to_numeric(v["expected_share"], errors="coerce").sum() if "expected_share" in v.columns else np.nan
-        right.append(f"<h2>{escape(text('top_patrol', lang))} ({len(v)} {escape(text('visits', lang))}, "
-                     f"{escape(text('expected_share', lang))} {_pct(total)})</h2>" + _table(
-            [text("date", lang), text("window", lang), text("place", lang), text("order", lang),
-             text("expected_share", lang)], rows, lang=lang))
+        rows = [
+            [
+                f"{r['weekday']} {r['date']}",
+                f"{r['start']}–{r['end']}",
+                str(r["place"]),
+                str(int(r["order"])),
+                _pct(r.get("expected_share")),
+            ]
+            for _, r in v.head(top).iterrows()
+        ]
+        total = (
+            pd.to_numeric(v["expected_share"], errors="coerce").sum()
+            if "expected_share" in v.columns
+            else np.nan
+        )
+        right.append(
+            f"<h2>{escape(text('top_patrol', lang))} ({len(v)} {escape(text('visits', lang))}, "
+            f"{escape(text('expected_share', lang))} {_pct(total)})</h2>"
+            + _table(
+                [
+                    text("date", lang),
+                    text("window", lang),
+                    text("place", lang),
+                    text("order", lang),
+                    text("expected_share", lang),
+                ],
+                rows,
+                lang=lang,
+            )
+        )
     if "lamp_proposals" in f and len(f["lamp_proposals"]):
         lp = f["lamp_proposals"].sort_values("rank").head(top)
-        rows = [[str(int(r["rank"])), str(r.get("street", "") or ""), str(r.get("covered_reports", "")),
-                 str(r.get("reason", "") or "")] for _, r in lp.iterrows()]
-        right.append(f"<h2>{escape(text('top_lighting', lang))}</h2>" + _table(
-            [text("rank", lang), text("street", lang), text("covered_reports", lang), text("reason", lang)], rows,
-            lang=lang))
+        rows = [
+            [
+                str(int(r["rank"])),
+                str(r.get("street", "") or ""),
+                str(r.get("covered_reports", "")),
+                str(r.get("reason", "") or ""),
+            ]
+            for _, r in lp.iterrows()
+        ]
+        right.append(
+            f"<h2>{escape(text('top_lighting', lang))}</h2>"
+            + _table(
+                [
+                    text("rank", lang),
+                    text("street", lang),
+                    text("covered_reports", lang),
+                    text("reason", lang),
+                ],
+                rows,
+                lang=lang,
+            )
+        )
     if "enforcement" in f and len(f["enforcement"]):
         ep = f["enforcement"].sort_values("rank").head(top)
-        rows = [[str(int(r["rank"])), str(r.get("street", "") or ""),
-                 f"{r.get('weekdays', '')} {r.get('start', '')}–{r.get('end', '')}", _pct(r.get("share_over_limit"))]
-                for _, r in ep.iterrows()]
-        right.append(f"<h2>{escape(text('top_enforcement', lang))}</h2>" + _table(
-            [text("rank", lang), text("street", lang), text("window", lang), text("share_over_limit", lang)], rows,
-            lang=lang))
+        rows = [
+            [
+                str(int(r["rank"])),
+                str(r.get("street", "") or ""),
+                f"{r.get('weekdays', '')} {r.get('start', '')}–{r.get('end', '')}",
+                _pct(r.get("share_over_limit")),
+            ]
+            for _, r in ep.iterrows()
+        ]
+        right.append(
+            f"<h2>{escape(text('top_enforcement', lang))}</h2>"
+            + _table(
+                [
+                    text("rank", lang),
+                    text("street", lang),
+                    text("window", lang),
+                    text("share_over_limit", lang),
+                ],
+                rows,
+                lang=lang,
+            )
+        )
     parts.append(f'<div class="cols"><div>{img}</div><div>{"".join(right)}</div></div>')
     parts.append(f'<p class="hint">{escape(text("print_hint", lang))}</p>')
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f"<style>{_CSS}</style></head><body>{''.join(parts)}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f"<style>{_CSS}</style></head><body>{''.join(parts)}</body></html>"
+    )

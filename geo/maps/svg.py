@@ -124,7 +124,9 @@ def hour_week_svg(
     return "".join(parts)
 
 
-def sparkline_svg(values: Sequence[float], *, width: int = 220, height: int = 40, color: str = "#2166ac") -> str:
+def sparkline_svg(
+    values: Sequence[float], *, width: int = 220, height: int = 40, color: str = "#2166ac"
+) -> str:
     """Draw a small bar chart of a series (the Police feed's weekly counts) as inline SVG.
 
     Parameters

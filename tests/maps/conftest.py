@@ -20,9 +20,17 @@ DEMO = DATA / "demo"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 DEMO_POLICE_OPTIONS = ReaderOptions(
-    id_col="Ärendenummer", category_col="Brottstyp", time_col="occurred_from", time_to_col="occurred_to",
-    lat_col="Latitud", lon_col="Longitud", description_col="Beskrivning", precision_col="Lägesnoggrannhet",
-    encoding="cp1252", sep=";", source="police",
+    id_col="Ärendenummer",
+    category_col="Brottstyp",
+    time_col="occurred_from",
+    time_to_col="occurred_to",
+    lat_col="Latitud",
+    lon_col="Longitud",
+    description_col="Beskrivning",
+    precision_col="Lägesnoggrannhet",
+    encoding="cp1252",
+    sep=";",
+    source="police",
 )
 """Column mapping of the demo police export (as in data/demo/demo.toml)."""
 
@@ -39,8 +47,9 @@ def toronto() -> gpd.GeoDataFrame:
 def demo_reports() -> gpd.GeoDataFrame:
     """The demo world's police reports, residents' reports and safety-walk findings in one frame."""
     police = read_reports([DEMO / "polisanmalningar.csv"], DEMO_POLICE_OPTIONS, now=NOW)
-    rest = read_reports([DEMO / "trygghetsrapporter.csv", DEMO / "trygghetsvandringar.geojson"], crs=police.crs,
-                        now=NOW)
+    rest = read_reports(
+        [DEMO / "trygghetsrapporter.csv", DEMO / "trygghetsvandringar.geojson"], crs=police.crs, now=NOW
+    )
     merged = pd.concat([police.reports, rest.reports], ignore_index=True)
     return validate_reports(gpd.GeoDataFrame(merged, geometry="geometry", crs=police.crs))
 
@@ -66,8 +75,9 @@ def demo_extras(demo_reports: gpd.GeoDataFrame, demo_hotspots: gpd.GeoDataFrame)
     from geo.commands.lighting import compute_lighting
     from geo.plan.patrol import plan_patrols
 
-    plan, _ = compute_lighting(demo_reports, lamps_path=DEMO / "belysning.geojson", ways_path=DEMO / "gator.geojson",
-                               budget=10)
+    plan, _ = compute_lighting(
+        demo_reports, lamps_path=DEMO / "belysning.geojson", ways_path=DEMO / "gator.geojson", budget=10
+    )
     patrol = plan_patrols(demo_hotspots, demo_reports, week="2026-W45")
     return {"lighting": plan, "patrol": patrol}
 

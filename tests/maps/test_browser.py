@@ -67,9 +67,16 @@ def _check_clean(report, *, tiles_expected):
 
 
 def test_internal_demo_map(browser, tmp_path_factory, artifacts, demo_reports, demo_hotspots, demo_extras):
-    layers = prepare_layers(demo_reports, hotspots=demo_hotspots, lighting=demo_extras["lighting"],
-                            patrol=demo_extras["patrol"], area=None)
-    path = _write(tmp_path_factory, "demo-internal", layers, demo=True, title="Lägesbild Värnamo", tiles="osm")
+    layers = prepare_layers(
+        demo_reports,
+        hotspots=demo_hotspots,
+        lighting=demo_extras["lighting"],
+        patrol=demo_extras["patrol"],
+        area=None,
+    )
+    path = _write(
+        tmp_path_factory, "demo-internal", layers, demo=True, title="Lägesbild Värnamo", tiles="osm"
+    )
     with open_map(browser, path) as (page, report):
         _check_clean(report, tiles_expected=True)
         assert report.tile_requests, "the OSM base map asks for tiles"
@@ -130,7 +137,9 @@ def test_public_demo_map(browser, tmp_path_factory, artifacts, demo_reports, dem
 @pytest.mark.slow
 def test_toronto_maps(browser, tmp_path_factory, artifacts, toronto, toronto_analysis):
     for public in (False, True):
-        kwargs = {} if public else {"density": toronto_analysis["density"], "gistar": toronto_analysis["gistar"]}
+        kwargs = (
+            {} if public else {"density": toronto_analysis["density"], "gistar": toronto_analysis["gistar"]}
+        )
         layers = prepare_layers(toronto, hotspots=toronto_analysis["hotspots"], public=public, **kwargs)
         name = "toronto-public" if public else "toronto-internal"
         path = _write(tmp_path_factory, name, layers, lang="en", title="Toronto MCI 2014–2017", tiles="osm")

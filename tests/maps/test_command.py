@@ -20,10 +20,29 @@ from .conftest import DEMO
 GEO = [sys.executable, "-m", "geo"]
 
 DEMO_ARGS = [
-    str(DEMO / "polisanmalningar.csv"), "--id-col", "Ärendenummer", "--category-col", "Brottstyp",
-    "--time-col", "occurred_from", "--time-to-col", "occurred_to", "--lat-col", "Latitud", "--lon-col", "Longitud",
-    "--description-col", "Beskrivning", "--encoding", "cp1252", "--sep", ";", "--source", "police",
-    "--area", "Värnamo",
+    str(DEMO / "polisanmalningar.csv"),
+    "--id-col",
+    "Ärendenummer",
+    "--category-col",
+    "Brottstyp",
+    "--time-col",
+    "occurred_from",
+    "--time-to-col",
+    "occurred_to",
+    "--lat-col",
+    "Latitud",
+    "--lon-col",
+    "Longitud",
+    "--description-col",
+    "Beskrivning",
+    "--encoding",
+    "cp1252",
+    "--sep",
+    ";",
+    "--source",
+    "police",
+    "--area",
+    "Värnamo",
 ]
 
 
@@ -62,16 +81,36 @@ def test_internal_and_public_map_from_the_demo_export(tmp_path: Path) -> None:
     hs = gpd.read_file(out.with_suffix(".gpkg"), layer="hotspots")
     assert hs.crs.to_epsg() == 3006 and len(hs) >= 5
     summary = (tmp_path / "maps" / "lagesbild-varnamo-sammanfattning.html").read_text(encoding="utf-8")
-    assert "@page" in summary and "data:image/png;base64," in summary and str(hs["hotspot_id"].iloc[0]) in summary
+    assert (
+        "@page" in summary
+        and "data:image/png;base64," in summary
+        and str(hs["hotspot_id"].iloc[0]) in summary
+    )
     assert "Wrote" not in proc.stdout and "Skrev / wrote" in proc.stdout
 
     pub = tmp_path / "maps" / "publik.html"
-    proc = run("map", *DEMO_ARGS, "--out", str(pub), "--public", "--k", "8", "--lang", "en", "--tiles", "none",
-               cwd=tmp_path)
+    proc = run(
+        "map",
+        *DEMO_ARGS,
+        "--out",
+        str(pub),
+        "--public",
+        "--k",
+        "8",
+        "--lang",
+        "en",
+        "--tiles",
+        "none",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     html = pub.read_text(encoding="utf-8")
     assert "SYNTHETIC DEMO DATA" in html and "Incidents per cell" in html
-    assert {name for name, _ in pyogrio.list_layers(pub.with_suffix(".gpkg"))} == {"study_area", "report_grid", "hotspots"}
+    assert {name for name, _ in pyogrio.list_layers(pub.with_suffix(".gpkg"))} == {
+        "study_area",
+        "report_grid",
+        "hotspots",
+    }
     assert not (tmp_path / "maps" / "publik-sammanfattning.html").exists()
     grid = gpd.read_file(pub.with_suffix(".gpkg"), layer="report_grid")
     assert (grid["count"] >= 8).all()
@@ -87,10 +126,26 @@ def test_map_from_saved_results(tmp_path: Path, demo_reports, demo_hotspots, dem
     write_frame(demo_hotspots, results / "hotspots.gpkg", layer="hotspots")
     write_lighting(demo_extras["lighting"], results)
     write_csv(demo_extras["patrol"].table(), results / "patrol_plan.csv")
-    write_csv(pd.DataFrame({"rank": [1], "segment_id": ["S0029"], "street": ["Jönköpingsvägen"], "lat": [57.19],
-                            "lon": [14.06], "limit_kmh": [50], "weekdays": ["fre–lör"], "start": ["22:00"],
-                            "end": ["02:00"], "passes": [420], "share_over_limit": [0.6],
-                            "share_over_limit_10": [0.3], "p85_kmh": [67.0]}), results / "enforcement_plan.csv")
+    write_csv(
+        pd.DataFrame(
+            {
+                "rank": [1],
+                "segment_id": ["S0029"],
+                "street": ["Jönköpingsvägen"],
+                "lat": [57.19],
+                "lon": [14.06],
+                "limit_kmh": [50],
+                "weekdays": ["fre–lör"],
+                "start": ["22:00"],
+                "end": ["02:00"],
+                "passes": [420],
+                "share_over_limit": [0.6],
+                "share_over_limit_10": [0.3],
+                "p85_kmh": [67.0],
+            }
+        ),
+        results / "enforcement_plan.csv",
+    )
     (results / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     out = tmp_path / "from-results.html"
     proc = geo_inproc("map", "--results", str(results), "--out", str(out), "--tiles", "none")
@@ -99,15 +154,32 @@ def test_map_from_saved_results(tmp_path: Path, demo_reports, demo_hotspots, dem
     import re
 
     keys = re.findall(r'LB\.register\("(\w+)"', html)
-    assert {"hotspots", "lamp_proposals", "dark_places", "lit_coverage", "quick_fixes", "patrol", "enforcement"} <= set(keys)
+    assert {
+        "hotspots",
+        "lamp_proposals",
+        "dark_places",
+        "lit_coverage",
+        "quick_fixes",
+        "patrol",
+        "enforcement",
+    } <= set(keys)
     assert "grid" not in keys  # no reports given: nothing to count
     assert "notes.csv" in proc.stdout  # listed as skipped, not silently used
     first = demo_extras["lighting"].proposals.lamps.sort_values("rank").iloc[0]
     assert str(first["reason"]).split()[0] in html
     # with the reports as well, the grid appears
     out2 = tmp_path / "with-reports.html"
-    proc = geo_inproc("map", str(DEMO / "trygghetsrapporter.csv"), "--results", str(results), "--out", str(out2),
-                      "--tiles", "none", "--no-summary")
+    proc = geo_inproc(
+        "map",
+        str(DEMO / "trygghetsrapporter.csv"),
+        "--results",
+        str(results),
+        "--out",
+        str(out2),
+        "--tiles",
+        "none",
+        "--no-summary",
+    )
     assert proc.returncode == 0, proc.stderr
     assert 'LB.register("grid"' in out2.read_text(encoding="utf-8")
 
@@ -121,8 +193,9 @@ def test_map_from_saved_results(tmp_path: Path, demo_reports, demo_hotspots, dem
         (["--method", "magic"], "--method"),
     ],
 )
-def test_bad_options_are_refused_and_nothing_is_written(tmp_path: Path, args: list[str], message: str,
-                                                        geo_inproc) -> None:
+def test_bad_options_are_refused_and_nothing_is_written(
+    tmp_path: Path, args: list[str], message: str, geo_inproc
+) -> None:
     out = tmp_path / "m.html"
     proc = geo_inproc("map", str(DEMO / "trygghetsrapporter.csv"), "--out", str(out), *args)
     assert proc.returncode != 0
@@ -147,8 +220,22 @@ def test_help_has_an_example(geo_inproc) -> None:
 
 def test_weekday_hour_filter_and_street_labels(tmp_path: Path, geo_inproc) -> None:
     out = tmp_path / "natt.html"
-    proc = geo_inproc("map", *DEMO_ARGS, "--weekdays", "fre,lör", "--hours", "22-03", "--streets",
-                      str(DEMO / "gator.geojson"), "--out", str(out), "--tiles", "none", "--no-summary", "--no-gpkg")
+    proc = geo_inproc(
+        "map",
+        *DEMO_ARGS,
+        "--weekdays",
+        "fre,lör",
+        "--hours",
+        "22-03",
+        "--streets",
+        str(DEMO / "gator.geojson"),
+        "--out",
+        str(out),
+        "--tiles",
+        "none",
+        "--no-summary",
+        "--no-gpkg",
+    )
     assert proc.returncode == 0, proc.stderr
     html = out.read_text(encoding="utf-8")
     assert "Urval: fre,lör, kl. 22-03" in html
@@ -158,7 +245,7 @@ def test_weekday_hour_filter_and_street_labels(tmp_path: Path, geo_inproc) -> No
     n = int(re.search(r"→ ([\d,]+) rapporter", proc.stdout).group(1).replace(",", ""))
     assert abs(n - night) <= 4  # the planted bad rows (outside the area or unreadable) are rejected
     streets = set(gpd.read_file(DEMO / "gator.geojson")["name"].dropna())
-    labels = re.findall(r'\\u003ch4\\u003e([^\\]+)\\u003c/h4\\u003e', html)
+    labels = re.findall(r"\\u003ch4\\u003e([^\\]+)\\u003c/h4\\u003e", html)
     assert labels and any(lbl.split(" / ")[0] in streets for lbl in labels)
     proc = geo_inproc("map", *DEMO_ARGS, "--weekdays", "fredag-söndag-x", "--out", str(tmp_path / "x.html"))
     assert proc.returncode != 0 and not (tmp_path / "x.html").exists()
