@@ -6,7 +6,10 @@ classes and why shapes are never hulls of report positions):
 
 - ``dbscan`` (:mod:`~geo.hotspots.dbscan`): stacked reports collapsed into sample weights; ``eps_m`` from the
   knee of the k-distance curve when not given;
-- ``hdbscan`` (:mod:`~geo.hotspots.hdbscan`): scikit-learn's HDBSCAN for varying densities;
+- ``hdbscan`` (:mod:`~geo.hotspots.hdbscan`): scikit-learn's HDBSCAN for varying densities; a cluster's
+  lone fringe reports (alone in their cell of the shape grid) are left out of the hot-spot, which keeps
+  its shape on the place rather than on the noise HDBSCAN attaches to it, and no cell of the shape holds a
+  single report;
 - ``kde`` (:mod:`~geo.hotspots.kde`): FFT kernel density; hot-spots are the parts of the highest-density
   region holding ``share`` of the incidents;
 - ``gistar`` (:mod:`~geo.hotspots.gistar`): Getis-Ord Gi* on cells, Benjamini–Hochberg FDR; hot-spots are
@@ -61,6 +64,15 @@ def _members_in(polys: list[BaseGeometry], xy: np.ndarray) -> list[np.ndarray]:
     tree = shapely.STRtree(shapely.points(xy))
     poly_idx, pt_idx = tree.query(np.array(polys, dtype=object), predicate="intersects")
     return [np.sort(pt_idx[poly_idx == k]) for k in range(len(polys))]
+
+
+def _shared_cells(xy: np.ndarray, *, cell_m: float) -> np.ndarray:
+    """Mask of positions whose grid cell (of `cell_m`) holds at least one other of them."""
+    ij = np.floor(xy / cell_m).astype("int64")
+    _, inverse, counts = np.unique(
+        ij[:, 0] * 4_294_967_296 + ij[:, 1], return_inverse=True, return_counts=True
+    )
+    return counts[inverse.reshape(-1)] >= 2
 
 
 def _parts(geom: BaseGeometry) -> list[BaseGeometry]:
@@ -239,6 +251,10 @@ def find_hotspots(
         grid = float(cell_m) if cell_m is not None else max(10.0, math.ceil(eps / 2))
         choices.setdefault("shape_cell_m", (grid, f"form-rutnät / shape grid {grid:g} m"))
         members = [np.flatnonzero(labels == k) for k in range(int(labels.max()) + 1)] if len(labels) else []
+        if method == "hdbscan":
+            # HDBSCAN attaches lone fringe reports to a cluster; the place is where members share cells
+            members = [m[_shared_cells(xy[m], cell_m=grid)] for m in members]
+            members = [m for m in members if len(m)]
         shapes = [cell_union(xy[m], cell_m=grid) for m in members]
     elif method == "kde":
         surface = kde_surface(pts, bandwidth_m=bandwidth_m, cell_m=cell_m, area=area_geom)

@@ -102,6 +102,13 @@ def test_demo_world_planted_hotspots_found(demo_reports, demo_truth, demo_street
     hs = find_hotspots(demo_reports, method=method, area=area, streets=demo_streets)
     found = _check_found(hs, demo_reports, demo_truth, method)
     assert len(set(found.values())) == len(found), f"{method}: two planted hot-spots merged"
+    # the polygon itself sits on the place too (its centroid within the planted radius)
+    for spot in demo_truth["hotspots"]:
+        centroid = hs.geometry.iloc[found[spot["id"]]].centroid
+        assert np.hypot(centroid.x - spot["x"], centroid.y - spot["y"]) <= spot["radius_m"], (
+            method,
+            spot["id"],
+        )
     for spot in demo_truth["hotspots"]:
         row = hs.iloc[found[spot["id"]]]
         assert row["trend"] == spot["trend"], f"{method}: {spot['id']} trend {row['trend']}"
