@@ -19,7 +19,7 @@ from geo.commands._common import ReaderArgs, console, load_reports, with_reader_
 from geo.errors import InputError
 from geo.io.export import write_text
 
-__all__ = ["analyse_for_map", "map_command", "register", "run_map", "write_map_files"]
+__all__ = ["analyse_for_map", "map_command", "register", "results_to_kwargs", "run_map", "write_map_files"]
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 
@@ -218,6 +218,17 @@ def _read_streets(path: Path, crs: Any) -> gpd.GeoDataFrame:
     if lines.crs is None:
         raise InputError("has no CRS", path=str(path))
     return lines.to_crs(crs)
+
+
+def results_to_kwargs(frames: dict[str, Any]) -> dict[str, Any]:
+    """Turn :func:`geo.maps.results.load_results` frames into :func:`write_map_files`' ``results`` argument.
+
+    Parameters
+    ----------
+    frames
+        Layer key → frame (``hotspots``, ``lamp_proposals``, ``dark_places``, ``patrol``, ...).
+    """
+    return _results_to_kwargs(frames)
 
 
 def _results_to_kwargs(frames: dict[str, Any]) -> dict[str, Any]:

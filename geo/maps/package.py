@@ -10,7 +10,11 @@ import pandas as pd
 from geo.io.export import atomic_path, write_frame
 from geo.maps.build import MapLayers
 
-__all__ = ["GPKG_LAYER_NAMES", "gpkg_layers", "write_gpkg"]
+__all__ = ["GPKG_LAYER_NAMES", "MAP_MARKER_LAYER", "gpkg_layers", "write_gpkg"]
+
+MAP_MARKER_LAYER = "lagesbild_map"
+"""A one-row table in every map GeoPackage (public or not, k, cell size, period, CRS, layer list); it also
+tells ``geo map --results`` that the package is a map's, not an analysis result."""
 
 GPKG_LAYER_NAMES: dict[str, str] = {
     "area": "study_area",
@@ -52,6 +56,9 @@ def gpkg_layers(layers: MapLayers) -> dict[str, gpd.GeoDataFrame]:
             )
             table = pd.DataFrame(frame).drop(columns=[c for c in ("geometry",) if c in frame.columns])
             out[name] = gpd.GeoDataFrame(table, geometry=geom, crs="EPSG:4326")
+    meta = {"public": [layers.public], "k": [layers.k], "cell_m": [layers.cell_m], "period": [layers.period],
+            "analysis_crs": [layers.crs_name], "layers": [",".join(out)]}
+    out[MAP_MARKER_LAYER] = gpd.GeoDataFrame(meta, geometry=[None], crs="EPSG:4326")
     if len(layers.feed):
         feed = layers.feed.assign(week=pd.to_datetime(layers.feed["week"]).dt.strftime("%Y-%m-%d"))
         out["police_feed_weekly"] = gpd.GeoDataFrame(feed, geometry=[None] * len(feed), crs="EPSG:4326")

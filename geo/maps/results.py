@@ -165,10 +165,14 @@ def load_results(folder: str | Path) -> SavedResults:
             continue
         try:
             if suffix == ".gpkg":
-                for layer, _ in pyogrio.list_layers(path):
+                names = [str(layer) for layer, _ in pyogrio.list_layers(path)]
+                if "lagesbild_map" in names or "report_grid" in names:
+                    out.skipped.append(f"{path.name}: a map's own GeoPackage (drawn from results, not a result)")
+                    continue
+                for layer in names:
                     frame = gpd.read_file(path, layer=layer, engine="pyogrio")
-                    key = classify(str(layer), set(frame.columns))
-                    if key is None and str(layer) in _IGNORED_LAYERS:
+                    key = classify(layer, set(frame.columns))
+                    if key is None and layer in _IGNORED_LAYERS:
                         continue
                     _add(out, key, frame, f"{path.name}:{layer}", path)
             elif suffix in {".geojson"}:

@@ -167,7 +167,10 @@ def test_map_from_saved_results(tmp_path: Path, demo_reports, demo_hotspots, dem
     assert "notes.csv" in proc.stdout  # listed as skipped, not silently used
     first = demo_extras["lighting"].proposals.lamps.sort_values("rank").iloc[0]
     assert str(first["reason"]).split()[0] in html
-    # with the reports as well, the grid appears
+    # with the reports as well, the grid appears; a map's own GeoPackage in the folder is not a result
+    import shutil
+
+    shutil.copy(out.with_suffix(".gpkg"), results / "lagesbild-gammal.gpkg")
     out2 = tmp_path / "with-reports.html"
     proc = geo_inproc(
         "map",
@@ -182,6 +185,7 @@ def test_map_from_saved_results(tmp_path: Path, demo_reports, demo_hotspots, dem
     )
     assert proc.returncode == 0, proc.stderr
     assert 'LB.register("grid"' in out2.read_text(encoding="utf-8")
+    assert "lagesbild-gammal.gpkg: a map's own GeoPackage" in proc.stdout
 
 
 @pytest.mark.parametrize(
