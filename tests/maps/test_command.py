@@ -110,6 +110,7 @@ def test_internal_and_public_map_from_the_demo_export(tmp_path: Path) -> None:
         "study_area",
         "report_grid",
         "hotspots",
+        "lagesbild_map",
     }
     assert not (tmp_path / "maps" / "publik-sammanfattning.html").exists()
     grid = gpd.read_file(pub.with_suffix(".gpkg"), layer="report_grid")
