@@ -111,7 +111,9 @@ def test_internal_demo_map(browser, tmp_path_factory, artifacts, demo_reports, d
         assert page.evaluate("() => LB.layers.points.getLayers().length") == expected["points"]
         _toggle(page, text("layer_points", "sv"))
         assert page.locator(".marker-cluster").count() == 0
-        assert report.console_errors == []
+        # nothing the layers did on the way asked the network for anything but tiles
+        assert report.console_errors == [] and report.other_requests == [] and report.failed_requests == []
+        assert all("tile.openstreetmap.org" in u for u in report.tile_requests)
 
 
 def test_public_demo_map(browser, tmp_path_factory, artifacts, demo_reports, demo_hotspots):
