@@ -54,7 +54,9 @@ def _as_input_error() -> Iterator[None]:
         raise InputError(str(err)) from err
 
 
-def read_points(path: Path, *, crs: str | None, target_crs: object) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def read_points(
+    path: Path, *, crs: str | None, target_crs: object
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Read a points CSV (``x,y`` in `crs`, else ``lat,lon``), keeping every column as written.
 
     Parameters
@@ -89,7 +91,9 @@ def read_points(path: Path, *, crs: str | None, target_crs: object) -> tuple[pd.
         lat = next((lower[c] for c in ("lat", "latitude") if c in lower), None)
         lon = next((lower[c] for c in ("lon", "lng", "long", "longitude") if c in lower), None)
         if lat is None or lon is None:
-            raise InputError(f"needs columns x,y (with --at-crs) or lat,lon; found {list(table.columns)}", path=str(path))
+            raise InputError(
+                f"needs columns x,y (with --at-crs) or lat,lon; found {list(table.columns)}", path=str(path)
+            )
         cx, cy, kind = lon, lat, "latlon"
     values = {}
     for col in (cx, cy):
@@ -98,7 +102,10 @@ def read_points(path: Path, *, crs: str | None, target_crs: object) -> tuple[pd.
         if len(bad):
             i = int(bad[0])
             raise InputError(
-                f"not a number: '{table[col].iloc[i]}' ({len(bad)} such rows)", path=str(path), row=i + 2, field=col
+                f"not a number: '{table[col].iloc[i]}' ({len(bad)} such rows)",
+                path=str(path),
+                row=i + 2,
+                field=col,
             )
         values[col] = num.to_numpy(dtype=float)
     import pyproj
@@ -118,17 +125,31 @@ def read_points(path: Path, *, crs: str | None, target_crs: object) -> tuple[pd.
 
 @with_reader_options
 def forecast_command(
-    reports: list[str] = typer.Argument(..., help="Report files (CSV, GeoJSON, GPKG, GeoParquet, Police JSON) or URLs."),
-    as_of: str = typer.Option(..., "--as-of", help="Forecast date YYYY-MM-DD; its local midnight is the forecast moment."),
+    reports: list[str] = typer.Argument(
+        ..., help="Report files (CSV, GeoJSON, GPKG, GeoParquet, Police JSON) or URLs."
+    ),
+    as_of: str = typer.Option(
+        ..., "--as-of", help="Forecast date YYYY-MM-DD; its local midnight is the forecast moment."
+    ),
     horizon_days: int = typer.Option(7, "--horizon-days", min=1, help="Days ahead the risk refers to."),
     method: str | None = typer.Option(
-        None, "--method", help=f"Method: {_METHOD_LIST}. Default: {DEFAULT_METHOD} (won the project's reference backtests)."
+        None,
+        "--method",
+        help=f"Method: {_METHOD_LIST}. Default: {DEFAULT_METHOD} (won the project's reference backtests).",
     ),
-    cell: float | None = typer.Option(None, "--cell", help="Output one row per square cell of this side (metres)."),
-    at: Path | None = typer.Option(None, "--at", help="Points CSV (x,y or lat,lon): output its rows plus risk."),
-    at_crs: str | None = typer.Option(None, "--at-crs", help="CRS of x,y in --at (default: the reports' metric CRS)."),
+    cell: float | None = typer.Option(
+        None, "--cell", help="Output one row per square cell of this side (metres)."
+    ),
+    at: Path | None = typer.Option(
+        None, "--at", help="Points CSV (x,y or lat,lon): output its rows plus risk."
+    ),
+    at_crs: str | None = typer.Option(
+        None, "--at-crs", help="CRS of x,y in --at (default: the reports' metric CRS)."
+    ),
     grid_m: float = typer.Option(150.0, "--grid-m", help="Cell side (metres) used for --at points."),
-    history_days: int | None = typer.Option(None, "--history-days", min=1, help="Use at most this many days before --as-of (default: all)."),
+    history_days: int | None = typer.Option(
+        None, "--history-days", min=1, help="Use at most this many days before --as-of (default: all)."
+    ),
     seed: int = typer.Option(0, "--seed", help="Random seed for the learned method."),
     out: Path = typer.Option(..., "--out", help="Output RISK.csv."),
     *,
@@ -154,17 +175,31 @@ def forecast_command(
     result = load_reports(reports, reader, out=out)
     rep = result.reports
     moment = _parse_date(as_of, tz=result.tz, name="--as-of")
-    why = "angiven / given" if method else "standard: vann referens-backtesten / default: won the reference backtests"
+    why = (
+        "angiven / given"
+        if method
+        else "standard: vann referens-backtesten / default: won the reference backtests"
+    )
     console.print(f"Metod / method: [bold]{name}[/bold] ({why}) — {METHODS[name].description}")
-    n_future = int((rep["occurred_at"] >= moment).sum() + ((rep["occurred_to"] >= moment) & (rep["occurred_at"] < moment)).sum())
+    n_future = int(
+        (rep["occurred_at"] >= moment).sum()
+        + ((rep["occurred_to"] >= moment) & (rep["occurred_at"] < moment)).sum()
+    )
     console.print(
         f"Prognos från / forecast from {moment.isoformat()} för / for {horizon_days} dagar / days; "
         f"{n_future:,} rapporter vid eller efter prognostillfället används inte / reports at or after it are not used"
     )
     with console.status("Beräknar prognos / computing forecast ..."), _as_input_error():
         if cell is not None:
-            cells = forecast_cells(rep, as_of=moment, horizon_days=horizon_days, method=name, cell_m=cell,
-                                   history_days=history_days, seed=seed)
+            cells = forecast_cells(
+                rep,
+                as_of=moment,
+                horizon_days=horizon_days,
+                method=name,
+                cell_m=cell,
+                history_days=history_days,
+                seed=seed,
+            )
             table = pd.DataFrame(cells.drop(columns="geometry"))
             write_csv(table, out)
             console.print(f"Skrev / wrote {len(table):,} celler / cells to {out}")
@@ -174,8 +209,17 @@ def forecast_command(
         else:
             assert at is not None
             points, x, y = read_points(at, crs=at_crs, target_crs=rep.crs)
-            risk = forecast_points(rep, x, y, as_of=moment, horizon_days=horizon_days, method=name, cell_m=grid_m,
-                                   history_days=history_days, seed=seed)
+            risk = forecast_points(
+                rep,
+                x,
+                y,
+                as_of=moment,
+                horizon_days=horizon_days,
+                method=name,
+                cell_m=grid_m,
+                history_days=history_days,
+                seed=seed,
+            )
             table = points.copy()
             table["risk"] = [f"{v:.6g}" for v in risk]
             with atomic_path(out) as tmp:
@@ -191,10 +235,15 @@ def _print_summary(summary: pd.DataFrame, recommended: str) -> None:
     for _, r in summary.iterrows():
         style = "bold green" if r["method"] == recommended else None
         table.add_row(
-            str(r["method"]), f"{r['coverage_pct']:g}", f"{r['mean_pai']:.2f}", f"{r['median_pai']:.2f}",
-            f"{r['mean_hit_rate']:.3f}", f"{r['mean_pei']:.3f}",
+            str(r["method"]),
+            f"{r['coverage_pct']:g}",
+            f"{r['mean_pai']:.2f}",
+            f"{r['median_pai']:.2f}",
+            f"{r['mean_hit_rate']:.3f}",
+            f"{r['mean_pei']:.3f}",
             f"{(r['pai_vs_count_365'] - 1) * 100:+.1f} %" if pd.notna(r["pai_vs_count_365"]) else "",
-            f"{r['seconds_per_week']:.2f}", style=style,
+            f"{r['seconds_per_week']:.2f}",
+            style=style,
         )
     console.print(table)
 
@@ -211,8 +260,13 @@ def _plot(weeks: pd.DataFrame, path: Path, recommended: str) -> None:
         part = weeks[weeks["coverage_pct"] == cov]
         for name, g in part.groupby("method", sort=False):
             dates = pd.to_datetime(g["week_start"])
-            ax.plot(dates, g["pai"], label=str(name), lw=2.2 if name == recommended else 1.0,
-                    ls="-" if name == recommended or name in BASELINES else "--")
+            ax.plot(
+                dates,
+                g["pai"],
+                label=str(name),
+                lw=2.2 if name == recommended else 1.0,
+                ls="-" if name == recommended or name in BASELINES else "--",
+            )
         ax.set_ylabel(f"PAI @ {cov:g} %")
         ax.grid(alpha=0.3)
     axes[0, 0].set_title(f"PAI per vecka / per week (rekommenderad / recommended: {recommended})")
@@ -225,17 +279,37 @@ def _plot(weeks: pd.DataFrame, path: Path, recommended: str) -> None:
 
 @with_reader_options
 def backtest_command(
-    reports: list[str] = typer.Argument(..., help="Report files (CSV, GeoJSON, GPKG, GeoParquet, Police JSON) or URLs."),
+    reports: list[str] = typer.Argument(
+        ..., help="Report files (CSV, GeoJSON, GPKG, GeoParquet, Police JSON) or URLs."
+    ),
     start: str = typer.Option(..., "--start", help="First forecast date YYYY-MM-DD (local midnight)."),
     weeks: int = typer.Option(..., "--weeks", min=1, help="Number of weekly forecasts."),
     cell: float = typer.Option(150.0, "--cell", help="Cell side in metres."),
-    methods: str | None = typer.Option(None, "--methods", help=f"Comma-separated methods (baselines always added): {_METHOD_LIST}. Default: all."),
-    active_from: str | None = typer.Option(None, "--active-from", help="Start date of a fixed reference period for active cells."),
+    methods: str | None = typer.Option(
+        None,
+        "--methods",
+        help=f"Comma-separated methods (baselines always added): {_METHOD_LIST}. Default: all.",
+    ),
+    active_from: str | None = typer.Option(
+        None, "--active-from", help="Start date of a fixed reference period for active cells."
+    ),
     active_to: str | None = typer.Option(None, "--active-to", help="End date (inclusive) of that period."),
-    active_days: int = typer.Option(365, "--active-days", min=1, help="Otherwise: active = >= 1 incident in this many days before each week."),
-    history_days: int | None = typer.Option(None, "--history-days", min=1, help="Limit every method to this many days of history (default: all before each week)."),
+    active_days: int = typer.Option(
+        365,
+        "--active-days",
+        min=1,
+        help="Otherwise: active = >= 1 incident in this many days before each week.",
+    ),
+    history_days: int | None = typer.Option(
+        None,
+        "--history-days",
+        min=1,
+        help="Limit every method to this many days of history (default: all before each week).",
+    ),
     seed: int = typer.Option(0, "--seed", help="Random seed for the learned method."),
-    out: Path = typer.Option(..., "--out", help="Output folder: summary.csv, weeks.csv, pai.png, recommended.txt."),
+    out: Path = typer.Option(
+        ..., "--out", help="Output folder: summary.csv, weeks.csv, pai.png, recommended.txt."
+    ),
     *,
     reader: ReaderArgs,
 ) -> None:
@@ -268,17 +342,33 @@ def backtest_command(
     if len(events) == 0:
         raise InputError("no point reports to backtest on", path=reports[0])
     n_methods = len(dict.fromkeys([*BASELINES, *(chosen or METHODS)]))
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("Backtest", total=weeks * n_methods)
 
         def tick(step: int, total: int, message: str) -> None:
             bar.update(task, completed=step, description=f"Backtest {message}")
 
         with _as_input_error():
-            res = backtest(events, start=first, weeks=weeks, methods=chosen, cell_m=cell, active_from=a0,
-                           active_to=a1, active_days=active_days, history_days=history_days, seed=seed,
-                           progress=tick)
+            res = backtest(
+                events,
+                start=first,
+                weeks=weeks,
+                methods=chosen,
+                cell_m=cell,
+                active_from=a0,
+                active_to=a1,
+                active_days=active_days,
+                history_days=history_days,
+                seed=seed,
+                progress=tick,
+            )
     _print_summary(res.summary, res.recommended)
     out.mkdir(parents=True, exist_ok=True)
     weekly = res.weeks.copy()
@@ -291,9 +381,17 @@ def backtest_command(
     _plot(res.weeks, out / "pai.png", res.recommended)
     write_text(res.recommended + "\n", out / "recommended.txt")
     at5 = res.summary[(res.summary["coverage_pct"] == 5.0) & (res.summary["method"] == res.recommended)]
-    gain = f" ({(float(at5['pai_vs_count_365'].iloc[0]) - 1) * 100:+.1f} % mot / vs {REFERENCE_BASELINE} vid / at 5 %)" if len(at5) and pd.notna(at5["pai_vs_count_365"].iloc[0]) else ""
-    console.print(f"Rekommenderad metod / recommended method: [bold green]{res.recommended}[/bold green]{gain}")
-    console.print(f"Skrev / wrote {out / 'summary.csv'}, {out / 'weeks.csv'}, {out / 'pai.png'}, {out / 'recommended.txt'}")
+    gain = (
+        f" ({(float(at5['pai_vs_count_365'].iloc[0]) - 1) * 100:+.1f} % mot / vs {REFERENCE_BASELINE} vid / at 5 %)"
+        if len(at5) and pd.notna(at5["pai_vs_count_365"].iloc[0])
+        else ""
+    )
+    console.print(
+        f"Rekommenderad metod / recommended method: [bold green]{res.recommended}[/bold green]{gain}"
+    )
+    console.print(
+        f"Skrev / wrote {out / 'summary.csv'}, {out / 'weeks.csv'}, {out / 'pai.png'}, {out / 'recommended.txt'}"
+    )
 
 
 def register(app: typer.Typer) -> None:

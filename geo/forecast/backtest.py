@@ -87,7 +87,11 @@ def recommend(summary: pd.DataFrame, *, coverage_pct: float = 5.0) -> str:
     """
     table = summary.dropna(subset=["mean_pai"])
     if table.empty:
-        return REFERENCE_BASELINE if REFERENCE_BASELINE in set(summary["method"]) else str(summary["method"].iloc[0])
+        return (
+            REFERENCE_BASELINE
+            if REFERENCE_BASELINE in set(summary["method"])
+            else str(summary["method"].iloc[0])
+        )
     best = table.groupby("coverage_pct")["mean_pai"].transform("max")
     rel = (table["mean_pai"] / best).groupby(table["method"], sort=False).mean()
     at = table[table["coverage_pct"] == coverage_pct].set_index("method")["mean_pai"]
@@ -189,17 +193,34 @@ def backtest(
         truth = truth_all[active]
         for name in chosen:
             t0 = time.perf_counter()
-            risk = risk_on_grid(events, grid, as_of=as_of, horizon_days=horizon_days, method=name,
-                                history_days=history_days, seed=seed)
+            risk = risk_on_grid(
+                events,
+                grid,
+                as_of=as_of,
+                horizon_days=horizon_days,
+                method=name,
+                history_days=history_days,
+                seed=seed,
+            )
             seconds = time.perf_counter() - t0
             for cov in coverages_pct:
                 s = score_forecast(risk[active], truth, coverage_pct=cov)
-                rows.append({
-                    "week": week + 1, "week_start": moment.date().isoformat(), "method": name,
-                    "coverage_pct": float(cov), "pai": s.pai, "hit_rate": s.hit_rate, "pei": s.pei,
-                    "hits": s.hits, "incidents": s.incidents, "k": s.k, "n_active": s.n_active,
-                    "seconds": seconds,
-                })
+                rows.append(
+                    {
+                        "week": week + 1,
+                        "week_start": moment.date().isoformat(),
+                        "method": name,
+                        "coverage_pct": float(cov),
+                        "pai": s.pai,
+                        "hit_rate": s.hit_rate,
+                        "pei": s.pei,
+                        "hits": s.hits,
+                        "incidents": s.incidents,
+                        "k": s.k,
+                        "n_active": s.n_active,
+                        "seconds": seconds,
+                    }
+                )
             step += 1
             if progress:
                 progress(step, total, f"{moment.date()} {name}")

@@ -36,7 +36,9 @@ def _ring(values: np.ndarray, grid: Grid, size: int) -> np.ndarray:
     return box.ravel() - values
 
 
-def band_features(cell: np.ndarray, past: Events, grid: Grid, *, origin: float) -> tuple[np.ndarray, np.ndarray]:
+def band_features(
+    cell: np.ndarray, past: Events, grid: Grid, *, origin: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Return the feature matrix (cells × :data:`FEATURE_NAMES`) at `origin` and the 365-day count.
 
     Parameters
@@ -116,19 +118,50 @@ def blend_risk(
     x_now, c365_now = band_features(cell, past, grid, origin=as_of)
     if not xs or sum(len(y) for y in ys) < 30:
         return c365_now / 365.0 * horizon_days
-    model = LinearRegression(positive=True).fit(np.vstack(xs), np.concatenate(ys))
-    if not np.any(model.coef_ > 0):
+    coef = _fit_weights(np.vstack(xs), np.concatenate(ys))
+    if not np.any(coef > 0):
         return c365_now / 365.0 * horizon_days
-    risk = np.maximum(x_now @ model.coef_, 0.0) * (horizon_days / target_days)
+    risk = np.maximum(x_now @ coef, 0.0) * (horizon_days / target_days)
     if surge_alpha is not None:
-        risk = _with_surges(risk, cell, past, grid, as_of=as_of, horizon_days=horizon_days,
-                            surge_days=surge_days, alpha=surge_alpha)
+        risk = _with_surges(
+            risk,
+            cell,
+            past,
+            grid,
+            as_of=as_of,
+            horizon_days=horizon_days,
+            surge_days=surge_days,
+            alpha=surge_alpha,
+        )
     return risk
 
 
+def _fit_weights(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Non-negative least-squares weights (with a free intercept that is not used for ranking).
+
+    Columns are scaled to unit spread first and constant columns get weight 0, so a feature the training
+    cells never vary in (say, neighbours that are always empty) cannot take an arbitrary weight.
+    """
+    spread = x.std(axis=0)
+    keep = spread > 1e-12
+    coef = np.zeros(x.shape[1])
+    if not keep.any():
+        return coef
+    model = LinearRegression(positive=True).fit(x[:, keep] / spread[keep], y)
+    coef[keep] = model.coef_ / spread[keep]
+    return coef
+
+
 def _with_surges(
-    risk: np.ndarray, cell: np.ndarray, past: Events, grid: Grid, *, as_of: float, horizon_days: float,
-    surge_days: float, alpha: float,
+    risk: np.ndarray,
+    cell: np.ndarray,
+    past: Events,
+    grid: Grid,
+    *,
+    as_of: float,
+    horizon_days: float,
+    surge_days: float,
+    alpha: float,
 ) -> np.ndarray:
     """Raise cells whose recent count is far beyond their own past (an emerging hot-spot) to the recent rate.
 

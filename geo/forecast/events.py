@@ -99,19 +99,33 @@ class Events:
     def subset(self, mask: np.ndarray) -> Events:
         """Return the events where `mask` is true (a boolean array or integer index)."""
         return Events(
-            x=self.x[mask], y=self.y[mask], t=self.t[mask], known=self.known[mask], w=self.w[mask],
-            cat=self.cat[mask], dark=self.dark[mask], row=self.row[mask], categories=self.categories,
-            crs=self.crs, tz=self.tz,
+            x=self.x[mask],
+            y=self.y[mask],
+            t=self.t[mask],
+            known=self.known[mask],
+            w=self.w[mask],
+            cat=self.cat[mask],
+            dark=self.dark[mask],
+            row=self.row[mask],
+            categories=self.categories,
+            crs=self.crs,
+            tz=self.tz,
         )
 
     def add(self, other: Events) -> Events:
         """Return these events followed by `other` (same CRS and categories assumed)."""
         return Events(
-            x=np.concatenate([self.x, other.x]), y=np.concatenate([self.y, other.y]),
-            t=np.concatenate([self.t, other.t]), known=np.concatenate([self.known, other.known]),
-            w=np.concatenate([self.w, other.w]), cat=np.concatenate([self.cat, other.cat]),
-            dark=np.concatenate([self.dark, other.dark]), row=np.concatenate([self.row, other.row]),
-            categories=self.categories, crs=self.crs, tz=self.tz,
+            x=np.concatenate([self.x, other.x]),
+            y=np.concatenate([self.y, other.y]),
+            t=np.concatenate([self.t, other.t]),
+            known=np.concatenate([self.known, other.known]),
+            w=np.concatenate([self.w, other.w]),
+            cat=np.concatenate([self.cat, other.cat]),
+            dark=np.concatenate([self.dark, other.dark]),
+            row=np.concatenate([self.row, other.row]),
+            categories=self.categories,
+            crs=self.crs,
+            tz=self.tz,
         )
 
 
@@ -152,7 +166,11 @@ def events_from_reports(reports: Reports, *, pieces: int = AORISTIC_PIECES) -> E
     x = geom.x.to_numpy(dtype=float) if n else np.zeros(0)
     y = geom.y.to_numpy(dtype=float) if n else np.zeros(0)
     weight = pts["weight"].to_numpy(dtype=float) if n else np.zeros(0)
-    cats = pts["category"].astype("string").fillna("?").to_numpy(dtype=object) if n else np.zeros(0, dtype=object)
+    cats = (
+        pts["category"].astype("string").fillna("?").to_numpy(dtype=object)
+        if n
+        else np.zeros(0, dtype=object)
+    )
     order = pd.Series(cats).value_counts(sort=True) if n else pd.Series(dtype=int)
     names = tuple(str(c) for c in order.index)
     code = {c: i for i, c in enumerate(names)}
@@ -160,8 +178,17 @@ def events_from_reports(reports: Reports, *, pieces: int = AORISTIC_PIECES) -> E
     dark = pts["is_dark"].to_numpy(dtype=bool) if n else np.zeros(0, dtype=bool)
     rows = np.flatnonzero(reports["location_precision"].isin(POINT_PRECISIONS).to_numpy())
     return Events(
-        x=x[rep_idx], y=y[rep_idx], t=t, known=end[rep_idx], w=(weight / k)[rep_idx], cat=cat_codes[rep_idx],
-        dark=dark[rep_idx], row=rows[rep_idx], categories=names, crs=reports.crs, tz=tz,
+        x=x[rep_idx],
+        y=y[rep_idx],
+        t=t,
+        known=end[rep_idx],
+        w=(weight / k)[rep_idx],
+        cat=cat_codes[rep_idx],
+        dark=dark[rep_idx],
+        row=rows[rep_idx],
+        categories=names,
+        crs=reports.crs,
+        tz=tz,
     )
 
 

@@ -89,14 +89,12 @@ class Grid:
         """
         idx = self.flat_index(x, y)
         ok = idx >= 0
-        return np.bincount(idx[ok], weights=None if w is None else np.asarray(w)[ok], minlength=self.size).astype(
-            float
-        )
+        return np.bincount(
+            idx[ok], weights=None if w is None else np.asarray(w)[ok], minlength=self.size
+        ).astype(float)
 
 
-def grid_for(
-    x: np.ndarray, y: np.ndarray, *, cell_m: float = DEFAULT_CELL_M, pad_cells: int = 4
-) -> Grid:
+def grid_for(x: np.ndarray, y: np.ndarray, *, cell_m: float = DEFAULT_CELL_M, pad_cells: int = 4) -> Grid:
     """Return the grid covering positions with `pad_cells` of margin on every side.
 
     Parameters

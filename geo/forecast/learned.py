@@ -147,19 +147,29 @@ def learned_risk(
         origin = as_of - target_days - j * origin_step_days
         if origin - history_start < 91:
             break
-        f = cell_features(cell, past, grid, origin=origin, target_days=target_days, history_start=history_start)
+        f = cell_features(
+            cell, past, grid, origin=origin, target_days=target_days, history_start=history_start
+        )
         names = list(f)
         rows = np.flatnonzero(f["count_365"] > 0)
         in_target = (past.t >= origin) & (past.t < origin + target_days) & (cell >= 0)
         target = np.bincount(cell[in_target], weights=past.w[in_target], minlength=grid.size) / target_days
         xs.append(np.column_stack([f[k][rows] for k in names]))
         ys.append(target[rows])
-    f_now = cell_features(cell, past, grid, origin=as_of, target_days=target_days, history_start=history_start)
+    f_now = cell_features(
+        cell, past, grid, origin=as_of, target_days=target_days, history_start=history_start
+    )
     if not xs or sum(len(y) for y in ys) < 50:
         return f_now["count_365"] / 365.0 * horizon_days
     model = HistGradientBoostingRegressor(
-        loss="poisson", learning_rate=0.08, max_iter=max_iter, max_leaf_nodes=15, min_samples_leaf=100,
-        l2_regularization=1.0, early_stopping=False, random_state=seed,
+        loss="poisson",
+        learning_rate=0.08,
+        max_iter=max_iter,
+        max_leaf_nodes=15,
+        min_samples_leaf=100,
+        l2_regularization=1.0,
+        early_stopping=False,
+        random_state=seed,
     )
     train = np.vstack(xs)
     usable = ~np.all(np.isnan(train), axis=0)  # a feature the history is too short for everywhere

@@ -43,7 +43,13 @@ def _window(past: Events, as_of: float, days: float | None) -> Events:
 
 
 def count_risk(
-    past: Events, grid: Grid, *, as_of: float, horizon_days: float = 7.0, seed: int = 0, days: float | None = 365.0
+    past: Events,
+    grid: Grid,
+    *,
+    as_of: float,
+    horizon_days: float = 7.0,
+    seed: int = 0,
+    days: float | None = 365.0,
 ) -> np.ndarray:
     """Risk = weighted count of incidents in the cell over the last `days` days (all history when None).
 
@@ -189,19 +195,23 @@ def _registry() -> dict[str, Method]:
         Method("count_all", _count(None), "antal hela historiken / count over all history", True),
         Method("kde", kde_risk, "gaussisk KDE 300 m, 365 dagar / Gaussian KDE 300 m over 365 days", True),
         Method(
-            "prospective", prospective_risk,
+            "prospective",
+            prospective_risk,
             "prospektiv hot-spotting 400 m, 8 veckor (Bowers m.fl.) / prospective hot-spotting (Bowers et al.)",
         ),
         Method(
-            "sepp", sepp_risk,
+            "sepp",
+            sepp_risk,
             "självexciterande punktprocess, EM (Mohler m.fl.) / self-exciting point process by EM (Mohler et al.)",
         ),
         Method(
-            "learned", learned_risk,
+            "learned",
+            learned_risk,
             "gradient boosting över cellegenskaper / gradient boosting over per-cell features",
         ),
         Method(
-            "blend", blend_risk,
+            "blend",
+            blend_risk,
             "inlärd blandning av tidsfönster och grannar / learned blend of count windows and neighbours",
         ),
     ]

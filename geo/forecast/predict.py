@@ -142,8 +142,15 @@ def forecast_cells(
     if len(past) == 0:
         raise ValueError(f"no reports before {as_of}: nothing to forecast from")
     grid = grid_for(past.x, past.y, cell_m=cell_m)
-    risk = risk_on_grid(events, grid, as_of=moment, horizon_days=horizon_days, method=method,
-                        history_days=history_days, seed=seed)
+    risk = risk_on_grid(
+        events,
+        grid,
+        as_of=moment,
+        horizon_days=horizon_days,
+        method=method,
+        history_days=history_days,
+        seed=seed,
+    )
     cx, cy = grid.centres()
     half = grid.cell_m / 2
     rank = pd.Series(risk).rank(ascending=False, method="min").astype("int64").to_numpy()
@@ -189,6 +196,13 @@ def forecast_points(
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     grid = grid_for(np.concatenate([past.x, x]), np.concatenate([past.y, y]), cell_m=cell_m)
-    risk = risk_on_grid(events, grid, as_of=moment, horizon_days=horizon_days, method=method,
-                        history_days=history_days, seed=seed)
+    risk = risk_on_grid(
+        events,
+        grid,
+        as_of=moment,
+        horizon_days=horizon_days,
+        method=method,
+        history_days=history_days,
+        seed=seed,
+    )
     return risk[grid.flat_index(x, y)]

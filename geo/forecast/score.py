@@ -113,7 +113,7 @@ def score_forecast(risk: np.ndarray, truth: np.ndarray, *, coverage_pct: float) 
     tied = r == threshold
     n_above = int(above.sum())
     hits = float(truth[above].sum()) + (k - n_above) / int(tied.sum()) * float(truth[tied].sum())
-    best = float(np.sort(truth)[n - k:].sum())
+    best = float(np.sort(truth)[n - k :].sum())
     hit_rate = hits / incidents
     return WeekScore(
         hit_rate=hit_rate,

@@ -150,7 +150,7 @@ def sepp_risk(
     days: float = 365.0,
     max_lag_days: float = 90.0,
 ) -> np.ndarray:
-    """Expected incidents per cell in the horizon under the fitted self-exciting process.
+    """Return the expected incidents per cell in the horizon under the fitted self-exciting process.
 
     Parameters
     ----------
@@ -165,5 +165,9 @@ def sepp_risk(
     age = as_of - ev.t
     recent = age <= max_lag_days
     cell = grid.flat_index(ev.x[recent], ev.y[recent])
-    boost = fit.theta * ev.w[recent] * (np.exp(-fit.omega * age[recent]) - np.exp(-fit.omega * (age[recent] + horizon_days)))
+    boost = (
+        fit.theta
+        * ev.w[recent]
+        * (np.exp(-fit.omega * age[recent]) - np.exp(-fit.omega * (age[recent] + horizon_days)))
+    )
     return fit.mu * horizon_days + np.bincount(cell, weights=boost, minlength=grid.size)

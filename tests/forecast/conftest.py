@@ -34,5 +34,26 @@ def downtown(toronto: Reports) -> Reports:
     x, y = toronto.geometry.x.to_numpy(), toronto.geometry.y.to_numpy()
     near = np.hypot(x - 630_400, y - 4_834_700) < 3_000
     when = toronto["occurred_at"]
-    keep = near & (when >= pd.Timestamp("2015-01-01", tz=TZ)).to_numpy() & (when < pd.Timestamp("2017-01-01", tz=TZ)).to_numpy()
+    keep = (
+        near
+        & (when >= pd.Timestamp("2015-01-01", tz=TZ)).to_numpy()
+        & (when < pd.Timestamp("2017-01-01", tz=TZ)).to_numpy()
+    )
     return Reports(toronto.loc[keep].reset_index(drop=True))
+
+
+@pytest.fixture(scope="session")
+def toronto_small_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real Toronto rows of 2015-2016 within about 2 km of downtown, as the original CSV columns."""
+    raw = pd.read_csv(TORONTO, dtype=str, keep_default_na=False)
+    lat, lon = raw["lat"].astype(float), raw["lon"].astype(float)
+    when = raw["occurred_at"]
+    keep = (
+        lat.between(43.637, 43.673)
+        & lon.between(-79.405, -79.36)
+        & (when >= "2015-01-01")
+        & (when < "2017-01-01")
+    )
+    path = tmp_path_factory.mktemp("toronto") / "toronto_downtown_2015_2016.csv"
+    raw[keep].to_csv(path, index=False)
+    return path

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from geo.forecast import METHODS, forecast_cells
-from geo.model import Reports
 
 GEO = [sys.executable, "-m", "geo"]
 TORONTO = str(Path(__file__).resolve().parents[2] / "data" / "toronto_mci_2014_2017.csv.gz")
@@ -23,18 +22,37 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_backtest_short_run_writes_the_contract(tmp_path: Path) -> None:
     out = tmp_path / "bt"
-    proc = run("backtest", TORONTO, "--start", "2016-03-07", "--weeks", "3", "--methods", "sepp,blend",
-               "--out", str(out), cwd=tmp_path)
+    proc = run(
+        "backtest",
+        TORONTO,
+        "--start",
+        "2016-03-07",
+        "--weeks",
+        "3",
+        "--methods",
+        "sepp,blend",
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     summary = pd.read_csv(out / "summary.csv")
-    assert list(summary.columns[:6]) == ["method", "coverage_pct", "mean_pai", "median_pai", "mean_hit_rate",
-                                         "mean_pei"]
+    assert list(summary.columns[:6]) == [
+        "method",
+        "coverage_pct",
+        "mean_pai",
+        "median_pai",
+        "mean_hit_rate",
+        "mean_pei",
+    ]
     # the baselines are always included, one row per method and coverage
     assert set(summary["method"]) == {"count_28", "count_365", "count_all", "kde", "sepp", "blend"}
     assert sorted(summary["coverage_pct"].unique()) == [1.0, 5.0, 10.0]
     assert len(summary) == 6 * 3
     weeks = pd.read_csv(out / "weeks.csv")
-    assert {"week_start", "method", "coverage_pct", "pai", "hit_rate", "pei", "mean_pai"} <= set(weeks.columns)
+    assert {"week_start", "method", "coverage_pct", "pai", "hit_rate", "pei", "mean_pai"} <= set(
+        weeks.columns
+    )
     assert sorted(weeks["week_start"].unique()) == ["2016-03-07", "2016-03-14", "2016-03-21"]
     # summary is the mean of the weeks
     w = weeks[(weeks["method"] == "count_365") & (weeks["coverage_pct"] == 5.0)]["pai"].mean()
@@ -51,23 +69,45 @@ def test_backtest_short_run_writes_the_contract(tmp_path: Path) -> None:
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
 
 
-def test_forecast_cells(tmp_path: Path, toronto: Reports) -> None:
+def test_forecast_cells(tmp_path: Path, toronto_small_csv: Path) -> None:
     out = tmp_path / "risk.csv"
-    proc = run("forecast", TORONTO, "--as-of", "2016-06-06", "--cell", "150", "--method", "count_365",
-               "--out", str(out), cwd=tmp_path)
+    proc = run(
+        "forecast",
+        str(toronto_small_csv),
+        "--as-of",
+        "2016-06-06",
+        "--cell",
+        "150",
+        "--method",
+        "count_365",
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "count_365" in proc.stdout
     risk = pd.read_csv(out)
     assert list(risk.columns[:4]) == ["cell_id", "x", "y", "risk"]
     assert risk["cell_id"].is_unique
-    # the count method's risk is the number of reports in the cell in the 365 days before the moment
-    top = risk.loc[risk["risk"].idxmax()]
-    x, y = toronto.geometry.x.to_numpy(), toronto.geometry.y.to_numpy()
-    when = toronto["occurred_at"]
-    moment = pd.Timestamp("2016-06-06", tz="America/Toronto")
-    inside = (np.abs(x - top["x"]) < 75) & (np.abs(y - top["y"]) < 75)
-    recent = ((when < moment) & (when >= moment - pd.Timedelta(days=365))).to_numpy()
-    assert top["risk"] == pytest.approx((inside & recent).sum())
+    # the count method's risk is the number of reports in the cell in the 365 days before the moment,
+    # counted here straight from the CSV rows (the reports file also holds later rows, which must not count)
+    raw = pd.read_csv(toronto_small_csv)
+    import pyproj
+
+    x, y = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:32617", always_xy=True).transform(
+        raw["lon"], raw["lat"]
+    )
+    when = pd.to_datetime(raw["occurred_at"])
+    exists = when.dt.tz_localize(
+        "America/Toronto", nonexistent="NaT", ambiguous=True
+    ).notna()  # else rejected
+    recent = ((when < "2016-06-06") & (when >= "2015-06-07") & exists).to_numpy()
+    assert (when >= "2016-06-06").sum() > 1000
+    key = pd.Series(np.floor(x / 150).astype(int).astype(str), dtype=str)
+    ids = "c" + key + "_" + pd.Series(np.floor(y / 150).astype(int).astype(str))
+    expected = ids[recent].value_counts()
+    got = risk.set_index("cell_id")["risk"]
+    assert got[got > 0].sort_index().to_dict() == pytest.approx(expected.astype(float).sort_index().to_dict())
 
 
 def test_forecast_default_method_is_named(tmp_path: Path) -> None:
@@ -84,17 +124,27 @@ def test_forecast_default_method_is_named(tmp_path: Path) -> None:
     assert f"Default: {DEFAULT_METHOD}" in text
 
 
-def test_forecast_at_points_keeps_rows_and_columns(tmp_path: Path, toronto: Reports) -> None:
+def test_forecast_at_points_keeps_rows_and_columns(tmp_path: Path, toronto_small_csv: Path) -> None:
     pts = tmp_path / "points.csv"
     pts.write_text(
         "name,lat,lon,note\n"
         "Yonge-Dundas,43.65614,-79.38063,busy\n"
         "Lake,43.60000,-79.40000,\n"
-        "Bay St,43.65431877,-79.38316368,\"quoted, comma\"\n",
+        'Bay St,43.65431877,-79.38316368,"quoted, comma"\n',
         encoding="utf-8",
     )
     out = tmp_path / "risk.csv"
-    proc = run("forecast", TORONTO, "--as-of", "2016-06-06", "--at", str(pts), "--out", str(out), cwd=tmp_path)
+    proc = run(
+        "forecast",
+        str(toronto_small_csv),
+        "--as-of",
+        "2016-06-06",
+        "--at",
+        str(pts),
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     got = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(got.columns) == ["name", "lat", "lon", "note", "risk"]
@@ -103,21 +153,37 @@ def test_forecast_at_points_keeps_rows_and_columns(tmp_path: Path, toronto: Repo
     risk = got["risk"].astype(float)
     assert risk[0] > risk[1] and risk[2] > risk[1]  # downtown above a point in the lake
     # --at equals the cell forecast of the cell each point falls in
-    cells = forecast_cells(toronto, as_of="2016-06-06").set_index("cell_id")
+    from geo.io import read_reports
+
+    reports = read_reports([toronto_small_csv], now=pd.Timestamp("2026-01-01", tz="UTC")).reports
+    cells = forecast_cells(reports, as_of="2016-06-06").set_index("cell_id")
     import pyproj
 
-    tr = pyproj.Transformer.from_crs("EPSG:4326", toronto.crs, always_xy=True)
+    tr = pyproj.Transformer.from_crs("EPSG:4326", reports.crs, always_xy=True)
     x, y = tr.transform(-79.38063, 43.65614)
     cid = f"c{int(np.floor(x / 150))}_{int(np.floor(y / 150))}"
     assert risk[0] == pytest.approx(cells.loc[cid, "risk"], rel=1e-5)
 
 
-def test_forecast_at_xy_in_given_crs(tmp_path: Path) -> None:
+def test_forecast_at_xy_in_given_crs(tmp_path: Path, toronto_small_csv: Path) -> None:
     pts = tmp_path / "xy.csv"
     pts.write_text("id;x;y\n1;630379.5;4834750.0\n2;600000;4800000\n", encoding="utf-8")
     out = tmp_path / "risk.csv"
-    proc = run("forecast", TORONTO, "--as-of", "2016-06-06", "--method", "count_365", "--at", str(pts),
-               "--at-crs", "EPSG:32617", "--out", str(out), cwd=tmp_path)
+    proc = run(
+        "forecast",
+        str(toronto_small_csv),
+        "--as-of",
+        "2016-06-06",
+        "--method",
+        "count_365",
+        "--at",
+        str(pts),
+        "--at-crs",
+        "EPSG:32617",
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     got = pd.read_csv(out)
     assert got["id"].tolist() == [1, 2]
@@ -128,30 +194,56 @@ def test_forecast_at_xy_in_given_crs(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--as-of", "2016-06-06", "--out", "r.csv"], "exactly one of --cell"),
-        (["--as-of", "2016-06-06", "--cell", "150", "--at", "p.csv", "--out", "r.csv"], "exactly one of --cell"),
+        (
+            ["--as-of", "2016-06-06", "--cell", "150", "--at", "p.csv", "--out", "r.csv"],
+            "exactly one of --cell",
+        ),
         (["--as-of", "2016-06-06", "--cell", "150", "--method", "magic", "--out", "r.csv"], "magic"),
         (["--as-of", "06/32/2016", "--cell", "150", "--out", "r.csv"], "--as-of"),
         (["--as-of", "2010-01-01", "--cell", "150", "--out", "r.csv"], "no reports before"),
     ],
 )
-def test_forecast_bad_arguments(tmp_path: Path, args: list[str], message: str) -> None:
-    proc = run("forecast", TORONTO, *args, cwd=tmp_path)
+def test_forecast_bad_arguments(
+    tmp_path: Path, toronto_small_csv: Path, args: list[str], message: str
+) -> None:
+    proc = run("forecast", str(toronto_small_csv), *args, cwd=tmp_path)
     assert proc.returncode != 0
     assert message in proc.stderr
     assert not (tmp_path / "r.csv").exists()
 
 
-def test_forecast_bad_point_row_is_named(tmp_path: Path) -> None:
+def test_forecast_bad_point_row_is_named(tmp_path: Path, toronto_small_csv: Path) -> None:
     pts = tmp_path / "p.csv"
     pts.write_text("lat,lon\n43.65,-79.38\n43.66,east\n", encoding="utf-8")
-    proc = run("forecast", TORONTO, "--as-of", "2016-06-06", "--at", str(pts), "--out", "r.csv", cwd=tmp_path)
+    proc = run(
+        "forecast",
+        str(toronto_small_csv),
+        "--as-of",
+        "2016-06-06",
+        "--at",
+        str(pts),
+        "--out",
+        "r.csv",
+        cwd=tmp_path,
+    )
     assert proc.returncode != 0
     assert "p.csv" in proc.stderr and "row 3" in proc.stderr and "'lon'" in proc.stderr
     assert not (tmp_path / "r.csv").exists()
 
 
-def test_backtest_bad_method(tmp_path: Path) -> None:
-    proc = run("backtest", TORONTO, "--start", "2016-01-04", "--weeks", "1", "--methods", "count_365,nope",
-               "--out", "bt", cwd=tmp_path)
+def test_backtest_bad_method(tmp_path: Path, toronto_small_csv: Path) -> None:
+    proc = run(
+        "backtest",
+        str(toronto_small_csv),
+        "--start",
+        "2016-01-04",
+        "--weeks",
+        "1",
+        "--methods",
+        "count_365,nope",
+        "--out",
+        "bt",
+        cwd=tmp_path,
+    )
     assert proc.returncode != 0 and "nope" in proc.stderr
     assert not (tmp_path / "bt" / "summary.csv").exists()

@@ -29,13 +29,19 @@ def _poison(reports: Reports, *, shift: pd.Timedelta | None = None) -> Reports:
         times = [(s - shift, e - shift if pd.notna(e) else e) for s, e in times]
     fake = pd.concat([base] * len(times), ignore_index=True)
     fake["report_id"] = [f"poison-{i}" for i in range(len(times))]
-    fake["occurred_at"] = pd.Series(pd.to_datetime([s for s, _ in times], utc=True)).dt.tz_convert(TZ).astype(
-        f"datetime64[ns, {TZ}]"
+    fake["occurred_at"] = (
+        pd.Series(pd.to_datetime([s for s, _ in times], utc=True))
+        .dt.tz_convert(TZ)
+        .astype(f"datetime64[ns, {TZ}]")
     )
-    fake["occurred_to"] = pd.Series(pd.to_datetime([e for _, e in times], utc=True)).dt.tz_convert(TZ).astype(
-        f"datetime64[ns, {TZ}]"
+    fake["occurred_to"] = (
+        pd.Series(pd.to_datetime([e for _, e in times], utc=True))
+        .dt.tz_convert(TZ)
+        .astype(f"datetime64[ns, {TZ}]")
     )
-    fake = fake.set_geometry(gpd.points_from_xy([quiet[0]] * len(fake), [quiet[1]] * len(fake), crs=reports.crs))
+    fake = fake.set_geometry(
+        gpd.points_from_xy([quiet[0]] * len(fake), [quiet[1]] * len(fake), crs=reports.crs)
+    )
     both = pd.concat([reports, fake], ignore_index=True)
     return validate_reports(gpd.GeoDataFrame(both, geometry="geometry", crs=reports.crs))
 
