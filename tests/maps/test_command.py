@@ -254,3 +254,33 @@ def test_weekday_hour_filter_and_street_labels(tmp_path: Path, geo_inproc) -> No
     assert labels and any(lbl.split(" / ")[0] in streets for lbl in labels)
     proc = geo_inproc("map", *DEMO_ARGS, "--weekdays", "fredag-söndag-x", "--out", str(tmp_path / "x.html"))
     assert proc.returncode != 0 and not (tmp_path / "x.html").exists()
+
+
+def test_run_map_for_the_pipeline(tmp_path: Path, demo_reports, demo_hotspots, demo_extras) -> None:
+    from geo.commands.map import run_map
+
+    paths = run_map(
+        demo_reports,
+        out_html=tmp_path / "lagesbild-varnamo-2026.html",
+        results={
+            "hotspots": demo_hotspots,
+            "lighting": demo_extras["lighting"],
+            "patrol": demo_extras["patrol"],
+        },
+        title="Lägesbild Värnamo",
+        demo=True,
+        tiles="none",
+    )
+    assert set(paths) == {"map", "gpkg", "summary"}
+    assert all(p.exists() for p in paths.values())
+    layers = {name for name, _ in pyogrio.list_layers(paths["gpkg"])}
+    assert {"hotspots", "lighting_proposals", "patrol_visits", "report_grid", "lagesbild_map"} <= layers
+    public = run_map(
+        demo_reports,
+        out_html=tmp_path / "publik.html",
+        results={"hotspots": demo_hotspots},
+        public=True,
+        k=5,
+        tiles="none",
+    )
+    assert set(public) == {"map", "gpkg"}
