@@ -66,7 +66,7 @@ NEUTRAL_BACKGROUND = "#eceae4"
 
 
 def js_dumps(obj: Any) -> str:
-    """Serialise `obj` as compact JSON that is safe inside an inline ``<script>``.
+    r"""Serialise `obj` as compact JSON that is safe inside an inline ``<script>``.
 
     ``<``, ``>``, ``&`` and ``'`` are written as ``\\uXXXX`` escapes, so no text (a report's description,
     say) can close the script element or start markup in the page source.

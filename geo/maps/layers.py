@@ -1006,7 +1006,7 @@ PATROL_COLUMNS = (
 
 
 def shifts_of(visits: pd.DataFrame) -> np.ndarray:
-    """Number the shifts of a patrol plan (a new shift starts when the date changes or ``order`` restarts).
+    """Give each visit of a patrol plan its shift number (new date, or an order that does not increase).
 
     Uses a ``shift`` column when the plan has one.
     """
