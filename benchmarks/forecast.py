@@ -17,7 +17,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.forecast import BASELINES, DEFAULT_METHOD, METHODS, backtest, events_from_reports, grid_for, risk_on_grid, to_days
+from geo.forecast import (
+    BASELINES,
+    DEFAULT_METHOD,
+    METHODS,
+    backtest,
+    events_from_reports,
+    grid_for,
+    risk_on_grid,
+    to_days,
+)
 from geo.io import read_reports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +50,9 @@ def main() -> None:
             times.append(time.perf_counter() - s)
         seconds[name] = float(np.mean(times))
     base = seconds["count_365"]
-    print(f"\nseconds per weekly forecast (Toronto, {grid.size:,} cells of 150 m, mean of {len(moments)} moments)")
+    print(
+        f"\nseconds per weekly forecast (Toronto, {grid.size:,} cells of 150 m, mean of {len(moments)} moments)"
+    )
     print(f"{'method':<12} {'s/forecast':>10} {'x count_365':>12}")
     for name, s in seconds.items():
         flag = "  <- default" if name == DEFAULT_METHOD else ""

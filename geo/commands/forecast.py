@@ -264,7 +264,8 @@ def _plot(weeks: pd.DataFrame, path: Path, recommended: str) -> None:
                 dates,
                 g["pai"],
                 label=str(name),
-                lw=2.2 if name == recommended else 1.0,
+                lw=2.4 if name == recommended else 1.0,
+                color="black" if name == recommended else None,
                 ls="-" if name == recommended or name in BASELINES else "--",
             )
         ax.set_ylabel(f"PAI @ {cov:g} %")
