@@ -1,7 +1,7 @@
 """The ``geo`` command line: one typer app; each command lives in a module of :mod:`geo.commands`.
 
 Every module in ``geo/commands/`` that defines ``register(app)`` adds its commands, so a new capability adds
-a file and never edits this one. Errors print as one readable line (exit 1) unless ``--debug`` is given.
+a file (and a line in ``_MODULE_OF``, which lets ``geo CMD`` import only the module it needs). Errors print as one readable line (exit 1) unless ``--debug`` is given.
 """
 
 from __future__ import annotations
@@ -15,46 +15,62 @@ import typer
 import geo.commands
 from geo.errors import LagesbildError
 
-__all__ = ["app", "main"]
+__all__ = ["app", "build_app", "main"]
 
-app = typer.Typer(
-    name="geo",
-    help=(
-        "lagesbild — gemensam lägesbild för kommun och polis (EST): hot-spots, tider, belysning, hastighet, "
-        "förslag och kartor.\n\nExample: geo ingest data/toronto_mci_2014_2017.csv.gz --out reports.parquet"
-    ),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+_HELP = (
+    "lagesbild — gemensam lägesbild för kommun och polis (EST): hot-spots, tider, belysning, hastighet, "
+    "förslag och kartor.\n\nExample: geo ingest data/toronto_mci_2014_2017.csv.gz --out reports.parquet"
 )
 
-_DEBUG = {"on": False}
+_MODULE_OF = {
+    "ingest": "ingest", "hotspots": "hotspots", "lighting": "lighting", "patrol": "patrol", "speed": "speed",
+    "map": "map", "run": "run", "demo": "run", "serve": "serve", "users": "serve", "forecast": "forecast",
+    "backtest": "forecast",
+}
+"""Which command module defines each command, so running one command imports only its module."""
 
 
-@app.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
     """lagesbild command line."""
-    _DEBUG["on"] = debug
 
 
-def _register_all() -> None:
-    for info in sorted(pkgutil.iter_modules(geo.commands.__path__), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"geo.commands.{info.name}")
-        register = getattr(module, "register", None)
+def build_app(command: str | None = None) -> typer.Typer:
+    """Build the ``geo`` app with every command, or only with the module that defines `command`.
+
+    Parameters
+    ----------
+    command
+        A command name (``hotspots``); ``None`` registers every module in :mod:`geo.commands`.
+    """
+    app = typer.Typer(
+        name="geo", help=_HELP, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode="rich"
+    )
+    app.callback()(_root)
+    if command in _MODULE_OF:
+        names = [_MODULE_OF[command]]
+    else:
+        names = sorted(i.name for i in pkgutil.iter_modules(geo.commands.__path__) if not i.name.startswith("_"))
+    for name in names:
+        register = getattr(importlib.import_module(f"geo.commands.{name}"), "register", None)
         if register is not None:
             register(app)
+    return app
 
 
-_register_all()
+def __getattr__(name: str) -> typer.Typer:
+    # ``from geo.cli import app`` gives the app with every command (tests, documentation tools)
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
     """Run the app; a :class:`~geo.errors.LagesbildError` becomes one line on stderr and exit code 1."""
     debug = "--debug" in sys.argv[1:]
+    command = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
+    app = build_app(command)
     try:
         app(standalone_mode=False)
     except typer.Exit as exc:

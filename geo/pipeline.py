@@ -278,7 +278,7 @@ def _map_results(
     results: dict[str, Any] = {}
     try:
         load_results = _stage(("geo.maps.results",), "load_results")
-        to_kwargs = _stage(("geo.commands.map",), "_results_to_kwargs")
+        to_kwargs = _stage(("geo.commands.map",), "results_to_kwargs")
     except StageMissing as miss:
         notes.append(f"kartor: sparade resultat kan inte läsas ännu ({miss})")
     else:
@@ -337,9 +337,15 @@ def _summary(
     if patrol is not None and len(patrol):
         lines.append(f"Patrullering / patrol plan: {len(patrol)} besök / visits")
         if {"place", "weekday", "start", "end"} <= set(patrol.columns):
-            order = [c for c in ("date", "start") if c in patrol.columns]
-            grp = patrol.sort_values(order, kind="stable").groupby("place", sort=False)
-            for place, g in sorted(grp, key=lambda kv: -len(kv[1]))[:5]:
+            # places by the share of incidents their visits cover; each place's best windows first
+            gain = "expected_share" if "expected_share" in patrol.columns else "start"
+            grp = patrol.sort_values(gain, ascending=gain != "expected_share", kind="stable").groupby(
+                "place", sort=False
+            )
+            ranked = sorted(
+                grp, key=lambda kv: -(kv[1][gain].sum() if gain == "expected_share" else len(kv[1]))
+            )
+            for place, g in ranked[:5]:
                 slots = list(
                     dict.fromkeys(
                         f"{w} {s}–{e}" for w, s, e in zip(g["weekday"], g["start"], g["end"], strict=True)

@@ -228,10 +228,6 @@ def results_to_kwargs(frames: dict[str, Any]) -> dict[str, Any]:
     frames
         Layer key → frame (``hotspots``, ``lamp_proposals``, ``dark_places``, ``patrol``, ...).
     """
-    return _results_to_kwargs(frames)
-
-
-def _results_to_kwargs(frames: dict[str, Any]) -> dict[str, Any]:
     lighting = {
         k: frames[k]
         for k in ("lamp_proposals", "dark_places", "lit_coverage", "dark_stretches", "quick_fixes")
@@ -374,7 +370,7 @@ def map_command(
         frames.update(found)
         kwargs = {key: found.get(key) for key in ("hotspots", "density", "gistar")}
     else:
-        kwargs = _results_to_kwargs(frames)
+        kwargs = results_to_kwargs(frames)
     if "area" in frames and area is None:
         area = frames["area"]
     if title is None:
