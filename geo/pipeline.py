@@ -8,7 +8,7 @@
 3. builds the lighting layer and lamp proposals (``run_lighting``) -> ``lighting_proposals.csv`` ...;
 4. plans patrols (``run_patrol``) -> ``patrol_plan.csv`` ...;
 5. builds the speed layer and enforcement plan (``run_speed``) -> ``enforcement_plan.csv`` ...;
-6. forecasts the risk for the days after the period (``run_forecast``), when that stage is installed;
+6. forecasts the risk for the days after the period (``run_forecast``);
 7. draws the lägesbild maps with density contours and Gi* cells (``geo.commands.map.run_map``, which wraps
    :func:`geo.maps.build_map`) -> ``lagesbild-<area>-<period>.html``, its GeoPackage and EST summary page, and
    the public ``...-publik.html``;
@@ -375,6 +375,15 @@ def _summary(
                 f"{r.get('weekdays', '')} {r.get('start', '')}–{r.get('end', '')}: "
                 f"{share_text} över gränsen / over the limit"
             )
+    risk = _safe_read_csv(result.outputs.get("forecast"))
+    if risk is not None and len(risk):
+        first = risk.iloc[0]
+        lines.append(
+            f"Prognos / forecast ({first.get('method', '')}, {first.get('horizon_days', '')} dagar / days från / "
+            f"from {str(first.get('as_of', ''))[:10]}): högst risk / highest risk"
+        )
+        for _, r in risk.head(3).iterrows():
+            lines.append(f"  {int(r['rank'])}. ruta / cell {r['cell_id']} ({r['lat']:.5f}, {r['lon']:.5f})")
     for note in result.notes:
         lines.append(f"Obs: {note}")
     lines.append("Filer / files:")

@@ -52,8 +52,13 @@ def test_geo_demo_writes_the_lagesbild(demo_run):
     for key, path in outputs.items():
         assert path.exists() and path.stat().st_size > 0, key
         assert path.parent == out or out in path.parents, key
-    # every stage present in this installation ran (none skipped, none given a setting it ignores)
-    assert not [n for n in manifest["notes"] if "tar inte emot" in n], manifest["notes"]
+    # every stage ran (none skipped, none given a setting it ignores)
+    assert not [n for n in manifest["notes"] if "tar inte emot" in n or "saknas" in n], manifest["notes"]
+    for key in ("hotspots", "lighting_proposals", "dark_places", "patrol_plan", "enforcement_plan", "forecast", "map"):
+        assert key in outputs, key
+    risk = pd.read_csv(outputs["forecast"])
+    assert list(risk.columns[:5]) == ["cell_id", "x", "y", "risk", "rank"]
+    assert risk["rank"].is_monotonic_increasing and (risk["data"] == "syntetiska demodata").all()
     maps = sorted(out.glob("lagesbild-varnamo-20231101-20261031*.html"))
     if not any("kartor saknas" in n for n in manifest["notes"]):
         assert len(maps) >= 2

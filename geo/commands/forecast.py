@@ -7,6 +7,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import typer
@@ -28,7 +29,7 @@ from geo.forecast import (
 from geo.forecast.backtest import REFERENCE_BASELINE
 from geo.io.export import atomic_path, write_csv, write_text
 
-__all__ = ["backtest_command", "forecast_command", "read_points", "register"]
+__all__ = ["backtest_command", "forecast_command", "read_points", "register", "run_forecast"]
 
 _METHOD_LIST = ", ".join(METHODS)
 
@@ -393,6 +394,74 @@ def backtest_command(
     console.print(
         f"Skrev / wrote {out / 'summary.csv'}, {out / 'weeks.csv'}, {out / 'pai.png'}, {out / 'recommended.txt'}"
     )
+
+
+def run_forecast(
+    reports: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp | None = None,
+    horizon_days: int = 7,
+    method: str | None = None,
+    cell_m: float = 150.0,
+    top: int = 50,
+    out_dir: Path,
+    demo: bool = False,
+) -> dict[str, Path]:
+    """Forecast the next days' risk per cell for ``geo run`` / ``geo demo`` and write it to `out_dir`.
+
+    Parameters
+    ----------
+    reports
+        Validated reports (metric CRS).
+    as_of
+        Forecast moment (local midnight); default: the local midnight after the latest report.
+    horizon_days
+        Days ahead.
+    method
+        Forecast method; default :data:`geo.forecast.DEFAULT_METHOD`, the winner of the reference backtests.
+    cell_m
+        Cell side in metres.
+    top
+        How many of the highest-risk cells go into ``forecast.gpkg`` (the map layer); the CSV holds all.
+    out_dir
+        Output folder; gets ``forecast.csv`` (``cell_id, x, y, lat, lon, risk, rank``, best first) and
+        ``forecast.gpkg`` (layer ``forecast_top``, cell squares).
+    demo
+        Mark the outputs as synthetic demo data.
+
+    Returns
+    -------
+    outputs
+        ``{"forecast": csv path, "forecast_gpkg": gpkg path}``.
+    """
+    from geo.io.export import write_frame
+
+    name = method or DEFAULT_METHOD
+    if name not in METHODS:
+        raise InputError(f"forecast method must be one of {_METHOD_LIST}, got '{name}'")
+    tz = str(reports["occurred_at"].dt.tz)
+    if as_of is None:
+        last = reports["occurred_at"].max()
+        as_of = (last + pd.Timedelta(days=1)).normalize()
+    moment = as_of_moment(pd.Timestamp(as_of), tz)
+    with _as_input_error():
+        cells = forecast_cells(reports, as_of=moment, horizon_days=horizon_days, method=name, cell_m=cell_m)
+    cells = cells.sort_values("rank", kind="stable").reset_index(drop=True)
+    centres = gpd.GeoSeries(gpd.points_from_xy(cells["x"], cells["y"]), crs=cells.crs).to_crs("EPSG:4326")
+    table = pd.DataFrame(cells.drop(columns="geometry"))
+    table["lat"] = centres.y.round(6).to_numpy()
+    table["lon"] = centres.x.round(6).to_numpy()
+    table["method"] = name
+    table["as_of"] = moment.isoformat()
+    table["horizon_days"] = horizon_days
+    if demo:
+        table["data"] = "syntetiska demodata"
+    out_dir = Path(out_dir)
+    csv_path = write_csv(table, out_dir / "forecast.csv")
+    best = cells.head(top).copy()
+    best["method"] = name
+    gpkg_path = write_frame(best, out_dir / "forecast.gpkg", layer="forecast_top")
+    return {"forecast": csv_path, "forecast_gpkg": gpkg_path}
 
 
 def register(app: typer.Typer) -> None:
