@@ -14,17 +14,12 @@
    the public ``...-publik.html``;
 
 and writes ``run.json`` (files, seconds per stage, notes). It returns the written files with a short summary.
-Each analysis is called through its own public function,
-imported when the stage runs; a stage whose module is not in this installation yet is skipped with the note
-"steg X saknas ännu".
+Each analysis is called through its own public function, imported when the stage runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
-import inspect
 import json
 import time
 from collections.abc import Callable
@@ -35,6 +30,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyproj
+from shapely.geometry.base import BaseGeometry
 
 from geo.config import RunConfig, SourceConfig
 from geo.errors import InputError
@@ -44,13 +40,9 @@ from geo.io.export import write_csv, write_frame, write_text
 from geo.io.rejects import REJECT_COLUMNS
 from geo.model import Reports, empty_reports, point_reports, validate_reports
 
-__all__ = ["RunResult", "StageMissing", "run"]
+__all__ = ["RunResult", "run"]
 
 DEMO_LABEL = "syntetiska demodata"
-
-
-class StageMissing(Exception):
-    """A stage's module or function is not in this installation yet."""
 
 
 @dataclass
@@ -74,6 +66,10 @@ class RunResult:
         Stages skipped and why, and other remarks.
     timings
         Seconds per stage.
+    rows_read
+        Rows read from all sources, rejected rows included.
+    outside_period
+        Reports read but outside the period asked for.
     """
 
     outputs: dict[str, Path]
@@ -88,57 +84,18 @@ class RunResult:
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-def _stage(modules: tuple[str, ...], name: str) -> Callable[..., Any]:
-    """Import `name` from the first of `modules` that has it; :class:`StageMissing` when none does."""
-    tried = []
-    for mod in modules:
-        try:
-            spec = importlib.util.find_spec(mod)
-        except ModuleNotFoundError:
-            spec = None
-        if spec is None:
-            tried.append(mod)
-            continue
-        module = importlib.import_module(mod)
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
-        tried.append(f"{mod}.{name}")
-    raise StageMissing(", ".join(tried))
-
-
-def _call(fn: Callable[..., Any], *args: Any, notes: list[str], stage: str, **kwargs: Any) -> Any:
-    """Call a stage's function with the keyword arguments it takes; note settings it does not take.
-
-    Context it may or may not use (``demo``, ``progress``, ``area``, ...) is passed only when taken, silently.
-    """
-    params = inspect.signature(fn).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return fn(*args, **kwargs)
-    context = {"demo", "progress", "area", "streets", "previous", "period_end", "reports"}
-    unused = sorted(k for k, v in kwargs.items() if k not in params and v is not None and k not in context)
-    if unused:
-        notes.append(
-            f"steg {stage}: {fn.__module__}.{fn.__name__} tar inte emot {', '.join(unused)} (används ej)"
-        )
-    return fn(*args, **{k: v for k, v in kwargs.items() if k in params})
-
-
-def _register(outputs: dict[str, Path], res: Any, *, suffix: str = "") -> None:
+def _register(outputs: dict[str, Path], paths: dict[str, Path], *, suffix: str = "") -> None:
     """Record a stage's files under their file stems (``lighting_proposals``, ``patrol_plan``, ...)."""
-    if not isinstance(res, dict):
-        return
-    for key, p in res.items():
-        if isinstance(p, str | Path):
-            path = Path(p)
-            name = f"{path.name.split('.')[0] or key}{suffix}"
-            if name in outputs and outputs[name] != path:
-                if path.suffix.lower() == ".csv":  # the table keeps the plain name (the summary reads it)
-                    other = outputs.pop(name)
-                    outputs[f"{name}_{other.suffix.lstrip('.').lower()}"] = other
-                else:
-                    name = f"{name}_{path.suffix.lstrip('.').lower()}"
-            outputs[name] = path
+    for key, p in paths.items():
+        path = Path(p)
+        name = f"{path.name.split('.')[0] or key}{suffix}"
+        if name in outputs and outputs[name] != path:
+            if path.suffix.lower() == ".csv":  # the table keeps the plain name (the summary reads it)
+                other = outputs.pop(name)
+                outputs[f"{name}_{other.suffix.lstrip('.').lower()}"] = other
+            else:
+                name = f"{name}_{path.suffix.lstrip('.').lower()}"
+        outputs[name] = path
 
 
 def _read_sources(
@@ -219,7 +176,9 @@ def _read_layer(path: Path, crs: pyproj.CRS, *, kind: str) -> gpd.GeoDataFrame:
     if not path.exists():
         raise InputError(f"{kind} layer not found", path=str(path))
     if path.suffix.lower() == ".pbf":
-        osm = _stage(("geo.io.osm",), "read_osm")(path, crs=crs)
+        from geo.io.osm import read_osm
+
+        osm = read_osm(path, crs=crs)
         frame = osm.ways if kind == "streets" else osm.lamps
     else:
         try:
@@ -269,35 +228,25 @@ def _map_results(
     out: Path,
     hotspots: gpd.GeoDataFrame | None,
     reports: Reports,
-    area_m: Any,
+    area_m: BaseGeometry | None,
     *,
-    notes: list[str],
     say: Callable[[str], None],
 ) -> dict[str, Any]:
     """Collect what the map draws: this run's hot-spots, density and Gi* cells, and saved stage results."""
-    results: dict[str, Any] = {}
-    try:
-        load_results = _stage(("geo.maps.results",), "load_results")
-        to_kwargs = _stage(("geo.commands.map",), "results_to_kwargs")
-    except StageMissing as miss:
-        notes.append(f"kartor: sparade resultat kan inte läsas ännu ({miss})")
-    else:
-        frames = dict(load_results(out).frames)
-        frames.pop("reports", None)
-        results = {k: v for k, v in to_kwargs(frames).items() if v is not None}
+    from geo.commands.map import results_to_kwargs
+    from geo.hotspots import gistar_cells
+    from geo.hotspots.kde import density_contours, kde_surface
+    from geo.maps.results import load_results
+
+    frames = dict(load_results(out).frames)
+    frames.pop("reports", None)
+    results = {k: v for k, v in results_to_kwargs(frames).items() if v is not None}
     results["hotspots"] = hotspots
     pts = point_reports(reports)
     if len(pts):
-        try:
-            kde_surface = _stage(("geo.hotspots.kde",), "kde_surface")
-            density_contours = _stage(("geo.hotspots.kde",), "density_contours")
-            gistar_cells = _stage(("geo.hotspots",), "gistar_cells")
-        except StageMissing as miss:
-            notes.append(f"kartor: täthet och Gi* saknas ännu ({miss})")
-        else:
-            say("Täthet / density (KDE) och Gi*")
-            results["density"] = density_contours(kde_surface(pts, area=area_m))
-            results["gistar"] = gistar_cells(pts, area=area_m)
+        say("Täthet / density (KDE) och Gi*")
+        results["density"] = density_contours(kde_surface(pts, area=area_m))
+        results["gistar"] = gistar_cells(pts, area=area_m)
     return results
 
 
@@ -379,8 +328,8 @@ def _summary(
     if risk is not None and len(risk):
         first = risk.iloc[0]
         lines.append(
-            f"Prognos / forecast ({first.get('method', '')}, {first.get('horizon_days', '')} dagar / days från / "
-            f"from {str(first.get('as_of', ''))[:10]}): högst risk / highest risk"
+            f"Prognos / forecast ({first.get('method', '')}, {first.get('horizon_days', '')} dagar / days "
+            f"från / from {str(first.get('as_of', ''))[:10]}): högst risk / highest risk"
         )
         for _, r in risk.head(3).iterrows():
             lines.append(f"  {int(r['rank'])}. ruta / cell {r['cell_id']} ({r['lat']:.5f}, {r['lon']:.5f})")
@@ -476,28 +425,24 @@ def run(
         notes.append("inga rapporter i perioden / no reports in the period: analyserna hoppas över")
 
     if analyse and config.hotspots.enabled:
+        from geo.hotspots import find_hotspots
+
         t = time.perf_counter()
         say("Hot-spots")
-        find: Callable[..., Any] | None = None
-        pts = Reports(reports.iloc[:0])
-        try:
-            find = _stage(("geo.hotspots",), "find_hotspots")
-        except StageMissing as miss:
-            notes.append(f"steg hot-spots saknas ännu ({miss})")
+        all_pts = point_reports(reports)
+        pts = all_pts
+        if config.hotspots.sources:
+            pts = pts[pts["source"].isin(config.hotspots.sources)]
+        if config.hotspots.categories:
+            pts = pts[pts["category"].isin(config.hotspots.categories)]
+        pts = Reports(pts.reset_index(drop=True))
+        if not len(pts):
+            have = sorted(all_pts["source"].dropna().unique())
+            notes.append(
+                f"hotspots.sources {config.hotspots.sources} / categories {config.hotspots.categories} "
+                f"matchar inga punktrapporter (källor: {', '.join(have)}); inga hot-spots"
+            )
         else:
-            pts = point_reports(reports)
-            if config.hotspots.sources:
-                pts = pts[pts["source"].isin(config.hotspots.sources)]
-            if config.hotspots.categories:
-                pts = pts[pts["category"].isin(config.hotspots.categories)]
-            pts = Reports(pts.reset_index(drop=True))
-            if not len(pts):
-                have = sorted(point_reports(reports)["source"].dropna().unique())
-                notes.append(
-                    f"hotspots.sources {config.hotspots.sources} / categories {config.hotspots.categories} "
-                    f"matchar inga punktrapporter (källor: {', '.join(have)}); inga hot-spots"
-                )
-        if find is not None and len(pts):
             previous = None
             prev_path = out / "hotspots.parquet"
             if prev_path.exists():
@@ -510,18 +455,15 @@ def run(
                 if config.period.end
                 else None
             )
-            hotspots = _call(
-                find,
+            hotspots = find_hotspots(
                 pts,
-                notes=notes,
-                stage="hot-spots",
                 **config.hotspots.method_kwargs(),
                 area=area_m,
                 streets=streets,
                 previous=previous,
                 period_end=period_end,
             )
-            if config.run.demo and hotspots is not None:
+            if config.run.demo:
                 hotspots = hotspots.assign(data=DEMO_LABEL)
             outputs["hotspots"] = write_frame(hotspots, out / "hotspots.geojson")
             write_frame(hotspots, prev_path)
@@ -530,152 +472,119 @@ def run(
 
     # 3. lighting -----------------------------------------------------------------------------------------
     if analyse and config.lighting.enabled and config.layers.lamps is not None:
+        from geo.commands.lighting import run_lighting
+
         t = time.perf_counter()
         say("Belysning / lighting")
-        try:
-            fn = _stage(("geo.commands.lighting", "geo.plan.lighting"), "run_lighting")
-        except StageMissing as miss:
-            notes.append(f"steg belysning saknas ännu ({miss})")
-        else:
-            res = _call(
-                fn,
-                reports,
-                notes=notes,
-                stage="belysning",
-                lamps_path=config.layers.lamps,
-                ways_path=config.layers.streets,
-                budget=config.lighting.budget,
-                radius_m=config.lighting.radius_m,
-                out_dir=out,
-                demo=config.run.demo,
-                progress=say,
-            )
-            _register(outputs, res)
+        paths = run_lighting(
+            reports,
+            lamps_path=config.layers.lamps,
+            ways_path=config.layers.streets,
+            budget=config.lighting.budget,
+            radius_m=config.lighting.radius_m,
+            out_dir=out,
+            progress=say,
+        )
+        _register(outputs, paths)
         tick("lighting", t)
 
     # 4. patrol -------------------------------------------------------------------------------------------
     if analyse and config.patrol.enabled:
+        from geo.commands.patrol import run_patrol
+
         t = time.perf_counter()
         say("Patrullplan / patrol plan")
-        try:
-            fn = _stage(("geo.commands.patrol", "geo.plan.patrol"), "run_patrol")
-        except StageMissing as miss:
-            notes.append(f"steg patrullplan saknas ännu ({miss})")
+        if hotspots is None:
+            notes.append("steg patrullplan: inga hot-spots att planera för")
         else:
-            if hotspots is None:
-                notes.append("steg patrullplan: inga hot-spots att planera för")
-            else:
-                pc = config.patrol
-                res = _call(
-                    fn,
-                    reports,
-                    notes=notes,
-                    stage="patrullplan",
-                    hotspots=hotspots,
-                    week=pc.week or _default_week(config),
-                    shifts=list(pc.shifts),
-                    visits_per_shift=pc.visits_per_shift,
-                    visit_min=pc.visit_min,
-                    history_days=pc.history_days,
-                    streets=streets,
-                    out_dir=out,
-                    demo=config.run.demo,
-                )
-                _register(outputs, res)
+            pc = config.patrol
+            paths = run_patrol(
+                reports,
+                hotspots=hotspots,
+                week=pc.week or _default_week(config),
+                shifts=list(pc.shifts),
+                visits_per_shift=pc.visits_per_shift,
+                visit_min=pc.visit_min,
+                history_days=pc.history_days,
+                streets=streets,
+                demo=config.run.demo,
+                out_dir=out,
+            )
+            _register(outputs, paths)
         tick("patrol", t)
 
     # 5. speed --------------------------------------------------------------------------------------------
     if config.speed.enabled and config.layers.speed:
+        from geo.commands.speed import run_speed
+
         t = time.perf_counter()
         say("Hastighet / speed")
-        try:
-            fn = _stage(("geo.commands.speed", "geo.plan.enforcement"), "run_speed")
-        except StageMissing as miss:
-            notes.append(f"steg hastighet saknas ännu ({miss})")
+        if config.layers.streets is None:
+            notes.append("steg hastighet: layers.streets saknas (vägsegment med hastighetsgräns)")
         else:
-            if config.layers.streets is None:
-                notes.append("steg hastighet: layers.streets saknas (vägsegment med hastighetsgräns)")
-            else:
-                sc = config.speed
-                for i, meas in enumerate(config.layers.speed):
-                    res = _call(
-                        fn,
-                        notes=notes,
-                        stage="hastighet",
-                        segments_path=config.layers.streets,
-                        measurements_path=meas,
-                        reports=reports,
-                        checks=sc.checks,
-                        check_min=sc.check_min,
-                        margin_kmh=sc.margin_kmh,
-                        band_hours=sc.band_hours,
-                        tolerance_m=sc.tolerance_m,
-                        out_dir=out if i == 0 else out / f"speed-{i + 1}",
-                        demo=config.run.demo,
-                    )
-                    _register(outputs, res, suffix="" if i == 0 else f"_{i + 1}")
+            sc = config.speed
+            for i, meas in enumerate(config.layers.speed):
+                paths = run_speed(
+                    segments_path=config.layers.streets,
+                    measurements_path=meas,
+                    reports=reports,
+                    tolerance_m=sc.tolerance_m,
+                    band_hours=sc.band_hours,
+                    checks=sc.checks,
+                    check_min=sc.check_min,
+                    margin_kmh=sc.margin_kmh,
+                    out_dir=out if i == 0 else out / f"speed-{i + 1}",
+                )
+                _register(outputs, paths, suffix="" if i == 0 else f"_{i + 1}")
         tick("speed", t)
 
     # 6. forecast -----------------------------------------------------------------------------------------
     if analyse and config.forecast.enabled:
+        from geo.commands.forecast import run_forecast
+
         t = time.perf_counter()
         say("Prognos / forecast")
-        try:
-            fn = _stage(("geo.commands.forecast", "geo.forecast"), "run_forecast")
-        except StageMissing as miss:
-            notes.append(f"steg prognos saknas ännu ({miss})")
-        else:
-            fc = config.forecast
-            as_of = (
-                pd.Timestamp(config.period.end + dt.timedelta(days=1)).tz_localize(read.tz)
-                if config.period.end
-                else None
-            )
-            res = _call(
-                fn,
-                reports,
-                notes=notes,
-                stage="prognos",
-                as_of=as_of,
-                horizon_days=fc.horizon_days,
-                method=fc.method,
-                cell_m=fc.cell_m,
-                area=area_m,
-                out_dir=out,
-                demo=config.run.demo,
-            )
-            _register(outputs, res)
+        fc = config.forecast
+        as_of = (
+            pd.Timestamp(config.period.end + dt.timedelta(days=1)).tz_localize(read.tz)
+            if config.period.end
+            else None
+        )
+        paths = run_forecast(
+            reports,
+            as_of=as_of,
+            horizon_days=fc.horizon_days,
+            method=fc.method,
+            cell_m=fc.cell_m,
+            out_dir=out,
+            demo=config.run.demo,
+        )
+        _register(outputs, paths)
         tick("forecast", t)
 
     # 7. maps ---------------------------------------------------------------------------------------------
     if analyse and config.maps.enabled:
+        from geo.commands.map import run_map
+
         t = time.perf_counter()
         say("Kartor / maps")
-        try:
-            run_map = _stage(("geo.commands.map",), "run_map")
-        except StageMissing as miss:
-            notes.append(f"steg kartor saknas ännu ({miss})")
-        else:
-            results = _map_results(out, hotspots, reports, area_m, notes=notes, say=say)
-            stem = f"lagesbild-{_area_slug(area, config)}-{_slug_period(config, reports)}"
-            for public in (False, True) if config.maps.public else (False,):
-                res = _call(
-                    run_map,
-                    reports,
-                    notes=notes,
-                    stage="kartor",
-                    out_html=out / f"{stem}{'-publik' if public else ''}.html",
-                    results=results if not public else {"hotspots": hotspots},
-                    public=public,
-                    k=config.maps.k,
-                    lang=config.run.lang,
-                    tiles=config.maps.tiles,
-                    title=config.run.title,
-                    demo=config.run.demo,
-                    area=area,
-                )
-                for key, p in (res or {}).items():
-                    outputs[f"{key}_public" if public else key] = Path(p)
+        results = _map_results(out, hotspots, reports, area_m, say=say)
+        stem = f"lagesbild-{_area_slug(area, config)}-{_slug_period(config, reports)}"
+        for public in (False, True) if config.maps.public else (False,):
+            paths = run_map(
+                reports,
+                out_html=out / f"{stem}{'-publik' if public else ''}.html",
+                results=results if not public else {"hotspots": hotspots},
+                public=public,
+                k=config.maps.k,
+                lang=config.run.lang,
+                tiles=config.maps.tiles,
+                title=config.run.title,
+                demo=config.run.demo,
+                area=area,
+            )
+            for key, p in paths.items():
+                outputs[f"{key}_public" if public else key] = p
         tick("maps", t)
 
     manifest = {

@@ -16,7 +16,7 @@ import pytest
 from geo.config import parse_config
 from geo.demo import DEMO_DIR, FILES
 from geo.errors import InputError
-from geo.pipeline import StageMissing, _stage, run
+from geo.pipeline import run
 
 GEO = Path(sys.executable).with_name("geo")
 TRUTH = json.loads((DEMO_DIR / "truth.json").read_text(encoding="utf-8"))
@@ -31,7 +31,8 @@ def _demo_dict(**tables) -> dict:
 
 def _only_reading(**tables) -> dict:
     off = {"enabled": False}
-    return _demo_dict(hotspots=off, lighting=off, patrol=off, speed=off, forecast=off, maps=off, **tables)
+    stages = dict.fromkeys(("hotspots", "lighting", "patrol", "speed", "forecast", "maps"), off)
+    return _demo_dict(**{**stages, **tables})
 
 
 @pytest.fixture(scope="module")
@@ -52,18 +53,25 @@ def test_geo_demo_writes_the_lagesbild(demo_run):
     for key, path in outputs.items():
         assert path.exists() and path.stat().st_size > 0, key
         assert path.parent == out or out in path.parents, key
-    # every stage ran (none skipped, none given a setting it ignores)
-    assert not [n for n in manifest["notes"] if "tar inte emot" in n or "saknas" in n], manifest["notes"]
-    for key in ("hotspots", "lighting_proposals", "dark_places", "patrol_plan", "enforcement_plan", "forecast", "map"):
+    # every stage ran, none skipped with a note
+    assert manifest["notes"] == []
+    for key in (
+        "hotspots",
+        "lighting_proposals",
+        "dark_places",
+        "patrol_plan",
+        "enforcement_plan",
+        "forecast",
+        "map",
+    ):
         assert key in outputs, key
     risk = pd.read_csv(outputs["forecast"])
     assert list(risk.columns[:5]) == ["cell_id", "x", "y", "risk", "rank"]
     assert risk["rank"].is_monotonic_increasing and (risk["data"] == "syntetiska demodata").all()
     maps = sorted(out.glob("lagesbild-varnamo-20231101-20261031*.html"))
-    if not any("kartor saknas" in n for n in manifest["notes"]):
-        assert len(maps) >= 2
-        for m in maps:
-            assert "syntetiska demodata" in m.read_text(encoding="utf-8").lower()
+    assert len(maps) >= 2
+    for m in maps:
+        assert "syntetiska demodata" in m.read_text(encoding="utf-8").lower()
 
 
 def test_geo_demo_reports_and_rejects(demo_run):
@@ -95,10 +103,7 @@ def test_geo_demo_reports_and_rejects(demo_run):
 
 def test_geo_demo_finds_the_planted_hotspots(demo_run):
     out, _ = demo_run
-    path = out / "hotspots.geojson"
-    if not path.exists():
-        pytest.skip("the hot-spot stage is not in this installation")
-    found = gpd.read_file(path).to_crs(3006)
+    found = gpd.read_file(out / "hotspots.geojson").to_crs(3006)
     centres = found.geometry.centroid
     for h in TRUTH["hotspots"]:
         d = np.hypot(centres.x - h["x"], centres.y - h["y"])
@@ -122,13 +127,14 @@ def test_geo_demo_prints_the_summary(demo_run):
     assert f"{n:,}" in text
     assert "avvisade / rejected 6" in text
     assert str(out) in text
-    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    if "hotspots" in manifest["outputs"]:
-        assert "Hot-spots:" in text
-    if "patrol_plan" in manifest["outputs"]:
-        assert "Patrullering / patrol plan" in text
-    if "lighting_proposals" in manifest["outputs"]:
-        assert "Belysningsförslag / lighting proposals" in text
+    for heading in (
+        "Hot-spots:",
+        "Patrullering / patrol plan",
+        "Belysningsförslag / lighting proposals",
+        "Hastighetskontroller / speed checks",
+        "Prognos / forecast",
+    ):
+        assert heading in text, heading
 
 
 def test_period_keeps_only_its_reports(tmp_path):
@@ -175,11 +181,21 @@ def test_repeated_ids_across_sources_are_rejected(tmp_path):
     assert sorted(rep["row"].astype(int)) == list(range(2, TRUTH["counts"]["residents"] + 2))
 
 
-def test_a_stage_not_yet_installed_is_named():
-    with pytest.raises(StageMissing, match="geo.no_such_stage"):
-        _stage(("geo.no_such_stage",), "run_it")
-    with pytest.raises(StageMissing, match="geo.config.run_it"):
-        _stage(("geo.config",), "run_it")
+def test_speed_without_streets_is_noted_not_run(tmp_path):
+    data = _only_reading(speed={"enabled": True})
+    data["sources"] = data["sources"][1:2]
+    data["layers"] = {k: v for k, v in data["layers"].items() if k != "streets"}
+    res = run(parse_config(data, path=DEMO_DIR / "demo.toml"), out_dir=tmp_path)
+    assert any("layers.streets saknas" in n for n in res.notes), res.notes
+    assert "enforcement_plan" not in res.outputs and not (tmp_path / "enforcement_plan.csv").exists()
+
+
+def test_patrol_without_hotspots_is_noted_not_run(tmp_path):
+    data = _only_reading(patrol={"enabled": True})
+    data["sources"] = data["sources"][1:2]
+    res = run(parse_config(data, path=DEMO_DIR / "demo.toml"), out_dir=tmp_path)
+    assert any("inga hot-spots att planera för" in n for n in res.notes), res.notes
+    assert "patrol_plan" not in res.outputs and not (tmp_path / "patrol_plan.csv").exists()
 
 
 def test_geo_run_config_error_exits_nonzero(tmp_path):
