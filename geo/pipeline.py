@@ -343,6 +343,17 @@ def _summary(
 
 
 # ------------------------------------------------------------------------------------------------ the run
+def _label_demo_tables(outputs: dict[str, Path]) -> None:
+    """Give every CSV a run wrote a ``data`` column saying "syntetiska demodata" (rewritten atomically)."""
+    for path in outputs.values():
+        if path.suffix.lower() != ".csv" or not path.exists():
+            continue
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "data" not in table.columns:
+            table["data"] = DEMO_LABEL
+            write_csv(table, path)
+
+
 def run(
     config: RunConfig, *, progress: Callable[[str], None] | None = None, out_dir: Path | None = None
 ) -> RunResult:
@@ -587,6 +598,8 @@ def run(
                 outputs[f"{key}_public" if public else key] = p
         tick("maps", t)
 
+    if config.run.demo:
+        _label_demo_tables(outputs)
     manifest = {
         "title": config.run.title,
         "demo": config.run.demo,

@@ -65,6 +65,9 @@ def test_geo_demo_writes_the_lagesbild(demo_run):
         "map",
     ):
         assert key in outputs, key
+    for key, path in outputs.items():
+        if path.suffix == ".csv":  # every table a planner might pass on says it is synthetic
+            assert (pd.read_csv(path)["data"] == "syntetiska demodata").all(), key
     risk = pd.read_csv(outputs["forecast"])
     assert list(risk.columns[:5]) == ["cell_id", "x", "y", "risk", "rank"]
     assert risk["rank"].is_monotonic_increasing and (risk["data"] == "syntetiska demodata").all()
