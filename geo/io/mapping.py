@@ -248,6 +248,27 @@ def parse_times(values: pd.Series, *, tz: str) -> ParsedTimes:
     return ParsedTimes(out, unparseable, nonexistent, ambiguous, blank)
 
 
+def _swapped_far_from_the_rest(lat: np.ndarray, lon: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Rows whose position is far (over 5°) from the data's median but close to it (under 2°) when swapped.
+
+    Without a study area this is the evidence a swap leaves: a Värnamo report read as 14.05 N, 57.18 E lies
+    in the Indian Ocean, while swapped back it joins the rest of the town.
+    """
+    out = np.zeros(lat.shape, dtype=bool)
+    if valid.sum() < 3:
+        return out
+    mlat, mlon = float(np.median(lat[valid])), float(np.median(lon[valid]))
+    scale = max(np.cos(np.radians(mlat)), 0.1)
+
+    def spread(la: np.ndarray, lo: np.ndarray) -> np.ndarray:
+        return np.hypot(la - mlat, (lo - mlon) * scale)
+
+    far = valid & (spread(lat, lon) > 5.0)
+    if far.any():
+        out[far] = spread(lon[far], lat[far]) < 2.0
+    return out
+
+
 @dataclass
 class Mapped:
     """Result of mapping one raw table.
@@ -410,6 +431,7 @@ def to_reports(
         swap = alt
     else:
         swap = keep & (np.abs(lat) > 90) & (np.abs(lon) <= 90)
+        swap |= _swapped_far_from_the_rest(lat, lon, keep & ~swap)
     if swap.any():
         log.add(rows[swap], field=lat_field, reason="latitude and longitude were swapped; swapped back",
                 status="warning", value=[f"{a},{b}" for a, b in zip(lat[swap], lon[swap], strict=True)])

@@ -134,3 +134,18 @@ def test_missing_geometry_in_vector_file(tmp_path: Path, now: pd.Timestamp) -> N
     entry = only(result.rejects, 2)
     assert entry["field"] == "geometry" and entry["reason"] == "missing geometry"
     assert len(result.reports) == 1
+
+
+def test_swap_detected_from_the_rest_of_the_data(tmp_path: Path, now: pd.Timestamp) -> None:
+    path = tmp_path / "s2.csv"
+    path.write_text(
+        "lat,lon,time,category\n"
+        "57.1832,14.0478,2024-03-05 22:10,stöld\n57.1900,14.0500,2024-03-05 22:10,rån\n"
+        "57.1700,14.0400,2024-03-05 22:10,rån\n14.0491,57.1845,2024-03-05 22:10,stöld\n",
+        encoding="utf-8",
+    )
+    result = read_reports([path], now=now)
+    entry = only(result.rejects, 5)
+    assert "swapped" in entry["reason"] and entry["status"] == "warning"
+    assert result.crs.to_epsg() == 3006
+    assert result.reports.geometry.y.max() - result.reports.geometry.y.min() < 5_000
