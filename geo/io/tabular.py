@@ -52,6 +52,38 @@ def sniff_csv(path: Path, *, encoding: str | None = None, sep: str | None = None
     return encoding, sep
 
 
+def _read_with_arrow(path: Path, text: str, *, encoding: str, sep: str) -> pd.DataFrame | None:
+    """Parse with pyarrow's multi-threaded CSV reader, every column as text; ``None`` when it cannot.
+
+    Files pyarrow's parser would read differently from a spreadsheet (blank lines, repeated or missing
+    header names, ragged rows) return ``None`` and go through pandas' parser instead.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    lines = text.splitlines()
+    if not lines:
+        return None
+    header = next(csv.reader([lines[0].lstrip("\ufeff")], delimiter=sep))
+    names = [h.strip() for h in header]
+    if len(set(names)) != len(names) or "" in names or any(not ln.strip() for ln in lines[1:]):
+        return None
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    return table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
+
+
 def read_csv_raw(path: Path, *, encoding: str | None = None, sep: str | None = None) -> tuple[pd.DataFrame, np.ndarray, str, str]:
     """Read a CSV file with every value as text.
 
@@ -82,6 +114,10 @@ def read_csv_raw(path: Path, *, encoding: str | None = None, sep: str | None = N
         raise InputError(f"cannot decode as {encoding}; give --encoding (e.g. cp1252)", path=str(path), row=line) from err
     except OSError as err:
         raise InputError(f"cannot read: {err}", path=str(path)) from err
+    raw = _read_with_arrow(path, text, encoding=encoding, sep=sep)
+    if raw is not None:
+        rows = np.arange(2, len(raw) + 2, dtype="int64")
+        return raw, rows, encoding, sep
     try:
         raw = pd.read_csv(
             io.StringIO(text),

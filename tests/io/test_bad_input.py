@@ -149,3 +149,15 @@ def test_swap_detected_from_the_rest_of_the_data(tmp_path: Path, now: pd.Timesta
     assert "swapped" in entry["reason"] and entry["status"] == "warning"
     assert result.crs.to_epsg() == 3006
     assert result.reports.geometry.y.max() - result.reports.geometry.y.min() < 5_000
+
+
+def test_blank_line_keeps_spreadsheet_row_numbers(tmp_path: Path, now: pd.Timestamp) -> None:
+    path = tmp_path / "blank.csv"
+    path.write_text(
+        "lat,lon,time,category\n57.18,14.05,2024-03-05 22:10,stöld\n\n57.18,14.05,not a time,rån\n",
+        encoding="utf-8",
+    )
+    result = read_reports([path], now=now)
+    assert only(result.rejects, 3)["reason"] == "missing coordinate"  # the blank line a spreadsheet shows
+    assert only(result.rejects, 4)["field"] == "time"
+    assert len(result.reports) == 1
