@@ -15,7 +15,7 @@ import typer
 import geo.commands
 from geo.errors import LagesbildError
 
-__all__ = ["app", "build_app", "main"]
+__all__ = ["build_app", "main"]  # `app` (every command) is built on access, see __getattr__
 
 _HELP = (
     "lagesbild — gemensam lägesbild för kommun och polis (EST): hot-spots, tider, belysning, hastighet, "
@@ -23,8 +23,17 @@ _HELP = (
 )
 
 _MODULE_OF = {
-    "ingest": "ingest", "hotspots": "hotspots", "lighting": "lighting", "patrol": "patrol", "speed": "speed",
-    "map": "map", "run": "run", "demo": "run", "serve": "serve", "users": "serve", "forecast": "forecast",
+    "ingest": "ingest",
+    "hotspots": "hotspots",
+    "lighting": "lighting",
+    "patrol": "patrol",
+    "speed": "speed",
+    "map": "map",
+    "run": "run",
+    "demo": "run",
+    "serve": "serve",
+    "users": "serve",
+    "forecast": "forecast",
     "backtest": "forecast",
 }
 """Which command module defines each command, so running one command imports only its module."""
@@ -33,7 +42,7 @@ _MODULE_OF = {
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Show the full traceback on errors."),
 ) -> None:
-    """lagesbild command line."""
+    """Run the lagesbild command line."""
 
 
 def build_app(command: str | None = None) -> typer.Typer:
@@ -51,7 +60,9 @@ def build_app(command: str | None = None) -> typer.Typer:
     if command in _MODULE_OF:
         names = [_MODULE_OF[command]]
     else:
-        names = sorted(i.name for i in pkgutil.iter_modules(geo.commands.__path__) if not i.name.startswith("_"))
+        names = sorted(
+            i.name for i in pkgutil.iter_modules(geo.commands.__path__) if not i.name.startswith("_")
+        )
     for name in names:
         register = getattr(importlib.import_module(f"geo.commands.{name}"), "register", None)
         if register is not None:
@@ -91,5 +102,8 @@ def main() -> None:
             raise SystemExit(exc.exit_code) from None
         if debug:
             raise
-        print(f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)".replace("\n", " "), file=sys.stderr)
+        print(
+            f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)".replace("\n", " "),
+            file=sys.stderr,
+        )
         raise SystemExit(1) from None

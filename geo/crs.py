@@ -56,15 +56,18 @@ def choose_crs(lon: np.ndarray, lat: np.ndarray) -> tuple[pyproj.CRS, str]:
     """
     mlon, mlat = _median_point(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
     if in_sweden(mlon, mlat):
-        return pyproj.CRS(SWEREF99TM), f"SWEREF 99 TM (EPSG:3006): data centred at {mlat:.4f} N, {mlon:.4f} E in Sweden"
-    infos = query_utm_crs_info(
-        datum_name="WGS 84", area_of_interest=AreaOfInterest(mlon, mlat, mlon, mlat)
-    )
+        return pyproj.CRS(
+            SWEREF99TM
+        ), f"SWEREF 99 TM (EPSG:3006): data centred at {mlat:.4f} N, {mlon:.4f} E in Sweden"
+    infos = query_utm_crs_info(datum_name="WGS 84", area_of_interest=AreaOfInterest(mlon, mlat, mlon, mlat))
     if not infos:
         raise ValueError(f"no UTM zone found for {mlat:.4f}, {mlon:.4f}")
     info = sorted(infos, key=lambda i: i.code)[0]
     crs = pyproj.CRS.from_authority(info.auth_name, info.code)
-    return crs, f"{info.name} ({info.auth_name}:{info.code}): UTM zone of the data's centre {mlat:.4f}, {mlon:.4f}"
+    return (
+        crs,
+        f"{info.name} ({info.auth_name}:{info.code}): UTM zone of the data's centre {mlat:.4f}, {mlon:.4f}",
+    )
 
 
 def choose_tz(lon: float, lat: float) -> str:

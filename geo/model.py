@@ -103,10 +103,14 @@ def require_metric_crs(frame: gpd.GeoDataFrame, *, what: str = "frame") -> None:
     if crs is None:
         raise CRSError(f"{what} has no CRS; give one (e.g. --crs EPSG:3006)")
     if not crs.is_projected:
-        raise CRSError(f"{what} is in {crs.to_string()} (degrees); reproject to a metric CRS such as EPSG:3006")
+        raise CRSError(
+            f"{what} is in {crs.to_string()} (degrees); reproject to a metric CRS such as EPSG:3006"
+        )
     units = {axis.unit_name for axis in crs.axis_info}
     if not units <= {"metre", "meter"}:
-        raise CRSError(f"{what} is in {crs.to_string()} with units {sorted(units)}; a CRS in metres is needed")
+        raise CRSError(
+            f"{what} is in {crs.to_string()} with units {sorted(units)}; a CRS in metres is needed"
+        )
 
 
 def empty_reports(crs: object, tz: str) -> Reports:
@@ -167,7 +171,9 @@ def validate_reports(frame: gpd.GeoDataFrame, *, what: str = "reports") -> Repor
         problems.append(f"'occurred_at' has {int(frame['occurred_at'].isna().sum())} missing values")
     if {"occurred_at", "occurred_to"} <= set(frame.columns):
         to = frame["occurred_to"]
-        if isinstance(to.dtype, pd.DatetimeTZDtype) and isinstance(frame["occurred_at"].dtype, pd.DatetimeTZDtype):
+        if isinstance(to.dtype, pd.DatetimeTZDtype) and isinstance(
+            frame["occurred_at"].dtype, pd.DatetimeTZDtype
+        ):
             bad = to.notna() & (to < frame["occurred_at"])
             if bad.any():
                 problems.append(f"'occurred_to' is before 'occurred_at' in {int(bad.sum())} rows")

@@ -21,7 +21,9 @@ _GRID_DEG = 0.25
 """Positions are grouped to this many degrees when looking up dawn and dusk (about 1 minute of sun time)."""
 
 
-def sun_window(lat: float, lon: float, day: dt.date, tz: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None, str]:
+def sun_window(
+    lat: float, lon: float, day: dt.date, tz: str
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None, str]:
     """Return civil dawn and dusk at a place on a local date.
 
     Parameters
@@ -78,7 +80,9 @@ def dark_mask(times: pd.Series, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     glat = np.round(np.asarray(lat, dtype=float) / _GRID_DEG) * _GRID_DEG
     glon = np.round(np.asarray(lon, dtype=float) / _GRID_DEG) * _GRID_DEG
     keys = pd.DataFrame({"day": days, "lat": glat, "lon": glon})[valid]
-    instants = times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").astype("int64")
+    instants = (
+        times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").astype("int64")
+    )
     for (day, la, lo), idx in keys.groupby(["day", "lat", "lon"], sort=False).indices.items():
         rows = keys.index.to_numpy()[idx]
         d0, d1, kind = sun_window(float(la), float(lo), day, tz)

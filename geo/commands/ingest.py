@@ -15,8 +15,12 @@ __all__ = ["ingest", "register"]
 
 @with_reader_options
 def ingest(
-    sources: list[str] = typer.Argument(..., help="Files (CSV, GeoJSON, GPKG, SHP, GeoParquet, Police JSON) or postgresql:// URLs."),
-    out: Path = typer.Option(..., "--out", help="Output: OUT.gpkg or OUT.parquet (GeoParquet), in the metric CRS."),
+    sources: list[str] = typer.Argument(
+        ..., help="Files (CSV, GeoJSON, GPKG, SHP, GeoParquet, Police JSON) or postgresql:// URLs."
+    ),
+    out: Path = typer.Option(
+        ..., "--out", help="Output: OUT.gpkg or OUT.parquet (GeoParquet), in the metric CRS."
+    ),
     *,
     reader: ReaderArgs,
 ) -> None:

@@ -71,10 +71,12 @@ class ReadResult:
         return int(r[["file", "row"]].drop_duplicates().shape[0])
 
     def summary_by_reason(self) -> pd.DataFrame:
-        """Counts of rows by status and reason."""
+        """Count rows by status, field and reason."""
         if self.rejects.empty:
             return pd.DataFrame(columns=["status", "reason", "rows"])
-        reason = self.rejects["reason"].str.replace(r"\(first at row \d+\)|of row \d+", "", regex=True).str.strip()
+        reason = (
+            self.rejects["reason"].str.replace(r"\(first at row \d+\)|of row \d+", "", regex=True).str.strip()
+        )
         reason = reason.str.replace(r"\(after \d{4}-\d\d-\d\d \d\d:\d\d\)", "", regex=True).str.strip()
         return (
             self.rejects.assign(reason=reason)
@@ -144,10 +146,25 @@ def _read_one(
         raw, rows, geometry = read_postgis_raw(source)
         if _is_canonical(raw):
             frame = gpd.GeoDataFrame(raw, geometry=geometry, crs=geometry.crs)
-            return None, _canonical(frame, file=source, crs=crs), len(raw), pd.DataFrame(columns=REJECT_COLUMNS)
-        mapped = to_reports(raw, file=source, rows=rows, options=options, geometry=geometry,
-                            area=area.geometry if area else None, area_name=area.name if area else None,
-                            crs=crs, tz=tz, now=now, default_source="service")
+            return (
+                None,
+                _canonical(frame, file=source, crs=crs),
+                len(raw),
+                pd.DataFrame(columns=REJECT_COLUMNS),
+            )
+        mapped = to_reports(
+            raw,
+            file=source,
+            rows=rows,
+            options=options,
+            geometry=geometry,
+            area=area.geometry if area else None,
+            area_name=area.name if area else None,
+            crs=crs,
+            tz=tz,
+            now=now,
+            default_source="service",
+        )
         return mapped, None, len(raw), pd.DataFrame(columns=REJECT_COLUMNS)
     path = Path(source)
     if not path.exists():
@@ -169,16 +186,35 @@ def _read_one(
         keep = ~drop
         preset_k = {k: v.reset_index(drop=True)[keep].reset_index(drop=True) for k, v in preset.items()}
         mapped = to_reports(
-            raw[keep].reset_index(drop=True), file=source, rows=rows[keep], options=options,
-            geometry=geometry[keep].reset_index(drop=True), area=area_geom, area_name=area_name, crs=crs,
-            tz=tz or options.tz or "Europe/Stockholm", now=now, default_source="polisen_feed", preset=preset_k,
+            raw[keep].reset_index(drop=True),
+            file=source,
+            rows=rows[keep],
+            options=options,
+            geometry=geometry[keep].reset_index(drop=True),
+            area=area_geom,
+            area_name=area_name,
+            crs=crs,
+            tz=tz or options.tz or "Europe/Stockholm",
+            now=now,
+            default_source="polisen_feed",
+            preset=preset_k,
         )
         return mapped, None, len(raw), log.frame()
     stem_source = path.name.split(".")[0]
     if suffix in CSV_SUFFIXES:
         raw, rows, _, _ = read_csv_raw(path, encoding=options.encoding, sep=options.sep)
-        mapped = to_reports(raw, file=source, rows=rows, options=options, area=area_geom, area_name=area_name,
-                            crs=crs, tz=tz, now=now, default_source=stem_source)
+        mapped = to_reports(
+            raw,
+            file=source,
+            rows=rows,
+            options=options,
+            area=area_geom,
+            area_name=area_name,
+            crs=crs,
+            tz=tz,
+            now=now,
+            default_source=stem_source,
+        )
         return mapped, None, len(raw), pd.DataFrame(columns=REJECT_COLUMNS)
     if suffix in VECTOR_SUFFIXES or suffix in {".parquet", ".geoparquet", ".json"}:
         try:
@@ -189,15 +225,31 @@ def _read_one(
         except Exception as err:  # noqa: BLE001 - any driver failure is the user's file problem
             raise InputError(f"cannot read: {err}", path=source) from err
         if _is_canonical(frame):
-            return None, _canonical(frame, file=source, crs=crs), len(frame), pd.DataFrame(columns=REJECT_COLUMNS)
+            return (
+                None,
+                _canonical(frame, file=source, crs=crs),
+                len(frame),
+                pd.DataFrame(columns=REJECT_COLUMNS),
+            )
         geometry = frame.geometry
         raw = pd.DataFrame(frame.drop(columns=frame.geometry.name))
         if options.crs and frame.crs is None:
             geometry = geometry.set_crs(options.crs)
         rows = np.arange(1, len(raw) + 1, dtype="int64")
         use_geom = not (options.lat_col or options.x_col)
-        mapped = to_reports(raw, file=source, rows=rows, options=options, geometry=geometry if use_geom else None,
-                            area=area_geom, area_name=area_name, crs=crs, tz=tz, now=now, default_source=stem_source)
+        mapped = to_reports(
+            raw,
+            file=source,
+            rows=rows,
+            options=options,
+            geometry=geometry if use_geom else None,
+            area=area_geom,
+            area_name=area_name,
+            crs=crs,
+            tz=tz,
+            now=now,
+            default_source=stem_source,
+        )
         return mapped, None, len(raw), pd.DataFrame(columns=REJECT_COLUMNS)
     raise InputError(
         f"unknown file type '{suffix}'; lagesbild reads CSV, GeoJSON, GeoPackage, Shapefile, GeoParquet, "
@@ -292,7 +344,9 @@ def read_reports(
                     "file": d["source_file"].to_numpy(),
                     "row": d["source_row"].to_numpy(),
                     "field": "report_id",
-                    "reason": [f"repeated id (already read from {first.get(i, '?')})" for i in d["report_id"]],
+                    "reason": [
+                        f"repeated id (already read from {first.get(i, '?')})" for i in d["report_id"]
+                    ],
                     "status": "rejected",
                     "value": d["report_id"].astype(str).to_numpy(),
                 }
@@ -305,7 +359,9 @@ def read_reports(
         result.reports = empty_reports(result.crs or "EPSG:3006", result.tz)
     frames = [r for r in rejects if len(r)]
     result.rejects = (
-        pd.concat(frames, ignore_index=True)[REJECT_COLUMNS].sort_values(["file", "row"], kind="stable").reset_index(drop=True)
+        pd.concat(frames, ignore_index=True)[REJECT_COLUMNS]
+        .sort_values(["file", "row"], kind="stable")
+        .reset_index(drop=True)
         if frames
         else pd.DataFrame(columns=REJECT_COLUMNS)
     )

@@ -85,14 +85,22 @@ def load_area(spec: str, *, municipalities: Path = MUNICIPALITIES_FILE) -> Study
         if frame.crs is None:
             frame = frame.set_crs("EPSG:4326")
         geom = shapely.union_all(frame.to_crs("EPSG:4326").geometry.to_numpy())
-        name = str(frame["kom_namn"].iloc[0]) if "kom_namn" in frame.columns and len(frame) == 1 else path.stem
+        name = (
+            str(frame["kom_namn"].iloc[0]) if "kom_namn" in frame.columns and len(frame) == 1 else path.stem
+        )
         code = str(frame["id"].iloc[0]) if "id" in frame.columns and len(frame) == 1 else None
         return StudyArea(name=name, code=code, geometry=geom)
-    if path.suffix and not path.exists() and ("/" in spec or path.suffix.lower() in {".geojson", ".gpkg", ".shp"}):
+    if (
+        path.suffix
+        and not path.exists()
+        and ("/" in spec or path.suffix.lower() in {".geojson", ".gpkg", ".shp"})
+    ):
         raise InputError("study-area file not found", path=spec)
     table = gpd.read_file(municipalities)
     key = _fold(spec)
-    code_match = table["id"].astype(str).str.zfill(4) == spec.strip().zfill(4) if spec.strip().isdigit() else None
+    code_match = (
+        table["id"].astype(str).str.zfill(4) == spec.strip().zfill(4) if spec.strip().isdigit() else None
+    )
     if code_match is not None and code_match.any():
         row = table[code_match].iloc[0]
     else:
@@ -101,6 +109,8 @@ def load_area(spec: str, *, municipalities: Path = MUNICIPALITIES_FILE) -> Study
         if hit.empty:
             close = [n for n in table["kom_namn"] if _fold(n).startswith(key[:3])][:5]
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise InputError(f"unknown study area '{spec}': not a Swedish municipality name, code or polygon file{hint}")
+            raise InputError(
+                f"unknown study area '{spec}': not a Swedish municipality name, code or polygon file{hint}"
+            )
         row = hit.iloc[0]
     return StudyArea(name=str(row["kom_namn"]), code=str(row["id"]).zfill(4), geometry=row.geometry)

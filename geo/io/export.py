@@ -98,7 +98,9 @@ def write_frame(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str | None 
         elif suffix == ".gpkg":
             _geo_ready(frame).to_file(tmp, layer=layer or final.stem, driver="GPKG", engine="pyogrio")
         elif suffix in {".geojson", ".json"}:
-            _geo_ready(frame.to_crs("EPSG:4326") if frame.crs else frame).to_file(tmp, driver="GeoJSON", engine="pyogrio")
+            _geo_ready(frame.to_crs("EPSG:4326") if frame.crs else frame).to_file(
+                tmp, driver="GeoJSON", engine="pyogrio"
+            )
         elif suffix == ".csv":
             wgs = frame.to_crs("EPSG:4326") if frame.crs else frame
             table = pd.DataFrame(wgs.drop(columns=wgs.geometry.name))
@@ -106,5 +108,7 @@ def write_frame(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str | None 
             table["lon"] = wgs.geometry.x.round(6)
             table.to_csv(tmp, index=False)
         else:
-            raise ValueError(f"unknown output format '{final.suffix}' for {final}; use .parquet, .gpkg, .geojson or .csv")
+            raise ValueError(
+                f"unknown output format '{final.suffix}' for {final}; use .parquet, .gpkg, .geojson or .csv"
+            )
     return final

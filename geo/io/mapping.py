@@ -8,7 +8,6 @@ table. Nothing here touches files.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,22 +30,72 @@ __all__ = ["CANDIDATES", "Mapped", "detect_columns", "parse_times", "to_reports"
 
 CANDIDATES: dict[str, tuple[str, ...]] = {
     "lat": ("lat", "latitude", "latitud", "lat_wgs84", "wgs84_lat", "y_wgs84", "breddgrad", "y"),
-    "lon": ("lon", "lng", "long", "longitude", "longitud", "lon_wgs84", "wgs84_lon", "x_wgs84", "längdgrad", "x"),
+    "lon": (
+        "lon",
+        "lng",
+        "long",
+        "longitude",
+        "longitud",
+        "lon_wgs84",
+        "wgs84_lon",
+        "x_wgs84",
+        "längdgrad",
+        "x",
+    ),
     "x": ("x", "easting", "east", "e", "x_sweref", "sweref_e", "x_coord", "xkoord"),
     "y": ("y", "northing", "north", "n", "y_sweref", "sweref_n", "y_coord", "ykoord"),
     "time": (
-        "occurred_at", "occurred_from", "occurred", "datetime", "date_time", "timestamp", "tidpunkt",
-        "händelsetid", "handelsetid", "brottstid", "brottsdatum", "occurrencedate", "occurrence_date",
-        "starttid", "tid_från", "tid_fran", "from", "start", "time", "date", "datum", "tid", "reported_at",
+        "occurred_at",
+        "occurred_from",
+        "occurred",
+        "datetime",
+        "date_time",
+        "timestamp",
+        "tidpunkt",
+        "händelsetid",
+        "handelsetid",
+        "brottstid",
+        "brottsdatum",
+        "occurrencedate",
+        "occurrence_date",
+        "starttid",
+        "tid_från",
+        "tid_fran",
+        "from",
+        "start",
+        "time",
+        "date",
+        "datum",
+        "tid",
+        "reported_at",
     ),
     "time_to": ("occurred_to", "occurred_until", "tid_till", "sluttid", "to", "end", "until", "datum_till"),
     "category": (
-        "category", "kategori", "brottstyp", "brottskategori", "offence", "offense", "crime_type", "mci_category",
-        "type", "typ", "händelsetyp", "handelsetyp",
+        "category",
+        "kategori",
+        "brottstyp",
+        "brottskategori",
+        "offence",
+        "offense",
+        "crime_type",
+        "mci_category",
+        "type",
+        "typ",
+        "händelsetyp",
+        "handelsetyp",
     ),
     "id": (
-        "report_id", "id", "ärendenummer", "arendenummer", "diarienummer", "case_id", "event_id",
-        "event_unique_id", "incident_id", "ärende", "arende",
+        "report_id",
+        "id",
+        "ärendenummer",
+        "arendenummer",
+        "diarienummer",
+        "case_id",
+        "event_id",
+        "event_unique_id",
+        "incident_id",
+        "ärende",
+        "arende",
     ),
     "description": ("description", "beskrivning", "text", "kommentar", "comment", "notes", "fritext"),
     "weight": ("weight", "vikt"),
@@ -128,7 +177,9 @@ def detect_columns(columns: Sequence[str], options: ReaderOptions) -> dict[str, 
     for key, name in explicit.items():
         if name is not None:
             if name not in columns and _fold(name) not in by_fold:
-                raise InputError(f"column '{name}' (given for {key}) is not in the file; it has {list(columns)}")
+                raise InputError(
+                    f"column '{name}' (given for {key}) is not in the file; it has {list(columns)}"
+                )
             found[key] = name if name in columns else by_fold[_fold(name)]
             used.add(found[key])  # type: ignore[arg-type]
     projected = options.crs is not None and not (options.lat_col or options.lon_col)
@@ -153,7 +204,12 @@ def detect_columns(columns: Sequence[str], options: ReaderOptions) -> dict[str, 
 def _to_number(values: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values):
         return values.astype("float64")
-    text = values.astype("string").str.strip().str.replace("\u2212", "-", regex=False).str.replace(",", ".", regex=False)
+    text = (
+        values.astype("string")
+        .str.strip()
+        .str.replace("\u2212", "-", regex=False)
+        .str.replace(",", ".", regex=False)
+    )
     return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
@@ -297,7 +353,9 @@ class Mapped:
     rows_read: int
 
 
-def _latlon_from_projected(x: np.ndarray, y: np.ndarray, crs: str | pyproj.CRS) -> tuple[np.ndarray, np.ndarray]:
+def _latlon_from_projected(
+    x: np.ndarray, y: np.ndarray, crs: str | pyproj.CRS
+) -> tuple[np.ndarray, np.ndarray]:
     tr = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     lon, lat = tr.transform(x, y)
     return np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
@@ -365,7 +423,6 @@ def to_reports(
     lat = np.full(n, np.nan)
     lon = np.full(n, np.nan)
     lat_field = cols.get("lat") or cols.get("y") or "geometry"
-    lon_field = cols.get("lon") or cols.get("x") or "geometry"
     if geometry is not None:
         geometry = geometry.reset_index(drop=True)
         if geometry.crs is None:
@@ -377,8 +434,13 @@ def to_reports(
         keep &= ~missing
         nonpoint = ~missing & (geometry.geom_type != "Point").to_numpy()
         if nonpoint.any():
-            log.add(rows[nonpoint], field="geometry", reason="not a point; its representative point is used",
-                    status="warning", value=geometry.geom_type[nonpoint])
+            log.add(
+                rows[nonpoint],
+                field="geometry",
+                reason="not a point; its representative point is used",
+                status="warning",
+                value=geometry.geom_type[nonpoint],
+            )
             geometry = geometry.copy()
             geometry[nonpoint] = geometry[nonpoint].representative_point()
         wgs = geometry.to_crs("EPSG:4326")
@@ -391,7 +453,12 @@ def to_reports(
             blank = _blank(raw_vals)
             bad = keep & np.isnan(vals)
             log.add(rows[bad & blank], field=name, reason="missing coordinate")
-            log.add(rows[bad & ~blank], field=name, reason="cannot parse coordinate as a number", value=raw_vals[bad & ~blank])
+            log.add(
+                rows[bad & ~blank],
+                field=name,
+                reason="cannot parse coordinate as a number",
+                value=raw_vals[bad & ~blank],
+            )
             keep &= ~bad
         ok = keep.copy()
         la, lo = _latlon_from_projected(xs[ok], ys[ok], options.crs)
@@ -403,7 +470,12 @@ def to_reports(
             blank = _blank(raw_vals)
             bad = keep & np.isnan(vals)
             log.add(rows[bad & blank], field=name, reason="missing coordinate")
-            log.add(rows[bad & ~blank], field=name, reason="cannot parse coordinate as a number", value=raw_vals[bad & ~blank])
+            log.add(
+                rows[bad & ~blank],
+                field=name,
+                reason="cannot parse coordinate as a number",
+                value=raw_vals[bad & ~blank],
+            )
             keep &= ~bad
         if (keep & (np.abs(lat) > 90) & (np.abs(lon) > 90)).mean() > 0.5 and options.crs is None:
             raise InputError(
@@ -433,19 +505,33 @@ def to_reports(
         swap = keep & (np.abs(lat) > 90) & (np.abs(lon) <= 90)
         swap |= _swapped_far_from_the_rest(lat, lon, keep & ~swap)
     if swap.any():
-        log.add(rows[swap], field=lat_field, reason="latitude and longitude were swapped; swapped back",
-                status="warning", value=[f"{a},{b}" for a, b in zip(lat[swap], lon[swap], strict=True)])
+        log.add(
+            rows[swap],
+            field=lat_field,
+            reason="latitude and longitude were swapped; swapped back",
+            status="warning",
+            value=[f"{a},{b}" for a, b in zip(lat[swap], lon[swap], strict=True)],
+        )
         lat[swap], lon[swap] = lon[swap].copy(), lat[swap].copy()
     bad = keep & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
-    log.add(rows[bad], field=lat_field, reason="coordinate out of range for degrees",
-            value=[f"{a},{b}" for a, b in zip(lat[bad], lon[bad], strict=True)])
+    log.add(
+        rows[bad],
+        field=lat_field,
+        reason="coordinate out of range for degrees",
+        value=[f"{a},{b}" for a, b in zip(lat[bad], lon[bad], strict=True)],
+    )
     keep &= ~bad
 
     # --- CRS and zone ---------------------------------------------------------------------------------
     if crs is None:
-        crs_obj, crs_reason = choose_crs(lon[keep], lat[keep]) if keep.any() else choose_crs(np.array([14.0]), np.array([57.0]))
+        crs_obj, crs_reason = (
+            choose_crs(lon[keep], lat[keep]) if keep.any() else choose_crs(np.array([14.0]), np.array([57.0]))
+        )
     else:
-        crs_obj, crs_reason = pyproj.CRS(crs), f"{pyproj.CRS(crs).name} ({pyproj.CRS(crs).to_string()}): as given"
+        crs_obj, crs_reason = (
+            pyproj.CRS(crs),
+            f"{pyproj.CRS(crs).name} ({pyproj.CRS(crs).to_string()}): as given",
+        )
     if tz is None and options.tz:
         tz = options.tz
         tz_reason = f"{tz}: as given"
@@ -466,28 +552,44 @@ def to_reports(
         keep &= ~bad_t
     else:
         if not cols.get("time"):
-            raise InputError(f"no time column found among {list(raw.columns)}; name it with --time-col", path=file)
+            raise InputError(
+                f"no time column found among {list(raw.columns)}; name it with --time-col", path=file
+            )
         time_field = cols["time"]
         pt = parse_times(raw[time_field], tz=tz)
         occurred_at = pt.times
         log.add(rows[keep & pt.blank], field=time_field, reason="missing time")
-        log.add(rows[keep & pt.unparseable], field=time_field,
-                reason="cannot parse time (expected ISO 8601, e.g. 2024-03-05 22:10, or DD.MM.YYYY HH:MM)",
-                value=raw[time_field][keep & pt.unparseable])
-        log.add(rows[keep & pt.nonexistent], field=time_field,
-                reason=f"local time does not exist in {tz} (skipped at the daylight-saving change in spring)",
-                value=raw[time_field][keep & pt.nonexistent])
+        log.add(
+            rows[keep & pt.unparseable],
+            field=time_field,
+            reason="cannot parse time (expected ISO 8601, e.g. 2024-03-05 22:10, or DD.MM.YYYY HH:MM)",
+            value=raw[time_field][keep & pt.unparseable],
+        )
+        log.add(
+            rows[keep & pt.nonexistent],
+            field=time_field,
+            reason=f"local time does not exist in {tz} (skipped at the daylight-saving change in spring)",
+            value=raw[time_field][keep & pt.nonexistent],
+        )
         keep &= ~(pt.blank | pt.unparseable | pt.nonexistent)
         amb = keep & pt.ambiguous
-        log.add(rows[amb], field=time_field, status="warning",
-                reason=f"local time is ambiguous in {tz} (repeated hour at the daylight-saving change in autumn); "
-                "the earlier instant is kept",
-                value=raw[time_field][amb])
+        log.add(
+            rows[amb],
+            field=time_field,
+            status="warning",
+            reason=f"local time is ambiguous in {tz} (repeated hour at the daylight-saving change in autumn); "
+            "the earlier instant is kept",
+            value=raw[time_field][amb],
+        )
     occurred_at = occurred_at.dt.tz_convert(tz) if occurred_at.dt.tz is not None else occurred_at
     now_local = now.tz_convert(tz)
     future = keep & (occurred_at > now_local + _FUTURE_SLACK).fillna(False).to_numpy(dtype=bool)
-    log.add(rows[future], field=time_field, reason=f"time is in the future (after {now_local:%Y-%m-%d %H:%M})",
-            value=occurred_at[future].astype(str))
+    log.add(
+        rows[future],
+        field=time_field,
+        reason=f"time is in the future (after {now_local:%Y-%m-%d %H:%M})",
+        value=occurred_at[future].astype(str),
+    )
     keep &= ~future
     early = keep & (occurred_at < _EARLIEST.tz_localize(tz)).fillna(False).to_numpy(dtype=bool)
     log.add(rows[early], field=time_field, reason="time is before 1900", value=occurred_at[early].astype(str))
@@ -498,13 +600,27 @@ def to_reports(
         tf = cols["time_to"]
         pt2 = parse_times(raw[tf], tz=tz)
         bad2 = keep & (pt2.unparseable | pt2.nonexistent)
-        log.add(rows[keep & pt2.unparseable], field=tf, reason="cannot parse end time", value=raw[tf][keep & pt2.unparseable])
-        log.add(rows[keep & pt2.nonexistent], field=tf, reason=f"local end time does not exist in {tz} (daylight-saving gap)",
-                value=raw[tf][keep & pt2.nonexistent])
+        log.add(
+            rows[keep & pt2.unparseable],
+            field=tf,
+            reason="cannot parse end time",
+            value=raw[tf][keep & pt2.unparseable],
+        )
+        log.add(
+            rows[keep & pt2.nonexistent],
+            field=tf,
+            reason=f"local end time does not exist in {tz} (daylight-saving gap)",
+            value=raw[tf][keep & pt2.nonexistent],
+        )
         keep &= ~bad2
         amb2 = keep & pt2.ambiguous
-        log.add(rows[amb2], field=tf, status="warning",
-                reason=f"local end time is ambiguous in {tz}; the earlier instant is kept", value=raw[tf][amb2])
+        log.add(
+            rows[amb2],
+            field=tf,
+            status="warning",
+            reason=f"local end time is ambiguous in {tz}; the earlier instant is kept",
+            value=raw[tf][amb2],
+        )
         occurred_to = pt2.times
         before = keep & (occurred_to < occurred_at).fillna(False).to_numpy(dtype=bool)
         log.add(rows[before], field=tf, reason="end time is before start time", value=raw[tf][before])
@@ -523,7 +639,9 @@ def to_reports(
         cat_field = cols["category"]
         category = raw[cat_field].astype("string").str.strip()
     else:
-        raise InputError(f"no category column found among {list(raw.columns)}; name it with --category-col", path=file)
+        raise InputError(
+            f"no category column found among {list(raw.columns)}; name it with --category-col", path=file
+        )
     empty_cat = keep & (category.isna() | (category == "")).to_numpy(dtype=bool)
     log.add(rows[empty_cat], field=cat_field, reason="empty category")
     keep &= ~empty_cat
@@ -541,13 +659,22 @@ def to_reports(
     if ids is not None and id_field is not None:
         blank_id = (ids.isna() | (ids == "")).to_numpy(dtype=bool)
         ids = ids.where(~blank_id, f"{stem}:" + pd.Series(rows).astype("string"))
-        log.add(rows[keep & blank_id], field=id_field, status="warning", reason="empty id; file and row used instead")
+        log.add(
+            rows[keep & blank_id],
+            field=id_field,
+            status="warning",
+            reason="empty id; file and row used instead",
+        )
         kept_ids = ids.where(keep)
         dup = keep & kept_ids.duplicated(keep="first").to_numpy() & kept_ids.notna().to_numpy()
         if dup.any():
             first_row = pd.Series(rows[keep], index=kept_ids[keep].to_numpy()).groupby(level=0).first()
-            log.add(rows[dup], field=id_field,
-                    reason=[f"repeated id (first at row {first_row[i]})" for i in ids[dup]], value=ids[dup])
+            log.add(
+                rows[dup],
+                field=id_field,
+                reason=[f"repeated id (first at row {first_row[i]})" for i in ids[dup]],
+                value=ids[dup],
+            )
             keep &= ~dup
         report_id = ids
     else:
@@ -574,8 +701,12 @@ def to_reports(
         precision = raw[pf].astype("string").str.strip().str.lower().fillna(options.precision)
         precision = precision.where(precision != "", options.precision)
         badp = keep & ~precision.isin(PRECISIONS).to_numpy()
-        log.add(rows[badp], field=pf, reason=f"unknown location precision (allowed: {', '.join(PRECISIONS)})",
-                value=raw[pf][badp])
+        log.add(
+            rows[badp],
+            field=pf,
+            reason=f"unknown location precision (allowed: {', '.join(PRECISIONS)})",
+            value=raw[pf][badp],
+        )
         keep &= ~badp
     else:
         precision = pd.Series(options.precision, index=raw.index, dtype="string")
@@ -596,8 +727,12 @@ def to_reports(
         if test.any():
             inside[test] = shapely.contains_xy(area, lon[test], lat[test])
         out = test & ~inside
-        log.add(rows[out], field=lat_field, reason=f"position outside the study area ({area_name})",
-                value=[f"{a:.5f},{b:.5f}" for a, b in zip(lat[out], lon[out], strict=True)])
+        log.add(
+            rows[out],
+            field=lat_field,
+            reason=f"position outside the study area ({area_name})",
+            value=[f"{a:.5f},{b:.5f}" for a, b in zip(lat[out], lon[out], strict=True)],
+        )
         keep &= ~out
         if coarse.any():
             # A municipality centre or county point says nothing about where inside the area it happened;
@@ -608,14 +743,20 @@ def to_reports(
             else:
                 named = np.zeros(n, dtype=bool)
             out_c = keep & coarse & ~named
-            log.add(rows[out_c], field="location", value=(place[out_c] if place is not None else None),
-                    reason=f"place is not the study area ({area_name}); a {'/'.join(['municipality', 'county'])} "
-                    "point is not placed in the area by position")
+            log.add(
+                rows[out_c],
+                field="location",
+                value=(place[out_c] if place is not None else None),
+                reason=f"place is not the study area ({area_name}); a {'/'.join(['municipality', 'county'])} "
+                "point is not placed in the area by position",
+            )
             keep &= ~out_c
 
     # --- duplicates without ids -----------------------------------------------------------------------
     if ids is None:
-        key = pd.DataFrame({"lat": np.round(lat, 7), "lon": np.round(lon, 7), "t": occurred_at, "c": category})
+        key = pd.DataFrame(
+            {"lat": np.round(lat, 7), "lon": np.round(lon, 7), "t": occurred_at, "c": category}
+        )
         sub = key[keep]
         dupmask = sub.duplicated(keep="first").to_numpy()
         if dupmask.any():
@@ -623,7 +764,10 @@ def to_reports(
             grp = sub.groupby(["lat", "lon", "t", "c"], sort=False, dropna=False).ngroup()
             first_of = firsts.groupby(grp.to_numpy()).transform("first")
             drows = rows[keep][dupmask]
-            reasons = [f"possible duplicate of row {r} (same place, time and category)" for r in first_of.to_numpy()[dupmask]]
+            reasons = [
+                f"possible duplicate of row {r} (same place, time and category)"
+                for r in first_of.to_numpy()[dupmask]
+            ]
             status = "rejected" if options.drop_duplicates else "warning"
             log.add(drows, field=time_field, reason=reasons, status=status)
             if options.drop_duplicates:

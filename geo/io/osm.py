@@ -29,12 +29,29 @@ __all__ = ["IMPLICIT_MAXSPEED_KMH", "OsmLayers", "parse_maxspeed", "read_osm"]
 
 IMPLICIT_MAXSPEED_KMH: dict[str, float] = {
     # Sweden: bashastighet 50 in built-up areas, 70 outside; motorways 110 unless signed; walking speed 7.
-    "SE:urban": 50, "SE:rural": 70, "SE:motorway": 110, "SE:trunk": 70, "SE:living_street": 7, "SE:walk": 7,
-    "FI:urban": 50, "FI:rural": 80, "FI:motorway": 120, "FI:living_street": 20,
-    "NO:urban": 50, "NO:rural": 80, "NO:motorway": 110, "NO:living_street": 7,
-    "DK:urban": 50, "DK:rural": 80, "DK:motorway": 130,
-    "DE:urban": 50, "DE:rural": 100, "DE:living_street": 7,
-    "GB:nsl_single": 96.56, "GB:nsl_dual": 112.65, "GB:motorway": 112.65,
+    "SE:urban": 50,
+    "SE:rural": 70,
+    "SE:motorway": 110,
+    "SE:trunk": 70,
+    "SE:living_street": 7,
+    "SE:walk": 7,
+    "FI:urban": 50,
+    "FI:rural": 80,
+    "FI:motorway": 120,
+    "FI:living_street": 20,
+    "NO:urban": 50,
+    "NO:rural": 80,
+    "NO:motorway": 110,
+    "NO:living_street": 7,
+    "DK:urban": 50,
+    "DK:rural": 80,
+    "DK:motorway": 130,
+    "DE:urban": 50,
+    "DE:rural": 100,
+    "DE:living_street": 7,
+    "GB:nsl_single": 96.56,
+    "GB:nsl_dual": 112.65,
+    "GB:motorway": 112.65,
 }
 """Implicit speed limits (km/h) behind the ``XX:zone`` values of OSM's ``maxspeed``."""
 
@@ -170,17 +187,31 @@ def read_osm(path: str | Path, *, crs: pyproj.CRS | str | None = None) -> OsmLay
                 missing = len(obj.nodes) - len(coords)
                 tags = dict(obj.tags)
                 if len(coords) < 2:
-                    log.add([way_no], field="nodes", reason=f"way {obj.id} has fewer than 2 nodes inside the extract",
-                            value=[f"{len(coords)} of {len(obj.nodes)}"])
+                    log.add(
+                        [way_no],
+                        field="nodes",
+                        reason=f"way {obj.id} has fewer than 2 nodes inside the extract",
+                        value=[f"{len(coords)} of {len(obj.nodes)}"],
+                    )
                     continue
                 raw_speed = tags.get("maxspeed")
                 kmh, problem = (math.nan, "") if raw_speed is None else parse_maxspeed(raw_speed)
                 if raw_speed is not None and problem:
                     status = "warning" if raw_speed.strip().lower() in _NON_NUMERIC_OK else "rejected"
-                    log.add([way_no], field="maxspeed", reason=f"way {obj.id}: {problem}", status=status, value=[raw_speed])
+                    log.add(
+                        [way_no],
+                        field="maxspeed",
+                        reason=f"way {obj.id}: {problem}",
+                        status=status,
+                        value=[raw_speed],
+                    )
                 if missing:
-                    log.add([way_no], field="nodes", status="warning",
-                            reason=f"way {obj.id} is cut at the extract's edge; {missing} of {len(obj.nodes)} nodes missing, the part inside is kept")
+                    log.add(
+                        [way_no],
+                        field="nodes",
+                        status="warning",
+                        reason=f"way {obj.id} is cut at the extract's edge; {missing} of {len(obj.nodes)} nodes missing, the part inside is kept",
+                    )
                 ways.append(
                     {
                         "osm_id": int(obj.id),
@@ -201,15 +232,32 @@ def read_osm(path: str | Path, *, crs: pyproj.CRS | str | None = None) -> OsmLay
 
     def frame(records: list[dict[str, object]], columns: list[str]) -> gpd.GeoDataFrame:
         if not records:
-            return gpd.GeoDataFrame({c: pd.Series(dtype="object") for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+            return gpd.GeoDataFrame(
+                {c: pd.Series(dtype="object") for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326")
+            )
         return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
 
     lamp_cols = ["osm_id", "ref", "lamp_type", "maxspeed", "tags"]
-    way_cols = ["osm_id", "highway", "name", "lit", "maxspeed", "maxspeed_kmh", "oneway", "truncated", "missing_nodes", "tags"]
+    way_cols = [
+        "osm_id",
+        "highway",
+        "name",
+        "lit",
+        "maxspeed",
+        "maxspeed_kmh",
+        "oneway",
+        "truncated",
+        "missing_nodes",
+        "tags",
+    ]
     g_lamps, g_cams, g_ways = frame(lamps, lamp_cols), frame(cameras, lamp_cols), frame(ways, way_cols)
     if crs is None:
-        pts = np.concatenate([shapely.get_coordinates(g_lamps.geometry.to_numpy()),
-                              shapely.get_coordinates(g_ways.geometry.to_numpy())])
+        pts = np.concatenate(
+            [
+                shapely.get_coordinates(g_lamps.geometry.to_numpy()),
+                shapely.get_coordinates(g_ways.geometry.to_numpy()),
+            ]
+        )
         xs, ys = pts[:, 0], pts[:, 1]
         if xs.size == 0:
             raise InputError("holds no street lamps and no highway ways", path=str(path))

@@ -14,12 +14,27 @@ from geo.errors import InputError
 
 __all__ = ["SUMMARY_TYPES", "is_polisen_json", "read_polisen_raw"]
 
-SUMMARY_TYPES = ("Sammanfattning natt", "Sammanfattning kväll och natt", "Sammanfattning dag", "Sammanfattning helg")
+SUMMARY_TYPES = (
+    "Sammanfattning natt",
+    "Sammanfattning kväll och natt",
+    "Sammanfattning dag",
+    "Sammanfattning helg",
+)
 """Event types that summarise a night or day of events rather than report one incident."""
 
 MONTHS_SV = {
-    "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6,
-    "juli": 7, "augusti": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "januari": 1,
+    "februari": 2,
+    "mars": 3,
+    "april": 4,
+    "maj": 5,
+    "juni": 6,
+    "juli": 7,
+    "augusti": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
 }
 _NAME_RE = re.compile(r"^\s*(\d{1,2})\s+([a-zåäö]+)\s+(\d{1,2})[:.](\d{2})", re.IGNORECASE)
 _COUNTY_RE = re.compile(r"\blän$", re.IGNORECASE)
@@ -35,7 +50,7 @@ def is_polisen_json(path: Path) -> bool:
 
 
 def _event_time(name: str, published: pd.Timestamp) -> pd.Timestamp | None:
-    """The event's own local time from its name (``"30 mars 17:04, Trafikolycka, Värnamo"``)."""
+    """Return the event's own local time from its name (``"30 mars 17:04, Trafikolycka, Värnamo"``)."""
     m = _NAME_RE.match(name)
     if not m:
         return None
@@ -55,7 +70,9 @@ def _event_time(name: str, published: pd.Timestamp) -> pd.Timestamp | None:
         return None
 
 
-def read_polisen_raw(path: Path, *, tz: str = "Europe/Stockholm") -> tuple[pd.DataFrame, np.ndarray, gpd.GeoSeries, dict[str, pd.Series], pd.DataFrame]:
+def read_polisen_raw(
+    path: Path, *, tz: str = "Europe/Stockholm"
+) -> tuple[pd.DataFrame, np.ndarray, gpd.GeoSeries, dict[str, pd.Series], pd.DataFrame]:
     """Read a Police events JSON file.
 
     The event's own time is the HH:MM (or HH.MM) in ``name``; ``datetime`` is only when it was published and
@@ -110,12 +127,26 @@ def read_polisen_raw(path: Path, *, tz: str = "Europe/Stockholm") -> tuple[pd.Da
                 "lon": lo,
             }
         )
-    raw = pd.DataFrame.from_records(recs, columns=["event_id", "published_raw", "event_name", "summary", "url",
-                                                   "event_type", "location_name", "lat", "lon"])
+    raw = pd.DataFrame.from_records(
+        recs,
+        columns=[
+            "event_id",
+            "published_raw",
+            "event_name",
+            "summary",
+            "url",
+            "event_type",
+            "location_name",
+            "lat",
+            "lon",
+        ],
+    )
     rows = np.arange(1, len(raw) + 1, dtype="int64")
     # unpadded hours ("2023-03-21 7:42:30 +01:00") are normalised before parsing
     pub_txt = raw["published_raw"].str.replace(r" (\d):", r" 0\1:", regex=True)
-    published = pd.to_datetime(pub_txt, format="%Y-%m-%d %H:%M:%S %z", errors="coerce", utc=True).dt.tz_convert(tz)
+    published = pd.to_datetime(
+        pub_txt, format="%Y-%m-%d %H:%M:%S %z", errors="coerce", utc=True
+    ).dt.tz_convert(tz)
     occurred = []
     for i, (name, pub) in enumerate(zip(raw["event_name"], published, strict=True), start=1):
         if pd.isna(pub):
@@ -132,7 +163,9 @@ def read_polisen_raw(path: Path, *, tz: str = "Europe/Stockholm") -> tuple[pd.Da
     occurred_at = pd.Series(pd.to_datetime(pd.Series(occurred, dtype=object), utc=True)).dt.tz_convert(tz)
     is_summary = raw["event_type"].str.startswith("Sammanfattning").to_numpy()
     for i in rows[is_summary]:
-        notes.append((int(i), "type", "a summary of several events (Sammanfattning), not an incident", "rejected"))
+        notes.append(
+            (int(i), "type", "a summary of several events (Sammanfattning), not an incident", "rejected")
+        )
     county = raw["location_name"].str.contains(_COUNTY_RE, regex=True).to_numpy()
     parts = raw["event_name"].str.rsplit(",", n=1).str[-1].str.strip()
     preset = {

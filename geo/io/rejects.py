@@ -55,7 +55,9 @@ class RejectLog:
         if rows_arr.size == 0:
             return
         reasons = np.asarray(reason, dtype=object)
-        vals = np.asarray(value, dtype=object) if value is not None else np.full(rows_arr.size, "", dtype=object)
+        vals = (
+            np.asarray(value, dtype=object) if value is not None else np.full(rows_arr.size, "", dtype=object)
+        )
         self._parts.append(
             pd.DataFrame(
                 {
@@ -64,7 +66,10 @@ class RejectLog:
                     "field": field,
                     "reason": reasons if reasons.ndim else np.full(rows_arr.size, reason, dtype=object),
                     "status": status,
-                    "value": [("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)[:200]) for v in vals],
+                    "value": [
+                        ("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)[:200])
+                        for v in vals
+                    ],
                 }
             )
         )
@@ -77,6 +82,8 @@ class RejectLog:
     def frame(self) -> pd.DataFrame:
         """Return the table sorted by row, one line a problem."""
         if not self._parts:
-            return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "object") for c in REJECT_COLUMNS})
+            return pd.DataFrame(
+                {c: pd.Series(dtype="int64" if c == "row" else "object") for c in REJECT_COLUMNS}
+            )
         out = pd.concat(self._parts, ignore_index=True)
         return out.sort_values(["file", "row"], kind="stable").reset_index(drop=True)

@@ -84,7 +84,9 @@ def _read_with_arrow(path: Path, text: str, *, encoding: str, sep: str) -> pd.Da
     return table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
 
 
-def read_csv_raw(path: Path, *, encoding: str | None = None, sep: str | None = None) -> tuple[pd.DataFrame, np.ndarray, str, str]:
+def read_csv_raw(
+    path: Path, *, encoding: str | None = None, sep: str | None = None
+) -> tuple[pd.DataFrame, np.ndarray, str, str]:
     """Read a CSV file with every value as text.
 
     Parameters
@@ -111,7 +113,9 @@ def read_csv_raw(path: Path, *, encoding: str | None = None, sep: str | None = N
         text = data.decode(encoding)
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise InputError(f"cannot decode as {encoding}; give --encoding (e.g. cp1252)", path=str(path), row=line) from err
+        raise InputError(
+            f"cannot decode as {encoding}; give --encoding (e.g. cp1252)", path=str(path), row=line
+        ) from err
     except OSError as err:
         raise InputError(f"cannot read: {err}", path=str(path)) from err
     raw = _read_with_arrow(path, text, encoding=encoding, sep=sep)
