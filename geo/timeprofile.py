@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geo.texts import WEEKDAYS_SHORT
+
 __all__ = [
     "DAY_NAMES",
     "HOURS_PER_WEEK",
@@ -33,10 +35,7 @@ __all__ = [
 HOURS_PER_WEEK = 168
 _MIN_PER_WEEK = 7 * 24 * 60
 
-DAY_NAMES: dict[str, tuple[str, ...]] = {
-    "sv": ("mån", "tis", "ons", "tor", "fre", "lör", "sön"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
+DAY_NAMES = WEEKDAYS_SHORT
 """Short weekday names, Monday first."""
 
 _EVERY_DAY = {"sv": "alla dagar", "en": "every day"}

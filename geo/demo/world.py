@@ -18,6 +18,7 @@ from shapely import STRtree
 from shapely.geometry import LineString, Point
 
 from geo.demo.network import CENTRE_LAT, CENTRE_LON, PLACES, Segment, centre_sweref, segments
+from geo.texts import MONTHS
 from geo.timeparts import sun_window
 
 __all__ = [
@@ -911,20 +912,6 @@ FEED_TYPES: dict[str, str] = {
 }
 """Police-feed event type for each offence category."""
 
-MONTHS_SV = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 FEED_GPS = {"Värnamo": "57.183161,14.047821", "Jönköpings län": "57.370843,14.343917"}
 """The points the Police feed gives for the municipality and the county (both inside Värnamo)."""
 
@@ -968,10 +955,11 @@ def _feed(
     delays = rng.integers(5, 120, len(events))
     out: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
+    months = MONTHS["sv"]
     for i, ((t, kind, place, text), delay) in enumerate(zip(events, delays, strict=True)):
         local = pd.Timestamp(t).tz_localize(TZ)
         published = local + pd.Timedelta(minutes=int(delay))
-        name = f"{local.day} {MONTHS_SV[local.month - 1]} {local:%H:%M}, {kind}, {place}"
+        name = f"{local.day} {months[local.month - 1]} {local:%H:%M}, {kind}, {place}"
         slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower())
         out.append(
             {

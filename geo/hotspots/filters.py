@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from geo.timeprofile import DAY_NAMES
+from geo.texts import WEEKDAYS, WEEKDAYS_SHORT
 
 __all__ = ["filter_reports", "parse_hours", "parse_weekdays"]
 
@@ -26,27 +26,9 @@ def parse_weekdays(text: str) -> tuple[int, ...]:
         Naming the part that is not a day.
     """
     names = {}
-    for lang in DAY_NAMES.values():
-        for i, n in enumerate(lang):
+    for days in (*WEEKDAYS_SHORT.values(), *WEEKDAYS.values()):
+        for i, n in enumerate(days):
             names[n.casefold()] = i
-    full = (
-        "måndag",
-        "tisdag",
-        "onsdag",
-        "torsdag",
-        "fredag",
-        "lördag",
-        "söndag",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    )
-    for i, n in enumerate(full):
-        names[n] = i % 7
 
     def one(part: str) -> int:
         p = part.strip().casefold()

@@ -43,6 +43,7 @@ from geo.io.mapping import parse_times
 from geo.io.osm import IMPLICIT_MAXSPEED_KMH, parse_maxspeed, read_osm
 from geo.io.rejects import REJECT_COLUMNS, RejectLog
 from geo.model import Reports, point_reports, require_metric_crs
+from geo.texts import WEEKDAYS_SHORT
 
 __all__ = [
     "DAY_GROUPS",
@@ -116,7 +117,7 @@ SEGMENT_COLUMNS: tuple[str, ...] = (
 
 DAY_GROUPS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
     "weekday_weekend": (("mån–fre", (0, 1, 2, 3, 4)), ("lör–sön", (5, 6))),
-    "each_day": tuple((d, (i,)) for i, d in enumerate(("mån", "tis", "ons", "tor", "fre", "lör", "sön"))),
+    "each_day": tuple((d, (i,)) for i, d in enumerate(WEEKDAYS_SHORT["sv"])),
     "all": (("mån–sön", (0, 1, 2, 3, 4, 5, 6)),),
 }
 """Named ways to group weekdays into windows (Monday = 0); labels are Swedish as in the plans."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from geo.texts import WEEKDAYS_SHORT
+
 __all__ = ["LANGS", "WEEKDAYS", "text"]
 
 LANGS = ("sv", "en")
 
-WEEKDAYS: dict[str, tuple[str, ...]] = {
-    "sv": ("mån", "tis", "ons", "tor", "fre", "lör", "sön"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
+WEEKDAYS = WEEKDAYS_SHORT
 
 _TEXTS: dict[str, tuple[str, str]] = {
     # base maps

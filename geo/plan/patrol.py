@@ -47,6 +47,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.model import Reports, point_reports, require_metric_crs
+from geo.texts import MONTHS, WEEKDAYS
 from geo.timeprofile import hour_week_profile
 
 __all__ = [
@@ -77,21 +78,7 @@ PATROL_COLUMNS: tuple[str, ...] = (
 )
 """Columns of ``patrol_plan.csv``, in order (further columns follow them)."""
 
-WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-MONTHS_SV = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+WEEKDAYS_SV = WEEKDAYS["sv"]
 MIN_PER_WEEK = 7 * 24 * 60
 _SHIFT_RE = re.compile(r"^\s*(\d{1,2})(?::?(\d{2}))?\s*[-–]\s*(\d{1,2})(?::?(\d{2}))?\s*$")
 _WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
@@ -939,21 +926,6 @@ def _pct(x: float, decimals: int = 1, *, lang: str = "sv") -> str:
     return text.replace(".", ",") if lang == "sv" else text
 
 
-_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _HTML_TEXT: dict[str, dict[str, str]] = {
     "sv": {
         "title": "Patrullplan",
@@ -1023,8 +995,8 @@ def plan_html(plan: PatrolPlan, *, title: str | None = None, demo: bool = False,
     if lang not in _HTML_TEXT:
         raise ValueError(f"lang must be 'sv' or 'en', got '{lang}'")
     t = _HTML_TEXT[lang]
-    days = WEEKDAYS_SV if lang == "sv" else _WEEKDAYS_EN
-    months = MONTHS_SV if lang == "sv" else _MONTHS_EN
+    days = WEEKDAYS[lang]
+    months = MONTHS[lang]
     title = title or t["title"]
     hist = ""
     if plan.history_start is not None and plan.history_end is not None:
