@@ -5,33 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.errors import InputError
-from geo.service.storage.base import (
-    SCHEMA_VERSION,
-    GroupCommitWriter,
-    IdempotencyConflict,
-    NewReport,
-    ReportFilter,
-    RunRecord,
-    Store,
-    StoredReport,
-    UserRecord,
-    request_hash,
-)
+from geo.service.storage import base
+from geo.service.storage.base import *  # noqa: F403 - the backend interface is this package's API
+from geo.service.storage.base import Store
 
-__all__ = [
-    "SCHEMA_VERSION",
-    "GroupCommitWriter",
-    "IdempotencyConflict",
-    "NewReport",
-    "ReportFilter",
-    "RunRecord",
-    "Store",
-    "StoredReport",
-    "UserRecord",
-    "is_database_url",
-    "open_store",
-    "request_hash",
-]
+__all__ = ["is_database_url", "open_store"]
+__all__ += base.__all__
 
 _URL_PREFIXES = ("postgresql://", "postgres://", "postgis://")
 

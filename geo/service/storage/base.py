@@ -15,9 +15,12 @@ import json
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
+
+from geo.errors import InputError
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -29,6 +32,9 @@ __all__ = [
     "Store",
     "StoredReport",
     "UserRecord",
+    "check_schema_version",
+    "filter_conditions",
+    "replay_or_conflict",
     "request_hash",
 ]
 
@@ -143,6 +149,56 @@ def request_hash(payload: dict[str, Any]) -> str:
     """Hash a request body canonically (sorted keys), to compare a retry with the first request."""
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def replay_or_conflict(
+    report: NewReport, stored_id: str, stored_hash: str | None
+) -> str | IdempotencyConflict:
+    """Answer a submission whose idempotency key is already stored under `stored_id`.
+
+    A retry (same body hash, or a hash missing on either side) gets the stored id; another body a conflict.
+    """
+    if stored_hash is None or report.body_hash is None or stored_hash == report.body_hash:
+        return stored_id
+    return IdempotencyConflict(str(report.idempotency_key), stored_id)
+
+
+def check_schema_version(version: int, *, foreign_reports: bool, where: str, instead: str) -> None:
+    """Refuse a store with a `reports` table but no version (`foreign_reports`), or a newer schema.
+
+    `where` (path or redacted URL) and `instead` (what to use instead) go into the message.
+    """
+    if version == 0 and foreign_reports:
+        raise InputError(f"holds a 'reports' table that lagesbild did not create; {instead}", path=where)
+    if version > SCHEMA_VERSION:
+        raise InputError(
+            f"schema version {version} is newer than this program's {SCHEMA_VERSION}; update lagesbild",
+            path=where,
+        )
+
+
+def filter_conditions(
+    flt: ReportFilter, *, mark: str, occurred: str, when: Callable[[dt.datetime], object]
+) -> tuple[list[str], list[object]]:
+    """Return the SQL conditions and arguments of `flt` but ``ids`` (whose SQL differs by backend).
+
+    `mark` is the driver's placeholder, `occurred` the column ordered like ``occurred_at`` and `when` turns a
+    time into its stored form.
+    """
+    where: list[str] = []
+    args: list[object] = []
+    for column, op, value in (
+        (occurred, ">=", flt.since),
+        (occurred, "<", flt.until),
+        ("created_at", ">=", flt.received_since),
+        ("created_at", "<", flt.received_until),
+        ("category", "=", flt.category),
+        ("source", "=", flt.source),
+    ):
+        if value is not None:
+            where.append(f"{column} {op} {mark}")
+            args.append(when(value) if isinstance(value, dt.datetime) else value)
+    return where, args
 
 
 class Store(abc.ABC):

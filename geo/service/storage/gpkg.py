@@ -29,6 +29,9 @@ from geo.service.storage.base import (
     Store,
     StoredReport,
     UserRecord,
+    check_schema_version,
+    filter_conditions,
+    replay_or_conflict,
 )
 
 __all__ = ["GeoPackageStore", "gpkg_point", "utc_key"]
@@ -225,20 +228,12 @@ class GeoPackageStore(Store):
             )
             meta = dict(con.execute("SELECT key, value FROM lagesbild_meta").fetchall())
             version = int(meta.get("schema_version", 0))
-            if version == 0:
-                has_reports = con.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='reports'"
-                ).fetchone()
-                if has_reports:
-                    raise InputError(
-                        "holds a 'reports' table that lagesbild did not create; give another --db file",
-                        path=str(self.path),
-                    )
-            if version > SCHEMA_VERSION:
-                raise InputError(
-                    f"schema version {version} is newer than this program's {SCHEMA_VERSION}; update lagesbild",
-                    path=str(self.path),
-                )
+            foreign = version == 0 and bool(
+                con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='reports'").fetchone()
+            )
+            check_schema_version(
+                version, foreign_reports=foreign, where=str(self.path), instead="give another --db file"
+            )
             srs = int(meta.get("crs_epsg", crs_epsg))
             for step in range(version + 1, upto + 1):
                 MIGRATIONS[step](con, srs)
@@ -268,8 +263,7 @@ class GeoPackageStore(Store):
                         (r.idempotency_key,),
                     ).fetchone()
                     if row is not None:
-                        same = row[1] is None or r.body_hash is None or row[1] == r.body_hash
-                        out.append(row[0] if same else IdempotencyConflict(r.idempotency_key, row[0]))
+                        out.append(replay_or_conflict(r, row[0], row[1]))
                         continue
                     con.execute(
                         "INSERT INTO idempotency_keys VALUES (?, ?, ?, ?)",
@@ -313,26 +307,7 @@ class GeoPackageStore(Store):
         return (row[0], row[1]) if row else None
 
     def list_reports(self, flt: ReportFilter) -> list[StoredReport]:
-        where: list[str] = []
-        args: list[object] = []
-        if flt.since is not None:
-            where.append("occurred_utc >= ?")
-            args.append(utc_key(flt.since))
-        if flt.until is not None:
-            where.append("occurred_utc < ?")
-            args.append(utc_key(flt.until))
-        if flt.received_since is not None:
-            where.append("created_at >= ?")
-            args.append(utc_key(flt.received_since))
-        if flt.received_until is not None:
-            where.append("created_at < ?")
-            args.append(utc_key(flt.received_until))
-        if flt.category is not None:
-            where.append("category = ?")
-            args.append(flt.category)
-        if flt.source is not None:
-            where.append("source = ?")
-            args.append(flt.source)
+        where, args = filter_conditions(flt, mark="?", occurred="occurred_utc", when=utc_key)
         if flt.ids:
             where.append(f"report_id IN ({', '.join('?' * len(flt.ids))})")
             args.extend(flt.ids)

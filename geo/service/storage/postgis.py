@@ -27,6 +27,9 @@ from geo.service.storage.base import (
     Store,
     StoredReport,
     UserRecord,
+    check_schema_version,
+    filter_conditions,
+    replay_or_conflict,
 )
 
 __all__ = ["PostgisStore", "redact_url"]
@@ -154,19 +157,15 @@ class PostgisStore(Store):
             )
             meta = dict(cur.execute("SELECT key, value FROM lagesbild_meta").fetchall())
             version = int(meta.get("schema_version", 0))
-            if version == 0:
-                cur.execute("SELECT to_regclass('reports') IS NOT NULL")
-                row = cur.fetchone()
-                if row and row[0]:
-                    raise InputError(
-                        "holds a 'reports' table that lagesbild did not create; use another database",
-                        path=redact_url(self.url),
-                    )
-            if version > SCHEMA_VERSION:
-                raise InputError(
-                    f"schema version {version} is newer than this program's {SCHEMA_VERSION}; update lagesbild",
-                    path=redact_url(self.url),
-                )
+            row = (
+                cur.execute("SELECT to_regclass('reports') IS NOT NULL").fetchone() if version == 0 else None
+            )
+            check_schema_version(
+                version,
+                foreign_reports=bool(row and row[0]),
+                where=redact_url(self.url),
+                instead="use another database",
+            )
             srs = int(meta.get("crs_epsg", crs_epsg))
             for step in range(version + 1, upto + 1):
                 MIGRATIONS[step](cur, srs)
@@ -209,8 +208,7 @@ class PostgisStore(Store):
                                 ).fetchone()
                                 if row is None:  # the conflicting row was deleted in between
                                     raise RuntimeError(f"idempotency key {r.idempotency_key!r} vanished")
-                                same = row[1] is None or r.body_hash is None or row[1] == r.body_hash
-                                out.append(row[0] if same else IdempotencyConflict(r.idempotency_key, row[0]))
+                                out.append(replay_or_conflict(r, row[0], row[1]))
                                 continue
                         cur.execute(
                             "INSERT INTO reports (geom, report_id, occurred_at, occurred_to, category, source, "
@@ -248,26 +246,7 @@ class PostgisStore(Store):
         return (row[0], row[1]) if row else None
 
     def list_reports(self, flt: ReportFilter) -> list[StoredReport]:
-        where: list[str] = []
-        args: list[object] = []
-        if flt.since is not None:
-            where.append("occurred_at >= %s")
-            args.append(flt.since)
-        if flt.until is not None:
-            where.append("occurred_at < %s")
-            args.append(flt.until)
-        if flt.received_since is not None:
-            where.append("created_at >= %s")
-            args.append(flt.received_since)
-        if flt.received_until is not None:
-            where.append("created_at < %s")
-            args.append(flt.received_until)
-        if flt.category is not None:
-            where.append("category = %s")
-            args.append(flt.category)
-        if flt.source is not None:
-            where.append("source = %s")
-            args.append(flt.source)
+        where, args = filter_conditions(flt, mark="%s", occurred="occurred_at", when=lambda t: t)
         if flt.ids:
             where.append("report_id = ANY(%s)")
             args.append(list(flt.ids))
