@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from geo.forecast import DEFAULT_METHOD, METHODS, backtest, events_from_reports, forecast_cells
-from geo.io import ReaderOptions, read_reports
 from geo.io.area import load_area
 from geo.model import Reports
-
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+from tests.conftest import read_demo_police
 
 
 @pytest.fixture(scope="module")
-def demo() -> tuple[Reports, dict]:
-    truth = json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))
-    options = ReaderOptions(
-        encoding="cp1252",
-        sep=";",
-        id_col="Ärendenummer",
-        category_col="Brottstyp",
-        time_col="occurred_from",
-        time_to_col="occurred_to",
-        lat_col="Latitud",
-        lon_col="Longitud",
-        precision_col="Lägesnoggrannhet",
-        source="police",
-    )
-    result = read_reports(
-        [DEMO / "polisanmalningar.csv"],
-        options,
-        area=load_area("0683"),
-        now=pd.Timestamp("2027-01-01", tz="UTC"),
-    )
-    return result.reports, truth
+def demo(demo_truth: dict) -> tuple[Reports, dict]:
+    """The demo police reports inside Värnamo municipality, with a clock after the demo's last day."""
+    reports = read_demo_police(area=load_area("0683"), now=pd.Timestamp("2027-01-01", tz="UTC"))
+    return reports, demo_truth
 
 
 def _emerging(truth: dict) -> dict:

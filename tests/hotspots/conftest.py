@@ -10,53 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.io import ReaderOptions, read_reports
 from geo.model import Reports, validate_reports
 from geo.timeparts import add_time_parts
-
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data"
-DEMO = DATA / "demo"
-
-DEMO_POLICE = ReaderOptions(
-    id_col="Ärendenummer",
-    category_col="Brottstyp",
-    time_col="occurred_from",
-    time_to_col="occurred_to",
-    lat_col="Latitud",
-    lon_col="Longitud",
-    description_col="Beskrivning",
-    precision_col="Lägesnoggrannhet",
-    encoding="cp1252",
-    sep=";",
-    source="police",
-)
-"""How to read the demo world's police export (as data/demo/demo.toml says)."""
-
-NOW = pd.Timestamp("2026-11-25 12:00", tz="Europe/Stockholm")
+from tests.conftest import DEMO, read_demo_police
 
 
 @pytest.fixture(scope="session")
-def toronto() -> Reports:
-    """The real Toronto MCI 2014-2017 reports (114,714 accepted), UTM 17N."""
-    return read_reports([DATA / "toronto_mci_2014_2017.csv.gz"], now=NOW).reports
-
-
-def read_demo_police(folder: Path) -> Reports:
-    """Police reports of a demo world folder."""
-    return read_reports([folder / "polisanmalningar.csv"], DEMO_POLICE, now=NOW).reports
-
-
-@pytest.fixture(scope="session")
-def demo_reports() -> Reports:
-    """Police reports of the committed Värnamo demo world (noise 1)."""
-    return read_demo_police(DEMO)
-
-
-@pytest.fixture(scope="session")
-def demo_truth() -> dict:
-    """The demo world's planted truth."""
-    return json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))
+def demo_reports(demo_police: Reports) -> Reports:
+    """Police reports of the committed Värnamo demo world (noise 1): the session's `demo_police`."""
+    return demo_police
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import numpy as np
 import pyogrio
 import pytest
 
-from .conftest import DATA, DEMO
+from tests.conftest import DATA, DEMO
 
 pytestmark = pytest.mark.slow  # each case starts the command line and reads a file
 

@@ -11,47 +11,21 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.io import ReaderOptions, read_reports
-from geo.model import validate_reports
+from geo.io import read_reports
+from geo.model import Reports, validate_reports
+from tests.conftest import DEMO, NOW, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data"
-DEMO = DATA / "demo"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
-DEMO_POLICE_OPTIONS = ReaderOptions(
-    id_col="Ärendenummer",
-    category_col="Brottstyp",
-    time_col="occurred_from",
-    time_to_col="occurred_to",
-    lat_col="Latitud",
-    lon_col="Longitud",
-    description_col="Beskrivning",
-    precision_col="Lägesnoggrannhet",
-    encoding="cp1252",
-    sep=";",
-    source="police",
-)
-"""Column mapping of the demo police export (as in data/demo/demo.toml)."""
-
-NOW = pd.Timestamp("2026-11-25 12:00", tz="Europe/Stockholm")
-
 
 @pytest.fixture(scope="session")
-def toronto() -> gpd.GeoDataFrame:
-    """The 114,721 real Toronto MCI reports (2014-2017) in the report model."""
-    return read_reports([DATA / "toronto_mci_2014_2017.csv.gz"], now=NOW).reports
-
-
-@pytest.fixture(scope="session")
-def demo_reports() -> gpd.GeoDataFrame:
+def demo_reports(demo_police: Reports) -> gpd.GeoDataFrame:
     """The demo world's police reports, residents' reports and safety-walk findings in one frame."""
-    police = read_reports([DEMO / "polisanmalningar.csv"], DEMO_POLICE_OPTIONS, now=NOW)
     rest = read_reports(
-        [DEMO / "trygghetsrapporter.csv", DEMO / "trygghetsvandringar.geojson"], crs=police.crs, now=NOW
+        [DEMO / "trygghetsrapporter.csv", DEMO / "trygghetsvandringar.geojson"], crs=demo_police.crs, now=NOW
     )
-    merged = pd.concat([police.reports, rest.reports], ignore_index=True)
-    return validate_reports(gpd.GeoDataFrame(merged, geometry="geometry", crs=police.crs))
+    merged = pd.concat([demo_police, rest.reports], ignore_index=True)
+    return validate_reports(gpd.GeoDataFrame(merged, geometry="geometry", crs=demo_police.crs))
 
 
 @pytest.fixture(scope="session")

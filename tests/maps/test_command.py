@@ -15,7 +15,7 @@ import pytest
 from geo.io.export import write_csv, write_frame
 from geo.maps.privacy import leaked_coordinates, leaked_texts
 
-from .conftest import DEMO
+from tests.conftest import DEMO
 
 GEO = [sys.executable, "-m", "geo"]
 

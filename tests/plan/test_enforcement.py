@@ -10,7 +10,7 @@ import pytest
 from geo.io import ReaderOptions, read_reports
 from geo.layers.speed import build_speed_layer, read_measurements, read_segments
 from geo.plan.enforcement import ENFORCEMENT_COLUMNS, plan_enforcement
-from tests.plan.conftest import DEMO
+from tests.conftest import DEMO
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,8 @@ from geo.plan.patrol import (
     plan_patrols,
     travel_minutes,
 )
-from tests.plan.conftest import CUT, CUT_WEEK, DEMO, in_planted_window
+from tests.conftest import DEMO
+from tests.plan.conftest import CUT, CUT_WEEK, in_planted_window
 
 SHIFTS = ["15-23", "23-07"]
 
