@@ -23,7 +23,6 @@ changes the mean PAI by less than 0.1 %.
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 from sklearn.linear_model import LinearRegression
 
 from geo.forecast.events import Events
@@ -35,11 +34,6 @@ BANDS_DAYS: tuple[tuple[float, float], ...] = ((0, 7), (7, 28), (28, 91), (91, 1
 """Age bands (days before the moment, left-open, right-closed) whose counts are blended."""
 
 FEATURE_NAMES: tuple[str, ...] = (*(f"count_{a:g}_{b:g}d" for a, b in BANDS_DAYS), "ring3_365d", "ring5_365d")
-
-
-def _ring(values: np.ndarray, grid: Grid, size: int) -> np.ndarray:
-    box = ndimage.uniform_filter(values.reshape(grid.shape), size=size, mode="constant") * size * size
-    return box.ravel() - values
 
 
 def band_features(
@@ -65,8 +59,8 @@ def band_features(
         m = use & (age > a) & (age <= b)
         cols.append(np.bincount(cell[m], weights=past.w[m], minlength=grid.size))
     c365 = cols[0] + cols[1] + cols[2] + cols[3] + cols[4]
-    ring3 = _ring(c365, grid, 3)
-    cols += [ring3, _ring(c365, grid, 5) - ring3]
+    ring3 = grid.ring(c365, 3)
+    cols += [ring3, grid.ring(c365, 5) - ring3]
     return np.column_stack(cols), c365
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import ndimage
 
 __all__ = ["DEFAULT_CELL_M", "Grid", "grid_for"]
 
@@ -76,6 +77,11 @@ class Grid:
         i = np.repeat(np.arange(self.nx) + self.i0, self.ny)
         j = np.tile(np.arange(self.ny) + self.j0, self.nx)
         return np.char.add(np.char.add(np.char.add("c", i.astype(str)), "_"), j.astype(str))
+
+    def ring(self, values: np.ndarray, size: int) -> np.ndarray:
+        """Sum `values` (one per cell) over the size×size block around each cell, the cell itself excluded."""
+        box = ndimage.uniform_filter(values.reshape(self.shape), size=size, mode="constant") * size * size
+        return box.ravel() - values
 
     def counts(self, x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
         """Sum weights (or count positions) per cell; positions outside the grid are ignored.

@@ -22,7 +22,6 @@ cells active (≥ 1 incident) in the 365 days before each origin.
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
@@ -32,12 +31,6 @@ from geo.forecast.grid import Grid
 __all__ = ["cell_features", "learned_risk"]
 
 N_CATEGORIES = 5
-
-
-def _ring(values: np.ndarray, grid: Grid, size: int) -> np.ndarray:
-    """Sum over the size×size block around each cell, the cell itself excluded."""
-    box = ndimage.uniform_filter(values.reshape(grid.shape), size=size, mode="constant") * size * size
-    return box.ravel() - values
 
 
 def cell_features(
@@ -79,8 +72,8 @@ def cell_features(
     span_years = max((origin - history_start) / 365.25, 1.0 / 52)
     f["rate_all"] = count(age >= 0) / span_years
     for name, base in (("count_365", f["count_365"]), ("count_28", f["count_28"])):
-        f[f"ring3_{name}"] = _ring(base, grid, 3)
-        f[f"ring5_{name}"] = _ring(base, grid, 5)
+        f[f"ring3_{name}"] = grid.ring(base, 3)
+        f[f"ring5_{name}"] = grid.ring(base, 5)
     last = np.full(n, 730.0)
     np.minimum.at(last, c, np.minimum(age, 730.0))
     f["days_since_last"] = last

@@ -89,11 +89,35 @@ def risk_on_grid(
     return np.where(np.isfinite(risk), np.maximum(risk, 0.0), 0.0)
 
 
-def _prepare(reports: Reports, as_of: str | pd.Timestamp) -> tuple[Events, pd.Timestamp, float]:
-    tz = str(reports["occurred_at"].dt.tz)
-    moment = as_of_moment(as_of, tz)
+def _grid_risk(
+    reports: Reports,
+    as_of: str | pd.Timestamp,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    horizon_days: float,
+    method: str,
+    cell_m: float,
+    history_days: float | None,
+    seed: int,
+) -> tuple[Grid, np.ndarray]:
+    """Build the grid over the past reports and the positions `x`, `y`, and forecast on it."""
     events = events_from_reports(reports)
-    return events, moment, float(to_days(moment))
+    moment = float(to_days(as_of_moment(as_of, str(reports["occurred_at"].dt.tz))))
+    past = past_only(events, moment)
+    if len(past) == 0:
+        raise ValueError(f"no reports before {as_of}: nothing to forecast from")
+    grid = grid_for(np.concatenate([past.x, x]), np.concatenate([past.y, y]), cell_m=cell_m)
+    risk = risk_on_grid(
+        events,
+        grid,
+        as_of=moment,
+        horizon_days=horizon_days,
+        method=method,
+        history_days=history_days,
+        seed=seed,
+    )
+    return grid, risk
 
 
 def forecast_cells(
@@ -137,17 +161,15 @@ def forecast_cells(
     ValueError
         If no report lies before `as_of`, or an argument is invalid.
     """
-    events, _, moment = _prepare(reports, as_of)
-    past = past_only(events, moment)
-    if len(past) == 0:
-        raise ValueError(f"no reports before {as_of}: nothing to forecast from")
-    grid = grid_for(past.x, past.y, cell_m=cell_m)
-    risk = risk_on_grid(
-        events,
-        grid,
-        as_of=moment,
+    none = np.empty(0)
+    grid, risk = _grid_risk(
+        reports,
+        as_of,
+        none,
+        none,
         horizon_days=horizon_days,
         method=method,
+        cell_m=cell_m,
         history_days=history_days,
         seed=seed,
     )
@@ -189,19 +211,16 @@ def forecast_points(
     risk
         One value per position.
     """
-    events, _, moment = _prepare(reports, as_of)
-    past = past_only(events, moment)
-    if len(past) == 0:
-        raise ValueError(f"no reports before {as_of}: nothing to forecast from")
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
-    grid = grid_for(np.concatenate([past.x, x]), np.concatenate([past.y, y]), cell_m=cell_m)
-    risk = risk_on_grid(
-        events,
-        grid,
-        as_of=moment,
+    grid, risk = _grid_risk(
+        reports,
+        as_of,
+        x,
+        y,
         horizon_days=horizon_days,
         method=method,
+        cell_m=cell_m,
         history_days=history_days,
         seed=seed,
     )
