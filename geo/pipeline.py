@@ -171,25 +171,6 @@ def _in_period(reports: Reports, config: RunConfig) -> pd.Series:
     return keep
 
 
-def _read_layer(path: Path, crs: pyproj.CRS, *, kind: str) -> gpd.GeoDataFrame:
-    """Read a line or point layer (vector file or OSM ``.pbf``) into the study's CRS."""
-    if not path.exists():
-        raise InputError(f"{kind} layer not found", path=str(path))
-    if path.suffix.lower() == ".pbf":
-        from geo.io.osm import read_osm
-
-        osm = read_osm(path, crs=crs)
-        frame = osm.ways if kind == "streets" else osm.lamps
-    else:
-        try:
-            frame = gpd.read_parquet(path) if path.suffix.lower() == ".parquet" else gpd.read_file(path)
-        except Exception as err:  # noqa: BLE001 - any driver failure is the user's file problem
-            raise InputError(f"cannot read {kind} layer: {err}", path=str(path)) from err
-        if frame.crs is None:
-            frame = frame.set_crs("EPSG:4326")
-    return frame.to_crs(crs)
-
-
 def _default_week(config: RunConfig) -> str:
     end = config.period.end or dt.date.today()
     nxt = end + dt.timedelta(days=7 - end.weekday())
@@ -427,7 +408,9 @@ def run(
 
     streets = None
     if config.layers.streets is not None:
-        streets = _read_layer(config.layers.streets, crs, kind="streets")
+        from geo.commands._common import read_layer
+
+        streets = read_layer(config.layers.streets, what="streets layer", crs=crs)
 
     # 2. hot-spots ----------------------------------------------------------------------------------------
     hotspots = None

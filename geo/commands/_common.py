@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+import geopandas as gpd
 import pandas as pd
 import typer
 from rich.console import Console
@@ -24,7 +25,7 @@ from geo.io import ReaderOptions, ReadResult, read_reports
 from geo.io.area import StudyArea, load_area
 from geo.io.export import write_csv
 
-__all__ = ["ReaderArgs", "console", "load_reports", "with_reader_options"]
+__all__ = ["ReaderArgs", "console", "load_reports", "read_layer", "read_streets", "with_reader_options"]
 
 console = Console(stderr=False, highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -196,6 +197,73 @@ def load_reports(
     console.print(f"Tidszon / time zone: {result.tz_reason}")
     console.print(f"Avvisningstabell / rejects: {path}")
     return result
+
+
+def read_layer(path: Path, *, what: str, crs: Any = None) -> gpd.GeoDataFrame:
+    """Read a vector file (GeoJSON/GPKG/SHP, GeoParquet) or an OSM ``.pbf``'s highway ways.
+
+    Parameters
+    ----------
+    path
+        The file.
+    what
+        What it holds, for error messages (``"streets"``).
+    crs
+        CRS to return the layer in (default: as read; a file without a CRS is taken as WGS84).
+
+    Raises
+    ------
+    InputError
+        If the file is missing or unreadable.
+    """
+    if not path.exists():
+        raise InputError(f"{what} file not found", path=str(path))
+    if path.suffix.lower() == ".pbf":
+        from geo.io.osm import read_osm
+
+        frame = read_osm(path, crs=crs).ways
+    else:
+        try:
+            frame = gpd.read_parquet(path) if path.suffix.lower() == ".parquet" else gpd.read_file(path)
+        except Exception as err:  # noqa: BLE001 - any driver failure is a problem with the user's file
+            raise InputError(f"cannot read {what}: {err}", path=str(path)) from err
+        if frame.crs is None:
+            frame = frame.set_crs("EPSG:4326")
+    return frame if crs is None else frame.to_crs(crs)
+
+
+def read_streets(path: str | Path, *, crs: Any) -> gpd.GeoDataFrame:
+    """Read street lines for travel times: an OSM PBF (highway ways) or any line file, in `crs`.
+
+    Parameters
+    ----------
+    path
+        ``.osm.pbf`` or a GeoJSON/GeoPackage/Shapefile of lines.
+    crs
+        The metric CRS wanted.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, unreadable or holds no lines.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError("file not found", path=str(p))
+    if p.name.lower().endswith((".pbf", ".osm")):
+        from geo.io.osm import read_osm
+
+        return read_osm(p, crs=crs).ways
+    try:
+        frame = gpd.read_file(p, engine="pyogrio")
+    except Exception as err:  # noqa: BLE001 - driver failures are the user's file problem
+        raise InputError(f"cannot read streets: {err}", path=str(p)) from err
+    if frame.crs is None:
+        raise InputError("streets have no CRS", path=str(p))
+    lines = frame[frame.geom_type.isin(["LineString", "MultiLineString"])]
+    if lines.empty:
+        raise InputError("holds no lines (streets must be LineStrings)", path=str(p))
+    return lines.to_crs(crs)
 
 
 def parse_date(value: str | None, *, tz: str, name: str) -> pd.Timestamp | None:

@@ -9,7 +9,14 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from geo.commands._common import ReaderArgs, console, load_reports, parse_date, with_reader_options
+from geo.commands._common import (
+    ReaderArgs,
+    console,
+    load_reports,
+    parse_date,
+    read_layer,
+    with_reader_options,
+)
 from geo.errors import InputError
 from geo.io.export import atomic_path, write_frame
 from geo.model import point_reports
@@ -34,22 +41,6 @@ def _write(frame: gpd.GeoDataFrame, out: Path, *, layer: str) -> None:
             layer=out.stem,
             layer_options={"AUTODETECT_JSON_STRINGS": "NO"},
         )
-
-
-def _read_layer(path: Path, *, what: str) -> gpd.GeoDataFrame:
-    if not path.exists():
-        raise InputError(f"{what} file not found", path=str(path))
-    if path.suffix.lower() == ".pbf":
-        from geo.io.osm import read_osm
-
-        return read_osm(path).ways
-    try:
-        frame = gpd.read_parquet(path) if path.suffix.lower() == ".parquet" else gpd.read_file(path)
-    except Exception as err:  # noqa: BLE001 - any driver failure is a problem with the user's file
-        raise InputError(f"cannot read {what}: {err}", path=str(path)) from err
-    if frame.crs is None:
-        frame = frame.set_crs("EPSG:4326")
-    return frame
 
 
 @with_reader_options
@@ -157,10 +148,10 @@ def hotspots(
         hour_filter = parse_hours(hours) if hours else None
     except ValueError as err:
         raise InputError(str(err)) from err
-    street_frame = _read_layer(streets, what="streets") if streets is not None else None
+    street_frame = read_layer(streets, what="streets") if streets is not None else None
     if street_frame is not None and "name" not in street_frame.columns:
         raise InputError("streets layer has no 'name' column", path=str(streets))
-    previous_frame = _read_layer(previous, what="previous hot-spots") if previous is not None else None
+    previous_frame = read_layer(previous, what="previous hot-spots") if previous is not None else None
     if previous_frame is not None and "hotspot_id" not in previous_frame.columns:
         raise InputError("previous hot-spots have no 'hotspot_id' column", path=str(previous))
 

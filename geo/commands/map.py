@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import typer
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo.commands._common import ReaderArgs, console, load_reports, read_streets, with_reader_options
 from geo.errors import InputError
 from geo.io.export import write_text
 
@@ -205,21 +205,6 @@ def write_map_files(
     return paths, layers.feature_counts()
 
 
-def _read_streets(path: Path, crs: Any) -> gpd.GeoDataFrame:
-    """Street lines with a ``name`` column, in `crs`."""
-    if not path.exists():
-        raise InputError("street file not found", path=str(path))
-    try:
-        lines = gpd.read_file(path, engine="pyogrio")
-    except Exception as err:  # noqa: BLE001 - any driver failure is the user's file problem
-        raise InputError(f"cannot read: {err}", path=str(path)) from err
-    if "name" not in lines.columns:
-        raise InputError(f"needs a 'name' column for labels; has {list(lines.columns)}", path=str(path))
-    if lines.crs is None:
-        raise InputError("has no CRS", path=str(path))
-    return lines.to_crs(crs)
-
-
 def results_to_kwargs(frames: dict[str, Any]) -> dict[str, Any]:
     """Turn :func:`geo.maps.results.load_results` frames into :func:`write_map_files`' ``results`` argument.
 
@@ -355,7 +340,11 @@ def map_command(
         filter_parts = [p for p in (weekdays, f"kl. {hours}" if hours else None) if p]
         console.print(f"Urval / filter: {', '.join(filter_parts)} → {len(data):,} rapporter / reports")
     if results is None and data is not None:
-        street_lines = _read_streets(streets, data.crs) if streets is not None else None
+        street_lines = read_streets(streets, crs=data.crs) if streets is not None else None
+        if street_lines is not None and "name" not in street_lines.columns:
+            raise InputError(
+                f"needs a 'name' column for labels; has {list(street_lines.columns)}", path=str(streets)
+            )
         with console.status("Analys / analysis ...") as status:
             found = analyse_for_map(
                 data,

@@ -10,49 +10,15 @@ from typing import Any
 import geopandas as gpd
 import typer
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo.commands._common import ReaderArgs, console, load_reports, read_streets, with_reader_options
 from geo.errors import InputError
 from geo.io.export import atomic_path, write_csv, write_frame, write_text
 from geo.model import Reports, point_reports
 from geo.plan.patrol import PatrolPlan, next_iso_week, parse_shift, parse_week, plan_html, plan_patrols
 
-__all__ = ["make_patrol_plan", "patrol", "read_streets", "register", "run_patrol", "write_patrol"]
+__all__ = ["make_patrol_plan", "patrol", "register", "run_patrol", "write_patrol"]
 
 DEFAULT_SHIFTS = ("15-23", "23-07")
-
-
-def read_streets(path: str | Path, *, crs: Any) -> gpd.GeoDataFrame:
-    """Read street lines for travel times: an OSM PBF (highway ways) or any line file, in `crs`.
-
-    Parameters
-    ----------
-    path
-        ``.osm.pbf`` or a GeoJSON/GeoPackage/Shapefile of lines.
-    crs
-        The metric CRS wanted.
-
-    Raises
-    ------
-    InputError
-        If the file is missing, unreadable or holds no lines.
-    """
-    p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", path=str(p))
-    if p.name.lower().endswith((".pbf", ".osm")):
-        from geo.io.osm import read_osm
-
-        return read_osm(p, crs=crs).ways
-    try:
-        frame = gpd.read_file(p, engine="pyogrio")
-    except Exception as err:  # noqa: BLE001 - driver failures are the user's file problem
-        raise InputError(f"cannot read streets: {err}", path=str(p)) from err
-    if frame.crs is None:
-        raise InputError("streets have no CRS", path=str(p))
-    lines = frame[frame.geom_type.isin(["LineString", "MultiLineString"])]
-    if lines.empty:
-        raise InputError("holds no lines (streets must be LineStrings)", path=str(p))
-    return lines.to_crs(crs)
 
 
 def make_patrol_plan(
