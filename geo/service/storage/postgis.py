@@ -35,6 +35,10 @@ from geo.service.storage.base import (
 __all__ = ["PostgisStore", "redact_url"]
 
 _LOCK_ID = 0x6C616765  # advisory lock for migrations ("lage")
+_SELECT_RUNS = (
+    "SELECT run_id, status, created_at, requested_by, started_at, finished_at, outputs, message, n_reports "
+    "FROM runs"
+)
 
 
 def redact_url(url: str) -> str:
@@ -354,19 +358,13 @@ class PostgisStore(Store):
 
     def get_run(self, run_id: str) -> RunRecord | None:
         with self._conn() as con:
-            row = con.execute(
-                "SELECT run_id, status, created_at, requested_by, started_at, finished_at, outputs, message, "
-                "n_reports FROM runs WHERE run_id = %s",
-                (run_id,),
-            ).fetchone()
+            row = con.execute(f"{_SELECT_RUNS} WHERE run_id = %s", (run_id,)).fetchone()
         return self._run(row) if row else None
 
     def latest_run(self, *, status: str = "done") -> RunRecord | None:
         with self._conn() as con:
             row = con.execute(
-                "SELECT run_id, status, created_at, requested_by, started_at, finished_at, outputs, message, "
-                "n_reports FROM runs WHERE status = %s ORDER BY finished_at DESC NULLS LAST LIMIT 1",
-                (status,),
+                f"{_SELECT_RUNS} WHERE status = %s ORDER BY finished_at DESC NULLS LAST LIMIT 1", (status,)
             ).fetchone()
         return self._run(row) if row else None
 
