@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-GEO = [sys.executable, "-m", "geo"]
+from tests._helpers import run_geo
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GEO, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    """Run geo in a fresh process, as a user does (five minutes at most)."""
+    return run_geo(*args, cwd=cwd, timeout=300)
 
 
 def test_ingest_toronto_to_geoparquet(tmp_path: Path, data_dir: Path) -> None:

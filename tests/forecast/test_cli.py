@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,13 +10,17 @@ import pandas as pd
 import pytest
 
 from geo.forecast import METHODS, forecast_cells
+from tests._helpers import GEO, run_geo
 
-GEO = [sys.executable, "-m", "geo"]
 TORONTO = str(Path(__file__).resolve().parents[2] / "data" / "toronto_mci_2014_2017.csv.gz")
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GEO, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+run = run_geo
+
+
+def forecast(reports: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``geo forecast REPORTS --as-of 2016-06-06 *args`` in a fresh process."""
+    return run("forecast", str(reports), "--as-of", "2016-06-06", *args, cwd=cwd)
 
 
 def test_backtest_short_run_writes_the_contract(tmp_path: Path) -> None:
@@ -71,19 +74,8 @@ def test_backtest_short_run_writes_the_contract(tmp_path: Path) -> None:
 
 def test_forecast_cells(tmp_path: Path, toronto_small_csv: Path) -> None:
     out = tmp_path / "risk.csv"
-    proc = run(
-        "forecast",
-        str(toronto_small_csv),
-        "--as-of",
-        "2016-06-06",
-        "--cell",
-        "150",
-        "--method",
-        "count_365",
-        "--out",
-        str(out),
-        cwd=tmp_path,
-    )
+    args = ["--cell", "150", "--method", "count_365", "--out", str(out)]
+    proc = forecast(toronto_small_csv, *args, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "count_365" in proc.stdout
     risk = pd.read_csv(out)
@@ -134,17 +126,7 @@ def test_forecast_at_points_keeps_rows_and_columns(tmp_path: Path, toronto_small
         encoding="utf-8",
     )
     out = tmp_path / "risk.csv"
-    proc = run(
-        "forecast",
-        str(toronto_small_csv),
-        "--as-of",
-        "2016-06-06",
-        "--at",
-        str(pts),
-        "--out",
-        str(out),
-        cwd=tmp_path,
-    )
+    proc = forecast(toronto_small_csv, "--at", str(pts), "--out", str(out), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     got = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(got.columns) == ["name", "lat", "lon", "note", "risk"]
@@ -169,21 +151,8 @@ def test_forecast_at_xy_in_given_crs(tmp_path: Path, toronto_small_csv: Path) ->
     pts = tmp_path / "xy.csv"
     pts.write_text("id;x;y\n1;630379.5;4834750.0\n2;600000;4800000\n", encoding="utf-8")
     out = tmp_path / "risk.csv"
-    proc = run(
-        "forecast",
-        str(toronto_small_csv),
-        "--as-of",
-        "2016-06-06",
-        "--method",
-        "count_365",
-        "--at",
-        str(pts),
-        "--at-crs",
-        "EPSG:32617",
-        "--out",
-        str(out),
-        cwd=tmp_path,
-    )
+    args = ["--method", "count_365", "--at", str(pts), "--at-crs", "EPSG:32617", "--out", str(out)]
+    proc = forecast(toronto_small_csv, *args, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     got = pd.read_csv(out)
     assert got["id"].tolist() == [1, 2]
@@ -215,17 +184,7 @@ def test_forecast_bad_arguments(
 def test_forecast_bad_point_row_is_named(tmp_path: Path, toronto_small_csv: Path) -> None:
     pts = tmp_path / "p.csv"
     pts.write_text("lat,lon\n43.65,-79.38\n43.66,east\n", encoding="utf-8")
-    proc = run(
-        "forecast",
-        str(toronto_small_csv),
-        "--as-of",
-        "2016-06-06",
-        "--at",
-        str(pts),
-        "--out",
-        "r.csv",
-        cwd=tmp_path,
-    )
+    proc = forecast(toronto_small_csv, "--at", str(pts), "--out", "r.csv", cwd=tmp_path)
     assert proc.returncode != 0
     assert "p.csv" in proc.stderr and "row 3" in proc.stderr and "'lon'" in proc.stderr
     assert not (tmp_path / "r.csv").exists()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,32 +11,12 @@ import numpy as np
 import pyogrio
 import pytest
 
+from tests._helpers import DEMO_POLICE_ARGS, run_geo
 from tests.conftest import DATA, DEMO
 
 pytestmark = pytest.mark.slow  # each case starts the command line and reads a file
 
-GEO = [sys.executable, "-m", "geo"]
-DEMO_ARGS = [
-    str(DEMO / "polisanmalningar.csv"),
-    "--encoding",
-    "cp1252",
-    "--sep",
-    ";",
-    "--id-col",
-    "Ärendenummer",
-    "--category-col",
-    "Brottstyp",
-    "--time-col",
-    "occurred_from",
-    "--time-to-col",
-    "occurred_to",
-    "--lat-col",
-    "Latitud",
-    "--lon-col",
-    "Longitud",
-    "--area",
-    "0683",
-]
+DEMO_ARGS = [*DEMO_POLICE_ARGS, "--area", "0683"]
 COLUMNS = [
     "hotspot_id",
     "label",
@@ -56,7 +35,13 @@ COLUMNS = [
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GEO, "hotspots", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    """Run ``geo hotspots *args`` in a fresh process."""
+    return run_geo("hotspots", *args, cwd=cwd)
+
+
+def run_demo(out: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``geo hotspots`` on the demo police export with `args`, writing `out`."""
+    return run(*DEMO_ARGS, *args, "--out", str(out), cwd=cwd)
 
 
 def test_help_has_an_example(tmp_path: Path) -> None:
@@ -87,16 +72,7 @@ def test_help_has_an_example(tmp_path: Path) -> None:
 
 def test_dbscan_geojson_in_wgs84_with_automatic_choice(tmp_path: Path) -> None:
     out = tmp_path / "hs.geojson"
-    proc = run(
-        *DEMO_ARGS,
-        "--method",
-        "dbscan",
-        "--streets",
-        str(DEMO / "gator.geojson"),
-        "--out",
-        str(out),
-        cwd=tmp_path,
-    )
+    proc = run_demo(out, "--method", "dbscan", "--streets", str(DEMO / "gator.geojson"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "eps" in proc.stdout and "k-avståndskurvan" in proc.stdout  # the automatic choice and why
     hs = gpd.read_file(out)
@@ -113,24 +89,8 @@ def test_dbscan_geojson_in_wgs84_with_automatic_choice(tmp_path: Path) -> None:
 
 def test_gpkg_in_metric_crs_with_filters(tmp_path: Path) -> None:
     out = tmp_path / "hs.gpkg"
-    proc = run(
-        *DEMO_ARGS,
-        "--method",
-        "kde",
-        "--bandwidth",
-        "60",
-        "--since",
-        "2025-11-01",
-        "--until",
-        "2026-11-01",
-        "--category",
-        "stöld",
-        "--category",
-        "rån",
-        "--out",
-        str(out),
-        cwd=tmp_path,
-    )
+    args = ["--method", "kde", "--bandwidth", "60", "--since", "2025-11-01", "--until", "2026-11-01"]
+    proc = run_demo(out, *args, "--category", "stöld", "--category", "rån", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "bandbredd" not in proc.stdout  # given, so not chosen automatically
     assert "Filter:" in proc.stdout
@@ -161,20 +121,8 @@ def test_gistar_writes_every_cell(tmp_path: Path) -> None:
 
 def test_gistar_gpkg_with_band(tmp_path: Path) -> None:
     out = tmp_path / "cells.gpkg"
-    proc = run(
-        *DEMO_ARGS,
-        "--method",
-        "gistar",
-        "--cell",
-        "250",
-        "--band",
-        "400",
-        "--alpha",
-        "0.01",
-        "--out",
-        str(out),
-        cwd=tmp_path,
-    )
+    args = ["--method", "gistar", "--cell", "250", "--band", "400", "--alpha", "0.01"]
+    proc = run_demo(out, *args, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Moran" not in proc.stdout
     layers = pyogrio.list_layers(out)
@@ -184,17 +132,20 @@ def test_gistar_gpkg_with_band(tmp_path: Path) -> None:
     assert (cells["neighbours"] == 9).sum() > 0  # 400 m band over 250 m cells: itself and 8 around
 
 
-def test_bad_input_fails_clearly_and_writes_nothing(tmp_path: Path) -> None:
-    out = tmp_path / "hs.geojson"
-    proc = run(*DEMO_ARGS, "--method", "kmeans", "--out", str(out), cwd=tmp_path)
-    assert proc.returncode != 0 and "--method" in proc.stderr
-    proc = run(*DEMO_ARGS, "--eps", "-3", "--out", str(out), cwd=tmp_path)
-    assert proc.returncode != 0 and "--eps" in proc.stderr
-    proc = run(*DEMO_ARGS, "--since", "31.02.2024", "--out", str(out), cwd=tmp_path)
-    assert proc.returncode != 0 and "--since" in proc.stderr
-    proc = run(*DEMO_ARGS, "--category", "nothing-like-this", "--out", str(out), cwd=tmp_path)
-    assert proc.returncode != 0 and "no reports left" in proc.stderr
-    proc = run(*DEMO_ARGS, "--out", str(tmp_path / "hs.shp"), cwd=tmp_path)
-    assert proc.returncode != 0 and ".geojson or .gpkg" in proc.stderr
-    assert not out.exists()
+@pytest.mark.parametrize(
+    ("args", "out_name", "message"),
+    [
+        (["--method", "kmeans"], "hs.geojson", "--method"),
+        (["--eps", "-3"], "hs.geojson", "--eps"),
+        (["--since", "31.02.2024"], "hs.geojson", "--since"),
+        (["--category", "nothing-like-this"], "hs.geojson", "no reports left"),
+        ([], "hs.shp", ".geojson or .gpkg"),
+    ],
+)
+def test_bad_input_fails_clearly_and_writes_nothing(
+    tmp_path: Path, args: list[str], out_name: str, message: str
+) -> None:
+    proc = run_demo(tmp_path / out_name, *args, cwd=tmp_path)
+    assert proc.returncode != 0 and message in proc.stderr
+    assert not (tmp_path / "hs.geojson").exists()
     assert not list(tmp_path.glob("*.geojson"))

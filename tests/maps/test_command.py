@@ -14,41 +14,11 @@ import pytest
 
 from geo.io.export import write_csv, write_frame
 from geo.maps.privacy import leaked_coordinates, leaked_texts
-
+from tests._helpers import DEMO_POLICE_ARGS, run_geo
 from tests.conftest import DEMO
 
-GEO = [sys.executable, "-m", "geo"]
-
-DEMO_ARGS = [
-    str(DEMO / "polisanmalningar.csv"),
-    "--id-col",
-    "Ärendenummer",
-    "--category-col",
-    "Brottstyp",
-    "--time-col",
-    "occurred_from",
-    "--time-to-col",
-    "occurred_to",
-    "--lat-col",
-    "Latitud",
-    "--lon-col",
-    "Longitud",
-    "--description-col",
-    "Beskrivning",
-    "--encoding",
-    "cp1252",
-    "--sep",
-    ";",
-    "--source",
-    "police",
-    "--area",
-    "Värnamo",
-]
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run geo in a fresh process, as a user does."""
-    return subprocess.run([*GEO, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+DEMO_ARGS = [*DEMO_POLICE_ARGS, "--description-col", "Beskrivning", "--source", "police", "--area", "Värnamo"]
+run = run_geo
 
 
 @pytest.fixture()
