@@ -8,6 +8,7 @@ import datetime as dt
 import sqlite3
 import threading
 import zoneinfo
+from pathlib import Path
 
 import pandas as pd
 import psycopg
@@ -99,20 +100,22 @@ def test_idempotency_group_commit_tokens_retention(
     store.close()
 
 
-def test_gpkg_refuses_foreign_and_newer(tmp_path) -> None:  # noqa: ANN001
-    foreign = tmp_path / "foreign.gpkg"
-    con = sqlite3.connect(foreign)
-    con.execute("CREATE TABLE reports (x)")
+def _execute(path: Path, statement: str) -> None:
+    """Run one SQL statement on a SQLite (GeoPackage) file behind the store's back."""
+    con = sqlite3.connect(path)
+    con.execute(statement)
     con.commit()
     con.close()
+
+
+def test_gpkg_refuses_foreign_and_newer(tmp_path) -> None:  # noqa: ANN001
+    foreign = tmp_path / "foreign.gpkg"
+    _execute(foreign, "CREATE TABLE reports (x)")
     with pytest.raises(InputError, match="did not create"):
         open_store(foreign)
     newer = tmp_path / "newer.gpkg"
     open_store(newer).close()
-    con = sqlite3.connect(newer)
-    con.execute("UPDATE lagesbild_meta SET value = '99' WHERE key = 'schema_version'")
-    con.commit()
-    con.close()
+    _execute(newer, "UPDATE lagesbild_meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(InputError, match="newer"):
         open_store(newer)
     with pytest.raises(InputError, match=".gpkg"):
