@@ -412,6 +412,12 @@ def run(
 
         streets = read_layer(config.layers.streets, what="streets layer", crs=crs)
 
+    period_end = (  # the end of the period, exclusive: the hot-spots' trend and the forecast's "now"
+        pd.Timestamp(config.period.end + dt.timedelta(days=1)).tz_localize(read.tz)
+        if config.period.end
+        else None
+    )
+
     # 2. hot-spots ----------------------------------------------------------------------------------------
     hotspots = None
     analyse = len(reports) > 0
@@ -444,11 +450,6 @@ def run(
                     previous = gpd.read_parquet(prev_path)
                 except Exception:  # noqa: BLE001 - an unreadable earlier result only costs stable ids
                     notes.append(f"tidigare hot-spots i {prev_path} gick inte att läsa; nya id:n")
-            period_end = (
-                pd.Timestamp(config.period.end + dt.timedelta(days=1)).tz_localize(read.tz)
-                if config.period.end
-                else None
-            )
             hotspots = find_hotspots(
                 pts,
                 **config.hotspots.method_kwargs(),
@@ -539,14 +540,9 @@ def run(
         t = time.perf_counter()
         say("Prognos / forecast")
         fc = config.forecast
-        as_of = (
-            pd.Timestamp(config.period.end + dt.timedelta(days=1)).tz_localize(read.tz)
-            if config.period.end
-            else None
-        )
         paths = run_forecast(
             reports,
-            as_of=as_of,
+            as_of=period_end,
             horizon_days=fc.horizon_days,
             method=fc.method,
             cell_m=fc.cell_m,

@@ -1337,25 +1337,12 @@ def summarise_segments(
         if len(matched)
         else None
     )
-    for c in (
-        "passes",
-        "share_over_limit",
-        "share_over_limit_10",
-        "mean_kmh",
-        "p85_kmh",
-        "p85_minus_limit_kmh",
-    ):
+    cols = ("passes", "share_over_limit", "share_over_limit_10", "mean_kmh", "p85_kmh", "p85_minus_limit_kmh")
+    for c in cols:
         out[c] = np.nan
     if whole is not None and len(whole):
         w = whole.set_index("segment_id")
-        for c in (
-            "passes",
-            "share_over_limit",
-            "share_over_limit_10",
-            "mean_kmh",
-            "p85_kmh",
-            "p85_minus_limit_kmh",
-        ):
+        for c in cols:
             out[c] = out["segment_id"].map(w[c]).astype("float64")
     out["passes"] = out["passes"].fillna(0).astype("int64")
     if attached is not None and len(attached):

@@ -990,21 +990,6 @@ def add_enforcement(m: LeanMap, plan: pd.DataFrame, *, lang: str = "sv", show: b
     return m
 
 
-PATROL_COLUMNS = (
-    "date",
-    "weekday",
-    "start",
-    "end",
-    "place_id",
-    "place",
-    "lat",
-    "lon",
-    "order",
-    "expected_share",
-)
-"""Columns of ``patrol_plan.csv`` (issue 7 contract)."""
-
-
 def shifts_of(visits: pd.DataFrame) -> np.ndarray:
     """Give each visit of a patrol plan its shift number (new date, or an order that does not increase).
 
@@ -1034,12 +1019,14 @@ def add_patrol(m: LeanMap, visits: pd.DataFrame, *, lang: str = "sv", show: bool
     m
         The map.
     visits
-        ``patrol_plan.csv`` rows (:data:`PATROL_COLUMNS`), or a plan object's ``visits`` frame.
+        ``patrol_plan.csv`` rows (:data:`geo.plan.patrol.PATROL_COLUMNS`) or a plan's ``visits`` frame.
     lang
         Language.
     show
         Visible on opening.
     """
+    from geo.plan.patrol import PATROL_COLUMNS
+
     _require(visits, list(PATROL_COLUMNS[:9]), "patrol plan")
     pts = _points(visits, "patrol plan").reset_index(drop=True)
     pts["_shift"] = shifts_of(pts)

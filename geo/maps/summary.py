@@ -117,9 +117,10 @@ def static_map_png(layers: MapLayers, *, width_px: int = 900, height_px: int = 7
 
 
 def _table(headers: list[str], rows: list[list[str]], *, lang: str) -> str:
+    """An HTML table with the texts of the `headers` keys as column heads."""
     if not rows:
         return f"<p>{escape(text('no_items', lang))}</p>"
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    head = "".join(f"<th>{escape(text(h, lang))}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
 
@@ -195,19 +196,7 @@ def summary_html(
         ]
         right.append(
             f"<h2>{escape(text('top_hotspots', lang))}</h2>"
-            + _table(
-                [
-                    text("id", lang),
-                    text("place", lang),
-                    text("n_reports", lang),
-                    text("share", lang),
-                    text("peak", lang),
-                    text("trend", lang),
-                    text("dark_share", lang),
-                ],
-                rows,
-                lang=lang,
-            )
+            + _table(["id", "place", "n_reports", "share", "peak", "trend", "dark_share"], rows, lang=lang)
         )
     if "patrol" in f and len(f["patrol"]):
         v = f["patrol"]
@@ -229,17 +218,7 @@ def summary_html(
         right.append(
             f"<h2>{escape(text('top_patrol', lang))} ({len(v)} {escape(text('visits', lang))}, "
             f"{escape(text('expected_share', lang))} {_pct(total)})</h2>"
-            + _table(
-                [
-                    text("date", lang),
-                    text("window", lang),
-                    text("place", lang),
-                    text("order", lang),
-                    text("expected_share", lang),
-                ],
-                rows,
-                lang=lang,
-            )
+            + _table(["date", "window", "place", "order", "expected_share"], rows, lang=lang)
         )
     if "lamp_proposals" in f and len(f["lamp_proposals"]):
         lp = f["lamp_proposals"].sort_values("rank").head(top)
@@ -254,16 +233,7 @@ def summary_html(
         ]
         right.append(
             f"<h2>{escape(text('top_lighting', lang))}</h2>"
-            + _table(
-                [
-                    text("rank", lang),
-                    text("street", lang),
-                    text("covered_reports", lang),
-                    text("reason", lang),
-                ],
-                rows,
-                lang=lang,
-            )
+            + _table(["rank", "street", "covered_reports", "reason"], rows, lang=lang)
         )
     if "enforcement" in f and len(f["enforcement"]):
         ep = f["enforcement"].sort_values("rank").head(top)
@@ -278,16 +248,7 @@ def summary_html(
         ]
         right.append(
             f"<h2>{escape(text('top_enforcement', lang))}</h2>"
-            + _table(
-                [
-                    text("rank", lang),
-                    text("street", lang),
-                    text("window", lang),
-                    text("share_over_limit", lang),
-                ],
-                rows,
-                lang=lang,
-            )
+            + _table(["rank", "street", "window", "share_over_limit"], rows, lang=lang)
         )
     parts.append(f'<div class="cols"><div>{img}</div><div>{"".join(right)}</div></div>')
     parts.append(f'<p class="hint">{escape(text("print_hint", lang))}</p>')
