@@ -1,7 +1,7 @@
 """``geo lighting``: lighting layer, ranked dark places, new-lamp proposals and quick fixes.
 
 Also the functions the pipeline and the map call: :func:`compute_lighting` (files in, :class:`LightingPlan`
-out), :func:`lighting_layers` (the map's GeoDataFrames) and :func:`run_lighting` (files in, output files out).
+out; its ``map_layers()`` are the map's GeoDataFrames) and :func:`run_lighting` (files in, output files out).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from geo.layers.lighting import (
 from geo.model import Reports
 from geo.plan.lighting import FollowUp, LightingPlan, follow_up, plan_lighting
 
-__all__ = ["compute_lighting", "lighting", "lighting_layers", "register", "run_lighting", "write_lighting"]
+__all__ = ["compute_lighting", "lighting", "register", "run_lighting", "write_lighting"]
 
 PROPOSAL_COLUMNS = ["rank", "lat", "lon", "street", "covered_reports", "gain", "reason"]
 """The first columns of ``lighting_proposals.csv`` (the command-line contract)."""
@@ -106,30 +106,6 @@ def compute_lighting(
         method=method,
     )
     return plan, rejects
-
-
-def lighting_layers(
-    reports: Reports,
-    *,
-    lamps_path: str | Path,
-    ways_path: str | Path | None = None,
-    budget: int = 10,
-    radius_m: float = DEFAULT_RADIUS_M,
-) -> dict[str, gpd.GeoDataFrame]:
-    """Return the lighting layers for the map, in WGS84.
-
-    Returns
-    -------
-    layers
-        ``coverage`` (lit polygons), ``dark_stretches`` (ranked: ``rank``, ``street``, ``length_m``,
-        ``score``,
-        ``dark_reports``, ``peak_hours``), ``proposals`` (``rank``, ``street``, ``covered_reports``, ``gain``,
-        ``reason``), ``quick_fixes`` (``lamp_id``, ``status``, ``reason``), ``unlit_ways``.
-    """
-    plan, _ = compute_lighting(
-        reports, lamps_path=lamps_path, ways_path=ways_path, budget=budget, radius_m=radius_m
-    )
-    return plan.map_layers()
 
 
 def write_lighting(
