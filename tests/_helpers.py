@@ -33,6 +33,6 @@ DEMO_POLICE_ARGS = [
 """The demo police export and its reader options on the command line (as data/demo/demo.toml reads it)."""
 
 
-def run_geo(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run ``geo *args`` in a fresh process in `cwd`, as a user does; output is captured as text."""
+def run_geo(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run ``geo *args`` in a fresh process (in `cwd` if given), as a user does; output captured as text."""
     return subprocess.run([*GEO, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)

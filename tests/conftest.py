@@ -6,6 +6,9 @@ The demo world's police reports are read as data/demo/demo.toml reads them; its 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +76,23 @@ def demo_police() -> Reports:
 def demo_truth() -> dict:
     """The demo world's planted truth (data/demo/truth.json)."""
     return json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture()
+def geo_inproc(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run geo's real entry point (geo.cli.main) in-process: same parsing and error handling, no start-up."""
+    from geo.cli import main
+
+    def call(*args: str) -> subprocess.CompletedProcess[str]:
+        monkeypatch.setattr(sys, "argv", ["geo", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out.out, out.err)
+
+    return call

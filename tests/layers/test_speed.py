@@ -4,7 +4,6 @@ planted speeding segments and the ``geo speed`` command.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -33,9 +32,7 @@ from geo.layers.speed import (
     traffic_reports,
 )
 from geo.plan.enforcement import ENFORCEMENT_COLUMNS, plan_enforcement
-
-DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
-
+from tests.conftest import DEMO
 
 # ------------------------------------------------------------------------------------- Helsinki, real tags
 
@@ -233,11 +230,6 @@ def test_road_file_without_limit_column(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def demo_segments():
     return read_segments(DEMO / "gator.geojson")
-
-
-@pytest.fixture(scope="module")
-def demo_truth() -> dict:
-    return json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))
 
 
 def test_measurement_rows_rejected_with_file_row_field_reason(tmp_path: Path, demo_segments) -> None:

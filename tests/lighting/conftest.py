@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -89,16 +88,3 @@ def write_reports_csv(
     header = not path.exists()
     frame.to_csv(path, index=False, mode="a" if not header else "w", header=header)
     return path
-
-
-def run_geo(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str]:
-    """Run the ``geo`` entry point in-process, as the console script does; return exit code and stderr."""
-    from geo.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["geo", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-        raise SystemExit(0)
-    return int(exc.value.code or 0), capsys.readouterr().err

@@ -14,7 +14,6 @@ from geo.io import ReaderOptions, read_reports
 from geo.layers.lighting import build_lighting, read_lighting_sources
 from geo.model import validate_reports
 from geo.plan.lighting import plan_lighting
-from tests.lighting.conftest import run_geo
 
 RADIUS_M = 30.0  # as in data/demo/demo.toml [lighting]
 
@@ -107,31 +106,26 @@ def test_broken_lamps_on_the_planted_street_are_quick_fixes(demo) -> None:
     assert len(there) and there["reason"].str.contains("Laga först").all()
 
 
-def test_cli_on_the_demo_layers(
-    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cli_on_the_demo_layers(tmp_path: Path, data_dir: Path, geo_inproc) -> None:
     d = data_dir / "demo"
     out = tmp_path / "belysning"
-    code, err = run_geo(
-        [
-            "lighting",
-            str(d / "trygghetsrapporter.csv"),
-            "--source",
-            "resident",
-            "--lamps",
-            str(d / "belysning.geojson"),
-            "--ways",
-            str(d / "gator.geojson"),
-            "--budget",
-            "4",
-            "--radius",
-            "30",
-            "--out",
-            str(out),
-        ],
-        capsys,
-        monkeypatch,
+    proc = geo_inproc(
+        "lighting",
+        str(d / "trygghetsrapporter.csv"),
+        "--source",
+        "resident",
+        "--lamps",
+        str(d / "belysning.geojson"),
+        "--ways",
+        str(d / "gator.geojson"),
+        "--budget",
+        "4",
+        "--radius",
+        "30",
+        "--out",
+        str(out),
     )
+    code, err = proc.returncode, proc.stderr
     assert code == 0, err
     props = pd.read_csv(out / "lighting_proposals.csv")
     assert list(props.columns[:7]) == ["rank", "lat", "lon", "street", "covered_reports", "gain", "reason"]

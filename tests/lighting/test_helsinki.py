@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +14,7 @@ import shapely
 from geo.io import ReaderOptions, read_reports
 from geo.layers.lighting import WALKABLE_HIGHWAYS, build_lighting, read_lighting_sources
 from geo.plan.lighting import plan_lighting
+from tests._helpers import run_geo
 from tests.lighting.conftest import HELSINKI_CRS, write_reports_csv
 
 RADIUS_M = 25.0
@@ -132,29 +131,21 @@ def test_night_reports_on_a_dark_stretch_rank_it_first(tmp_path: Path, layer) ->
     assert props["gain"].is_monotonic_decreasing
 
 
-GEO = [sys.executable, "-m", "geo"]
-
-
 def test_cli_on_the_pbf_writes_the_contract(tmp_path: Path, layer, helsinki_pbf: Path) -> None:
     lay, _ = layer
     path, target, _ = _night_reports(tmp_path, lay)
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [
-            *GEO,
-            "lighting",
-            str(path),
-            "--lamps",
-            str(helsinki_pbf),
-            "--budget",
-            "3",
-            "--radius",
-            str(RADIUS_M),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
+    proc = run_geo(
+        "lighting",
+        str(path),
+        "--lamps",
+        str(helsinki_pbf),
+        "--budget",
+        "3",
+        "--radius",
+        str(RADIUS_M),
+        "--out",
+        str(out),
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr

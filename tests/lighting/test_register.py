@@ -15,7 +15,6 @@ from geo.errors import InputError
 from geo.io import ReaderOptions, read_reports
 from geo.layers.lighting import build_lighting, classify_lit, normalise_status, read_lamp_register
 from geo.plan.lighting import follow_up, quick_fixes
-from tests.lighting.conftest import run_geo
 
 CRS = "EPSG:3006"
 X0, Y0 = 442000.0, 6338000.0  # Värnamo, SWEREF 99 TM
@@ -97,9 +96,7 @@ def test_bad_position_names_the_row(tmp_path: Path) -> None:
         read_lamp_register(path, crs=CRS)
 
 
-def test_register_without_ways_is_an_error_and_cli_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_register_without_ways_is_an_error_and_cli_writes_nothing(tmp_path: Path, geo_inproc) -> None:
     lamps = _register_csv(tmp_path / "lampor.csv", [("A1", X0, Y0, "ok"), ("A2", X0, Y0, "lila")])
     reports = tmp_path / "r.csv"
     reports.write_text("lat,lon,time,category\n57.18,14.04,2024-12-01 22:00,rån\n", encoding="utf-8")
@@ -109,11 +106,13 @@ def test_register_without_ways_is_an_error_and_cli_writes_nothing(
     ).to_file(ways)
     out = tmp_path / "out"
     args = ["lighting", str(reports), "--lamps", str(lamps), "--lamps-crs", CRS, "--out", str(out)]
-    code, err = run_geo([*args, "--ways", str(ways)], capsys, monkeypatch)
+    proc = geo_inproc(*args, "--ways", str(ways))
+    code, err = proc.returncode, proc.stderr
     assert code == 1
     assert "lampor.csv, row 3, field 'Skick'" in err
     assert not out.exists() or not any(out.iterdir())  # nothing written, not even the rejects table
-    code, err = run_geo(args, capsys, monkeypatch)
+    proc = geo_inproc(*args)
+    code, err = proc.returncode, proc.stderr
     assert code == 1 and "--ways" in err
     assert not out.exists() or not any(out.iterdir())
 
@@ -223,9 +222,7 @@ def test_follow_up_counts_and_caveat(tmp_path: Path) -> None:
     assert (auto.loc["affected", "before"], auto.loc["affected", "after"]) == (4, 2)
 
 
-def test_cli_register_gpkg_with_follow_up(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cli_register_gpkg_with_follow_up(tmp_path: Path, geo_inproc) -> None:
     """A register as GeoPackage, ways as GeoJSON, follow-up over an area file: every output is written."""
     street, lamps = _street_and_lamps()
     lamps.to_file(tmp_path / "lampor.gpkg", layer="lampor")
@@ -237,30 +234,27 @@ def test_cli_register_gpkg_with_follow_up(
     area = gpd.GeoDataFrame(geometry=[shapely.box(X0 + 150, Y0 - 30, X0 + 250, Y0 + 30)], crs=CRS)
     area.to_file(tmp_path / "lagat.geojson")
     out = tmp_path / "ut"
-    code, err = run_geo(
-        [
-            "lighting",
-            str(tmp_path / "reports.csv"),
-            "--lamps",
-            str(tmp_path / "lampor.gpkg"),
-            "--ways",
-            str(tmp_path / "gator.geojson"),
-            "--budget",
-            "2",
-            "--radius",
-            "25",
-            "--out",
-            str(out),
-            "--follow-up-date",
-            "2024-11-15",
-            "--follow-up-days",
-            "14",
-            "--follow-up-area",
-            str(tmp_path / "lagat.geojson"),
-        ],
-        capsys,
-        monkeypatch,
+    proc = geo_inproc(
+        "lighting",
+        str(tmp_path / "reports.csv"),
+        "--lamps",
+        str(tmp_path / "lampor.gpkg"),
+        "--ways",
+        str(tmp_path / "gator.geojson"),
+        "--budget",
+        "2",
+        "--radius",
+        "25",
+        "--out",
+        str(out),
+        "--follow-up-date",
+        "2024-11-15",
+        "--follow-up-days",
+        "14",
+        "--follow-up-area",
+        str(tmp_path / "lagat.geojson"),
     )
+    code, err = proc.returncode, proc.stderr
     assert code == 0, err
     follow = pd.read_csv(out / "follow_up.csv").set_index("area")
     assert (follow.loc["affected", "before"], follow.loc["affected", "after"]) == (3, 1)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,24 +17,6 @@ from tests.conftest import DEMO
 
 DEMO_ARGS = [*DEMO_POLICE_ARGS, "--description-col", "Beskrivning", "--source", "police", "--area", "Värnamo"]
 run = run_geo
-
-
-@pytest.fixture()
-def geo_inproc(monkeypatch, capsys):
-    """Run geo's real entry point (geo.cli.main) in this process: same parsing and error handling, no start-up."""
-    from geo.cli import main
-
-    def call(*args: str) -> subprocess.CompletedProcess[str]:
-        monkeypatch.setattr(sys, "argv", ["geo", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out.out, out.err)
-
-    return call
 
 
 @pytest.mark.slow
