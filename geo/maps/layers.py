@@ -637,14 +637,9 @@ def add_report_points(
     ]
     colors = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(names))]
     note = (
-        text(
-            "points_legend",
-            lang,
-            shown=f"{len(sel):,}".replace(",", "\u202f"),
-            total=f"{total:,}".replace(",", "\u202f"),
-        )
+        text("points_legend", lang, shown=_fmt_num(len(sel)), total=_fmt_num(total))
         if total > len(sel)
-        else text("points_legend_all", lang, total=f"{total:,}".replace(",", "\u202f"))
+        else text("points_legend_all", lang, total=_fmt_num(total))
     )
     legend = _swatch_legend(text("layer_points", lang), list(zip(colors, names, strict=True))[:10], note=note)
     ClusterLayer(

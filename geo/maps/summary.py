@@ -12,14 +12,13 @@ from __future__ import annotations
 import base64
 import io
 from html import escape
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geo.maps.build import MapLayers, view_bounds
-from geo.maps.layers import GRID_COLORS, TREND_COLORS, class_breaks
+from geo.maps.layers import GRID_COLORS, TREND_COLORS, _pct, class_breaks
 from geo.maps.texts import text
 
 __all__ = ["static_map_png", "summary_html"]
@@ -123,10 +122,6 @@ def _table(headers: list[str], rows: list[list[str]], *, lang: str) -> str:
     head = "".join(f"<th>{escape(text(h, lang))}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
-
-
-def _pct(v: Any) -> str:
-    return "–" if v is None or pd.isna(v) else f"{100 * float(v):.1f} %"
 
 
 def summary_html(
