@@ -787,6 +787,28 @@ def add_dark_places(m: LeanMap, places: pd.DataFrame, *, lang: str = "sv", show:
     return m
 
 
+def _add_ranked(
+    m: LeanMap,
+    key: str,
+    pts: gpd.GeoDataFrame,
+    popups: list[list[tuple[str, str]]],
+    *,
+    style: dict[str, Any],
+    legend: str,
+    lang: str,
+    show: bool,
+) -> LeanMap:
+    """Draw points as badges numbered by ``rank``, each with a popup of its label/value rows."""
+    name = text(f"layer_{key}", lang)
+    props = [
+        {"_k": 0, "_n": int(rank), "_p": popup_html(f"{name} #{int(rank)}", rows)}
+        for rank, rows in zip(pts["rank"], popups, strict=True)
+    ]
+    swatch = _swatch_legend(name, [(style["fillColor"], text(legend, lang))])
+    DataLayer(key, name, feature_collection(pts, props), styles=[style], show=show, legend=swatch).add_to(m)
+    return m
+
+
 def add_lamp_proposals(
     m: LeanMap, proposals: pd.DataFrame, *, lang: str = "sv", show: bool = True
 ) -> LeanMap:
@@ -808,7 +830,7 @@ def add_lamp_proposals(
     """
     _require(proposals, ["rank"], "lighting proposals")
     pts = _points(proposals, "lighting proposals")
-    props = []
+    popups = []
     for _, row in pts.iterrows():
         rows = []
         for col in ("street", "covered_reports", "gain", "reason"):
@@ -820,20 +842,11 @@ def add_lamp_proposals(
                         _fmt_num(v, decimals=1) if col == "gain" and isinstance(v, float) else str(v),
                     )
                 )
-        props.append(
-            {
-                "_k": 0,
-                "_n": int(row["rank"]),
-                "_p": popup_html(f"{text('layer_lamp_proposals', lang)} #{int(row['rank'])}", rows),
-            }
-        )
-    fc = feature_collection(pts, props)
+        popups.append(rows)
     style = {"color": "#b8860b", "fillColor": "#d4a000", "fillOpacity": 1}
-    legend = _swatch_legend(text("layer_lamp_proposals", lang), [("#d4a000", text("lamp_legend", lang))])
-    DataLayer(
-        "lamp_proposals", text("layer_lamp_proposals", lang), fc, styles=[style], show=show, legend=legend
-    ).add_to(m)
-    return m
+    return _add_ranked(
+        m, "lamp_proposals", pts, popups, style=style, legend="lamp_legend", lang=lang, show=show
+    )
 
 
 def add_quick_fixes(m: LeanMap, lamps: pd.DataFrame, *, lang: str = "sv", show: bool = True) -> LeanMap:
@@ -954,7 +967,7 @@ def add_enforcement(m: LeanMap, plan: pd.DataFrame, *, lang: str = "sv", show: b
     """
     _require(plan, ["rank"], "enforcement plan")
     pts = _points(plan, "enforcement plan")
-    props = []
+    popups = []
     for _, row in pts.iterrows():
         rows = []
         if "street" in row.index and pd.notna(row["street"]):
@@ -969,20 +982,11 @@ def add_enforcement(m: LeanMap, plan: pd.DataFrame, *, lang: str = "sv", show: b
                 rows.append((text(col, lang), _pct(row[col])))
         if "p85_kmh" in row.index and pd.notna(row["p85_kmh"]):
             rows.append((text("p85_kmh", lang), _fmt_num(row["p85_kmh"], decimals=1)))
-        props.append(
-            {
-                "_k": 0,
-                "_n": int(row["rank"]),
-                "_p": popup_html(f"{text('layer_enforcement', lang)} #{int(row['rank'])}", rows),
-            }
-        )
-    fc = feature_collection(pts, props)
+        popups.append(rows)
     style = {"color": "#08519c", "fillColor": "#08519c"}
-    legend = _swatch_legend(text("layer_enforcement", lang), [("#08519c", text("enforcement_legend", lang))])
-    DataLayer(
-        "enforcement", text("layer_enforcement", lang), fc, styles=[style], show=show, legend=legend
-    ).add_to(m)
-    return m
+    return _add_ranked(
+        m, "enforcement", pts, popups, style=style, legend="enforcement_legend", lang=lang, show=show
+    )
 
 
 def shifts_of(visits: pd.DataFrame) -> np.ndarray:
