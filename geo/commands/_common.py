@@ -224,7 +224,8 @@ def read_layer(path: Path, *, what: str, crs: Any = None) -> gpd.GeoDataFrame:
         frame = read_osm(path, crs=crs).ways
     else:
         try:
-            frame = gpd.read_parquet(path) if path.suffix.lower() == ".parquet" else gpd.read_file(path)
+            parquet = path.suffix.lower() in {".parquet", ".geoparquet"}
+            frame = gpd.read_parquet(path) if parquet else gpd.read_file(path)
         except Exception as err:  # noqa: BLE001 - any driver failure is a problem with the user's file
             raise InputError(f"cannot read {what}: {err}", path=str(path)) from err
         if frame.crs is None:

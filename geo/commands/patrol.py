@@ -10,7 +10,14 @@ from typing import Any
 import geopandas as gpd
 import typer
 
-from geo.commands._common import ReaderArgs, console, load_reports, read_streets, with_reader_options
+from geo.commands._common import (
+    ReaderArgs,
+    console,
+    load_reports,
+    read_layer,
+    read_streets,
+    with_reader_options,
+)
 from geo.errors import InputError
 from geo.io.export import atomic_path, write_csv, write_frame, write_text
 from geo.model import Reports, point_reports
@@ -234,16 +241,7 @@ def patrol(
         raise InputError(str(err), field="--shift" if "shift" in str(err) else "--week") from err
     result = load_reports(reports, reader, out=out)
     rep = result.reports
-    places = None
-    if hotspots is not None:
-        if not hotspots.exists():
-            raise InputError("file not found", path=str(hotspots))
-        places = (
-            gpd.read_parquet(hotspots)
-            if hotspots.suffix.lower() in {".parquet", ".geoparquet"}
-            else gpd.read_file(hotspots)
-        )
-        places = places.to_crs(rep.crs)
+    places = read_layer(hotspots, what="hot-spots", crs=rep.crs) if hotspots is not None else None
     street_lines = read_streets(streets, crs=rep.crs) if streets is not None else None
     opts = {
         k: v
