@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import LineString
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from geo.cli import app
 from geo.errors import InputError
@@ -227,6 +227,12 @@ def test_road_file_without_limit_column(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------ measurements
 
 
+def _geo_speed(segments: str | Path, measurements: str | Path, out: str | Path, *args: str) -> Result:
+    """Run ``geo speed --segments S --measurements M --out OUT *args`` with typer's test runner."""
+    argv = ["speed", "--segments", str(segments), "--measurements", str(measurements), "--out", str(out)]
+    return CliRunner().invoke(app, [*argv, *args])
+
+
 @pytest.fixture(scope="module")
 def demo_segments():
     return read_segments(DEMO / "gator.geojson")
@@ -415,19 +421,12 @@ def test_police_feed_events_without_a_point_are_not_attached(data_dir: Path, dem
 
 def test_geo_speed_command(tmp_path: Path, demo_truth) -> None:
     out = tmp_path / "speed"
-    res = CliRunner().invoke(
-        app,
-        [
-            "speed",
-            "--segments",
-            str(DEMO / "gator.geojson"),
-            "--measurements",
-            str(DEMO / "hastighet_passager.csv"),
-            "--reports",
-            str(DEMO / "trygghetsrapporter.csv"),
-            "--out",
-            str(out),
-        ],
+    res = _geo_speed(
+        str(DEMO / "gator.geojson"),
+        str(DEMO / "hastighet_passager.csv"),
+        str(out),
+        "--reports",
+        str(DEMO / "trygghetsrapporter.csv"),
     )
     assert res.exit_code == 0, res.output
     plan = pd.read_csv(out / "enforcement_plan.csv")
@@ -446,10 +445,7 @@ def test_geo_speed_bad_measurements_writes_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "m.csv"
     pd.DataFrame({"when": ["x"], "fart": [3]}).to_csv(bad, index=False)
     out = tmp_path / "out"
-    res = CliRunner().invoke(
-        app,
-        ["speed", "--segments", str(DEMO / "gator.geojson"), "--measurements", str(bad), "--out", str(out)],
-    )
+    res = _geo_speed(str(DEMO / "gator.geojson"), str(bad), str(out))
     assert res.exit_code != 0
     assert not (out / "enforcement_plan.csv").exists() and not (out / "speed_segments.gpkg").exists()
 
@@ -477,20 +473,7 @@ def test_geo_speed_on_the_helsinki_pbf_with_hourly_aggregates(
     meas = tmp_path / "timmar.csv"
     table.to_csv(meas, index=False)
     out = tmp_path / "out"
-    res = CliRunner().invoke(
-        app,
-        [
-            "speed",
-            "--segments",
-            str(data_dir / "helsinki_center.osm.pbf"),
-            "--measurements",
-            str(meas),
-            "--out",
-            str(out),
-            "--checks",
-            "3",
-        ],
-    )
+    res = _geo_speed(str(data_dir / "helsinki_center.osm.pbf"), str(meas), str(out), "--checks", "3")
     assert res.exit_code == 0, res.output
     plan = pd.read_csv(out / "enforcement_plan.csv")
     assert set(plan["segment_id"]) == {"W4243036"}
@@ -504,19 +487,12 @@ def test_geo_speed_on_the_helsinki_pbf_with_hourly_aggregates(
     # the same hours given by OSM way id (without the W) instead of a position
     by_id = tmp_path / "by_id.csv"
     table.drop(columns=["lat", "lon"]).assign(segment_id="4243036").to_csv(by_id, index=False)
-    res2 = CliRunner().invoke(
-        app,
-        [
-            "speed",
-            "--segments",
-            str(data_dir / "helsinki_center.osm.pbf"),
-            "--measurements",
-            str(by_id),
-            "--out",
-            str(tmp_path / "out2"),
-            "--checks",
-            "3",
-        ],
+    res2 = _geo_speed(
+        str(data_dir / "helsinki_center.osm.pbf"),
+        str(by_id),
+        str(tmp_path / "out2"),
+        "--checks",
+        "3",
     )
     assert res2.exit_code == 0, res2.output
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "out2" / "enforcement_plan.csv"), plan)

@@ -81,18 +81,13 @@ def _public_checks(html: str, reports: gpd.GeoDataFrame, k: int) -> None:
     assert set(_registered(html)) <= {"area", "grid", "hotspots"}
 
 
+def _demo_html(reports: gpd.GeoDataFrame, hotspots: gpd.GeoDataFrame, **kwargs: object) -> str:
+    """Render the demo world's map (marked as demo data, Värnamo title) as HTML."""
+    return render_html(build_map(reports, hotspots=hotspots, demo=True, title="Lägesbild Värnamo", **kwargs))
+
+
 def test_public_demo_map_leaks_nothing(demo_reports, demo_hotspots):
-    html = render_html(
-        build_map(
-            demo_reports,
-            hotspots=demo_hotspots,
-            public=True,
-            k=5,
-            demo=True,
-            title="Lägesbild Värnamo",
-            tiles="none",
-        )
-    )
+    html = _demo_html(demo_reports, demo_hotspots, public=True, k=5, tiles="none")
     _public_checks(html, demo_reports, 5)
     assert "syntetiska demodata" in html.lower() or "SYNTETISKA DEMODATA" in html
     # the descriptions really are in the internal map (the check above can fail)
@@ -168,14 +163,8 @@ def test_internal_map_has_every_analysis_layer(toronto, toronto_analysis):
 
 
 def test_footer_and_languages(demo_reports, demo_hotspots):
-    sv = render_html(
-        build_map(
-            demo_reports,
-            hotspots=demo_hotspots,
-            demo=True,
-            title="Lägesbild Värnamo",
-            generated_at=pd.Timestamp("2026-11-25 10:00", tz="Europe/Stockholm"),
-        )
+    sv = _demo_html(
+        demo_reports, demo_hotspots, generated_at=pd.Timestamp("2026-11-25 10:00", tz="Europe/Stockholm")
     )
     assert "SYNTETISKA DEMODATA" in sv and "Analys-CRS" in sv and "SWEREF99 TM (EPSG:3006)" in sv
     assert "2026-11-25 10:00" in sv and "polisanmalningar.csv" in sv and "Period" in sv
