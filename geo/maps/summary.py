@@ -116,7 +116,7 @@ def static_map_png(layers: MapLayers, *, width_px: int = 900, height_px: int = 7
 
 
 def _table(headers: list[str], rows: list[list[str]], *, lang: str) -> str:
-    """An HTML table with the texts of the `headers` keys as column heads."""
+    """Render an HTML table with the texts of the `headers` keys as column heads."""
     if not rows:
         return f"<p>{escape(text('no_items', lang))}</p>"
     head = "".join(f"<th>{escape(text(h, lang))}</th>" for h in headers)
