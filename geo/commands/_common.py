@@ -142,6 +142,7 @@ def load_reports(
     out: Path,
     area: StudyArea | None = None,
     quiet: bool = False,
+    public: bool = False,
 ) -> ReadResult:
     """Read reports for a command: show progress, print the summary, write the rejection table.
 
@@ -157,6 +158,9 @@ def load_reports(
         The study area (default: from ``--area``).
     quiet
         Print only the one-line summary.
+    public
+        The output will be published: the rejection table beside it leaves out the rejected raw values
+        (positions, free text) and keeps file, row, field, reason and status.
 
     Raises
     ------
@@ -177,7 +181,7 @@ def load_reports(
             path=str(first["file"]), row=int(first["row"]), field=str(first["field"]),
         )
     path = _rejects_path(reader, out)
-    write_csv(result.rejects, path)
+    write_csv(result.rejects.drop(columns="value") if public else result.rejects, path)
     for src, cols in result.columns.items():
         found = ", ".join(f"{k}={v}" for k, v in cols.items() if v)
         if not quiet:

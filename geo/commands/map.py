@@ -325,7 +325,7 @@ def map_command(
         frames.pop("reports", None)
     data = None
     if sources:
-        read = load_reports(sources, reader, out=out, area=area, quiet=True)
+        read = load_reports(sources, reader, out=out, area=area, quiet=True, public=public)
         data = read.reports
     filter_parts = []
     if data is not None and (weekdays or hours):
