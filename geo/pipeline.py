@@ -34,11 +34,10 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.config import RunConfig, SourceConfig
 from geo.errors import InputError
-from geo.io import ReadResult, read_reports
+from geo.io import ReadResult, merge_results, read_reports
 from geo.io.area import StudyArea, load_area
 from geo.io.export import write_csv, write_frame, write_text
-from geo.io.rejects import REJECT_COLUMNS
-from geo.model import Reports, empty_reports, point_reports, validate_reports
+from geo.model import Reports, point_reports
 
 __all__ = ["RunResult", "run"]
 
@@ -110,53 +109,7 @@ def _read_sources(
         if crs is None and res.crs is not None:
             crs = res.crs
         results.append((src, res))
-    first = results[0][1]
-    out = ReadResult(
-        reports=first.reports,
-        rejects=first.rejects,
-        crs=first.crs,
-        crs_reason=first.crs_reason,
-        tz=first.tz,
-        tz_reason=first.tz_reason,
-    )
-    parts = []
-    rejects = []
-    for _, res in results:
-        out.rows_read.update(res.rows_read)
-        out.columns.update(res.columns)
-        rep = res.reports.to_crs(out.crs) if out.crs is not None else res.reports
-        for c in ("occurred_at", "occurred_to"):
-            rep[c] = rep[c].dt.tz_convert(out.tz)
-        parts.append(rep)
-        if len(res.rejects):
-            rejects.append(res.rejects)
-    merged = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=out.crs)
-    dup = merged["report_id"].duplicated(keep="first")
-    if dup.any():
-        first_file = merged[~dup].set_index("report_id")["source_file"]
-        d = merged[dup]
-        rejects.append(
-            pd.DataFrame(
-                {
-                    "file": d["source_file"].to_numpy(),
-                    "row": d["source_row"].to_numpy(),
-                    "field": "report_id",
-                    "reason": [
-                        f"repeated id (already read from {first_file.get(i, '?')})" for i in d["report_id"]
-                    ],
-                    "status": "rejected",
-                    "value": d["report_id"].astype(str).to_numpy(),
-                }
-            )
-        )
-        merged = merged[~dup].reset_index(drop=True)
-    out.reports = validate_reports(merged) if len(merged) else empty_reports(out.crs or "EPSG:3006", out.tz)
-    out.rejects = (
-        pd.concat(rejects, ignore_index=True)[REJECT_COLUMNS]
-        if rejects
-        else pd.DataFrame(columns=REJECT_COLUMNS)
-    )
-    return out
+    return merge_results([res for _, res in results])
 
 
 def _in_period(reports: Reports, config: RunConfig) -> pd.Series:

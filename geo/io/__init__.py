@@ -26,7 +26,7 @@ from geo.io.rejects import REJECT_COLUMNS, RejectLog
 from geo.io.tabular import read_csv_raw
 from geo.model import REPORT_COLUMNS, Reports, empty_reports, validate_reports
 
-__all__ = ["ReadResult", "ReaderOptions", "read_reports"]
+__all__ = ["ReadResult", "ReaderOptions", "merge_results", "read_reports"]
 
 VECTOR_SUFFIXES = {".geojson", ".gpkg", ".shp", ".fgb", ".gml", ".kml"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv", ".gz"}
@@ -258,6 +258,86 @@ def _read_one(
     )
 
 
+def _merge_frames(
+    parts: Sequence[gpd.GeoDataFrame], rejects: Sequence[pd.DataFrame], *, crs: pyproj.CRS | None, tz: str
+) -> tuple[Reports, pd.DataFrame]:
+    """Bring frames to one CRS and zone, reject ids repeated across them, validate once, sort the rejects."""
+    rejects = [r for r in rejects if len(r)]
+    merged: gpd.GeoDataFrame | None = None
+    if parts:
+        aligned = []
+        for p in parts:
+            if crs is not None and not pyproj.CRS(p.crs).equals(crs):
+                p = p.to_crs(crs)
+            for c in ("occurred_at", "occurred_to"):
+                if str(p[c].dt.tz) != tz:
+                    p[c] = p[c].dt.tz_convert(tz)
+            aligned.append(p)
+        merged = aligned[0] if len(aligned) == 1 else pd.concat(aligned, ignore_index=True)
+        merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=crs)
+        dup = merged["report_id"].duplicated(keep="first") if len(aligned) > 1 else None
+        if dup is not None and dup.any():
+            d = merged[dup]
+            first = merged[~dup].set_index("report_id")["source_file"]
+            rejects.append(
+                pd.DataFrame(
+                    {
+                        "file": d["source_file"].to_numpy(),
+                        "row": d["source_row"].to_numpy(),
+                        "field": "report_id",
+                        "reason": [
+                            f"repeated id (already read from {first.get(i, '?')})" for i in d["report_id"]
+                        ],
+                        "status": "rejected",
+                        "value": d["report_id"].astype(str).to_numpy(),
+                    }
+                )
+            )
+            merged = merged[~dup].reset_index(drop=True)
+    reports = (
+        validate_reports(merged)
+        if merged is not None and len(merged)
+        else empty_reports(crs or "EPSG:3006", tz)
+    )
+    table = (
+        pd.concat(rejects, ignore_index=True)[REJECT_COLUMNS]
+        .sort_values(["file", "row"], kind="stable")
+        .reset_index(drop=True)
+        if rejects
+        else pd.DataFrame(columns=REJECT_COLUMNS)
+    )
+    return reports, table
+
+
+def merge_results(results: Sequence[ReadResult]) -> ReadResult:
+    """Merge reads of several sources (each with its own reader options) into one result.
+
+    The first result's CRS and zone are used for all; an id repeated in a later source is rejected, as
+    :func:`read_reports` does for the sources it reads itself.
+
+    Parameters
+    ----------
+    results
+        One or more results of :func:`read_reports`.
+    """
+    first = results[0]
+    out = ReadResult(
+        reports=first.reports,
+        rejects=first.rejects,
+        crs=first.crs,
+        crs_reason=first.crs_reason,
+        tz=first.tz,
+        tz_reason=first.tz_reason,
+    )
+    for res in results:
+        out.rows_read.update(res.rows_read)
+        out.columns.update(res.columns)
+    out.reports, out.rejects = _merge_frames(
+        [r.reports for r in results], [r.rejects for r in results], crs=out.crs, tz=out.tz
+    )
+    return out
+
+
 def read_reports(
     sources: Sequence[str | Path],
     options: ReaderOptions | None = None,
@@ -323,46 +403,5 @@ def read_reports(
         parts.append(frame)
     result.crs = pyproj.CRS(crs) if crs is not None else None
     result.tz = tz or "UTC"
-    if parts:
-        aligned = []
-        for p in parts:
-            if not pyproj.CRS(p.crs).equals(result.crs):
-                p = p.to_crs(result.crs)
-            for c in ("occurred_at", "occurred_to"):
-                if str(p[c].dt.tz) != result.tz:
-                    p[c] = p[c].dt.tz_convert(result.tz)
-            aligned.append(p)
-        merged = aligned[0] if len(aligned) == 1 else pd.concat(aligned, ignore_index=True)
-        merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=result.crs)
-        dup = merged["report_id"].duplicated(keep="first") if len(aligned) > 1 else None
-        if dup is not None and dup.any():
-            log = RejectLog("")
-            d = merged[dup]
-            first = merged[~dup].set_index("report_id")["source_file"]
-            extra = pd.DataFrame(
-                {
-                    "file": d["source_file"].to_numpy(),
-                    "row": d["source_row"].to_numpy(),
-                    "field": "report_id",
-                    "reason": [
-                        f"repeated id (already read from {first.get(i, '?')})" for i in d["report_id"]
-                    ],
-                    "status": "rejected",
-                    "value": d["report_id"].astype(str).to_numpy(),
-                }
-            )
-            log.extend(extra)
-            rejects.append(log.frame())
-            merged = merged[~dup].reset_index(drop=True)
-        result.reports = validate_reports(merged)
-    else:
-        result.reports = empty_reports(result.crs or "EPSG:3006", result.tz)
-    frames = [r for r in rejects if len(r)]
-    result.rejects = (
-        pd.concat(frames, ignore_index=True)[REJECT_COLUMNS]
-        .sort_values(["file", "row"], kind="stable")
-        .reset_index(drop=True)
-        if frames
-        else pd.DataFrame(columns=REJECT_COLUMNS)
-    )
+    result.reports, result.rejects = _merge_frames(parts, rejects, crs=result.crs, tz=result.tz)
     return result
