@@ -276,6 +276,7 @@ def parse_date(value: str | None, *, tz: str, name: str) -> pd.Timestamp | None:
     if value is None:
         return None
     try:
-        return pd.Timestamp(value).tz_localize(tz) if pd.Timestamp(value).tzinfo is None else pd.Timestamp(value).tz_convert(tz)
+        ts = pd.Timestamp(value)
     except (ValueError, TypeError) as err:
         raise InputError(f"{name} must be a date like 2024-01-31, got '{value}'") from err
+    return ts.tz_localize(tz) if ts.tzinfo is None else ts.tz_convert(tz)
