@@ -127,7 +127,8 @@ def read_manifest(folder: str | Path) -> Manifest:
     path = Path(folder) / MANIFEST_NAME
     if not path.exists():
         raise InputError(
-            f"no {MANIFEST_NAME} here: give a folder written by `geo run` or a `geo` command", path=str(folder)
+            f"no {MANIFEST_NAME} here: give a folder written by `geo run` or a `geo` command",
+            path=str(folder),
         )
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
