@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from geo.config import parse_config
-from geo.demo import DEMO_DIR, FILES
+from geo.demo import DEMO_DIR
 from geo.errors import InputError
+from geo.io.outputs.demo import FILES
 from geo.pipeline import run
 
 GEO = Path(sys.executable).with_name("geo")

@@ -100,7 +100,7 @@ def generate(
 
     Example: geo demo generate --seed 683 --out data/demo
     """
-    from geo.demo import generate_world
+    from geo.io.outputs.demo import generate_world
 
     with console.status("Skapar demovärld / generating the demo world ..."):
         paths = generate_world(seed, out, noise=noise)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,42 +24,48 @@ users_app = typer.Typer(
 
 
 def serve(
-    db: str = typer.Option(
-        "lagesbild.gpkg", "--db", help="GeoPackage file (created if missing) or postgresql:// URL."
-    ),
-    area: str = typer.Option(
-        "Värnamo", "--area", help="Study area: municipality name or code, or a polygon file."
-    ),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    maps_dir: Path = typer.Option(
-        Path("maps"), "--maps-dir", help="Folder of the served maps and run outputs."
-    ),
-    rate_limit: int = typer.Option(
-        20, "--rate-limit", help="Submissions per client and minute (0 = no limit)."
-    ),
-    retention_days: float = typer.Option(
-        90.0, "--retention-days", help="Delete residents' free text after this many days."
-    ),
-    retention_sweep_min: float = typer.Option(
-        60.0, "--retention-sweep-min", help="Minutes between retention sweeps."
-    ),
-    max_body_bytes: int = typer.Option(16_384, "--max-body-bytes", help="Largest request body (413 beyond)."),
-    max_text_chars: int = typer.Option(2_000, "--max-text-chars", help="Longest description accepted."),
-    k: int = typer.Option(5, "--k", help="Smallest count shown publicly (k-suppression)."),
-    extra_source: list[str] = typer.Option(
-        [], "--extra-source", help="Further report files/URLs every run reads."
-    ),
-    run_config: Path | None = typer.Option(
-        None, "--run-config", help="geo run TOML whose settings runs use."
-    ),
-    trusted_proxy: list[str] = typer.Option(
-        [], "--trusted-proxy", help="Proxy address whose X-Forwarded-For is used."
-    ),
-    log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level."),
-    access_log: bool = typer.Option(
-        False, "--access-log", help="Log every request (client addresses included)."
-    ),
+    db: Annotated[
+        str, typer.Option("--db", help="GeoPackage file (created if missing) or postgresql:// URL.")
+    ] = "lagesbild.gpkg",
+    area: Annotated[
+        str, typer.Option("--area", help="Study area: municipality name or code, or a polygon file.")
+    ] = "Värnamo",
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    maps_dir: Annotated[
+        Path, typer.Option("--maps-dir", help="Folder of the served maps and run outputs.")
+    ] = Path("maps"),
+    rate_limit: Annotated[
+        int, typer.Option("--rate-limit", help="Submissions per client and minute (0 = no limit).")
+    ] = 20,
+    retention_days: Annotated[
+        float, typer.Option("--retention-days", help="Delete residents' free text after this many days.")
+    ] = 90.0,
+    retention_sweep_min: Annotated[
+        float, typer.Option("--retention-sweep-min", help="Minutes between retention sweeps.")
+    ] = 60.0,
+    max_body_bytes: Annotated[
+        int, typer.Option("--max-body-bytes", help="Largest request body (413 beyond).")
+    ] = 16_384,
+    max_text_chars: Annotated[
+        int, typer.Option("--max-text-chars", help="Longest description accepted.")
+    ] = 2_000,
+    k: Annotated[int, typer.Option("--k", help="Smallest count shown publicly (k-suppression).")] = 5,
+    extra_source: Annotated[
+        list[str] | None,
+        typer.Option("--extra-source", help="Further report files/URLs every run reads."),
+    ] = None,
+    run_config: Annotated[
+        Path | None, typer.Option("--run-config", help="geo run TOML whose settings runs use.")
+    ] = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option("--trusted-proxy", help="Proxy address whose X-Forwarded-For is used."),
+    ] = None,
+    log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "warning",
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="Log every request (client addresses included).")
+    ] = False,
 ) -> None:
     """Run the lagesbild service: report intake, staff API, maps, runs, Open311 and the report page.
 
@@ -81,15 +87,15 @@ def serve(
         max_body_bytes=max_body_bytes,
         max_text_chars=max_text_chars,
         k=k,
-        run_extra_sources=tuple(extra_source),
+        run_extra_sources=tuple(extra_source or ()),
         run_config=run_config,
-        trusted_proxies=tuple(trusted_proxy),
+        trusted_proxies=tuple(trusted_proxy or ()),
     )
     app = create_app(settings)
     store = app.state.lb.store
     console.print(
-        f"lagesbild: {app.state.lb.area.name}, lagring / storage {_shown(store.url)} (EPSG:{store.crs_epsg}), "
-        f"{store.count_reports():,} rapporter / reports"
+        f"lagesbild: {app.state.lb.area.name}, lagring / storage {_shown(store.url)} "
+        f"(EPSG:{store.crs_epsg}), {store.count_reports():,} rapporter / reports"
     )
     console.print(f"Rapportsida / report page: http://{host}:{port}/report · API: http://{host}:{port}/docs")
     uvicorn.run(

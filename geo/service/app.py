@@ -11,7 +11,8 @@ import contextlib
 import datetime as dt
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -113,15 +114,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        inner_send = send
-
-        async def send(message: Message) -> None:  # noqa: F811 - wraps the server's send
-            if message["type"] == "http.response.start":
-                names = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in _SECURITY_HEADERS if k not in names]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await inner_send(message)
-
+        send = _with_security_headers(send)
         if scope["method"] in {"GET", "HEAD", "OPTIONS"}:
             await self.app(scope, receive, send)
             return
@@ -137,7 +130,10 @@ class BodyLimit:
                 return
             await self.app(scope, receive, send)
             return
-        # no length given (chunked): read up to the limit, then replay the body to the app
+        await self._chunked(scope, receive, send)
+
+    async def _chunked(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """No length given (chunked): read up to the limit, then replay the body to the app."""
         chunks: list[bytes] = []
         size = 0
         more = True
@@ -164,6 +160,19 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+def _with_security_headers(send: Send) -> Send:
+    """Wrap the server's `send` so every answer carries the security headers it does not set itself."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            names = {k.lower() for k, _ in message.get("headers", [])}
+            extra = [(k, v) for k, v in _SECURITY_HEADERS if k not in names]
+            message = {**message, "headers": [*message.get("headers", []), *extra]}
+        await send(message)
+
+    return send_with_headers
+
+
 def _retention_loop(state: ServiceState) -> None:
     """Delete free text older than the retention time: at start, then every sweep interval (until stop)."""
     while True:
@@ -182,6 +191,95 @@ def _retention_loop(state: ServiceState) -> None:
             log.exception("retention sweep failed")
         if state.stop.wait(state.settings.retention_sweep_min * 60):
             return
+
+
+def _check_extra_sources(settings: ServiceSettings) -> None:
+    """Refuse an ``--extra-source`` that is the service's own GeoPackage."""
+    for extra in settings.run_extra_sources:
+        if (
+            "://" not in extra
+            and "://" not in settings.db
+            and Path(extra).resolve() == Path(settings.db).resolve()
+        ):
+            # runs read the store through a snapshot; GDAL opening the live file in-process breaks its locks
+            raise InputError("--extra-source names the service's own --db; it is read anyway", path=extra)
+
+
+def _intake(settings: ServiceSettings, store: Store, area: StudyArea, tz: str) -> Intake:
+    """Build the submission checker for the study area, the store's metric CRS and the local time zone."""
+    crs = pyproj.CRS.from_epsg(store.crs_epsg)
+    prepared = area.geometry
+    shapely.prepare(prepared)
+    return Intake(
+        area_name=area.name,
+        area=prepared,
+        to_metric=pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True),
+        tz=ZoneInfo(tz),
+        max_text_chars=settings.max_text_chars,
+        future_slack_min=settings.future_slack_min,
+    )
+
+
+def _state(settings: ServiceSettings, store: Store, area: StudyArea, tz: str) -> ServiceState:
+    """Build the app's state: intake, rate limiter, writer thread, run queue and the report page."""
+    intake = _intake(settings, store, area, tz)
+    return ServiceState(
+        settings=settings,
+        area=area,
+        store=store,
+        intake=intake,
+        limiter=RateLimiter(settings.rate_limit_per_min),
+        writer=GroupCommitWriter(store),
+        runs=RunManager(
+            RunContext(
+                store=store,
+                area=area,
+                area_spec=settings.area,
+                tz=tz,
+                maps_dir=settings.maps_dir,
+                k=settings.k,
+                extra_sources=settings.run_extra_sources,
+                run_config=settings.run_config,
+            )
+        ),
+        page_html=report_page(area_name=area.name, area_wgs84=area.geometry),
+        stop=threading.Event(),
+    )
+
+
+def _lifespan(state_box: dict[str, ServiceState]) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Return the app's lifespan: the retention sweeper runs with the app; closing stops every thread."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = state_box["state"]
+        sweeper = threading.Thread(
+            target=_retention_loop, args=(state,), name="lagesbild-retention", daemon=True
+        )
+        sweeper.start()
+        try:
+            yield
+        finally:
+            state.stop.set()
+            state.writer.close()
+            state.runs.close()
+            sweeper.join(timeout=5)
+            state.store.close()
+
+    return lifespan
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Answer lagesbild's errors and invalid requests with 422 and a readable ``detail``."""
+
+    @app.exception_handler(LagesbildError)
+    async def _lagesbild_error(request: Request, exc: LagesbildError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = {".".join(str(p) for p in e["loc"][1:]) or "request": e["msg"] for e in exc.errors()}
+        return JSONResponse({"detail": {"problems": problems}}, status_code=422)
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
@@ -205,41 +303,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     """
     from geo.service.routes import hotspots, maps, open311, pages, reports, runs
 
-    for extra in settings.run_extra_sources:
-        if "://" not in extra and "://" not in settings.db and Path(extra).resolve() == Path(settings.db).resolve():
-            # runs read the store through a snapshot; GDAL opening the live file in-process would break its locks
-            raise InputError("--extra-source names the service's own --db; it is read anyway", path=extra)
+    _check_extra_sources(settings)
     store, area, tz = open_service_store(settings)
     settings.maps_dir.mkdir(parents=True, exist_ok=True)
-    crs = pyproj.CRS.from_epsg(store.crs_epsg)
-    prepared = area.geometry
-    shapely.prepare(prepared)
-    intake = Intake(
-        area_name=area.name,
-        area=prepared,
-        to_metric=pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True),
-        tz=ZoneInfo(tz),
-        max_text_chars=settings.max_text_chars,
-        future_slack_min=settings.future_slack_min,
-    )
     state_box: dict[str, ServiceState] = {}
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        state = state_box["state"]
-        sweeper = threading.Thread(
-            target=_retention_loop, args=(state,), name="lagesbild-retention", daemon=True
-        )
-        sweeper.start()
-        try:
-            yield
-        finally:
-            state.stop.set()
-            state.writer.close()
-            state.runs.close()
-            sweeper.join(timeout=5)
-            state.store.close()
-
     app = FastAPI(
         title="lagesbild",
         version="0.1.0",
@@ -247,42 +314,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             "Gemensam lägesbild: rapporter från invånare och personal, hot-spots och kartor. "
             "Shared situational picture: reports from residents and staff, hot-spots and maps."
         ),
-        lifespan=lifespan,
+        lifespan=_lifespan(state_box),
     )
-    state = ServiceState(
-        settings=settings,
-        area=area,
-        store=store,
-        intake=intake,
-        limiter=RateLimiter(settings.rate_limit_per_min),
-        writer=GroupCommitWriter(store),
-        runs=RunManager(
-            RunContext(
-                store=store,
-                area=area,
-                area_spec=settings.area,
-                tz=tz,
-                maps_dir=settings.maps_dir,
-                k=settings.k,
-                extra_sources=settings.run_extra_sources,
-                run_config=settings.run_config,
-            )
-        ),
-        page_html=report_page(area_name=area.name, area_wgs84=area.geometry),
-        stop=threading.Event(),
-    )
+    state = _state(settings, store, area, tz)
     state_box["state"] = state
     app.state.lb = state
-
-    @app.exception_handler(LagesbildError)
-    async def _lagesbild_error(request: Request, exc: LagesbildError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = {".".join(str(p) for p in e["loc"][1:]) or "request": e["msg"] for e in exc.errors()}
-        return JSONResponse({"detail": {"problems": problems}}, status_code=422)
-
+    _add_error_handlers(app)
     for module in (reports, hotspots, maps, runs, open311, pages):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -94,7 +94,10 @@ OptionalUser = Annotated[Principal | None, Depends(optional_user)]
 
 
 def require(right: str):  # noqa: ANN201 - returns a FastAPI dependency
-    """Make a dependency that lets only callers holding `right` through: 401 without token, 403 without right."""
+    """Make a dependency that lets only callers holding `right` through.
+
+    Callers without a token get 401, callers whose role lacks `right` 403.
+    """
 
     async def dependency(user: OptionalUser) -> Principal:
         if user is None:

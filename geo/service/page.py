@@ -50,7 +50,8 @@ def _script_safe(text: str) -> str:
 
 _CSS = """
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fafafa}
+body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;
+  background:#fafafa}
 header{background:#00538a;color:#fff;padding:.75rem 1rem}
 header h1{margin:0;font-size:1.25rem}
 header p{margin:.25rem 0 0;font-size:.95rem}
@@ -64,16 +65,18 @@ main{max-width:960px;margin:0 auto;padding:.75rem}
 fieldset{border:1px solid #bbb;border-radius:6px;margin:.75rem 0;padding:.5rem .75rem}
 legend{font-weight:600;padding:0 .25rem}
 label{display:block;margin:.35rem 0}
-.choices label{display:flex;align-items:center;gap:.5rem;min-height:44px;padding:.25rem .4rem;border-radius:4px}
+.choices label{display:flex;align-items:center;gap:.5rem;min-height:44px;padding:.25rem .4rem;
+  border-radius:4px}
 .choices label:hover{background:#eef4f9}
 input[type=radio]{width:1.3rem;height:1.3rem}
 input,textarea,button{font:inherit}
-input[type=datetime-local],input[type=number],textarea{width:100%;padding:.55rem;border:1px solid #777;border-radius:4px}
+input[type=datetime-local],input[type=number],textarea{width:100%;padding:.55rem;border:1px solid #777;
+  border-radius:4px}
 textarea{min-height:5.5rem}
 .row{display:grid;grid-template-columns:1fr 1fr;gap:.75rem}
 @media (max-width:560px){.row{grid-template-columns:1fr}#map{height:45vh}}
-button{min-height:44px;padding:.6rem 1.1rem;border-radius:6px;border:2px solid #00538a;background:#fff;color:#00538a;
-  cursor:pointer;margin:.25rem .25rem .25rem 0}
+button{min-height:44px;padding:.6rem 1.1rem;border-radius:6px;border:2px solid #00538a;background:#fff;
+  color:#00538a;cursor:pointer;margin:.25rem .25rem .25rem 0}
 button.primary{background:#00538a;color:#fff;font-weight:600;width:100%;font-size:1.1rem}
 button:focus,input:focus,textarea:focus{outline:3px solid #ffbf47;outline-offset:1px}
 .hint{font-size:.9rem;color:#444}
@@ -98,21 +101,30 @@ _JS = """
   function place(latlng, how){
     var lat = Math.round(latlng.lat * 1e6) / 1e6, lon = Math.round(latlng.lng * 1e6) / 1e6;
     if (marker) { marker.setLatLng([lat, lon]); }
-    else { marker = L.circleMarker([lat, lon], {radius: 11, color: "#c62828", weight: 3, fillOpacity: 0.5}).addTo(map); }
+    else {
+      marker = L.circleMarker([lat, lon], {radius: 11, color: "#c62828", weight: 3, fillOpacity: 0.5});
+      marker.addTo(map);
+    }
     latIn.value = lat; lonIn.value = lon;
-    where.textContent = "Vald plats: " + lat.toFixed(5) + ", " + lon.toFixed(5) + (how ? " (" + how + ")" : "");
+    where.textContent = "Vald plats: " + lat.toFixed(5) + ", " + lon.toFixed(5)
+      + (how ? " (" + how + ")" : "");
   }
   map.on("click", function(e){ place(e.latlng, "klick på kartan"); });
   document.getElementById("map").addEventListener("keydown", function(e){
     if (e.key === "Enter" || e.key === " ") { e.preventDefault(); place(map.getCenter(), "kartans mitt"); }
   });
-  document.getElementById("use-center").addEventListener("click", function(){ place(map.getCenter(), "kartans mitt"); });
+  document.getElementById("use-center").addEventListener("click", function(){
+    place(map.getCenter(), "kartans mitt");
+  });
   var geoBtn = document.getElementById("use-gps");
   if (!("geolocation" in navigator)) { geoBtn.hidden = true; }
   geoBtn.addEventListener("click", function(){
     navigator.geolocation.getCurrentPosition(function(p){
-      var ll = L.latLng(p.coords.latitude, p.coords.longitude); map.setView(ll, 16); place(ll, "din position");
-    }, function(){ show("Kunde inte hämta din position. Klicka i kartan i stället.", false); }, {timeout: 10000});
+      var ll = L.latLng(p.coords.latitude, p.coords.longitude);
+      map.setView(ll, 16); place(ll, "din position");
+    }, function(){
+      show("Kunde inte hämta din position. Klicka i kartan i stället.", false);
+    }, {timeout: 10000});
   });
   function typed(){
     var lat = parseFloat(latIn.value), lon = parseFloat(lonIn.value);
@@ -122,7 +134,8 @@ _JS = """
   function pad(n){ return (n < 10 ? "0" : "") + n; }
   function localNow(){
     var d = new Date();
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate())
+      + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
   }
   var when = document.getElementById("when"); when.value = localNow(); when.max = localNow();
   var status = document.getElementById("status");
@@ -137,31 +150,47 @@ _JS = """
   form.addEventListener("submit", function(e){
     e.preventDefault();
     var cat = form.querySelector("input[name=category]:checked");
-    if (!latIn.value || !lonIn.value) { show("Välj en plats: klicka i kartan, tryck Enter på kartan eller skriv in läget.", false); document.getElementById("map").focus(); return; }
-    if (!cat) { show("Välj vad som känns otryggt.", false); form.querySelector("input[name=category]").focus(); return; }
-    var body = {lat: parseFloat(latIn.value), lon: parseFloat(lonIn.value), category: cat.value, occurred_at: when.value, source: "resident"};
+    if (!latIn.value || !lonIn.value) {
+      show("Välj en plats: klicka i kartan, tryck Enter på kartan eller skriv in läget.", false);
+      document.getElementById("map").focus(); return;
+    }
+    if (!cat) {
+      show("Välj vad som känns otryggt.", false);
+      form.querySelector("input[name=category]").focus(); return;
+    }
+    var body = {lat: parseFloat(latIn.value), lon: parseFloat(lonIn.value), category: cat.value,
+                occurred_at: when.value, source: "resident"};
     var text = document.getElementById("description").value.trim();
     if (text) { body.description = text; }
     var button = document.getElementById("send"); button.disabled = true;
     show("Skickar …", true);
-    fetch(cfg.endpoint, {method: "POST", headers: {"Content-Type": "application/json", "Idempotency-Key": key},
-                         body: JSON.stringify(body)})
-      .then(function(r){ return r.json().then(function(j){ return {status: r.status, body: j}; }, function(){ return {status: r.status, body: {}}; }); })
+    var headers = {"Content-Type": "application/json", "Idempotency-Key": key};
+    fetch(cfg.endpoint, {method: "POST", headers: headers, body: JSON.stringify(body)})
+      .then(function(r){
+        return r.json().then(function(j){ return {status: r.status, body: j}; },
+                             function(){ return {status: r.status, body: {}}; });
+      })
       .then(function(res){
         button.disabled = false;
         if (res.status === 201) {
           show("Tack! Din rapport är mottagen (nummer " + res.body.id + ").", true);
           form.reset(); when.value = localNow(); key = newKey();
-          if (marker) { map.removeLayer(marker); marker = null; } where.textContent = "Ingen plats vald ännu.";
+          if (marker) { map.removeLayer(marker); marker = null; }
+          where.textContent = "Ingen plats vald ännu.";
         } else if (res.status === 429) {
           show("Du har skickat många rapporter på kort tid. Försök igen om en stund.", false);
         } else {
           var d = res.body && res.body.detail, msg = "";
-          if (d && d.problems) { msg = Object.keys(d.problems).map(function(k){ return d.problems[k]; }).join(" "); }
+          if (d && d.problems) {
+            msg = Object.keys(d.problems).map(function(k){ return d.problems[k]; }).join(" ");
+          }
           else if (typeof d === "string") { msg = d; }
           show("Rapporten kunde inte tas emot. " + msg, false);
         }
-      }, function(){ button.disabled = false; show("Ingen kontakt med servern. Försök igen – rapporten sparas bara en gång.", false); });
+      }, function(){
+        button.disabled = false;
+        show("Ingen kontakt med servern. Försök igen – rapporten sparas bara en gång.", false);
+      });
   });
 })();
 """
@@ -191,7 +220,8 @@ def report_page(*, area_name: str, area_wgs84: BaseGeometry, endpoint: str = "/a
     }
     name = html.escape(area_name)
     choices = "\n".join(
-        f'<label><input type="radio" name="category" value="{html.escape(code)}" required> {html.escape(sv)}</label>'
+        f'<label><input type="radio" name="category" value="{html.escape(code)}" required> '
+        f"{html.escape(sv)}</label>"
         for code, (sv, _en, _group) in CATEGORIES.items()
     )
     return f"""<!DOCTYPE html>
@@ -212,16 +242,19 @@ def report_page(*, area_name: str, area_wgs84: BaseGeometry, endpoint: str = "/a
 <form id="report-form" novalidate>
 <fieldset>
 <legend>1. Var?</legend>
-<p id="map-help" class="hint">Klicka i kartan där det känns otryggt. Med tangentbordet: gå till kartan med Tab,
-flytta den med piltangenterna och tryck Enter för att välja platsen under korset.</p>
-<div id="map" tabindex="0" role="application" aria-label="Karta över {name}. Tryck Enter för att välja platsen i mitten."
+<p id="map-help" class="hint">Klicka i kartan där det känns otryggt. Med tangentbordet: gå till kartan
+med Tab, flytta den med piltangenterna och tryck Enter för att välja platsen under korset.</p>
+<div id="map" tabindex="0" role="application"
+ aria-label="Karta över {name}. Tryck Enter för att välja platsen i mitten."
  aria-describedby="map-help"><div class="cross" aria-hidden="true"></div></div>
 <p id="where" aria-live="polite">Ingen plats vald ännu.</p>
 <button type="button" id="use-center">Välj kartans mittpunkt</button>
 <button type="button" id="use-gps">Använd min position</button>
 <div class="row">
-<label for="lat">Latitud (grader)<input type="number" id="lat" name="lat" step="any" min="-90" max="90" inputmode="decimal"></label>
-<label for="lon">Longitud (grader)<input type="number" id="lon" name="lon" step="any" min="-180" max="180" inputmode="decimal"></label>
+<label for="lat">Latitud (grader)<input type="number" id="lat" name="lat" step="any" min="-90" max="90"
+ inputmode="decimal"></label>
+<label for="lon">Longitud (grader)<input type="number" id="lon" name="lon" step="any" min="-180" max="180"
+ inputmode="decimal"></label>
 </div>
 </fieldset>
 <fieldset class="choices">
@@ -236,8 +269,8 @@ flytta den med piltangenterna och tryck Enter för att välja platsen under kors
 <legend>4. Vill du berätta mer? (frivilligt)</legend>
 <label for="description">Beskrivning</label>
 <textarea id="description" name="description" maxlength="2000" aria-describedby="privacy"></textarea>
-<p id="privacy" class="hint">Skriv inte namn, telefonnummer eller annat som pekar ut en person. Texten läses bara av
-kommunens och polisens personal och raderas efter en tid; den visas aldrig offentligt.</p>
+<p id="privacy" class="hint">Skriv inte namn, telefonnummer eller annat som pekar ut en person. Texten läses
+bara av kommunens och polisens personal och raderas efter en tid; den visas aldrig offentligt.</p>
 </fieldset>
 <button type="submit" id="send" class="primary">Skicka rapporten</button>
 <div id="status" role="status" aria-live="polite"></div>

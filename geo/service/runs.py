@@ -154,7 +154,7 @@ def snapshot_reports(store: Store, path: Path, *, tz: str, page: int = 100_000) 
 
 
 def _run_config(ctx: RunContext, run_dir: Path) -> Any:
-    """Build the ``geo run`` configuration of a service run: the stored reports (and extra sources) as sources.
+    """Build the ``geo run`` configuration of a service run: stored reports (and extra sources) as sources.
 
     A PostGIS store is read through its URL; a GeoPackage through a snapshot (see :func:`snapshot_reports`).
     """

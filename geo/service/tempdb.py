@@ -100,7 +100,8 @@ class TempPostgres:
             env=env,
             timeout=self._timeout_s,
             cwd=self.base,
-            **self._as,  # type: ignore[arg-type]
+            user=self._as.get("user"),
+            group=self._as.get("group"),
         )
 
     def start(self) -> TempPostgres:
@@ -164,7 +165,7 @@ class TempPostgres:
         return self
 
     def url(self, dbname: str = "lagesbild") -> str:
-        """Return the connection URL of a database in this cluster (user ``lagesbild``, trust auth on loopback)."""
+        """Return the connection URL of a database in this cluster (user ``lagesbild``, trust on loopback)."""
         return f"postgresql://lagesbild@127.0.0.1:{self.port}/{dbname}"
 
     def new_database(self, name: str | None = None) -> str:

@@ -30,7 +30,7 @@ def demo_streets() -> gpd.GeoDataFrame:
 @pytest.fixture(scope="session")
 def quiet_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Reports, dict]:
     """A demo world generated with noise 0: only the planted hot-spots' reports."""
-    from geo.demo import generate_world
+    from geo.io.outputs.demo import generate_world
 
     out = tmp_path_factory.mktemp("world0")
     paths = generate_world(683, out, noise=0.0)

@@ -45,7 +45,9 @@ def check_rate(request: Request, user: Principal | None) -> None:
     if wait_s:
         raise HTTPException(
             status_code=429,
-            detail=f"too many reports; try again in {wait_s} s / för många rapporter, försök igen om {wait_s} s",
+            detail=(
+                f"too many reports; try again in {wait_s} s / för många rapporter, försök igen om {wait_s} s"
+            ),
             headers={"Retry-After": str(wait_s)},
         )
 

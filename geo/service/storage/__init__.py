@@ -33,7 +33,8 @@ def open_store(db: str | Path, *, crs_epsg: int = 3006) -> Store:
     Raises
     ------
     InputError
-        If the path is not a ``.gpkg`` file, the database cannot be reached, or its schema is foreign or newer.
+        If the path is not a ``.gpkg`` file, the database cannot be reached, or its schema is foreign or
+        newer.
     """
     text = str(db)
     if is_database_url(text):

@@ -107,8 +107,11 @@ class StoredReport:
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """Filters of ``GET /api/reports``; ``since``/``until`` apply to ``occurred_at`` (until exclusive),
-    ``received_since``/``received_until`` to when the service received the report (Open311's dates)."""
+    """Filters of ``GET /api/reports``.
+
+    ``since``/``until`` apply to ``occurred_at`` (until exclusive), ``received_since``/``received_until`` to
+    when the service received the report (Open311's dates).
+    """
 
     since: dt.datetime | None = None
     until: dt.datetime | None = None

@@ -12,12 +12,10 @@ import json
 import sqlite3
 import struct
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import pyproj
-from pyproj.enums import WktVersion
+from typing import Any
 
 from geo.errors import InputError
 from geo.service.storage.base import (
@@ -33,11 +31,9 @@ from geo.service.storage.base import (
     filter_conditions,
     replay_or_conflict,
 )
+from geo.service.storage.gpkg_schema import MIGRATIONS
 
 __all__ = ["GeoPackageStore", "gpkg_point", "utc_key"]
-
-_GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
-_GPKG_USER_VERSION = 10300  # GeoPackage 1.3
 
 
 def gpkg_point(x: float, y: float, srs_id: int) -> bytes:
@@ -56,117 +52,6 @@ def _iso(t: dt.datetime | None) -> str | None:
 
 def _parse(t: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(t) if t else None
-
-
-def _script(con: sqlite3.Connection, sql: str) -> None:
-    """Run several statements inside the open transaction (``executescript`` would commit first)."""
-    for statement in sql.split(";"):
-        if statement.strip():
-            con.execute(statement)
-
-
-def _migration_1(con: sqlite3.Connection, srs_id: int) -> None:
-    crs = pyproj.CRS.from_epsg(srs_id)
-    wgs = pyproj.CRS.from_epsg(4326)
-    con.execute(f"PRAGMA application_id = {_GPKG_APPLICATION_ID}")
-    con.execute(f"PRAGMA user_version = {_GPKG_USER_VERSION}")
-    _script(
-        con,
-        """
-        CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (
-          srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL,
-          organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
-        CREATE TABLE IF NOT EXISTS gpkg_contents (
-          table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
-          description TEXT DEFAULT '',
-          last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-          min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
-          CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
-        CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (
-          table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
-          srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
-          CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
-          CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
-          CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
-        CREATE TABLE IF NOT EXISTS gpkg_extensions (
-          table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
-          scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
-        CREATE TABLE IF NOT EXISTS reports (
-          fid INTEGER PRIMARY KEY AUTOINCREMENT,
-          geom POINT NOT NULL,
-          report_id TEXT NOT NULL UNIQUE,
-          occurred_at TEXT NOT NULL,
-          occurred_to TEXT,
-          category TEXT NOT NULL,
-          source TEXT NOT NULL,
-          description TEXT,
-          weight REAL NOT NULL DEFAULT 1.0,
-          location_precision TEXT NOT NULL DEFAULT 'exact',
-          lat REAL NOT NULL,
-          lon REAL NOT NULL,
-          created_at TEXT NOT NULL,
-          occurred_utc TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS reports_occurred ON reports (occurred_utc, fid);
-        CREATE TABLE IF NOT EXISTS idempotency_keys (
-          key TEXT PRIMARY KEY, report_id TEXT NOT NULL, body_hash TEXT, created_at TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS users (
-          name TEXT PRIMARY KEY, role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS runs (
-          run_id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at TEXT NOT NULL, requested_by TEXT NOT NULL,
-          started_at TEXT, finished_at TEXT, outputs TEXT NOT NULL DEFAULT '{}', message TEXT NOT NULL DEFAULT '',
-          n_reports INTEGER);
-        """,
-    )
-    rows = [
-        (
-            "Undefined cartesian SRS",
-            -1,
-            "NONE",
-            -1,
-            "undefined",
-            "undefined cartesian coordinate reference system",
-        ),
-        (
-            "Undefined geographic SRS",
-            0,
-            "NONE",
-            0,
-            "undefined",
-            "undefined geographic coordinate reference system",
-        ),
-        (
-            "WGS 84 geodetic",
-            4326,
-            "EPSG",
-            4326,
-            wgs.to_wkt(WktVersion.WKT1_GDAL),
-            "longitude/latitude WGS 84",
-        ),
-        (crs.name, srs_id, "EPSG", srs_id, crs.to_wkt(WktVersion.WKT1_GDAL), crs.name),
-    ]
-    con.executemany("INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", rows)
-    con.execute(
-        "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
-        "VALUES ('reports', 'features', 'reports', 'lagesbild: reports submitted to the service', ?)",
-        (srs_id,),
-    )
-    # GDAL then lists only registered tables: the service tables (users, keys, runs) stay out of readers' way
-    con.execute(
-        "INSERT OR IGNORE INTO gpkg_extensions VALUES (NULL, NULL, 'gdal_aspatial', "
-        "'http://gdal.org/geopackage_aspatial.html', 'read-write')"
-    )
-    con.execute(
-        "INSERT OR IGNORE INTO gpkg_geometry_columns VALUES ('reports', 'geom', 'POINT', ?, 0, 0)", (srs_id,)
-    )
-
-
-def _migration_2(con: sqlite3.Connection, srs_id: int) -> None:
-    con.execute("ALTER TABLE reports ADD COLUMN text_purged_at TEXT")
-    con.execute("CREATE INDEX IF NOT EXISTS reports_created ON reports (created_at)")
-
-
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {1: _migration_1, 2: _migration_2}
-"""Schema steps: version -> function bringing the file from version-1 to version."""
 
 
 class GeoPackageStore(Store):
@@ -251,47 +136,60 @@ class GeoPackageStore(Store):
         return int(row[0]) if row else 0
 
     # -- reports -----------------------------------------------------------------------------------------
+    def _claimed(self, con: sqlite3.Connection, r: NewReport) -> str | IdempotencyConflict | None:
+        """Claim `r`'s idempotency key; return the answer for a key stored before, else ``None``."""
+        if r.idempotency_key is None:
+            return None
+        row = con.execute(
+            "SELECT report_id, body_hash FROM idempotency_keys WHERE key = ?",
+            (r.idempotency_key,),
+        ).fetchone()
+        if row is not None:
+            return replay_or_conflict(r, row[0], row[1])
+        con.execute(
+            "INSERT INTO idempotency_keys VALUES (?, ?, ?, ?)",
+            (r.idempotency_key, r.report_id, r.body_hash, utc_key(r.created_at)),
+        )
+        return None
+
+    def _insert(self, con: sqlite3.Connection, r: NewReport) -> None:
+        con.execute(
+            "INSERT INTO reports (geom, report_id, occurred_at, occurred_to, category, source, description,"
+            " lat, lon, created_at, occurred_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                gpkg_point(r.x, r.y, self.crs_epsg),
+                r.report_id,
+                r.occurred_at.isoformat(),
+                _iso(r.occurred_to),
+                r.category,
+                r.source,
+                r.description,
+                r.lat,
+                r.lon,
+                utc_key(r.created_at),
+                utc_key(r.occurred_at),
+            ),
+        )
+
     def insert_batch(self, reports: list[NewReport]) -> list[str | IdempotencyConflict]:
+        """Store reports in one durable transaction (see :meth:`Store.insert_batch`)."""
         out: list[str | IdempotencyConflict] = []
         xs: list[float] = []
         ys: list[float] = []
         with self._tx() as con:
             for r in reports:
-                if r.idempotency_key is not None:
-                    row = con.execute(
-                        "SELECT report_id, body_hash FROM idempotency_keys WHERE key = ?",
-                        (r.idempotency_key,),
-                    ).fetchone()
-                    if row is not None:
-                        out.append(replay_or_conflict(r, row[0], row[1]))
-                        continue
-                    con.execute(
-                        "INSERT INTO idempotency_keys VALUES (?, ?, ?, ?)",
-                        (r.idempotency_key, r.report_id, r.body_hash, utc_key(r.created_at)),
-                    )
-                con.execute(
-                    "INSERT INTO reports (geom, report_id, occurred_at, occurred_to, category, source, description,"
-                    " lat, lon, created_at, occurred_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        gpkg_point(r.x, r.y, self.crs_epsg),
-                        r.report_id,
-                        r.occurred_at.isoformat(),
-                        _iso(r.occurred_to),
-                        r.category,
-                        r.source,
-                        r.description,
-                        r.lat,
-                        r.lon,
-                        utc_key(r.created_at),
-                        utc_key(r.occurred_at),
-                    ),
-                )
+                earlier = self._claimed(con, r)
+                if earlier is not None:
+                    out.append(earlier)
+                    continue
+                self._insert(con, r)
                 xs.append(r.x)
                 ys.append(r.y)
                 out.append(r.report_id)
             if xs:
                 con.execute(
-                    "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?),"
+                    "UPDATE gpkg_contents SET min_x = min(coalesce(min_x, ?), ?),"
+                    " min_y = min(coalesce(min_y, ?), ?),"
                     " max_x = max(coalesce(max_x, ?), ?), max_y = max(coalesce(max_y, ?), ?),"
                     " last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'reports'",
                     (min(xs), min(xs), min(ys), min(ys), max(xs), max(xs), max(ys), max(ys)),
@@ -299,6 +197,7 @@ class GeoPackageStore(Store):
         return out
 
     def lookup_idempotent(self, key: str) -> tuple[str, str | None] | None:
+        """Return ``(report_id, body_hash)`` stored under an idempotency key, or ``None``."""
         row = (
             self._reader()
             .execute("SELECT report_id, body_hash FROM idempotency_keys WHERE key = ?", (key,))
@@ -307,6 +206,7 @@ class GeoPackageStore(Store):
         return (row[0], row[1]) if row else None
 
     def list_reports(self, flt: ReportFilter) -> list[StoredReport]:
+        """List reports matching `flt`, oldest ``occurred_at`` first (ties by insertion order)."""
         where, args = filter_conditions(flt, mark="?", occurred="occurred_utc", when=utc_key)
         if flt.ids:
             where.append(f"report_id IN ({', '.join('?' * len(flt.ids))})")
@@ -334,9 +234,11 @@ class GeoPackageStore(Store):
         ]
 
     def count_reports(self) -> int:
+        """Count the stored reports."""
         return int(self._reader().execute("SELECT count(*) FROM reports").fetchone()[0])
 
     def purge_text(self, *, older_than: dt.datetime) -> int:
+        """Remove free text of reports created before `older_than`; return how many were cleared."""
         with self._tx() as con:
             cur = con.execute(
                 "UPDATE reports SET description = NULL, text_purged_at = ? "
@@ -347,6 +249,7 @@ class GeoPackageStore(Store):
 
     # -- users -------------------------------------------------------------------------------------------
     def add_user(self, name: str, *, role: str, token_hash: str) -> None:
+        """Add a user (or replace its token and role)."""
         with self._tx() as con:
             con.execute(
                 "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?)",
@@ -354,6 +257,7 @@ class GeoPackageStore(Store):
             )
 
     def user_for_token(self, token_hash: str) -> UserRecord | None:
+        """Find the user holding a token with this hash, or ``None``."""
         row = (
             self._reader()
             .execute("SELECT name, role, created_at FROM users WHERE token_hash = ?", (token_hash,))
@@ -362,15 +266,18 @@ class GeoPackageStore(Store):
         return UserRecord(row[0], row[1], dt.datetime.fromisoformat(row[2])) if row else None
 
     def list_users(self) -> list[UserRecord]:
+        """Return all users, by name."""
         rows = self._reader().execute("SELECT name, role, created_at FROM users ORDER BY name").fetchall()
         return [UserRecord(r[0], r[1], dt.datetime.fromisoformat(r[2])) for r in rows]
 
     def remove_user(self, name: str) -> bool:
+        """Remove a user; return whether it existed."""
         with self._tx() as con:
             return con.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount > 0
 
     # -- runs --------------------------------------------------------------------------------------------
     def save_run(self, run: RunRecord) -> None:
+        """Insert or update a run."""
         with self._tx() as con:
             con.execute(
                 "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -388,24 +295,26 @@ class GeoPackageStore(Store):
             )
 
     @staticmethod
-    def _run(row: tuple[object, ...]) -> RunRecord:
+    def _run(row: tuple[Any, ...]) -> RunRecord:
         return RunRecord(
             run_id=str(row[0]),
             status=str(row[1]),
             created_at=dt.datetime.fromisoformat(str(row[2])),
             requested_by=str(row[3]),
-            started_at=_parse(row[4]),  # type: ignore[arg-type]
+            started_at=_parse(row[4]),
             finished_at=_parse(row[5]),
-            outputs=json.loads(str(row[6])),  # type: ignore[arg-type]
+            outputs=json.loads(str(row[6])),
             message=str(row[7]),
-            n_reports=row[8],  # type: ignore[arg-type]
+            n_reports=row[8],
         )
 
     def get_run(self, run_id: str) -> RunRecord | None:
+        """Get a run by id."""
         row = self._reader().execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
         return self._run(row) if row else None
 
     def latest_run(self, *, status: str = "done") -> RunRecord | None:
+        """Get the most recently finished run with `status`."""
         row = (
             self._reader()
             .execute("SELECT * FROM runs WHERE status = ? ORDER BY finished_at DESC LIMIT 1", (status,))
@@ -414,16 +323,20 @@ class GeoPackageStore(Store):
         return self._run(row) if row else None
 
     def fail_unfinished_runs(self, message: str) -> int:
+        """Mark runs left ``queued``/``running`` (by a stopped server) as failed."""
         with self._tx() as con:
             return con.execute(
-                "UPDATE runs SET status = 'failed', message = ?, finished_at = ? WHERE status IN ('queued', 'running')",
+                "UPDATE runs SET status = 'failed', message = ?, finished_at = ? "
+                "WHERE status IN ('queued', 'running')",
                 (message, utc_key(dt.datetime.now(dt.UTC))),
             ).rowcount
 
     def reader_source(self) -> str:
+        """Name what :func:`geo.io.read_reports` reads to get the stored reports."""
         return str(self.path)
 
     def close(self) -> None:
+        """Close connections."""
         self._con.close()
         con = getattr(self._local, "con", None)
         if con is not None:

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,6 +31,7 @@ from geo.service.storage.base import (
     filter_conditions,
     replay_or_conflict,
 )
+from geo.service.storage.postgis_schema import MIGRATIONS
 
 __all__ = ["PostgisStore", "redact_url"]
 
@@ -49,54 +50,6 @@ def redact_url(url: str) -> str:
         return url.split("@")[-1]
     host = info.get("host", "")
     return f"postgresql://{info.get('user', '')}@{host}:{info.get('port', '')}/{info.get('dbname', '')}"
-
-
-def _migration_1(cur: psycopg.Cursor[Any], srs: int) -> None:
-    cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    cur.execute(
-        f"""
-        CREATE TABLE IF NOT EXISTS reports (
-          fid bigserial PRIMARY KEY,
-          geom geometry(Point, {int(srs)}) NOT NULL,
-          report_id text NOT NULL UNIQUE,
-          occurred_at timestamptz NOT NULL,
-          occurred_to timestamptz,
-          category text NOT NULL,
-          source text NOT NULL,
-          description text,
-          weight double precision NOT NULL DEFAULT 1.0,
-          location_precision text NOT NULL DEFAULT 'exact',
-          lat double precision NOT NULL,
-          lon double precision NOT NULL,
-          created_at timestamptz NOT NULL,
-          tz text NOT NULL DEFAULT 'Europe/Stockholm')
-        """
-    )
-    cur.execute("CREATE INDEX IF NOT EXISTS reports_occurred ON reports (occurred_at, fid)")
-    cur.execute("CREATE INDEX IF NOT EXISTS reports_geom ON reports USING gist (geom)")
-    cur.execute(
-        "CREATE TABLE IF NOT EXISTS idempotency_keys (key text PRIMARY KEY, report_id text NOT NULL, "
-        "body_hash text, created_at timestamptz NOT NULL)"
-    )
-    cur.execute(
-        "CREATE TABLE IF NOT EXISTS users (name text PRIMARY KEY, role text NOT NULL, "
-        "token_hash text NOT NULL UNIQUE, created_at timestamptz NOT NULL)"
-    )
-    cur.execute(
-        "CREATE TABLE IF NOT EXISTS runs (run_id text PRIMARY KEY, status text NOT NULL, "
-        "created_at timestamptz NOT NULL, requested_by text NOT NULL, started_at timestamptz, "
-        "finished_at timestamptz, outputs jsonb NOT NULL DEFAULT '{}', message text NOT NULL DEFAULT '', "
-        "n_reports integer)"
-    )
-
-
-def _migration_2(cur: psycopg.Cursor[Any], srs: int) -> None:
-    cur.execute("ALTER TABLE reports ADD COLUMN IF NOT EXISTS text_purged_at timestamptz")
-    cur.execute("CREATE INDEX IF NOT EXISTS reports_created ON reports (created_at)")
-
-
-MIGRATIONS: dict[int, Callable[[psycopg.Cursor[Any], int], None]] = {1: _migration_1, 2: _migration_2}
-"""Schema steps: version -> function bringing the database from version-1 to version."""
 
 
 class PostgisStore(Store):
@@ -191,7 +144,48 @@ class PostgisStore(Store):
         return int(row[0]) if row else 0
 
     # -- reports -----------------------------------------------------------------------------------------
+    def _claimed(self, cur: psycopg.Cursor[Any], r: NewReport) -> str | IdempotencyConflict | None:
+        """Claim `r`'s idempotency key; return the answer for a key stored before, else ``None``."""
+        if r.idempotency_key is None:
+            return None
+        cur.execute(
+            "INSERT INTO idempotency_keys VALUES (%s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
+            (r.idempotency_key, r.report_id, r.body_hash, r.created_at),
+        )
+        if cur.rowcount != 0:
+            return None
+        row = cur.execute(
+            "SELECT report_id, body_hash FROM idempotency_keys WHERE key = %s",
+            (r.idempotency_key,),
+        ).fetchone()
+        if row is None:  # the conflicting row was deleted in between
+            raise RuntimeError(f"idempotency key {r.idempotency_key!r} vanished")
+        return replay_or_conflict(r, row[0], row[1])
+
+    def _insert(self, cur: psycopg.Cursor[Any], r: NewReport) -> None:
+        cur.execute(
+            "INSERT INTO reports (geom, report_id, occurred_at, occurred_to, category, source, "
+            "description, lat, lon, created_at, tz) "
+            "VALUES (ST_SetSRID(ST_MakePoint(%s, %s), %s), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                r.x,
+                r.y,
+                self.crs_epsg,
+                r.report_id,
+                r.occurred_at,
+                r.occurred_to,
+                r.category,
+                r.source,
+                r.description,
+                r.lat,
+                r.lon,
+                r.created_at,
+                getattr(r.occurred_at.tzinfo, "key", "UTC"),
+            ),
+        )
+
     def insert_batch(self, reports: list[NewReport]) -> list[str | IdempotencyConflict]:
+        """Store reports in one durable transaction (see :meth:`Store.insert_batch`)."""
         with self._writer_lock:
             if self._writer is None or self._writer.closed or self._writer.broken:
                 self._writer = self._connect(autocommit=False)
@@ -200,40 +194,11 @@ class PostgisStore(Store):
             try:
                 with con.cursor() as cur:
                     for r in reports:
-                        if r.idempotency_key is not None:
-                            cur.execute(
-                                "INSERT INTO idempotency_keys VALUES (%s, %s, %s, %s) ON CONFLICT (key) DO NOTHING",
-                                (r.idempotency_key, r.report_id, r.body_hash, r.created_at),
-                            )
-                            if cur.rowcount == 0:
-                                row = cur.execute(
-                                    "SELECT report_id, body_hash FROM idempotency_keys WHERE key = %s",
-                                    (r.idempotency_key,),
-                                ).fetchone()
-                                if row is None:  # the conflicting row was deleted in between
-                                    raise RuntimeError(f"idempotency key {r.idempotency_key!r} vanished")
-                                out.append(replay_or_conflict(r, row[0], row[1]))
-                                continue
-                        cur.execute(
-                            "INSERT INTO reports (geom, report_id, occurred_at, occurred_to, category, source, "
-                            "description, lat, lon, created_at, tz) VALUES (ST_SetSRID(ST_MakePoint(%s, %s), %s), "
-                            "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                            (
-                                r.x,
-                                r.y,
-                                self.crs_epsg,
-                                r.report_id,
-                                r.occurred_at,
-                                r.occurred_to,
-                                r.category,
-                                r.source,
-                                r.description,
-                                r.lat,
-                                r.lon,
-                                r.created_at,
-                                getattr(r.occurred_at.tzinfo, "key", "UTC"),
-                            ),
-                        )
+                        earlier = self._claimed(cur, r)
+                        if earlier is not None:
+                            out.append(earlier)
+                            continue
+                        self._insert(cur, r)
                         out.append(r.report_id)
                 con.commit()
             except BaseException:
@@ -243,6 +208,7 @@ class PostgisStore(Store):
             return out
 
     def lookup_idempotent(self, key: str) -> tuple[str, str | None] | None:
+        """Return ``(report_id, body_hash)`` stored under an idempotency key, or ``None``."""
         with self._conn() as con:
             row = con.execute(
                 "SELECT report_id, body_hash FROM idempotency_keys WHERE key = %s", (key,)
@@ -250,13 +216,14 @@ class PostgisStore(Store):
         return (row[0], row[1]) if row else None
 
     def list_reports(self, flt: ReportFilter) -> list[StoredReport]:
+        """List reports matching `flt`, oldest ``occurred_at`` first (ties by insertion order)."""
         where, args = filter_conditions(flt, mark="%s", occurred="occurred_at", when=lambda t: t)
         if flt.ids:
             where.append("report_id = ANY(%s)")
             args.append(list(flt.ids))
         sql = (
-            "SELECT report_id, lat, lon, occurred_at, occurred_to, category, source, description, created_at, tz "
-            "FROM reports"
+            "SELECT report_id, lat, lon, occurred_at, occurred_to, category, source, description, "
+            "created_at, tz FROM reports"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY occurred_at, fid LIMIT %s OFFSET %s"
         )
@@ -283,11 +250,13 @@ class PostgisStore(Store):
         return out
 
     def count_reports(self) -> int:
+        """Count the stored reports."""
         with self._conn() as con:
             row = con.execute("SELECT count(*) FROM reports").fetchone()
         return int(row[0]) if row else 0
 
     def purge_text(self, *, older_than: dt.datetime) -> int:
+        """Remove free text of reports created before `older_than`; return how many were cleared."""
         with self._conn() as con:
             cur = con.execute(
                 "UPDATE reports SET description = NULL, text_purged_at = now() "
@@ -298,6 +267,7 @@ class PostgisStore(Store):
 
     # -- users -------------------------------------------------------------------------------------------
     def add_user(self, name: str, *, role: str, token_hash: str) -> None:
+        """Add a user (or replace its token and role)."""
         with self._conn() as con:
             con.execute(
                 "INSERT INTO users VALUES (%s, %s, %s, now()) ON CONFLICT (name) DO UPDATE SET "
@@ -306,6 +276,7 @@ class PostgisStore(Store):
             )
 
     def user_for_token(self, token_hash: str) -> UserRecord | None:
+        """Find the user holding a token with this hash, or ``None``."""
         with self._conn() as con:
             row = con.execute(
                 "SELECT name, role, created_at FROM users WHERE token_hash = %s", (token_hash,)
@@ -313,20 +284,24 @@ class PostgisStore(Store):
         return UserRecord(row[0], row[1], row[2]) if row else None
 
     def list_users(self) -> list[UserRecord]:
+        """Return all users, by name."""
         with self._conn() as con:
             rows = con.execute("SELECT name, role, created_at FROM users ORDER BY name").fetchall()
         return [UserRecord(r[0], r[1], r[2]) for r in rows]
 
     def remove_user(self, name: str) -> bool:
+        """Remove a user; return whether it existed."""
         with self._conn() as con:
             return con.execute("DELETE FROM users WHERE name = %s", (name,)).rowcount > 0
 
     # -- runs --------------------------------------------------------------------------------------------
     def save_run(self, run: RunRecord) -> None:
+        """Insert or update a run."""
         with self._conn() as con:
             con.execute(
-                "INSERT INTO runs VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (run_id) DO UPDATE SET "
-                "status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at, "
+                "INSERT INTO runs VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, "
+                "started_at = excluded.started_at, finished_at = excluded.finished_at, "
                 "outputs = excluded.outputs, message = excluded.message, n_reports = excluded.n_reports",
                 (
                     run.run_id,
@@ -357,11 +332,13 @@ class PostgisStore(Store):
         )
 
     def get_run(self, run_id: str) -> RunRecord | None:
+        """Get a run by id."""
         with self._conn() as con:
             row = con.execute(f"{_SELECT_RUNS} WHERE run_id = %s", (run_id,)).fetchone()
         return self._run(row) if row else None
 
     def latest_run(self, *, status: str = "done") -> RunRecord | None:
+        """Get the most recently finished run with `status`."""
         with self._conn() as con:
             row = con.execute(
                 f"{_SELECT_RUNS} WHERE status = %s ORDER BY finished_at DESC NULLS LAST LIMIT 1", (status,)
@@ -369,6 +346,7 @@ class PostgisStore(Store):
         return self._run(row) if row else None
 
     def fail_unfinished_runs(self, message: str) -> int:
+        """Mark runs left ``queued``/``running`` (by a stopped server) as failed."""
         with self._conn() as con:
             return con.execute(
                 "UPDATE runs SET status = 'failed', message = %s, finished_at = now() "
@@ -377,9 +355,11 @@ class PostgisStore(Store):
             ).rowcount
 
     def reader_source(self) -> str:
+        """Name what :func:`geo.io.read_reports` reads to get the stored reports."""
         return self.url
 
     def close(self) -> None:
+        """Close connections."""
         with self._writer_lock:
             if self._writer is not None:
                 self._writer.close()

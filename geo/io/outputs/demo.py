@@ -1,7 +1,9 @@
 """Write the demo world as files that regenerate byte-identically: CSV and GeoJSON with fixed number formats.
 
 GeoPackage is avoided on purpose (it embeds timestamps). Every file is written through
-:func:`geo.io.export.atomic_path`, so an interrupted run leaves no half file.
+:func:`geo.io.export.atomic_path`, so an interrupted run leaves no half file. :func:`generate_world` builds
+the world (:func:`geo.demo.build_world`) and writes it; the run configuration ``demo.toml`` is copied from the
+package (``geo/demo/demo.toml``).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.demo.world import DEMO_LABEL, World, _Proj
+from geo.demo.places import Proj
+from geo.demo.world import DEMO_LABEL, World, build_world
 from geo.io.export import atomic_path
 
-__all__ = ["FILES", "demo_config_text", "write_world"]
+__all__ = ["FILES", "demo_config_text", "generate_world", "write_world"]
 
 FILES: dict[str, str] = {
     "streets": "gator.geojson",
@@ -71,49 +74,51 @@ def _pt(lat: float, lon: float) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [round(float(lon), 7), round(float(lat), 7)]}
 
 
-def _police_csv(world: World) -> bytes:
-    p = world.police
-    header = [
-        "Ärendenummer",
-        "Brottstyp",
-        "occurred_from",
-        "occurred_to",
-        "Latitud",
-        "Longitud",
-        "Adress",
-        "Beskrivning",
-        "Lägesnoggrannhet",
-        "Källa",
-        "Anmärkning",
+_POLICE_HEADER = [
+    "Ärendenummer",
+    "Brottstyp",
+    "occurred_from",
+    "occurred_to",
+    "Latitud",
+    "Longitud",
+    "Adress",
+    "Beskrivning",
+    "Lägesnoggrannhet",
+    "Källa",
+    "Anmärkning",
+]
+
+
+def _police_row(r: Any) -> list[str]:
+    """Return one police report as the export writes it, spoilt as planted when ``r.bad`` says so."""
+    lat, lon = _f(r.lat, 6, comma=True), _f(r.lon, 6, comma=True)
+    start, end = _t(r.start), _t(r.end)
+    if r.bad == "missing coordinate":
+        lat = ""
+    elif r.bad == "position outside the study area":
+        lat, lon = _f(_OUTSIDE[0], 6, comma=True), _f(_OUTSIDE[1], 6, comma=True)
+    elif r.bad.startswith("local time does not exist"):
+        start, end = "2025-03-30 02:30", ""
+    elif r.bad.startswith("latitude and longitude were swapped"):
+        lat, lon = lon, lat
+    return [
+        r.report_id,
+        r.category,
+        start,
+        end,
+        lat,
+        lon,
+        r.address,
+        r.description,
+        r.precision,
+        "police",
+        DEMO_LABEL,
     ]
-    rows = []
-    for r in p.itertuples(index=False):
-        lat, lon = _f(r.lat, 6, comma=True), _f(r.lon, 6, comma=True)
-        start, end = _t(r.start), _t(r.end)
-        if r.bad == "missing coordinate":
-            lat = ""
-        elif r.bad == "position outside the study area":
-            lat, lon = _f(_OUTSIDE[0], 6, comma=True), _f(_OUTSIDE[1], 6, comma=True)
-        elif r.bad.startswith("local time does not exist"):
-            start, end = "2025-03-30 02:30", ""
-        elif r.bad.startswith("latitude and longitude were swapped"):
-            lat, lon = lon, lat
-        rows.append(
-            [
-                r.report_id,
-                r.category,
-                start,
-                end,
-                lat,
-                lon,
-                r.address,
-                r.description,
-                r.precision,
-                "police",
-                DEMO_LABEL,
-            ]
-        )
-    return _csv_text(header, rows, sep=";").encode("cp1252")
+
+
+def _police_csv(world: World) -> bytes:
+    rows = [_police_row(r) for r in world.police.itertuples(index=False)]
+    return _csv_text(_POLICE_HEADER, rows, sep=";").encode("cp1252")
 
 
 def _residents_csv(world: World) -> bytes:
@@ -170,7 +175,7 @@ def _hourly_csv(world: World) -> bytes:
     return _csv_text(header, rows, sep=",").encode("utf-8")
 
 
-def _streets_geojson(world: World, proj: _Proj) -> bytes:
+def _streets_geojson(world: World, proj: Proj) -> bytes:
     feats = []
     for seg in world.segments:
         xs, ys = np.array(seg.line.coords).T
@@ -199,7 +204,7 @@ def _streets_geojson(world: World, proj: _Proj) -> bytes:
     return _geojson("gator", feats)
 
 
-def _lamps_geojson(world: World, proj: _Proj) -> bytes:
+def _lamps_geojson(world: World, proj: Proj) -> bytes:
     lamps = world.lamps
     lat, lon = proj.wgs(lamps["ex"].to_numpy(), lamps["ny"].to_numpy())
     feats = [
@@ -245,10 +250,11 @@ def demo_config_text() -> str:
     return resources.files("geo.demo").joinpath("demo.toml").read_text(encoding="utf-8")
 
 
-def _readme(world: World) -> str:
+def _readme_rows(world: World) -> list[tuple[str, str]]:
+    """Return (file name, what it holds) for the README's table."""
     c = world.truth["counts"]
     t = world.truth
-    rows = [
+    return [
         (
             FILES["police"],
             f"{c['police']:,} polisanmälningar över tre år ({t['period']['start']} – "
@@ -287,6 +293,10 @@ def _readme(world: World) -> str:
             "sina egna exporter",
         ),
     ]
+
+
+def _readme(world: World) -> str:
+    t = world.truth
     hotspots = ", ".join(f"{h['name']} ({h['peak_window']}, {h['trend']})" for h in t["hotspots"])
     dark = ", ".join(f"{d['name']} ({d['kind']})" for d in t["dark_segments"])
     speeding = ", ".join(
@@ -304,7 +314,7 @@ def _readme(world: World) -> str:
         "",
         "| fil | innehåll |",
         "|---|---|",
-        *(f"| `{name}` | {text} |" for name, text in rows),
+        *(f"| `{name}` | {text} |" for name, text in _readme_rows(world)),
         "",
         f"Planterade hot-spots: {hotspots}.",
         "",
@@ -322,7 +332,7 @@ def write_world(world: World, out_dir: str | Path) -> dict[str, Path]:
     Parameters
     ----------
     world
-        The world from :func:`geo.demo.world.build_world`.
+        The world from :func:`geo.demo.build_world`.
     out_dir
         Folder to write into (created when missing); existing files of the same names are replaced.
 
@@ -333,7 +343,7 @@ def write_world(world: World, out_dir: str | Path) -> dict[str, Path]:
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    proj = _Proj()
+    proj = Proj()
     blobs = {
         "streets": _streets_geojson(world, proj),
         "lamps": _lamps_geojson(world, proj),
@@ -348,3 +358,25 @@ def write_world(world: World, out_dir: str | Path) -> dict[str, Path]:
         "config": demo_config_text().encode("utf-8"),
     }
     return {role: _write_bytes(data, out / FILES[role]) for role, data in blobs.items()}
+
+
+def generate_world(seed: int, out_dir: str | Path, *, noise: float = 1.0) -> dict[str, Path]:
+    """Build the demo world from `seed` and write it into `out_dir`.
+
+    Parameters
+    ----------
+    seed
+        Seed of the random generator; the same seed gives byte-identical files.
+    out_dir
+        Folder to write into (created when missing).
+    noise
+        Multiplier of background incidents: 1 for the realistic demo, 0 for planted hot-spots only (no
+        background and no planted bad rows), useful to test that an analysis finds nothing unplanted.
+
+    Returns
+    -------
+    paths
+        Role (``police``, ``residents``, ``walks``, ``streets``, ``lamps``, ``speed_passes``,
+        ``speed_hourly``, ``feed``, ``truth``, ``readme``, ``config``) -> written file.
+    """
+    return write_world(build_world(seed, noise=noise), out_dir)
