@@ -23,7 +23,8 @@ from geo.io import read_reports
 from geo.layers.speed import build_speed_layer, read_measurements, read_segments
 from geo.model import point_reports
 from geo.plan.enforcement import plan_enforcement
-from geo.plan.patrol import coverage_of, plan_patrols
+from geo.plan.patrol import plan_patrols
+from geo.plan.patrol_coverage import coverage_of
 
 ROOT = Path(__file__).resolve().parents[1]
 

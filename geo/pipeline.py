@@ -437,28 +437,22 @@ def run(
         tick("lighting", t)
 
     # 4. patrol -------------------------------------------------------------------------------------------
+    patrol_result = None
     if analyse and config.patrol.enabled:
-        from geo.commands.patrol import run_patrol
+        from geo.io.outputs.patrol import write_patrol
+        from geo.stages.patrol import PatrolSettings, patrol_stage
 
         t = time.perf_counter()
         say("Patrullplan / patrol plan")
         if hotspots is None:
             notes.append("steg patrullplan: inga hot-spots att planera för")
         else:
-            pc = config.patrol
-            paths = run_patrol(
-                reports,
-                hotspots=hotspots,
-                week=pc.week or _default_week(config),
-                shifts=list(pc.shifts),
-                visits_per_shift=pc.visits_per_shift,
-                visit_min=pc.visit_min,
-                history_days=pc.history_days,
-                streets=streets,
-                demo=config.run.demo,
-                out_dir=out,
+            patrol_settings = PatrolSettings(**config.patrol.model_dump(exclude={"enabled"}))
+            patrol_result = patrol_stage(
+                reports, hotspots, patrol_settings, streets=streets, today=config.period.end
             )
-            _register(outputs, paths)
+            files = write_patrol(patrol_result, out, demo=config.run.demo)
+            _register(outputs, {f.kind: Path(f.path) for f in files if f.layer is None})
         tick("patrol", t)
 
     # 5. speed --------------------------------------------------------------------------------------------

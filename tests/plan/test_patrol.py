@@ -1,5 +1,7 @@
-"""Patrol plan: capacity, shifts and travel; the demo's planted hot-spots in their active hours; the stated
-coverage checked on held-out incidents against the naive plan; the ``geo patrol`` command; real Toronto data.
+"""Patrol plan: capacity, shifts and travel; the demo's planted hot-spots in their active hours.
+
+The stated coverage is checked on held-out incidents against the naive plan, on the demo and on real
+Toronto data.
 """
 
 from __future__ import annotations
@@ -14,66 +16,13 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely.geometry import LineString, Point
-from typer.testing import CliRunner
+from shapely.geometry import Point
 
-from geo.cli import app
 from geo.model import point_reports
-from geo.plan.patrol import (
-    PATROL_COLUMNS,
-    WEEKDAYS_SV,
-    coverage_of,
-    next_iso_week,
-    parse_shift,
-    parse_week,
-    plan_html,
-    plan_patrols,
-    travel_minutes,
-)
-from tests.conftest import DEMO
-from tests.plan.conftest import CUT, CUT_WEEK, in_planted_window
-
-SHIFTS = ["15-23", "23-07"]
-
-
-@pytest.fixture(scope="module")
-def plan(demo_police, planted_places):
-    return plan_patrols(planted_places, demo_police, week=CUT_WEEK, shifts=SHIFTS, history_days=365)
-
-
-# ------------------------------------------------------------------------------------------ parsing
-
-
-@pytest.mark.parametrize(
-    ("text", "start", "length"),
-    [
-        ("15-23", 900, 480),
-        ("23-07", 1380, 480),
-        ("07:30-16:00", 450, 510),
-        ("00-24", 0, 1440),
-        ("7-7", 420, 1440),
-        ("22–02", 1320, 240),
-    ],
-)
-def test_parse_shift(text: str, start: int, length: int) -> None:
-    s = parse_shift(text)
-    assert (s.start_min, s.length_min) == (start, length)
-
-
-@pytest.mark.parametrize("text", ["25-03", "15", "kväll", "15-23-07", "12:75-13"])
-def test_parse_shift_rejects(text: str) -> None:
-    with pytest.raises(ValueError, match="shift"):
-        parse_shift(text)
-
-
-def test_parse_week() -> None:
-    assert str(parse_week("2026-W45")) == "2026-11-02"
-    assert str(parse_week("2020W53")) == "2020-12-28"
-    assert next_iso_week(pd.Timestamp("2026-12-30").date()) == "2027-W01"
-    for bad in ("2026-45", "2025-W53", "vecka 3"):
-        with pytest.raises(ValueError, match="week"):
-            parse_week(bad)
-
+from geo.plan.patrol import PATROL_COLUMNS, WEEKDAYS_SV, empty_plan, plan_patrols
+from geo.plan.patrol_coverage import coverage_of
+from geo.time.weeks import parse_shift
+from tests.plan.conftest import CUT, CUT_WEEK, SHIFTS, in_planted_window, river_streets
 
 # -------------------------------------------------------------------------------- the plan's structure
 
@@ -233,34 +182,15 @@ def test_forecast_profiles_without_reports() -> None:
         plan_patrols(places.drop(columns="profile"), week="2026-W45")
 
 
-def test_travel_on_the_street_network() -> None:
+def test_plan_travels_on_the_street_network() -> None:
     # two places 200 m apart across a river; the only bridge is 1 km upstream
     a, b = Point(0, 0), Point(0, 200)
-    streets = gpd.GeoDataFrame(
-        {"name": ["south bank", "bridge", "north bank"]},
-        geometry=[
-            LineString([(0, 0), (1000, 0)]),
-            LineString([(1000, 0), (1000, 200)]),
-            LineString([(1000, 200), (0, 200)]),
-        ],
-        crs="EPSG:3006",
-    )
-    pts = gpd.GeoSeries([a, b], crs="EPSG:3006")
-    minutes, metres, how = travel_minutes(pts, speed_kmh=30, streets=streets)
-    assert how == "gatunät" and metres[0, 1] == pytest.approx(2200.0)
-    assert minutes[0, 1] == 5  # 2.2 km at 30 km/h = 4.4 min, rounded up
-    minutes2, metres2, how2 = travel_minutes(pts, speed_kmh=30)
-    assert how2 == "fågelvägen" and metres2[0, 1] == pytest.approx(200.0) and minutes2[0, 1] == 1
-    # a network that does not connect the places falls back to the straight line
-    cut = streets.iloc[[0, 2]]
-    _, metres3, _ = travel_minutes(pts, speed_kmh=30, streets=cut)
-    assert metres3[0, 1] == pytest.approx(200.0)
     places = gpd.GeoDataFrame(
         {"place_id": ["A", "B"], "profile": [json.dumps([1.0] * 168)] * 2},
         geometry=[a.buffer(20), b.buffer(20)],
         crs="EPSG:3006",
     )
-    p = plan_patrols(places, week="2026-W45", shifts=["15-23"], streets=streets, visits_per_shift=4)
+    p = plan_patrols(places, week="2026-W45", shifts=["15-23"], streets=river_streets(), visits_per_shift=4)
     assert p.travel == "gatunät"
     moves = p.visits[p.visits["travel_min"] > 0]
     assert len(moves) and (moves["travel_min"] == 5).all()
@@ -298,83 +228,6 @@ def test_no_history_is_an_error(demo_police, planted_places) -> None:
         plan_patrols(planted_places.drop(columns="hotspot_id"), demo_police, week=CUT_WEEK)
 
 
-def test_html_one_section_per_shift(plan) -> None:
-    html = plan_html(plan, demo=True)
-    assert html.count('<section class="shift">') == plan.visits["shift_no"].nunique()
-    assert "Förväntad täckning, naiv plan" in html and "Syntetiska demodata" in html
-    assert "break-before: page" in html
-    assert "<script" not in html
-    # a night shift is headed by the day it starts on, even when its first visit is after midnight
-    assert "Måndag 7 september 2026 · pass 23:00–07:00" in html
-    assert "Måndag 14 september" not in html
-    en = plan_html(plan, lang="en")
-    assert "Expected coverage, naive plan" in en and "Monday 7 September 2026 · shift 23:00–07:00" in en
-    assert en.count('<section class="shift">') == html.count('<section class="shift">')
-    with pytest.raises(ValueError, match="lang"):
-        plan_html(plan, lang="fi")
-
-
-# ------------------------------------------------------------------------------------------- command
-
-
-def test_geo_patrol_command(tmp_path: Path) -> None:
-    out = tmp_path / "plan"
-    res = CliRunner().invoke(
-        app,
-        [
-            "patrol",
-            str(DEMO / "polisanmalningar.csv"),
-            "--encoding",
-            "cp1252",
-            "--sep",
-            ";",
-            "--source",
-            "police",
-            "--week",
-            CUT_WEEK,
-            "--shift",
-            "15-23",
-            "--shift",
-            "23-07",
-            "--visits-per-shift",
-            "4",
-            "--visit-minutes",
-            "10",
-            "--history-days",
-            "200",
-            "--eps-m",
-            "60",
-            "--min-samples",
-            "20",
-            "--out",
-            str(out),
-        ],
-    )
-    assert res.exit_code == 0, res.output
-    table = pd.read_csv(out / "patrol_plan.csv")
-    assert list(table.columns[: len(PATROL_COLUMNS)]) == list(PATROL_COLUMNS)
-    assert table.groupby("shift").size().max() <= 4
-    starts = pd.to_datetime(table["date"] + " " + table["start"])
-    ends = pd.to_datetime(table["date"] + " " + table["end"])
-    assert (((ends - starts) % pd.Timedelta(days=1)) == pd.Timedelta(minutes=10)).all()
-    html = (out / "patrol_plan.html").read_text(encoding="utf-8")
-    assert html.count('<section class="shift">') == table["shift"].nunique()
-    stated = round(100 * table["expected_share"].sum(), 1)
-    said = " ".join(res.output.split())
-    assert f"plan {stated:.1f} %" in said
-    assert "naiv plan / naive plan" in said
-    assert (out / "patrol_naive.csv").exists() and (out / "patrol_plan.gpkg").exists()
-
-
-@pytest.mark.parametrize(("args", "word"), [(["--week", "2026-45"], "week"), (["--shift", "15-27"], "shift")])
-def test_geo_patrol_bad_options(tmp_path: Path, args: list[str], word: str) -> None:
-    out = tmp_path / "plan"
-    res = CliRunner().invoke(app, ["patrol", str(DEMO / "trygghetsrapporter.csv"), *args, "--out", str(out)])
-    assert res.exit_code != 0
-    assert word in str(res.output) + str(res.exception)
-    assert not (out / "patrol_plan.csv").exists()
-
-
 # ----------------------------------------------------------------------------------------- real data
 
 
@@ -399,6 +252,23 @@ def test_toronto_plan_beats_naive_on_held_out_weeks(data_dir: Path) -> None:
     assert abs(observed - p.expected_share) <= 4 * math.sqrt(p.expected_share / n) + 0.2 * p.expected_share
 
 
+def test_police_feed_alone_cannot_be_patrolled(data_dir: Path, planted_places) -> None:
+    from geo.io import read_reports
+
+    feed = read_reports([data_dir / "polisen_events_varnamo.json"]).reports
+    with pytest.raises(ValueError, match="point position"):
+        plan_patrols(planted_places, feed, week="2026-W10")
+
+
+def test_empty_plan() -> None:
+    p = empty_plan(week="2026-W45", shifts=SHIFTS, crs="EPSG:3006", notes=["inga platser"])
+    assert len(p.visits) == len(p.naive) == len(p.routes) == 0
+    assert p.expected_share == p.naive_share == 0.0 and p.notes == ["inga platser"]
+    assert list(p.table().columns[: len(PATROL_COLUMNS)]) == list(PATROL_COLUMNS)
+    with pytest.raises(ValueError, match="week"):
+        empty_plan(week="2026-W60", shifts=SHIFTS, crs="EPSG:3006")
+
+
 def test_clock_changes() -> None:
     # all activity on Sunday 02-06; in spring 02:00-03:00 does not exist, in autumn it happens twice
     profile = [0.0] * 168
@@ -421,54 +291,6 @@ def test_clock_changes() -> None:
         autumn["date"] + " " + autumn["start"]
     )
     assert (wall == pd.Timedelta(minutes=15)).all()
-
-
-def test_police_feed_alone_cannot_be_patrolled(data_dir: Path, planted_places, tmp_path: Path) -> None:
-    from geo.io import read_reports
-
-    feed = read_reports([data_dir / "polisen_events_varnamo.json"]).reports
-    with pytest.raises(ValueError, match="point position"):
-        plan_patrols(planted_places, feed, week="2026-W10")
-    res = CliRunner().invoke(
-        app,
-        [
-            "patrol",
-            str(data_dir / "polisen_events_varnamo.json"),
-            "--week",
-            "2026-W10",
-            "--out",
-            str(tmp_path / "out"),
-        ],
-    )
-    assert res.exit_code != 0
-    assert not (tmp_path / "out" / "patrol_plan.csv").exists()
-
-
-def test_forecast_cells_plug_in(demo_police, planted_places) -> None:
-    from geo.plan.patrol import forecast_places
-
-    # a forecast as geo.forecast gives it: square cells with a risk; here 100 m cells over the planted places
-    import shapely
-
-    hist = point_reports(demo_police[demo_police["occurred_at"] < CUT])
-    x0, y0, x1, y1 = planted_places.total_bounds
-    xs, ys = np.meshgrid(np.arange(x0, x1, 100.0), np.arange(y0, y1, 100.0))
-    boxes = shapely.box(xs.ravel(), ys.ravel(), xs.ravel() + 100, ys.ravel() + 100)
-    cells = gpd.GeoDataFrame({"cell_id": np.arange(boxes.size)}, geometry=boxes, crs="EPSG:3006")
-    counts = gpd.sjoin(hist[["geometry"]], cells, predicate="within").groupby("cell_id").size()
-    cells["risk"] = cells["cell_id"].map(counts).fillna(0.0) / 52.0  # a naive weekly forecast
-    places, total = forecast_places(cells, hist, top=15)
-    assert len(places) == 15 and total == pytest.approx(cells["risk"].sum())
-    assert sum(sum(json.loads(p)) for p in places["profile"]) == pytest.approx(
-        cells["risk"].nlargest(15).sum(), rel=1e-4
-    )
-    p = plan_patrols(places, week=CUT_WEEK, shifts=SHIFTS, total=total)
-    assert len(p.visits) > 0 and p.expected_share > p.naive_share
-    # the riskiest cells lie in the planted hot-spots, and so do the visits
-    centres = gpd.GeoSeries(shapely.centroid(places.geometry.to_numpy()), crs="EPSG:3006")
-    inside = centres.apply(lambda c: bool(planted_places.buffer(100).contains(c).any()))
-    visited = set(p.visits["place_id"])
-    assert inside[places["place_id"].isin(visited).to_numpy()].mean() > 0.8
 
 
 @settings(max_examples=25, deadline=None)
