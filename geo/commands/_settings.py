@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
+from rich.markup import escape
 
 from geo.errors import ConfigError
 
@@ -41,7 +42,7 @@ def setting_help(cls: type[BaseModel], name: str) -> str:
     else:
         shown = str(default)
     text = (field.description or name).rstrip(".")
-    return f"{text}. [default: {shown}]"
+    return escape(f"{text}. [default: {shown}]")  # typer renders help as rich markup
 
 
 def option(cls: type[BaseModel], name: str, *flags: str, **kwargs: Any) -> Any:
@@ -65,13 +66,27 @@ def option(cls: type[BaseModel], name: str, *flags: str, **kwargs: Any) -> Any:
     )
 
 
+def _flag_in_use(cls: type[BaseModel], name: str) -> str:
+    """Return the flag the running command offers for field `name` (``--visit-minutes``), else ``--name``."""
+    from typer._click.globals import get_current_context  # typer carries its own copy of click
+
+    ctx = get_current_context(silent=True)
+    if ctx is not None and name in cls.model_fields:
+        wanted = setting_help(cls, name)
+        for param in ctx.command.params:
+            opts = getattr(param, "opts", None)
+            if getattr(param, "help", None) == wanted and opts:
+                return str(opts[0])
+    return _flag(name)
+
+
 def build_settings(cls: type[S], /, **values: Any) -> S:
     """Build settings from command-line values, leaving out those not given (``None``).
 
     Raises
     ------
     ConfigError
-        Naming the option (``--radius-m``) and what is wrong, in one line.
+        Naming the option as the user typed it (``--radius``) and what is wrong, in one line.
     """
     given = {k: v for k, v in values.items() if v is not None}
     try:
@@ -81,5 +96,5 @@ def build_settings(cls: type[S], /, **values: Any) -> S:
         for e in err.errors():
             key = str(e["loc"][0]) if e["loc"] else ""
             msg = e["msg"].removeprefix("Value error, ")
-            problems.append(f"{_flag(key)}: {msg}, got {e.get('input')!r}" if key else msg)
+            problems.append(f"{_flag_in_use(cls, key)}: {msg}, got {e.get('input')!r}" if key else msg)
         raise ConfigError("; ".join(problems)) from err

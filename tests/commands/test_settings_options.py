@@ -31,3 +31,19 @@ def test_unknown_field_is_refused():
 def test_bad_value_names_the_option():
     with pytest.raises(ConfigError, match="--radius-m"):
         build_settings(LightingSettings, radius_m=-1.0)
+
+
+def test_error_names_the_flag_the_command_offers(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    app = typer.Typer()
+
+    @app.command()
+    def cmd(radius: float | None = option(LightingSettings, "radius_m", "--radius")) -> None:
+        build_settings(LightingSettings, radius_m=radius)
+
+    res = CliRunner().invoke(app, ["--radius", "-3"])
+    assert isinstance(res.exception, ConfigError)
+    assert "--radius:" in str(res.exception)
+    assert "[default: 25.0]" in CliRunner().invoke(app, ["--help"]).output
