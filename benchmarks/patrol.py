@@ -20,7 +20,9 @@ import pandas as pd
 
 from geo.hotspots import find_hotspots
 from geo.io import read_reports
-from geo.layers.speed import build_speed_layer, read_measurements, read_segments
+from geo.io.measurements import read_measurements
+from geo.io.segments import read_segments
+from geo.layers.speed.layer import build_speed_layer
 from geo.model import point_reports
 from geo.plan.enforcement import plan_enforcement
 from geo.plan.patrol import plan_patrols
@@ -69,7 +71,7 @@ def speed() -> None:
         path = Path(tmp) / "passes.csv"
         big.to_csv(path, index=False)
         meas, t_read = _timed(read_measurements, path, crs=seg.crs)
-    layer, t_layer = _timed(build_speed_layer, seg.segments, meas)
+    layer, t_layer = _timed(build_speed_layer, seg.segments, meas.frame)
     plan, t_plan = _timed(plan_enforcement, layer)
     print(f"speed: {len(big):,} passes on {layer.measurements['segment_id'].nunique()} segments")
     print(f"  baseline read_measurements: {t_read:.2f} s")

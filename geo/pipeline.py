@@ -7,7 +7,7 @@
 2. finds hot-spots (:func:`geo.hotspots.find_hotspots`) -> ``hotspots.geojson``;
 3. builds the lighting layer and lamp proposals (``run_lighting``) -> ``lighting_proposals.csv`` ...;
 4. plans patrols (``run_patrol``) -> ``patrol_plan.csv`` ...;
-5. builds the speed layer and enforcement plan (``run_speed``) -> ``enforcement_plan.csv`` ...;
+5. builds the speed layer and enforcement plan (``speed_stage``) -> ``enforcement_plan.csv`` ...;
 6. forecasts the risk for the days after the period (``run_forecast``);
 7. draws the lägesbild maps with density contours and Gi* cells (``geo.commands.map.run_map``, which wraps
    :func:`geo.maps.build_map`) -> ``lagesbild-<area>-<period>.html``, its GeoPackage and EST summary page, and
@@ -456,27 +456,35 @@ def run(
         tick("patrol", t)
 
     # 5. speed --------------------------------------------------------------------------------------------
+    from geo.stages.speed import SpeedResult, SpeedSettings, speed_stage
+
+    speed_result: SpeedResult | None = None
     if config.speed.enabled and config.layers.speed:
-        from geo.commands.speed import run_speed
+        from geo.io.measurements import read_measurements
+        from geo.io.outputs.speed import write_speed
+        from geo.io.segments import read_segments
 
         t = time.perf_counter()
         say("Hastighet / speed")
         if config.layers.streets is None:
             notes.append("steg hastighet: layers.streets saknas (vägsegment med hastighetsgräns)")
         else:
-            sc = config.speed
-            for i, meas in enumerate(config.layers.speed):
-                paths = run_speed(
-                    segments_path=config.layers.streets,
-                    measurements_path=meas,
+            speed_settings = SpeedSettings(**config.speed.model_dump(exclude={"enabled"}))
+            seg = read_segments(config.layers.streets, crs=reports.crs if len(reports) else None)
+            speed_tz = seg.tz
+            for i, meas_path in enumerate(config.layers.speed):
+                meas = read_measurements(meas_path, crs=seg.crs, tz=speed_tz)
+                res = speed_stage(
+                    seg.segments,
+                    meas.frame,
+                    speed_settings,
                     reports=reports,
-                    tolerance_m=sc.tolerance_m,
-                    band_hours=sc.band_hours,
-                    checks=sc.checks,
-                    check_min=sc.check_min,
-                    margin_kmh=sc.margin_kmh,
-                    out_dir=out if i == 0 else out / f"speed-{i + 1}",
+                    rejects=[seg.rejects, meas.rejects],
                 )
+                if i == 0:
+                    speed_result = res  # noqa: F841 - handed to the map by the lead
+                files = write_speed(res, out if i == 0 else out / f"speed-{i + 1}")
+                paths = {f.kind: Path(f.path) for f in files if f.layer is None}
                 _register(outputs, paths, suffix="" if i == 0 else f"_{i + 1}")
         tick("speed", t)
 

@@ -1,9 +1,9 @@
 """Speed-enforcement plan: the road segments and time windows where a check catches the most speeding.
 
 A check is one officer team at one segment for ``check_min`` minutes in one weekly window (weekday group ×
-hour band, from :func:`geo.layers.speed.speed_by_window`). Its value is the number of drivers it can expect
-to stop: passes per observed hour above the limit + ``margin_kmh`` (the clear offences a check acts on),
-times the check's length. Residents' complaints in the same window raise the value, up to ``1 +
+hour band, from :func:`geo.layers.speed.statistics.speed_by_window`). Its value is the number of drivers it
+can expect to stop: passes per observed hour above the limit + ``margin_kmh`` (the clear offences a check
+acts on), times the check's length. Residents' complaints in the same window raise the value, up to ``1 +
 complaint_weight`` times for the most complained-about window, and a window with complaints but no
 measurement is still considered, valued as an average measured window scaled by its complaints.
 
@@ -20,7 +20,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.layers.speed import SpeedLayer
+from geo.layers.speed.layer import SpeedLayer
+from geo.layers.speed.statistics import speed_spread, window_groups, window_keys
 
 __all__ = ["ENFORCEMENT_COLUMNS", "plan_enforcement"]
 
@@ -57,7 +58,7 @@ def plan_enforcement(
     Parameters
     ----------
     layer
-        The traffic-speed layer (:func:`geo.layers.speed.build_speed_layer`).
+        The traffic-speed layer (:func:`geo.layers.speed.layer.build_speed_layer`).
     checks
         Number of checks the capacity allows (e.g. per week).
     check_min
@@ -86,23 +87,9 @@ def plan_enforcement(
     ValueError
         If a parameter is out of range.
     """
-    if checks < 1:
-        raise ValueError(f"checks must be >= 1, got {checks}")
-    if check_min <= 0:
-        raise ValueError(f"check_min must be > 0, got {check_min}")
-    if not 0 < repeat_decay <= 1:
-        raise ValueError(f"repeat_decay must be in (0, 1], got {repeat_decay}")
-    if complaint_weight < 0 or margin_kmh < 0:
-        raise ValueError("complaint_weight and margin_kmh must be >= 0")
+    _check_arguments(checks, check_min, margin_kmh, complaint_weight, repeat_decay)
+    empty = _empty_plan(layer.segments.crs)
     w = layer.windows.copy()
-    seg = layer.segments
-    crs = seg.crs
-    extra = ["catches_per_check", "over_limit_per_hour", "complaints", "score", "hours_observed", "mean_kmh"]
-    empty = gpd.GeoDataFrame(
-        {c: pd.Series(dtype="object") for c in (*ENFORCEMENT_COLUMNS, *extra)},
-        geometry=gpd.GeoSeries([], crs=crs),
-        crs=crs,
-    )
     if w.empty:
         return empty
     w["complaints"] = w.get("complaints", pd.Series(0, index=w.index)).fillna(0).astype("int64")
@@ -111,20 +98,61 @@ def plan_enforcement(
     w = w[(measured | unmeasured_complaint) & w["limit_kmh"].notna()].copy()
     if w.empty:
         return empty
-    # drivers over limit + margin per observed hour (hourly aggregates enter through the normal approximation)
-    over_margin = _over_margin_per_hour(layer, w, margin_kmh)
-    w["catch_rate_h"] = over_margin
-    typical = float(np.nanmean(over_margin[w["passes"] > 0])) if (w["passes"] > 0).any() else 0.0
-    top_complaints = max(int(w["complaints"].max()), 1)
-    boost = 1.0 + complaint_weight * w["complaints"].to_numpy() / top_complaints
-    base = np.where(
-        w["passes"] > 0, w["catch_rate_h"].to_numpy(), typical * w["complaints"].to_numpy() / top_complaints
-    )
-    w["catches_per_check"] = np.where(w["passes"] > 0, w["catch_rate_h"] * check_min / 60.0, np.nan)
-    w["score"] = base * boost * check_min / 60.0
+    w = _score(w, _over_margin_per_hour(layer, w, margin_kmh), check_min, complaint_weight)
     w = w[w["score"] > 0].reset_index(drop=True)
     if w.empty:
         return empty
+    plan = w.iloc[_choose(w, checks, repeat_decay)].reset_index(drop=True)
+    return _plan_frame(plan, layer.segments)
+
+
+_EXTRA_COLUMNS = (
+    "catches_per_check",
+    "over_limit_per_hour",
+    "complaints",
+    "score",
+    "hours_observed",
+    "mean_kmh",
+)
+
+
+def _check_arguments(
+    checks: int, check_min: int, margin_kmh: float, complaint_weight: float, repeat_decay: float
+) -> None:
+    if checks < 1:
+        raise ValueError(f"checks must be >= 1, got {checks}")
+    if check_min <= 0:
+        raise ValueError(f"check_min must be > 0, got {check_min}")
+    if not 0 < repeat_decay <= 1:
+        raise ValueError(f"repeat_decay must be in (0, 1], got {repeat_decay}")
+    if complaint_weight < 0 or margin_kmh < 0:
+        raise ValueError("complaint_weight and margin_kmh must be >= 0")
+
+
+def _empty_plan(crs: object) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {c: pd.Series(dtype="object") for c in (*ENFORCEMENT_COLUMNS, *_EXTRA_COLUMNS)},
+        geometry=gpd.GeoSeries([], crs=crs),
+        crs=crs,
+    )
+
+
+def _score(w: pd.DataFrame, over_margin: np.ndarray, check_min: int, complaint_weight: float) -> pd.DataFrame:
+    """Add ``catch_rate_h``, ``catches_per_check`` and ``score`` (a check's catches, complaints counted)."""
+    w["catch_rate_h"] = over_margin
+    measured = w["passes"] > 0
+    typical = float(np.nanmean(over_margin[measured])) if measured.any() else 0.0
+    complaints = w["complaints"].to_numpy()
+    top_complaints = max(int(w["complaints"].max()), 1)
+    boost = 1.0 + complaint_weight * complaints / top_complaints
+    base = np.where(measured, w["catch_rate_h"].to_numpy(), typical * complaints / top_complaints)
+    w["catches_per_check"] = np.where(measured, w["catch_rate_h"] * check_min / 60.0, np.nan)
+    w["score"] = base * boost * check_min / 60.0
+    return w
+
+
+def _choose(w: pd.DataFrame, checks: int, repeat_decay: float) -> list[int]:
+    """Pick up to `checks` windows greedily; each further one on a segment is worth `repeat_decay` less."""
     chosen: list[int] = []
     used: dict[str, int] = {}
     value = w["score"].to_numpy(dtype="float64")
@@ -138,10 +166,19 @@ def plan_enforcement(
         chosen.append(best)
         available[best] = False
         used[sid[best]] = used.get(sid[best], 0) + 1
-    plan = w.iloc[chosen].reset_index(drop=True)
+    return chosen
+
+
+def _plan_frame(plan: pd.DataFrame, seg: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the chosen windows as plan rows (:data:`ENFORCEMENT_COLUMNS` first) at segment midpoints."""
+    crs = seg.crs
     mids = seg.set_index(seg["segment_id"].astype("string")).geometry.interpolate(0.5, normalized=True)
     pts = gpd.GeoSeries(plan["segment_id"].astype("string").map(mids).to_numpy(), crs=crs)
     wgs = pts.to_crs("EPSG:4326")
+
+    def num(col: str, digits: int) -> np.ndarray:
+        return plan[col].astype("float64").round(digits).to_numpy()
+
     out = pd.DataFrame(
         {
             "rank": np.arange(1, len(plan) + 1),
@@ -154,15 +191,15 @@ def plan_enforcement(
             "start": plan["start_hour"].astype(int).map("{:02d}:00".format).to_numpy(),
             "end": plan["end_hour"].astype(int).map(lambda h: f"{h % 24:02d}:00").to_numpy(),
             "passes": plan["passes"].astype("int64").to_numpy(),
-            "share_over_limit": plan["share_over_limit"].astype("float64").round(4).to_numpy(),
-            "share_over_limit_10": plan["share_over_limit_10"].astype("float64").round(4).to_numpy(),
-            "p85_kmh": plan["p85_kmh"].astype("float64").round(1).to_numpy(),
-            "catches_per_check": plan["catches_per_check"].astype("float64").round(2).to_numpy(),
-            "over_limit_per_hour": plan["over_limit_per_hour"].astype("float64").round(2).to_numpy(),
+            "share_over_limit": num("share_over_limit", 4),
+            "share_over_limit_10": num("share_over_limit_10", 4),
+            "p85_kmh": num("p85_kmh", 1),
+            "catches_per_check": num("catches_per_check", 2),
+            "over_limit_per_hour": num("over_limit_per_hour", 2),
             "complaints": plan["complaints"].astype("int64").to_numpy(),
             "score": plan["score"].round(3).to_numpy(),
             "hours_observed": plan["hours_observed"].astype("int64").to_numpy(),
-            "mean_kmh": plan["mean_kmh"].astype("float64").round(1).to_numpy(),
+            "mean_kmh": num("mean_kmh", 1),
         }
     )
     return gpd.GeoDataFrame(out, geometry=pts.to_numpy(), crs=crs)
@@ -179,15 +216,13 @@ def _over_margin_per_hour(layer: SpeedLayer, windows: pd.DataFrame, margin_kmh: 
         return rate.fillna(0.0).to_numpy(dtype="float64")
     from scipy.special import ndtr
 
-    from geo.layers.speed import _window_keys, _windows, speed_spread
-
     m = layer.measurements
     if m.empty:
         return np.zeros(len(windows))
-    groups, band = _windows(layer.band_hours, layer.day_groups)
+    groups, band = window_groups(layer.band_hours, layer.day_groups)
     lim = dict(zip(layer.segments["segment_id"].astype("string"), layer.segments["limit_kmh"], strict=True))
     limit = m["segment_id"].map(lim).astype("float64").to_numpy()
-    wd, sh = _window_keys(m["time"], groups, band)
+    wd, sh = window_keys(m["time"], groups, band)
     mean = m["mean_kmh"].to_numpy(dtype="float64")
     sd = speed_spread(m)
     is_hour = (m["kind"] == "hour").to_numpy()

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from geo.io import ReaderOptions, read_reports
-from geo.layers.speed import build_speed_layer, read_measurements, read_segments
+from geo.io.measurements import read_measurements
+from geo.io.segments import read_segments
+from geo.layers.speed.layer import build_speed_layer
 from geo.plan.enforcement import ENFORCEMENT_COLUMNS, plan_enforcement
 from tests.conftest import DEMO
 
@@ -19,7 +21,7 @@ def layer():
     residents = read_reports([DEMO / "trygghetsrapporter.csv"], ReaderOptions(source="resident")).reports
     return build_speed_layer(
         seg.segments,
-        read_measurements(DEMO / "hastighet_passager.csv", crs=seg.crs),
+        read_measurements(DEMO / "hastighet_passager.csv", crs=seg.crs).frame,
         reports=residents.to_crs(seg.crs),
     )
 
