@@ -9,7 +9,6 @@ The documented example is ``data/demo/demo.toml`` (the demo world's own configur
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from geo.errors import ConfigError
 from geo.io.options import ReaderOptions
 from geo.model import PRECISIONS
+from geo.stages.forecast import ForecastSettings
+from geo.stages.hotspots import HotspotSettings
+from geo.stages.lighting import LightingSettings
+from geo.stages.maps import MapSettings
+from geo.stages.patrol import PatrolSettings
+from geo.stages.speed import SpeedSettings
 
 __all__ = [
     "AreaConfig",
@@ -178,101 +183,64 @@ class LayersConfig(_Model):
         return [v] if isinstance(v, str | Path) else v
 
 
-class HotspotsConfig(_Model):
-    """``[hotspots]``: keyword arguments of :func:`geo.hotspots.find_hotspots`, plus which reports count."""
+class HotspotsConfig(HotspotSettings):
+    """``[hotspots]``: :class:`~geo.stages.hotspots.HotspotSettings`, and whether the stage runs."""
 
     enabled: bool = True
-    method: Literal["dbscan", "hdbscan", "kde", "gistar"] = "dbscan"
-    eps_m: float | None = Field(default=None, gt=0)
-    min_samples: int | None = Field(default=None, ge=1)
-    bandwidth_m: float | None = Field(default=None, gt=0)
-    share: float = Field(default=0.5, gt=0, lt=1)
-    cell_m: float | None = Field(default=None, gt=0)
-    band_m: float | None = Field(default=None, gt=0)
-    alpha: float = Field(default=0.05, gt=0, lt=1)
-    sources: list[str] = Field(default_factory=list)
-    """Only reports from these sources (empty: all)."""
-    categories: list[str] = Field(default_factory=list)
-    """Only these categories (empty: all)."""
 
-    def method_kwargs(self) -> dict[str, Any]:
-        """Return the keyword arguments for ``find_hotspots`` that were set (``None``: automatic)."""
-        keys = ("method", "eps_m", "min_samples", "bandwidth_m", "share", "cell_m", "band_m", "alpha")
-        return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+    def settings(self) -> HotspotSettings:
+        """Return the stage's settings."""
+        return HotspotSettings(**self.model_dump(exclude={"enabled"}))
 
 
-class LightingConfig(_Model):
-    """``[lighting]``: lighting layer and lamp proposals."""
+class LightingConfig(LightingSettings):
+    """``[lighting]``: :class:`~geo.stages.lighting.LightingSettings`, and whether the stage runs."""
 
     enabled: bool = True
-    budget: int = Field(default=10, ge=0)
-    radius_m: float = Field(default=30.0, gt=0)
+
+    def settings(self) -> LightingSettings:
+        """Return the stage's settings."""
+        return LightingSettings(**self.model_dump(exclude={"enabled"}))
 
 
-_SHIFT = re.compile(r"^([01]\d|2[0-3])-([01]\d|2[0-4])$")
-_WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
-
-
-class PatrolConfig(_Model):
-    """``[patrol]``: the patrol plan for one week."""
+class PatrolConfig(PatrolSettings):
+    """``[patrol]``: :class:`~geo.stages.patrol.PatrolSettings`, and whether the stage runs."""
 
     enabled: bool = True
-    week: str | None = None
-    """ISO week ``YYYY-Www``; default: the week after the period."""
-    shifts: list[str] = Field(default_factory=lambda: ["15-23", "23-07"])
-    visits_per_shift: int = Field(default=6, ge=1)
-    visit_min: int = Field(default=15, ge=1)
-    history_days: int = Field(default=365, ge=1)
 
-    @field_validator("week")
-    @classmethod
-    def _week(cls, v: str | None) -> str | None:
-        if v is not None and not _WEEK.match(v):
-            raise ValueError(f"must be an ISO week like 2026-W45, got '{v}'")
-        return v
-
-    @field_validator("shifts")
-    @classmethod
-    def _shifts(cls, v: list[str]) -> list[str]:
-        for s in v:
-            if not _SHIFT.match(s):
-                raise ValueError(f"each shift must be HH-HH (e.g. \"23-07\"), got '{s}'")
-        return v
+    def settings(self) -> PatrolSettings:
+        """Return the stage's settings."""
+        return PatrolSettings(**self.model_dump(exclude={"enabled"}))
 
 
-class SpeedConfig(_Model):
-    """``[speed]``: speed layer and enforcement plan (needs ``layers.speed`` and ``layers.streets``)."""
+class SpeedConfig(SpeedSettings):
+    """``[speed]``: :class:`~geo.stages.speed.SpeedSettings`; needs layers.speed and layers.streets."""
 
     enabled: bool = True
-    checks: int = Field(default=10, ge=1)
-    """Speed checks to plan."""
-    check_min: int = Field(default=60, ge=1)
-    """Length of one check in minutes."""
-    margin_kmh: float = Field(default=10.0, ge=0)
-    """Speeds above limit + margin count as serious."""
-    band_hours: int = Field(default=2, ge=1, le=24)
-    """Width of the hour bands speeds are summarised in."""
-    tolerance_m: float = Field(default=30.0, gt=0)
-    """Largest distance from a measurement to the segment it is matched to."""
+
+    def settings(self) -> SpeedSettings:
+        """Return the stage's settings."""
+        return SpeedSettings(**self.model_dump(exclude={"enabled"}))
 
 
-class ForecastConfig(_Model):
-    """``[forecast]``: risk for the days after the period (runs when the forecast stage is installed)."""
+class ForecastConfig(ForecastSettings):
+    """``[forecast]``: :class:`~geo.stages.forecast.ForecastSettings`, and whether the stage runs."""
 
     enabled: bool = True
-    horizon_days: int = Field(default=7, ge=1)
-    method: str | None = None
-    """Forecast method; default: the stage's recommended one."""
-    cell_m: float = Field(default=150.0, gt=0)
+
+    def settings(self) -> ForecastSettings:
+        """Return the stage's settings."""
+        return ForecastSettings(**self.model_dump(exclude={"enabled"}))
 
 
-class MapsConfig(_Model):
-    """``[maps]``: the lägesbild maps."""
+class MapsConfig(MapSettings):
+    """``[maps]``: :class:`~geo.stages.maps.MapSettings`, and whether the stage runs."""
 
     enabled: bool = True
-    public: bool = True
-    k: int = Field(default=5, ge=1)
-    tiles: str = "osm"
+
+    def settings(self) -> MapSettings:
+        """Return the stage's settings."""
+        return MapSettings(**self.model_dump(exclude={"enabled"}))
 
 
 class OutputConfig(_Model):

@@ -76,7 +76,7 @@ def test_minimal_config_and_defaults(tmp_path):
         ),
         (lambda d: d["run"].update(titel="x"), "run.titel", "unknown key"),
         (lambda d: d.update(extra_table={"a": 1}), "extra_table", "unknown key"),
-        (lambda d: d["patrol"].update(shifts=["15-23", "25-07"]), "patrol.shifts", "HH-HH"),
+        (lambda d: d["patrol"].update(shifts=["15-23", "25-07"]), "patrol.shifts", "out of range"),
         (lambda d: d["patrol"].update(week="2026-45"), "patrol.week", "ISO week"),
         (lambda d: d["period"].update(end=dt.date(2020, 1, 1)), "period", "before start"),
         (lambda d: d["area"].update(file="x.geojson"), "area", "exactly one"),
