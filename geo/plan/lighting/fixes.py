@@ -80,6 +80,34 @@ def _evidence_at(status: str, r: np.ndarray, dark_ev: np.ndarray, off: np.ndarra
     return np.array([], dtype=int)
 
 
+def _pairs(
+    lamps: gpd.GeoDataFrame,
+    pts: gpd.GeoDataFrame,
+    *,
+    radius: float,
+    status: np.ndarray,
+    dark_ev: np.ndarray,
+    off: np.ndarray,
+    broken_rep: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return lamp and report indices within `radius` that can make a quick fix, ordered by lamp.
+
+    Those are dark evidence at a broken lamp, at a part-night lamp while it is off, or a broken-lamp report
+    at any lamp.
+    """
+    tree = shapely.STRtree(pts.geometry.to_numpy())
+    li, ri = tree.query(lamps.geometry.to_numpy(), predicate="dwithin", distance=radius)
+    st_pair = status[li]
+    useful = (
+        ((st_pair == "broken") & dark_ev[ri])
+        | ((st_pair == "part_night") & dark_ev[ri] & off[ri])
+        | broken_rep[ri]
+    )
+    li, ri = li[useful], ri[useful]
+    order = np.argsort(li, kind="stable")
+    return li[order], ri[order]
+
+
 def quick_fixes(
     reports: Reports,
     layer: LightingLayer,
@@ -132,22 +160,10 @@ def quick_fixes(
     )
     broken_rep = contains_any(text, broken_words)
     dark_ev = is_place_report(pts, dark_words=dark_words) | pts["is_dark"].to_numpy(dtype=bool)
-    tree = shapely.STRtree(pts.geometry.to_numpy())
-    li, ri = tree.query(lamps.geometry.to_numpy(), predicate="dwithin", distance=radius)
     status = lamps["status"].astype("string").to_numpy()
     hours = pts["hour"].to_numpy(dtype=int)
     off = np.isin(hours, list(part_night_off_hours))
-    # only the pairs that can make a quick fix: dark evidence at a broken lamp, at a part-night lamp while
-    # it is off, or a broken-lamp report at any lamp
-    st_pair = status[li]
-    useful = (
-        ((st_pair == "broken") & dark_ev[ri])
-        | ((st_pair == "part_night") & dark_ev[ri] & off[ri])
-        | broken_rep[ri]
-    )
-    li, ri = li[useful], ri[useful]
-    order = np.argsort(li, kind="stable")
-    li, ri = li[order], ri[order]
+    li, ri = _pairs(lamps, pts, radius=radius, status=status, dark_ev=dark_ev, off=off, broken_rep=broken_rep)
     report_ids = pts["report_id"].astype(str).to_numpy()
     lamp_ids = lamps["lamp_id"].astype(str).to_numpy()
     uniq, start = np.unique(li, return_index=True)
