@@ -22,16 +22,14 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.commands.lighting import write_lighting  # noqa: E402
 from geo.io import ReaderOptions, read_reports  # noqa: E402
-from geo.layers.lighting import build_lighting  # noqa: E402
-from geo.plan.lighting import (  # noqa: E402
-    LightingPlan,
-    dark_evidence,
-    propose_lamps,
-    quick_fixes,
-    rank_dark_places,
-)
+from geo.io.outputs.lighting import write_lighting  # noqa: E402
+from geo.layers.lighting.layer import build_lighting  # noqa: E402
+from geo.plan.lighting.evidence import dark_evidence, rank_dark_places  # noqa: E402
+from geo.plan.lighting.fixes import quick_fixes  # noqa: E402
+from geo.plan.lighting.plan import LightingPlan  # noqa: E402
+from geo.plan.lighting.proposals import propose_lamps  # noqa: E402
+from geo.stages.lighting import LightingResult, LightingSettings  # noqa: E402
 
 CRS = "EPSG:3006"
 X0, Y0 = 440000.0, 6336000.0
@@ -114,7 +112,8 @@ def main() -> None:
         t_fix = time.perf_counter() - t
         plan = LightingPlan(layer=layer, evidence=evidence, dark_places=places, proposals=mclp, fixes=fixes)
         t = time.perf_counter()
-        write_lighting(plan, Path(tmp) / "out")
+        result = LightingResult(settings=LightingSettings(budget=BUDGET), plan=plan, rejects=pd.DataFrame())
+        write_lighting(result, Path(tmp) / "out")
         t_write = time.perf_counter() - t
         total = time.perf_counter() - t_all
 

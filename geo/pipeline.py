@@ -5,7 +5,7 @@
 1. reads every report source with its own column mapping, inside the study area, into one report frame, and
    keeps the period asked for; writes ``reports.parquet`` (GeoParquet) and ``rejects.csv``;
 2. finds hot-spots (:func:`geo.hotspots.find_hotspots`) -> ``hotspots.geojson``;
-3. builds the lighting layer and lamp proposals (``run_lighting``) -> ``lighting_proposals.csv`` ...;
+3. builds the lighting layer and lamp proposals (``lighting_stage``) -> ``lighting_proposals.csv`` ...;
 4. plans patrols (``run_patrol``) -> ``patrol_plan.csv`` ...;
 5. builds the speed layer and enforcement plan (``speed_stage``) -> ``enforcement_plan.csv`` ...;
 6. forecasts the risk for the days after the period (``run_forecast``);
@@ -420,20 +420,22 @@ def run(
 
     # 3. lighting -----------------------------------------------------------------------------------------
     if analyse and config.lighting.enabled and config.layers.lamps is not None:
-        from geo.commands.lighting import run_lighting
+        from geo.io.lamps import read_lighting_sources
+        from geo.io.outputs.lighting import write_lighting
+        from geo.stages.lighting import LightingSettings, lighting_stage
 
         t = time.perf_counter()
         say("Belysning / lighting")
-        paths = run_lighting(
-            reports,
-            lamps_path=config.layers.lamps,
-            ways_path=config.layers.streets,
-            budget=config.lighting.budget,
-            radius_m=config.lighting.radius_m,
-            out_dir=out,
-            progress=say,
+        lighting_settings = LightingSettings(**config.lighting.model_dump(exclude={"enabled"}))
+        say("Läser lampor och vägar / reading lamps and ways")
+        lamps, ways, lamp_rejects = read_lighting_sources(
+            config.layers.lamps, config.layers.streets, crs=reports.crs
         )
-        _register(outputs, paths)
+        lighting_result = lighting_stage(
+            reports, lamps, ways, lighting_settings, rejects=lamp_rejects, progress=say
+        )
+        files = write_lighting(lighting_result, out)
+        _register(outputs, {f.kind: Path(f.path) for f in files if f.layer is None})
         tick("lighting", t)
 
     # 4. patrol -------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import pyproj
 
 from geo.crs import choose_tz
 from geo.errors import InputError
-from geo.io._columns import find_column
+from geo.io._columns import pick_column
 from geo.io._measurement_fields import (
     Positions,
     direction_field,
@@ -128,7 +128,7 @@ def read_measurements(
         raise InputError("file not found", path=name)
     raw, rows, geometry = _read_table(path)
     cols = list(raw.columns)
-    found = {k: find_column(cols, v) for k, v in _MEASURE_CANDIDATES.items()}
+    found = {k: pick_column(cols, v) for k, v in _MEASURE_CANDIDATES.items()}
     kind = _layout(found, cols, name)
     if not ((found["lat"] and found["lon"]) or found["segment_id"] or geometry is not None):
         raise InputError(

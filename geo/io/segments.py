@@ -26,7 +26,7 @@ import shapely
 
 from geo.crs import choose_crs, choose_tz
 from geo.errors import InputError
-from geo.io._columns import find_column
+from geo.io._columns import pick_column
 from geo.io.osm import parse_maxspeed, read_osm
 from geo.io.rejects import REJECT_COLUMNS, RejectLog
 from geo.io.road_limits import (
@@ -203,11 +203,11 @@ def _road_columns(
 ) -> dict[str, str | None]:
     cols = [c for c in frame.columns if c != frame.geometry.name]
     found = {
-        "limit": find_column(cols, _SEGMENT_CANDIDATES["limit"], limit_col, path=name),
-        "id": find_column(cols, _SEGMENT_CANDIDATES["id"], id_col, path=name),
-        "name": find_column(cols, _SEGMENT_CANDIDATES["name"], name_col, path=name),
-        "oneway": find_column(cols, _SEGMENT_CANDIDATES["oneway"], path=name),
-        "highway": find_column(cols, _SEGMENT_CANDIDATES["highway"], path=name),
+        "limit": pick_column(cols, _SEGMENT_CANDIDATES["limit"], limit_col, path=name),
+        "id": pick_column(cols, _SEGMENT_CANDIDATES["id"], id_col, path=name),
+        "name": pick_column(cols, _SEGMENT_CANDIDATES["name"], name_col, path=name),
+        "oneway": pick_column(cols, _SEGMENT_CANDIDATES["oneway"], path=name),
+        "highway": pick_column(cols, _SEGMENT_CANDIDATES["highway"], path=name),
     }
     if found["limit"] is None:
         raise InputError(

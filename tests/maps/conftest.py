@@ -46,12 +46,14 @@ def demo_hotspots(demo_reports: gpd.GeoDataFrame, demo_streets: gpd.GeoDataFrame
 @pytest.fixture(scope="session")
 def demo_extras(demo_reports: gpd.GeoDataFrame, demo_hotspots: gpd.GeoDataFrame) -> dict:
     """The demo world's real lighting plan and patrol plan (from the lighting and patrol modules)."""
-    from geo.commands.lighting import compute_lighting
+    from geo.io.lamps import read_lighting_sources
     from geo.plan.patrol import plan_patrols
+    from geo.stages.lighting import LightingSettings, lighting_stage
 
-    plan, _ = compute_lighting(
-        demo_reports, lamps_path=DEMO / "belysning.geojson", ways_path=DEMO / "gator.geojson", budget=10
+    lamps, ways, _ = read_lighting_sources(
+        DEMO / "belysning.geojson", DEMO / "gator.geojson", crs=demo_reports.crs
     )
+    plan = lighting_stage(demo_reports, lamps, ways, LightingSettings(budget=10)).plan
     patrol = plan_patrols(demo_hotspots, demo_reports, week="2026-W45")
     return {"lighting": plan, "patrol": patrol}
 

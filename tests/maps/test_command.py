@@ -71,11 +71,15 @@ def test_internal_and_public_map_from_the_demo_export(tmp_path: Path) -> None:
 
 
 def test_map_from_saved_results(tmp_path: Path, demo_reports, demo_hotspots, demo_extras, geo_inproc) -> None:
-    from geo.commands.lighting import write_lighting
+    from geo.io.outputs.lighting import write_lighting
+    from geo.stages.lighting import LightingResult, LightingSettings
 
     results = tmp_path / "results"
     write_frame(demo_hotspots, results / "hotspots.gpkg", layer="hotspots")
-    write_lighting(demo_extras["lighting"], results)
+    lighting = LightingResult(
+        settings=LightingSettings(), plan=demo_extras["lighting"], rejects=pd.DataFrame()
+    )
+    write_lighting(lighting, results)
     write_csv(demo_extras["patrol"].table(), results / "patrol_plan.csv")
     write_csv(
         pd.DataFrame(

@@ -12,8 +12,9 @@ import pytest
 import shapely
 from scipy import sparse
 
-from geo.layers.lighting import build_lighting
-from geo.plan.lighting import _reduce, greedy_cover, propose_lamps, solve_mclp
+from geo.layers.lighting.layer import build_lighting
+from geo.plan.lighting.optimise import greedy_cover, reduce_cover, solve_mclp
+from geo.plan.lighting.proposals import propose_lamps
 
 CRS = "EPSG:3006"
 
@@ -57,7 +58,7 @@ def test_mclp_equals_brute_force_on_random_cases(seed: int) -> None:
     g = greedy_cover(sparse.csc_matrix(cover), w, budget=budget)
     assert value(cover, w, g) >= (1 - 1 / math.e) * best - 1e-9
     # the exact reduction (merged demands, dominated candidates dropped) keeps the optimum
-    G, gw, cols, _ = _reduce(sparse.csc_matrix(cover), w)
+    G, gw, cols, _ = reduce_cover(sparse.csc_matrix(cover), w)
     assert G.shape[1] <= n_cand and gw.sum() == pytest.approx(w[cover.any(axis=1)].sum())
     Gd = G.toarray()
     assert brute_force(Gd, gw, min(budget, Gd.shape[1])) == pytest.approx(best)

@@ -12,10 +12,12 @@ import pytest
 import shapely
 
 from geo.io import ReaderOptions, read_reports
-from geo.layers.lighting import WALKABLE_HIGHWAYS, build_lighting, read_lighting_sources
-from geo.plan.lighting import plan_lighting
+from geo.io.lamps import read_lighting_sources
+from geo.layers.lighting.layer import build_lighting
+from geo.layers.lighting.tags import WALKABLE_HIGHWAYS
+from geo.plan.lighting.plan import plan_lighting
 from tests._helpers import run_geo
-from tests.lighting.conftest import HELSINKI_CRS, write_reports_csv
+from tests.layers.lighting.conftest import HELSINKI_CRS, write_reports_csv
 
 RADIUS_M = 25.0
 BAND_M = 12.0

@@ -11,9 +11,10 @@ import pytest
 import shapely
 
 from geo.io import ReaderOptions, read_reports
-from geo.layers.lighting import build_lighting, read_lighting_sources
+from geo.io.lamps import read_lighting_sources
+from geo.layers.lighting.layer import build_lighting
 from geo.model import validate_reports
-from geo.plan.lighting import plan_lighting
+from geo.plan.lighting.plan import plan_lighting
 
 RADIUS_M = 30.0  # as in data/demo/demo.toml [lighting]
 

@@ -1,0 +1,87 @@
+"""How reports are recognised as dark-place or broken-lamp reports, and how busy hours are told in Swedish."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["BROKEN_WORDS", "DARK_WORDS", "contains_any", "hours_text", "is_place_report"]
+
+
+DARK_WORDS: tuple[str, ...] = (
+    "mörk",
+    "mork",
+    "belysning",
+    "obelyst",
+    "lampa",
+    "lampor",
+    "gatljus",
+    "gatlykt",
+    "otrygg",
+    "dark",
+    "unlit",
+    "lighting",
+    "streetlight",
+    "street light",
+    "lamp",
+    "unsafe",
+)
+"""Words in ``category`` that make a report a report of a dark or unsafe place (counted at any hour)."""
+
+BROKEN_WORDS: tuple[str, ...] = (
+    "trasig",
+    "ur funktion",
+    "släckt",
+    "slackt",
+    "broken",
+    "not working",
+    "fungerar inte",
+)
+"""Words in ``category`` (or ``description``) of a report of a broken lamp."""
+
+
+def _fold(text: object) -> str:
+    return unicodedata.normalize("NFC", str(text)).casefold().strip()
+
+
+def contains_any(texts: pd.Series, words: Sequence[str]) -> np.ndarray:
+    """Tell which `texts` contain one of `words` (case-insensitive, Unicode-normalised substrings)."""
+    if len(texts) == 0 or not words:
+        return np.zeros(len(texts), dtype=bool)
+    pattern = "|".join(re.escape(_fold(w)) for w in words)
+    folded = texts.astype("string").fillna("").map(_fold)
+    return folded.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+
+
+def is_place_report(reports: pd.DataFrame, *, dark_words: Sequence[str] = DARK_WORDS) -> np.ndarray:
+    """Tell which reports are reports of a dark or unsafe place (by words in their ``category``)."""
+    if len(reports) == 0:
+        return np.zeros(0, dtype=bool)
+    return contains_any(reports["category"], dark_words)
+
+
+def hours_text(hours: dict[int, float]) -> str:
+    """Name the busiest hours in Swedish (``kl 22–01``): the shortest run of hours holding half the weight."""
+    if not hours:
+        return ""
+    w = np.zeros(24)
+    for h, n in hours.items():
+        w[int(h)] += n
+    total = w.sum()
+    if total <= 0:
+        return ""
+    best: tuple[int, int] | None = None
+    c = np.concatenate([[0.0], np.cumsum(np.tile(w, 2))])
+    starts = np.arange(24)
+    for length in range(1, 25):
+        sums = c[starts + length] - c[starts]  # circular runs of `length` hours starting at each hour
+        if sums.max() >= 0.5 * total - 1e-9:
+            best = (int(np.argmax(sums)), length)
+            break
+    start, length = best if best else (0, 24)
+    end = (start + length) % 24
+    return f"kl {start:02d}" if length == 1 else f"kl {start:02d}–{end:02d}"
