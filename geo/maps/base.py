@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from typing import Any
 
 from branca.element import Element
 
@@ -130,7 +131,7 @@ def base_map(
     else:
         center = [0.0, 0.0]
     m = LeanMap(location=center, zoom_start=12 if bounds else 2, tiles=None, control_scale=True)
-    root = m.get_root()
+    root: Any = m.get_root()  # a branca Figure: title and header
     if title:
         root.title = escape(title)
     root.header.add_child(Element('<meta name="generator" content="lagesbild">'), name="lb_generator")

@@ -235,8 +235,15 @@ def map_stage(
         max_points=settings.max_points,
         lang=lang,
     )
-    options = {"lang": lang, "title": title, "demo": demo, "generated_at": generated_at}
-    m = draw_map(layers, tiles=settings.tiles, filter_text=filter_text, **options)
+    m = draw_map(
+        layers,
+        lang=lang,
+        tiles=settings.tiles,
+        title=title,
+        demo=demo,
+        generated_at=generated_at,
+        filter_text=filter_text,
+    )
     result = MapResult(
         settings=settings,
         map=m,
@@ -250,7 +257,9 @@ def map_stage(
         from geo.maps.summary import summary_html
 
         progress("Sammanfattning / summary page")
-        result.summary_html = summary_html(layers, **options)
+        result.summary_html = summary_html(
+            layers, title=title, lang=lang, demo=demo, generated_at=generated_at
+        )
     return result
 
 

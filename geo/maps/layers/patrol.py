@@ -61,7 +61,7 @@ def add_patrol(m: LeanMap, visits: pd.DataFrame, *, lang: str = "sv", show: bool
     rows = _route_features(pts) + _place_features(pts, lang=lang)
     frame = gpd.GeoDataFrame(geometry=[g for g, _ in rows], crs="EPSG:4326")
     fc = feature_collection(frame, [p for _, p in rows])
-    styles = [
+    styles: list[dict[str, Any]] = [
         {"color": "#006d2c", "fillColor": "#006d2c"},
         {"color": "#31a354", "weight": 2, "opacity": 0.7, "dashArray": "5,4"},
     ]
