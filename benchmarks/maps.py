@@ -25,11 +25,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.commands.map import analyse_for_map  # noqa: E402
 from geo.io import read_reports  # noqa: E402
 from geo.maps import draw_map, prepare_layers, render_html  # noqa: E402
 from geo.maps.browser import launch, open_map  # noqa: E402
 from geo.model import validate_reports  # noqa: E402
+from geo.stages.hotspots import HotspotSettings, hotspots_stage  # noqa: E402
+from geo.stages.maps import MapInputs  # noqa: E402
 from geo.timeparts import add_time_parts  # noqa: E402
 
 TORONTO = ROOT / "data" / "toronto_mci_2014_2017.csv.gz"
@@ -72,16 +73,10 @@ def synthetic_reports(n: int, *, seed: int = 1) -> gpd.GeoDataFrame:
 
 def measure(browser, reports: gpd.GeoDataFrame, *, label: str, method: str, public: bool, out: Path) -> dict:
     t0 = time.perf_counter()
-    found = analyse_for_map(reports, method=method, public=public)
+    found = hotspots_stage(reports, HotspotSettings(method=method, overview=not public))
     t_analysis = time.perf_counter() - t0
     t0 = time.perf_counter()
-    layers = prepare_layers(
-        reports,
-        hotspots=found.get("hotspots"),
-        density=found.get("density"),
-        gistar=found.get("gistar"),
-        public=public,
-    )
+    layers = prepare_layers(reports, MapInputs.from_results(hotspots=found), public=public)
     html = render_html(draw_map(layers, title=label, tiles="osm"))
     t_build = time.perf_counter() - t0
     path = out / f"{label.replace(' ', '_')}-{'public' if public else 'internal'}.html"

@@ -167,10 +167,9 @@ def _map_results(
     say: Callable[[str], None],
 ) -> dict[str, Any]:
     """Collect what the map draws: this run's hot-spots, density and Gi* cells, and saved stage results."""
-    from geo.commands.map import results_to_kwargs
+    from geo.commands._map_pipeline import load_results, results_to_kwargs
     from geo.hotspots import gistar_cells
     from geo.hotspots.kde import density_contours, kde_surface
-    from geo.maps.results import load_results
 
     frames = dict(load_results(out).frames)
     frames.pop("reports", None)
@@ -511,7 +510,7 @@ def run(
 
     # 7. maps ---------------------------------------------------------------------------------------------
     if analyse and config.maps.enabled:
-        from geo.commands.map import run_map
+        from geo.commands._map_pipeline import run_map
 
         t = time.perf_counter()
         say("Kartor / maps")

@@ -1,13 +1,11 @@
 """``geo map``: the lägesbild map as one self-contained HTML file, its GeoPackage and the EST summary.
 
-The map is internal or public (``--public``).
-
-Also :func:`run_map`, the function the pipeline calls: reports (and optionally saved results) in, files out.
+A thin face: options -> settings, reports read with the shared reader options (or a results folder read by
+its manifest), the hot-spot stage when nothing was saved, the map stage, the writer, the manifest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +14,13 @@ import pandas as pd
 import typer
 
 from geo.commands._common import ReaderArgs, console, load_reports, read_streets, with_reader_options
+from geo.commands._settings import build_settings, option
 from geo.errors import InputError
-from geo.io.export import write_text
+from geo.io.manifest import MANIFEST_NAME, Manifest, write_manifest
+from geo.stages.hotspots import HotspotSettings
+from geo.stages.maps import MapInputs, MapSettings
 
-__all__ = ["analyse_for_map", "map_command", "register", "results_to_kwargs", "run_map", "write_map_files"]
+__all__ = ["map_command", "register"]
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 
@@ -34,234 +35,113 @@ def _is_demo(sources: list[str]) -> bool:
         return False
 
 
-def analyse_for_map(
-    reports: gpd.GeoDataFrame,
-    *,
-    method: str = "dbscan",
-    area: Any = None,
-    public: bool = False,
-    streets: gpd.GeoDataFrame | None = None,
-    min_bandwidth_m: float = 50.0,
-    progress: Callable[[str], None] | None = None,
-) -> dict[str, Any]:
-    """Run the analysis the map needs with its defaults.
+def _check_options(out: Path, lang: str, tiles: str | None) -> None:
+    from geo.maps.base import parse_tiles
+    from geo.maps.texts import LANGS
 
-    Hot-spots, and for the internal map KDE contours and Gi* cells.
+    if lang not in LANGS:
+        raise InputError(f"--lang must be sv or en, got '{lang}'")
+    try:
+        parse_tiles(tiles or "osm")
+    except ValueError as err:
+        raise InputError(str(err)) from err
+    if out.suffix.lower() not in {".html", ".htm"}:
+        raise InputError(f"--out must end in .html, got '{out.name}'")
 
-    Parameters
-    ----------
-    reports
-        Reports (the report model).
-    method
-        Hot-spot method of :func:`geo.hotspots.find_hotspots`.
-    area
-        Study area (a :class:`~geo.io.area.StudyArea` or polygon in the reports' CRS).
-    public
-        Skip what the public map never shows (density, Gi*).
-    streets
-        Lines with a ``name`` column in the reports' CRS: hot-spots are labelled by the nearest street.
-    min_bandwidth_m
-        Smallest KDE bandwidth for the density layer, in metres (the engine's automatic choice is used
-        when it is larger).
-    progress
-        Called with a message per step.
 
-    Returns
-    -------
-    results
-        ``hotspots``, and unless `public` ``density`` and ``gistar``; with the automatic choices in
-        ``choices``.
-    """
-    from geo.hotspots import find_hotspots, gistar_cells
-    from geo.hotspots.kde import density_contours, kde_surface
-    from geo.model import point_reports
+def _saved(results: Path) -> tuple[MapInputs, str | None]:
+    """Read a results folder by its manifest; return its frames and its reports file (if listed)."""
+    from geo.io.results import read_map_inputs, results_manifest
 
-    say = progress or (lambda _m: None)
-    area_geom = area.to_crs(reports.crs) if hasattr(area, "to_crs") and hasattr(area, "slug") else area
-    pts = point_reports(reports)
-    out: dict[str, Any] = {"choices": {}}
-    if len(pts) == 0:
-        return out
-    say(f"Hot-spots ({method})")
-    hs = find_hotspots(reports, method=method, area=area_geom, streets=streets)
-    out["hotspots"] = hs
-    out["choices"].update(hs.attrs.get("choices", {}))
-    if not public:
-        say("Täthet / density (KDE)")
-        surface = kde_surface(pts, area=area_geom)
-        if surface.bandwidth_m < min_bandwidth_m:
-            # the automatic bandwidth shrinks with n (n^-1/6): at a million reports it is a few metres and
-            # the contours trace single addresses; the map's overview uses at least min_bandwidth_m
-            surface = kde_surface(pts, area=area_geom, bandwidth_m=min_bandwidth_m)
-        out["choices"]["density_bandwidth_m"] = (
-            surface.bandwidth_m,
-            surface.bandwidth_reason or f"bandbredd / bandwidth {surface.bandwidth_m:g} m",
+    inputs = read_map_inputs(results)
+    for name, where in inputs.origin.items():
+        console.print(f"[dim]{name}: {where}[/dim]")
+    for note in inputs.skipped:
+        console.print(f"[yellow]hoppar över / skipped[/yellow] {note}")
+    inputs.skipped.clear()  # said here; not again as the map's notes
+    entry = results_manifest(results).path_of("reports")
+    return inputs, entry.path if entry is not None else None
+
+
+def _filter(data: gpd.GeoDataFrame, weekdays: str | None, hours: str | None) -> tuple[gpd.GeoDataFrame, str]:
+    """Keep the reports on `weekdays` within `hours`; return them and the filter's description."""
+    if not (weekdays or hours):
+        return data, ""
+    from geo.hotspots.filters import filter_reports, parse_hours, parse_weekdays
+
+    try:
+        days = parse_weekdays(weekdays) if weekdays else None
+        window = parse_hours(hours) if hours else None
+    except ValueError as err:
+        raise InputError(str(err)) from err
+    data = filter_reports(data, weekdays=days, hours=window)
+    described = ", ".join(p for p in (weekdays, f"kl. {hours}" if hours else None) if p)
+    console.print(f"Urval / filter: {described} → {len(data):,} rapporter / reports")
+    return data, described
+
+
+def _analyse(
+    data: gpd.GeoDataFrame, settings: HotspotSettings, *, area: Any, streets: Path | None, lang: str
+) -> MapInputs:
+    """Run the hot-spot stage (with the density and Gi* overview unless the map is public)."""
+    from geo.stages.hotspots import hotspots_stage
+
+    lines = read_streets(streets, crs=data.crs) if streets is not None else None
+    if lines is not None and "name" not in lines.columns:
+        raise InputError(f"needs a 'name' column for labels; has {list(lines.columns)}", path=str(streets))
+    area_geom = area.to_crs(data.crs) if area is not None else None
+    with console.status("Analys / analysis ...") as status:
+        found = hotspots_stage(
+            data,
+            settings,
+            area=area_geom,
+            streets=lines,
+            lang=lang,
+            progress=lambda msg: status.update(f"{msg} ..."),
         )
-        out["density"] = density_contours(surface)
-        say("Gi*")
-        out["gistar"] = gistar_cells(pts, area=area_geom)
-    return out
+    for name, why in found.chosen.items():
+        console.print(f"[dim]{name}: {why}[/dim]")
+    for note in found.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+    return MapInputs.from_results(hotspots=found)
 
 
-def run_map(reports: gpd.GeoDataFrame | None, **kwargs: Any) -> dict[str, Path]:
-    """Draw and write a map, its GeoPackage and (internal map) the EST summary page.
-
-    The pipeline's entry point; the keyword arguments are those of :func:`write_map_files`.
-
-    Returns
-    -------
-    paths
-        ``map``, and ``gpkg``/``summary`` when written.
-    """
-    paths, _ = write_map_files(reports, **kwargs)
-    return paths
+def _title(title: str | None, area: Any, lang: str) -> str | None:
+    if title is not None:
+        return title
+    name = getattr(area, "name", None) if area is not None else None
+    if not name:
+        return None
+    return f"Lägesbild {name}" if lang == "sv" else f"Situational picture {name}"
 
 
-def write_map_files(
-    reports: gpd.GeoDataFrame | None,
-    *,
-    out_html: str | Path,
-    results: dict[str, Any] | None = None,
-    public: bool = False,
-    k: int = 5,
-    lang: str = "sv",
-    tiles: str = "osm",
-    title: str | None = None,
-    demo: bool = False,
-    area: Any = None,
-    cell_m: float | None = None,
-    max_points: int = 20_000,
-    gpkg: bool = True,
-    summary: bool = True,
-    generated_at: pd.Timestamp | None = None,
-    filter_text: str | None = None,
-) -> tuple[dict[str, Path], dict[str, int]]:
-    """Draw and write a map, its GeoPackage and (internal map) the EST summary page.
+def _manifest(folder: Path) -> Manifest:
+    """Return the folder's manifest to add to (a folder of results keeps its entries), or a new one."""
+    if not (folder / MANIFEST_NAME).exists():
+        return Manifest()
+    from geo.io.results import results_manifest
 
-    Parameters
-    ----------
-    reports
-        Reports for the grid, the clustered points and the feed panel (may be ``None`` with `results`).
-    out_html
-        The map file; the GeoPackage is ``<stem>.gpkg`` and the summary ``<stem>-sammanfattning.html`` beside it.
-    results
-        Analysis results by name: ``hotspots``, ``density``, ``gistar``, ``lighting``, ``speed``, ``patrol``,
-        ``feed_trend`` (see :func:`geo.maps.prepare_layers`).
-    public, k, lang, tiles, title, demo, area, cell_m, max_points, generated_at, filter_text
-        See :func:`geo.maps.build_map`.
-    gpkg, summary
-        Whether to write the GeoPackage and the summary page (never for the public map).
-
-    Returns
-    -------
-    paths, counts
-        ``map``, and ``gpkg``/``summary`` when written; the features drawn per layer.
-    """
-    from geo.maps import draw_map, prepare_layers, render_html
-    from geo.maps.package import write_gpkg
-    from geo.maps.summary import summary_html
-
-    res = results or {}
-    generated_at = (
-        generated_at if generated_at is not None else pd.Timestamp.now(tz="Europe/Stockholm").floor("min")
-    )
-    layers = prepare_layers(
-        reports,
-        hotspots=res.get("hotspots"),
-        density=res.get("density"),
-        gistar=res.get("gistar"),
-        lighting=res.get("lighting"),
-        speed=res.get("speed"),
-        patrol=res.get("patrol"),
-        feed=res.get("feed_trend"),
-        area=area,
-        public=public,
-        k=k,
-        cell_m=cell_m,
-        max_points=max_points,
-        lang=lang,
-    )
-    m = draw_map(
-        layers,
-        lang=lang,
-        tiles=tiles,
-        title=title,
-        demo=demo,
-        generated_at=generated_at,
-        filter_text=filter_text,
-    )
-    out = Path(out_html)
-    paths = {"map": write_text(render_html(m), out)}
-    stem = out.name[: -len(out.suffix)] if out.suffix else out.name
-    if gpkg:
-        paths["gpkg"] = write_gpkg(layers, out.with_name(f"{stem}.gpkg"))
-    if summary and not public:
-        from geo.maps.texts import text as tr
-
-        page = summary_html(
-            layers, title=title or tr("title_default", lang), lang=lang, demo=demo, generated_at=generated_at
-        )
-        paths["summary"] = write_text(page, out.with_name(f"{stem}-sammanfattning.html"))
-    return paths, layers.feature_counts()
-
-
-def results_to_kwargs(frames: dict[str, Any]) -> dict[str, Any]:
-    """Turn :func:`geo.maps.results.load_results` frames into :func:`write_map_files`' ``results`` argument.
-
-    Parameters
-    ----------
-    frames
-        Layer key → frame (``hotspots``, ``lamp_proposals``, ``dark_places``, ``patrol``, ...).
-    """
-    lighting = {
-        k: frames[k]
-        for k in ("lamp_proposals", "dark_places", "lit_coverage", "dark_stretches", "quick_fixes")
-        if k in frames
-    }
-    light = {
-        "proposals": lighting.get("lamp_proposals"),
-        "dark_places": lighting.get("dark_places"),
-        "coverage": lighting.get("lit_coverage"),
-        "dark_stretches": lighting.get("dark_stretches"),
-        "quick_fixes": lighting.get("quick_fixes"),
-    }
-    speed = {"segments": frames.get("speed"), "enforcement": frames.get("enforcement")}
-    return {
-        "hotspots": frames.get("hotspots"),
-        "density": frames.get("density"),
-        "gistar": frames.get("gistar"),
-        "lighting": light if lighting else None,
-        "speed": speed if any(v is not None for v in speed.values()) else None,
-        "patrol": frames.get("patrol"),
-    }
+    return results_manifest(folder)
 
 
 @with_reader_options
 def map_command(
-    reports: list[str] = typer.Argument(
+    reports: list[str] = typer.Argument(  # noqa: B008
         None, help="Report files (any format geo ingest reads); optional with --results."
     ),
-    out: Path = typer.Option(..., "--out", help="Output map: FILE.html (one self-contained file)."),
+    out: Path = typer.Option(..., "--out", help="Output map: FILE.html (one self-contained file)."),  # noqa: B008
     public: bool = typer.Option(
         False, "--public", help="Public map: aggregates with at least --k incidents only."
     ),
-    k: int = typer.Option(5, "--k", help="Smallest count shown on the public map (smaller are suppressed)."),
+    k: int | None = option(MapSettings, "k", "--k"),
     lang: str = typer.Option("sv", "--lang", help="Language: sv (default) or en."),
-    tiles: str = typer.Option(
-        "osm", "--tiles", help="Base map: osm, light, dark, none, or a tile URL with {z}/{x}/{y}."
+    tiles: str | None = option(MapSettings, "tiles", "--tiles"),
+    results: Path | None = typer.Option(  # noqa: B008
+        None, "--results", help="Draw saved analysis results from this folder (by its run.json) instead."
     ),
-    results: Path | None = typer.Option(
-        None, "--results", help="Draw saved analysis results from this folder instead of computing them."
-    ),
-    method: str = typer.Option(
-        "dbscan", "--method", help="Hot-spot method when computing: dbscan, hdbscan, kde, gistar."
-    ),
-    cell: float | None = typer.Option(
-        None, "--cell", help="Grid cell in metres (default: chosen for at most 4000 cells)."
-    ),
-    max_points: int = typer.Option(
-        20_000, "--max-points", help="Most individual reports in the internal clustered layer."
-    ),
+    method: str | None = option(HotspotSettings, "method", "--method"),
+    cell: float | None = option(MapSettings, "cell_m", "--cell"),
+    max_points: int | None = option(MapSettings, "max_points", "--max-points"),
     title: str | None = typer.Option(None, "--title", help="Map title (default: 'Lägesbild <area>')."),
     demo: bool | None = typer.Option(
         None, "--demo/--no-demo", help="Mark as synthetic demo data (default: when the data are data/demo/)."
@@ -270,7 +150,7 @@ def map_command(
         None, "--weekdays", help="Only these weekdays, e.g. 'fre,lör' or 'Fri-Sun'."
     ),
     hours: str | None = typer.Option(None, "--hours", help="Only these local hours, e.g. 22-03."),
-    streets: Path | None = typer.Option(
+    streets: Path | None = typer.Option(  # noqa: B008
         None, "--streets", help="Street lines with a 'name' column (GeoJSON, GPKG, SHP): hot-spot labels."
     ),
     gpkg: bool = typer.Option(
@@ -285,116 +165,68 @@ def map_command(
     """Draw the lägesbild map: one self-contained HTML file that works offline (only tiles are fetched).
 
     Rita lägesbildskartan: en fristående HTML-fil som fungerar utan internet (bara kartbakgrunden hämtas).
-    Without --results the analysis runs with its defaults (hot-spots, density, Gi*). --public writes the
-    public version: counts per grid cell and generalised hot-spot areas with at least --k incidents; no
-    report positions, times or free text.
+    Without --results the analysis runs with its defaults (hot-spots, density, Gi*). With --results DIR
+    the map draws what the folder's run.json lists (the patrol plan, never the naive comparison plan).
+    --public writes the public version: counts per grid cell and generalised hot-spot areas with at least
+    --k incidents; no report positions, times or free text.
 
     Example: geo map data/toronto_mci_2014_2017.csv.gz --out maps/toronto.html --lang en --tiles none
     """
-    from geo.maps.base import parse_tiles
-    from geo.maps.texts import LANGS
+    from geo.io.outputs.maps import write_map
+    from geo.stages.maps import map_stage
 
-    if lang not in LANGS:
-        raise InputError(f"--lang must be sv or en, got '{lang}'")
-    if k < 1:
-        raise InputError(f"--k must be at least 1, got {k}")
-    try:
-        parse_tiles(tiles)
-    except ValueError as err:
-        raise InputError(str(err)) from err
-    if out.suffix.lower() not in {".html", ".htm"}:
-        raise InputError(f"--out must end in .html, got '{out.name}'")
-    if method not in {"dbscan", "hdbscan", "kde", "gistar"}:
-        raise InputError(f"--method must be dbscan, hdbscan, kde or gistar, got '{method}'")
+    _check_options(out, lang, tiles)
+    settings = build_settings(
+        MapSettings, k=k, tiles=tiles, cell_m=cell, max_points=max_points, public=public
+    )
+    hs_settings = build_settings(HotspotSettings, method=method, overview=not public)
     sources = list(reports or [])
     if not sources and results is None:
         raise InputError("give report files, --results DIR, or both")
     area = reader.study_area()
-    frames: dict[str, Any] = {}
+    inputs = MapInputs()
     if results is not None:
-        from geo.maps.results import load_results
-
-        saved = load_results(results)
-        for key, where in saved.used.items():
-            console.print(f"[dim]{key}: {where}[/dim]")
-        for note in saved.skipped:
-            console.print(f"[yellow]hoppar över / skipped[/yellow] {note}")
-        frames = dict(saved.frames)
-        if "reports" in frames and not sources:
-            sources = [str(frames.pop("reports"))]
-        frames.pop("reports", None)
-    data = None
+        inputs, saved_reports = _saved(results)
+        if saved_reports is not None and not sources:
+            sources = [saved_reports]
+    data, filter_text = None, ""
     if sources:
-        read = load_reports(sources, reader, out=out, area=area, quiet=True, public=public)
-        data = read.reports
-    filter_parts = []
-    if data is not None and (weekdays or hours):
-        from geo.hotspots.filters import filter_reports, parse_hours, parse_weekdays
-
-        try:
-            days = parse_weekdays(weekdays) if weekdays else None
-            window = parse_hours(hours) if hours else None
-        except ValueError as err:
-            raise InputError(str(err)) from err
-        data = filter_reports(data, weekdays=days, hours=window)
-        filter_parts = [p for p in (weekdays, f"kl. {hours}" if hours else None) if p]
-        console.print(f"Urval / filter: {', '.join(filter_parts)} → {len(data):,} rapporter / reports")
+        data = load_reports(sources, reader, out=out, area=area, quiet=True, public=public).reports
+        data, filter_text = _filter(data, weekdays, hours)
     if results is None and data is not None:
-        street_lines = read_streets(streets, crs=data.crs) if streets is not None else None
-        if street_lines is not None and "name" not in street_lines.columns:
-            raise InputError(
-                f"needs a 'name' column for labels; has {list(street_lines.columns)}", path=str(streets)
-            )
-        with console.status("Analys / analysis ...") as status:
-            found = analyse_for_map(
-                data,
-                method=method,
-                area=area,
-                public=public,
-                streets=street_lines,
-                progress=lambda msg: status.update(f"{msg} ..."),
-            )
-        for name, (_value, why) in found.pop("choices", {}).items():
-            console.print(f"[dim]{name}: {why}[/dim]")
-        frames.update(found)
-        kwargs = {key: found.get(key) for key in ("hotspots", "density", "gistar")}
-    else:
-        kwargs = results_to_kwargs(frames)
-    if "area" in frames and area is None:
-        area = frames["area"]
-    if title is None:
-        name = area.name if area is not None and hasattr(area, "name") else None
-        title = (
-            f"Lägesbild {name}"
-            if name and lang == "sv"
-            else (f"Situational picture {name}" if name else None)
-        )
-    is_demo = demo if demo is not None else _is_demo(sources)
+        inputs = _analyse(data, hs_settings, area=area, streets=streets, lang=lang)
     with console.status("Kartan ritas / drawing the map ..."):
-        paths, counts = write_map_files(
+        result = map_stage(
             data,
-            out_html=out,
-            results=kwargs,
+            inputs,
+            settings,
             public=public,
-            k=k,
-            lang=lang,
-            tiles=tiles,
-            title=title,
-            demo=is_demo,
             area=area,
-            cell_m=cell,
-            max_points=max_points,
-            gpkg=gpkg,
+            title=_title(title, area, lang),
+            lang=lang,
+            demo=demo if demo is not None else _is_demo(sources),
+            generated_at=pd.Timestamp.now(tz="Europe/Stockholm").floor("min"),
+            filter_text=filter_text or None,
             summary=summary,
-            filter_text=", ".join(filter_parts) or None,
         )
-    console.print("Lager / layers: " + ", ".join(f"{k_}={v:,}" for k_, v in counts.items()))
-    size = paths["map"].stat().st_size
+        files = write_map(result, out, gpkg=gpkg, summary=summary)
+    manifest = _manifest(out.parent)
+    if results is None and data is not None:
+        manifest.add([], stage="hotspots", settings=hs_settings)
+    manifest.add(files, stage="maps", settings=settings)
+    write_manifest(manifest, out.parent)
+    _report(result, files, public=public)
+
+
+def _report(result: Any, files: list[Any], *, public: bool) -> None:
+    for note in result.notes:
+        console.print(f"[dim]{note}[/dim]")
+    console.print("Lager / layers: " + ", ".join(f"{k_}={v:,}" for k_, v in result.counts.items()))
+    page = Path(files[0].path)
     kind = "publik / public" if public else "intern / internal"
-    console.print(f"Skrev / wrote {paths['map']} ({kind}, {size / 1e6:.2f} MB)")
-    for key in ("gpkg", "summary"):
-        if key in paths:
-            console.print(f"Skrev / wrote {paths[key]}")
+    console.print(f"Skrev / wrote {page} ({kind}, {page.stat().st_size / 1e6:.2f} MB)")
+    for f in files[1:]:
+        console.print(f"Skrev / wrote {f.path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,21 +1,24 @@
 """The lägesbild map: self-contained Leaflet HTML (internal and public), its GeoPackage and the EST summary.
 
-Typical use::
+Typical use (the map stage, :func:`geo.stages.maps.map_stage`, does this and the GeoPackage and summary)::
 
-    from geo.maps import build_map, save_map
-    m = build_map(reports, hotspots=hs, public=False, lang="sv", tiles="osm", title="Lägesbild Värnamo")
-    save_map(m, "maps/lagesbild-varnamo-2024-w05.html")
+    from geo.maps import build_map, render_html
+    from geo.stages.maps import MapInputs
+    m = build_map(reports, MapInputs(hotspots=hs), public=False, lang="sv", title="Lägesbild Värnamo")
+    html = render_html(m)
 
 :func:`build_map` = :func:`prepare_layers` (pure; public-safe aggregation when ``public=True``) +
-:func:`draw_map`. The ``add_*`` functions in :mod:`geo.maps.layers` each draw one layer on a map.
+:func:`draw_map`. The ``add_*`` functions in :mod:`geo.maps.layers` each draw one layer on a map. Nothing
+here writes a file: :func:`geo.io.outputs.maps.write_map` does.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from geo.maps.base import LeanMap, base_map, parse_tiles
-from geo.maps.build import MapLayers, build_map, draw_map, feed_trend, prepare_layers, render_html
+from geo.maps.base import base_map, parse_tiles
+from geo.maps.draw import build_map, draw_map, render_html, view_bounds
+from geo.maps.layers.feed import feed_trend
+from geo.maps.prepare import MapLayers, prepare_layers
+from geo.maps.registry import LeanMap
 
 __all__ = [
     "LeanMap",
@@ -27,12 +30,5 @@ __all__ = [
     "parse_tiles",
     "prepare_layers",
     "render_html",
-    "save_map",
+    "view_bounds",
 ]
-
-
-def save_map(m: LeanMap, path: str | Path) -> Path:
-    """Write the map's self-contained HTML atomically (through :func:`geo.io.export.write_text`)."""
-    from geo.io.export import write_text
-
-    return write_text(render_html(m), path)

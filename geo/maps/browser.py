@@ -172,8 +172,8 @@ def open_map(
         report.wall_s = time.perf_counter() - t0
         report.ready_ms = float(page.evaluate("() => window.LB.readyMs"))
         info = page.evaluate(
-            "() => { var o = {}; LB.order.forEach(function (k) { o[k] = [LB.featureCount(k), LB.visible(k)]; });"
-            " return o; }"
+            "() => { var o = {}; LB.order.forEach(function (k) {"
+            " o[k] = [LB.featureCount(k), LB.visible(k)]; }); return o; }"
         )
         report.counts = {k: v[0] for k, v in info.items()}
         report.visible = {k: bool(v[1]) for k, v in info.items()}

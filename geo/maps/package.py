@@ -1,20 +1,16 @@
-"""All map layers as one GeoPackage, for QGIS users."""
+"""All map layers as GeoPackage layers, for QGIS users (written by :func:`geo.io.outputs.maps.write_map`)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.io.export import atomic_path, write_frame
-from geo.maps.build import MapLayers
+from geo.maps.prepare import MapLayers
 
-__all__ = ["GPKG_LAYER_NAMES", "MAP_MARKER_LAYER", "gpkg_layers", "write_gpkg"]
+__all__ = ["GPKG_LAYER_NAMES", "MAP_MARKER_LAYER", "gpkg_layers"]
 
 MAP_MARKER_LAYER = "lagesbild_map"
-"""A one-row table in every map GeoPackage (public or not, k, cell size, period, CRS, layer list); it also
-tells ``geo map --results`` that the package is a map's, not an analysis result."""
+"""A one-row table in every map GeoPackage: public or not, k, cell size, period, CRS and the layer list."""
 
 GPKG_LAYER_NAMES: dict[str, str] = {
     "area": "study_area",
@@ -31,6 +27,7 @@ GPKG_LAYER_NAMES: dict[str, str] = {
     "speed": "speed_segments",
     "enforcement": "enforcement_plan",
     "patrol": "patrol_visits",
+    "forecast": "forecast_cells",
 }
 """Map layer key → GeoPackage layer name."""
 
@@ -43,7 +40,7 @@ def gpkg_layers(layers: MapLayers) -> dict[str, gpd.GeoDataFrame]:
     Parameters
     ----------
     layers
-        From :func:`geo.maps.prepare_layers`; the public version holds only public layers.
+        From :func:`geo.maps.prepare.prepare_layers`; the public version holds only public layers.
     """
     out: dict[str, gpd.GeoDataFrame] = {}
     for key, frame in layers.frames.items():
@@ -56,27 +53,16 @@ def gpkg_layers(layers: MapLayers) -> dict[str, gpd.GeoDataFrame]:
             )
             table = pd.DataFrame(frame).drop(columns=[c for c in ("geometry",) if c in frame.columns])
             out[name] = gpd.GeoDataFrame(table, geometry=geom, crs="EPSG:4326")
-    meta = {"public": [layers.public], "k": [layers.k], "cell_m": [layers.cell_m], "period": [layers.period],
-            "analysis_crs": [layers.crs_name], "layers": [",".join(out)]}
+    meta = {
+        "public": [layers.public],
+        "k": [layers.k],
+        "cell_m": [layers.cell_m],
+        "period": [layers.period],
+        "analysis_crs": [layers.crs_name],
+        "layers": [",".join(out)],
+    }
     out[MAP_MARKER_LAYER] = gpd.GeoDataFrame(meta, geometry=[None], crs="EPSG:4326")
     if len(layers.feed):
         feed = layers.feed.assign(week=pd.to_datetime(layers.feed["week"]).dt.strftime("%Y-%m-%d"))
         out["police_feed_weekly"] = gpd.GeoDataFrame(feed, geometry=[None] * len(feed), crs="EPSG:4326")
     return out
-
-
-def write_gpkg(layers: MapLayers, path: str | Path) -> Path:
-    """Write every layer into one GeoPackage, atomically (the whole package appears at once).
-
-    Parameters
-    ----------
-    layers
-        From :func:`geo.maps.prepare_layers`.
-    path
-        The ``.gpkg`` file.
-    """
-    final = Path(path)
-    with atomic_path(final) as tmp:
-        for name, frame in gpkg_layers(layers).items():
-            write_frame(frame, tmp, layer=name)
-    return final

@@ -1,27 +1,24 @@
 """The one-page summary for the weekly EST meeting.
 
-A map image, the hot-spots in focus with their times, the top proposals and the patrol plan, as HTML
-with a print stylesheet (A4 landscape).
-
-The map image is a static render with matplotlib (no tiles, no browser), so the page is ready the moment
-it is written and prints the same everywhere; :func:`static_map_png` draws it from the prepared layers.
+A map image, the hot-spots in focus with their times, the top proposals and the patrol plan (the plan's
+visits, never the naive comparison plan), as HTML with a print stylesheet (A4 landscape). The map image is
+a static render (:func:`geo.maps.static.static_map_png`).
 """
 
 from __future__ import annotations
 
 import base64
-import io
 from html import escape
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.maps.build import MapLayers, view_bounds
-from geo.maps.layers import GRID_COLORS, TREND_COLORS, _pct, class_breaks
+from geo.maps.prepare import MapLayers
+from geo.maps.static import static_map_png
+from geo.maps.style import TREND_COLORS, pct
 from geo.maps.texts import text
 
-__all__ = ["static_map_png", "summary_html"]
+__all__ = ["summary_html"]
 
 _CSS = """
 @page { size: A4 landscape; margin: 9mm; }
@@ -39,82 +36,6 @@ th { background: #f0f0f0; }
 """
 
 
-def static_map_png(layers: MapLayers, *, width_px: int = 900, height_px: int = 700, dpi: int = 120) -> bytes:
-    """Draw the grid, study area, hot-spots (with ids) and lamp proposals as a PNG (no tiles).
-
-    Parameters
-    ----------
-    layers
-        From :func:`geo.maps.prepare_layers`.
-    width_px, height_px, dpi
-        Image size.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
-    f = layers.frames
-    crs = None
-    for key in ("grid", "hotspots", "area"):
-        if key in f and isinstance(f[key], gpd.GeoDataFrame) and f[key].crs is not None:
-            crs = f[key].crs
-            break
-    if "area" in f and crs is not None:
-        f["area"].to_crs(crs).boundary.plot(ax=ax, color="#333", linewidth=0.8, linestyle="--")
-    if "grid" in f and len(f["grid"]):
-        g = f["grid"].to_crs(crs)
-        counts = g["count"].to_numpy(dtype=float)
-        breaks = class_breaks(counts, floor=layers.k if layers.public else 1)
-        cls = np.clip(np.searchsorted(np.asarray(breaks), counts, side="right") - 1, 0, len(breaks) - 1)
-        g.plot(ax=ax, color=[GRID_COLORS[c] for c in cls], edgecolor="#bbbbbb", linewidth=0.2, alpha=0.9)
-    if "hotspots" in f and len(f["hotspots"]):
-        hs = f["hotspots"].to_crs(crs)
-        colors = [
-            TREND_COLORS.get(str(t), TREND_COLORS["none"])
-            for t in (hs["trend"] if "trend" in hs.columns else ["none"] * len(hs))
-        ]
-        hs.boundary.plot(ax=ax, color=colors, linewidth=1.6)
-        top = hs.sort_values("n_reports", ascending=False).head(10)
-        for _, r in top.iterrows():
-            p = r.geometry.representative_point()
-            ax.annotate(
-                str(r["hotspot_id"]),
-                (p.x, p.y),
-                fontsize=7,
-                ha="center",
-                weight="bold",
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
-            )
-    if "lamp_proposals" in f and crs is not None:
-        lp = f["lamp_proposals"]
-        if not isinstance(lp, gpd.GeoDataFrame) or lp.crs is None:
-            lp = gpd.GeoDataFrame(lp, geometry=gpd.points_from_xy(lp["lon"], lp["lat"]), crs="EPSG:4326")
-        lp = lp.to_crs(crs)
-        ax.scatter(
-            lp.geometry.x, lp.geometry.y, s=22, c="#d4a000", edgecolors="black", linewidths=0.5, zorder=5
-        )
-    if "hotspots" in f and len(f["hotspots"]) and crs is not None:
-        # the meeting looks at the hot-spots: frame them with a margin (at least 500 m)
-        x0, y0, x1, y1 = f["hotspots"].to_crs(crs).total_bounds
-        pad = max(500.0, 0.15 * max(x1 - x0, y1 - y0))
-        ax.set_xlim(x0 - pad, x1 + pad)
-        ax.set_ylim(y0 - pad, y1 + pad)
-    elif (bounds := view_bounds(layers)) is not None and crs is not None:
-        (s, w), (n, e) = bounds
-        box = gpd.GeoSeries(gpd.points_from_xy([w, e], [s, n]), crs="EPSG:4326").to_crs(crs)
-        ax.set_xlim(box.x.min(), box.x.max())
-        ax.set_ylim(box.y.min(), box.y.max())
-    ax.set_axis_off()
-    ax.set_aspect("equal", adjustable="datalim")
-    fig.tight_layout(pad=0.2)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    return buf.getvalue()
-
-
 def _table(headers: list[str], rows: list[list[str]], *, lang: str) -> str:
     """Render an HTML table with the texts of the `headers` keys as column heads."""
     if not rows:
@@ -124,10 +45,105 @@ def _table(headers: list[str], rows: list[list[str]], *, lang: str) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _section(key: str, headers: list[str], rows: list[list[str]], *, lang: str, extra: str = "") -> str:
+    return f"<h2>{escape(text(key, lang))}{extra}</h2>" + _table(headers, rows, lang=lang)
+
+
+def _trend(value: object, lang: str) -> str:
+    trend = str(value or "none")
+    return text(trend, lang) if trend in TREND_COLORS else str(value)
+
+
+def _hotspot_section(hotspots: pd.DataFrame, *, lang: str, top: int) -> str:
+    hs = hotspots.sort_values("n_reports", ascending=False).head(top)
+    rows = [
+        [
+            str(r["hotspot_id"]),
+            str(r.get("label", "") or ""),
+            str(int(r["n_reports"])),
+            pct(r.get("share")),
+            str(r.get("peak_windows", "") or ""),
+            _trend(r.get("trend"), lang),
+            pct(r.get("dark_share")),
+        ]
+        for _, r in hs.iterrows()
+    ]
+    headers = ["id", "place", "n_reports", "share", "peak", "trend", "dark_share"]
+    return _section("top_hotspots", headers, rows, lang=lang)
+
+
+def _patrol_section(visits: pd.DataFrame, *, lang: str, top: int) -> str:
+    """Render the patrol plan's first `top` visits, with the number of visits and their expected share."""
+    rows = [
+        [
+            f"{r['weekday']} {r['date']}",
+            f"{r['start']}–{r['end']}",
+            str(r["place"]),
+            str(int(r["order"])),
+            pct(r.get("expected_share")),
+        ]
+        for _, r in visits.head(top).iterrows()
+    ]
+    has_share = "expected_share" in visits.columns
+    total = pd.to_numeric(visits["expected_share"], errors="coerce").sum() if has_share else np.nan
+    n_visits = f"{len(visits)} {escape(text('visits', lang))}"
+    extra = f" ({n_visits}, {escape(text('expected_share', lang))} {pct(total)})"
+    headers = ["date", "window", "place", "order", "expected_share"]
+    return _section("top_patrol", headers, rows, lang=lang, extra=extra)
+
+
+def _lighting_section(proposals: pd.DataFrame, *, lang: str, top: int) -> str:
+    lp = proposals.sort_values("rank").head(top)
+    rows = [
+        [
+            str(int(r["rank"])),
+            str(r.get("street", "") or ""),
+            str(r.get("covered_reports", "")),
+            str(r.get("reason", "") or ""),
+        ]
+        for _, r in lp.iterrows()
+    ]
+    return _section("top_lighting", ["rank", "street", "covered_reports", "reason"], rows, lang=lang)
+
+
+def _enforcement_section(plan: pd.DataFrame, *, lang: str, top: int) -> str:
+    ep = plan.sort_values("rank").head(top)
+    rows = [
+        [
+            str(int(r["rank"])),
+            str(r.get("street", "") or ""),
+            f"{r.get('weekdays', '')} {r.get('start', '')}–{r.get('end', '')}",
+            pct(r.get("share_over_limit")),
+        ]
+        for _, r in ep.iterrows()
+    ]
+    return _section("top_enforcement", ["rank", "street", "window", "share_over_limit"], rows, lang=lang)
+
+
+_SECTIONS = {
+    "hotspots": _hotspot_section,
+    "patrol": _patrol_section,
+    "lamp_proposals": _lighting_section,
+    "enforcement": _enforcement_section,
+}
+"""Layer key -> the summary section drawn from it, in page order."""
+
+
+def _meta(layers: MapLayers, *, lang: str, generated_at: pd.Timestamp | None) -> str:
+    meta = []
+    if layers.period:
+        meta.append(f"{text('period', lang)}: {layers.period}")
+    if generated_at is not None:
+        meta.append(f"{text('generated', lang)}: {generated_at:%Y-%m-%d %H:%M}")
+    if layers.sources:
+        meta.append(f"{text('sources', lang)}: {', '.join(layers.sources)}")
+    return f'<div class="meta">{escape(" · ".join(meta))}</div>'
+
+
 def summary_html(
     layers: MapLayers,
     *,
-    title: str,
+    title: str | None = None,
     lang: str = "sv",
     demo: bool = False,
     generated_at: pd.Timestamp | None = None,
@@ -139,9 +155,10 @@ def summary_html(
     Parameters
     ----------
     layers
-        From :func:`geo.maps.prepare_layers` (internal version).
+        From :func:`geo.maps.prepare.prepare_layers` (internal version); the patrol section lists the
+        ``patrol`` layer, the plan's visits.
     title
-        Heading.
+        Heading (default "Lägesbild").
     lang
         ``"sv"`` or ``"en"``.
     demo
@@ -149,7 +166,7 @@ def summary_html(
     generated_at
         Shown under the heading.
     map_png
-        Map image (default: :func:`static_map_png`).
+        Map image (default: :func:`geo.maps.static.static_map_png`).
     top
         Rows per table.
 
@@ -158,93 +175,18 @@ def summary_html(
     html
         A complete HTML page with the image embedded (no external resources).
     """
-    f = layers.frames
+    title = title or text("title_default", lang)
     png = map_png if map_png is not None else static_map_png(layers)
-    img = f'<img class="map" alt="{escape(title)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
-    meta = []
-    if layers.period:
-        meta.append(f"{text('period', lang)}: {layers.period}")
-    if generated_at is not None:
-        meta.append(f"{text('generated', lang)}: {generated_at:%Y-%m-%d %H:%M}")
-    if layers.sources:
-        meta.append(f"{text('sources', lang)}: {', '.join(layers.sources)}")
+    src = f"data:image/png;base64,{base64.b64encode(png).decode()}"
+    img = f'<img class="map" alt="{escape(title)}" src="{src}">'
     parts = [f"<h1>{escape(title)} — {escape(text('summary_title', lang))}</h1>"]
     if demo:
         parts.append(f'<p><span class="demo">{escape(text("demo", lang))}</span></p>')
-    parts.append(f'<div class="meta">{escape(" · ".join(meta))}</div>')
-    right = []
-    if "hotspots" in f and len(f["hotspots"]):
-        hs = f["hotspots"].sort_values("n_reports", ascending=False).head(top)
-        rows = [
-            [
-                str(r["hotspot_id"]),
-                str(r.get("label", "") or ""),
-                str(int(r["n_reports"])),
-                _pct(r.get("share")),
-                str(r.get("peak_windows", "") or ""),
-                text(str(r.get("trend") or "none"), lang)
-                if str(r.get("trend") or "none") in TREND_COLORS
-                else str(r.get("trend")),
-                _pct(r.get("dark_share")),
-            ]
-            for _, r in hs.iterrows()
-        ]
-        right.append(
-            f"<h2>{escape(text('top_hotspots', lang))}</h2>"
-            + _table(["id", "place", "n_reports", "share", "peak", "trend", "dark_share"], rows, lang=lang)
-        )
-    if "patrol" in f and len(f["patrol"]):
-        v = f["patrol"]
-        rows = [
-            [
-                f"{r['weekday']} {r['date']}",
-                f"{r['start']}–{r['end']}",
-                str(r["place"]),
-                str(int(r["order"])),
-                _pct(r.get("expected_share")),
-            ]
-            for _, r in v.head(top).iterrows()
-        ]
-        total = (
-            pd.to_numeric(v["expected_share"], errors="coerce").sum()
-            if "expected_share" in v.columns
-            else np.nan
-        )
-        right.append(
-            f"<h2>{escape(text('top_patrol', lang))} ({len(v)} {escape(text('visits', lang))}, "
-            f"{escape(text('expected_share', lang))} {_pct(total)})</h2>"
-            + _table(["date", "window", "place", "order", "expected_share"], rows, lang=lang)
-        )
-    if "lamp_proposals" in f and len(f["lamp_proposals"]):
-        lp = f["lamp_proposals"].sort_values("rank").head(top)
-        rows = [
-            [
-                str(int(r["rank"])),
-                str(r.get("street", "") or ""),
-                str(r.get("covered_reports", "")),
-                str(r.get("reason", "") or ""),
-            ]
-            for _, r in lp.iterrows()
-        ]
-        right.append(
-            f"<h2>{escape(text('top_lighting', lang))}</h2>"
-            + _table(["rank", "street", "covered_reports", "reason"], rows, lang=lang)
-        )
-    if "enforcement" in f and len(f["enforcement"]):
-        ep = f["enforcement"].sort_values("rank").head(top)
-        rows = [
-            [
-                str(int(r["rank"])),
-                str(r.get("street", "") or ""),
-                f"{r.get('weekdays', '')} {r.get('start', '')}–{r.get('end', '')}",
-                _pct(r.get("share_over_limit")),
-            ]
-            for _, r in ep.iterrows()
-        ]
-        right.append(
-            f"<h2>{escape(text('top_enforcement', lang))}</h2>"
-            + _table(["rank", "street", "window", "share_over_limit"], rows, lang=lang)
-        )
+    parts.append(_meta(layers, lang=lang, generated_at=generated_at))
+    f = layers.frames
+    right = [
+        section(f[key], lang=lang, top=top) for key, section in _SECTIONS.items() if key in f and len(f[key])
+    ]
     parts.append(f'<div class="cols"><div>{img}</div><div>{"".join(right)}</div></div>')
     parts.append(f'<p class="hint">{escape(text("print_hint", lang))}</p>')
     return (

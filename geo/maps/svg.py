@@ -90,7 +90,8 @@ def hour_week_svg(
     vmax = float(shown.max()) if shown.size and shown.max() > 0 else 1.0
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="lb-chart" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title or text("chart_title", lang))}" '
+        f'viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title or text("chart_title", lang))}" '
         'style="font:9px sans-serif">'
     ]
     if title:

@@ -34,6 +34,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "layer_speed": ("Hastighet per vägsträcka", "Speed per road segment"),
     "layer_enforcement": ("Hastighetskontroller (plan)", "Speed checks (plan)"),
     "layer_patrol": ("Patrullplan (besök)", "Patrol plan (visits)"),
+    "layer_forecast": ("Prognos: högst risk", "Forecast: highest risk"),
     # legends and popups
     "reports": ("rapporter", "reports"),
     "incidents": ("händelser", "incidents"),
@@ -168,6 +169,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "n_reports": ("antal", "count"),
     "share": ("andel", "share"),
     "no_items": ("Inga.", "None."),
+    "risk": ("risk (förväntade händelser)", "risk (expected incidents)"),
+    "forecast_from": ("prognos från", "forecast from"),
+    "forecast_legend": ("rang {lo}–{hi}", "rank {lo}–{hi}"),
     "print_hint": (
         "Skriv ut med webbläsarens utskriftsfunktion (A4 liggande).",
         "Print from the browser (A4 landscape).",

@@ -12,7 +12,12 @@ import pandas as pd
 import pytest
 
 from geo.io import read_reports
+from geo.maps.base import base_map
+from geo.maps.registry import LeanMap
 from geo.model import Reports, validate_reports
+from geo.stages.hotspots import HotspotResult
+from geo.stages.maps import MapInputs
+from geo.stages.patrol import PatrolResult
 from tests.conftest import DEMO, NOW, ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -59,11 +64,33 @@ def demo_extras(demo_reports: gpd.GeoDataFrame, demo_hotspots: gpd.GeoDataFrame)
 
 
 @pytest.fixture(scope="session")
-def toronto_analysis(toronto: gpd.GeoDataFrame) -> dict:
-    """The map's default analysis of the Toronto reports (hot-spots, density contours, Gi* cells)."""
-    from geo.commands.map import analyse_for_map
+def demo_inputs(demo_hotspots: gpd.GeoDataFrame, demo_extras: dict) -> MapInputs:
+    """The demo world's hot-spots, lighting plan and patrol plan as the map's inputs (from stage results)."""
+    from geo.stages.hotspots import HotspotResult, HotspotSettings
+    from geo.stages.lighting import LightingResult, LightingSettings
+    from geo.stages.patrol import PatrolResult, PatrolSettings
 
-    return analyse_for_map(toronto)
+    return MapInputs.from_results(
+        hotspots=HotspotResult(settings=HotspotSettings(), hotspots=demo_hotspots),
+        lighting=LightingResult(
+            settings=LightingSettings(), plan=demo_extras["lighting"], rejects=pd.DataFrame()
+        ),
+        patrol=PatrolResult(settings=PatrolSettings(), plan=demo_extras["patrol"], places=demo_hotspots),
+    )
+
+
+@pytest.fixture(scope="session")
+def toronto_analysis(toronto: gpd.GeoDataFrame) -> HotspotResult:
+    """The map's default analysis of the Toronto reports (hot-spots, density contours, Gi* cells)."""
+    from geo.stages.hotspots import HotspotSettings, hotspots_stage
+
+    return hotspots_stage(toronto, HotspotSettings())
+
+
+@pytest.fixture()
+def small_map() -> LeanMap:
+    """An empty map of central Värnamo without tiles."""
+    return base_map([[57.17, 14.03], [57.20, 14.07]], tiles="none")
 
 
 @pytest.fixture(scope="session")
@@ -76,3 +103,27 @@ def artifacts() -> Path:
 def ci() -> bool:
     """CI is set: missing browser must fail, not skip."""
     return bool(os.environ.get("CI"))
+
+
+NAIVE_PLACE = "Naiva torget"
+NAIVE_WINDOW = ("12:34", "12:49")
+
+
+@pytest.fixture(scope="session")
+def patrol_with_naive(demo_extras: dict, demo_hotspots: gpd.GeoDataFrame) -> PatrolResult:
+    """The demo patrol plan with a naive comparison plan that differs in every place, time and position."""
+    import dataclasses
+
+    from geo.stages.patrol import PatrolResult, PatrolSettings
+
+    plan = demo_extras["patrol"]
+    naive = plan.visits.copy()
+    naive["place"] = NAIVE_PLACE
+    naive["place_id"] = "NAIV-" + naive["place_id"].astype(str)
+    naive["start"], naive["end"] = NAIVE_WINDOW
+    naive = naive.set_geometry(naive.geometry.translate(3000.0, 3000.0))
+    naive["lat"] = naive.geometry.to_crs("EPSG:4326").y
+    naive["lon"] = naive.geometry.to_crs("EPSG:4326").x
+    return PatrolResult(
+        settings=PatrolSettings(), plan=dataclasses.replace(plan, naive=naive), places=demo_hotspots
+    )

@@ -13,6 +13,7 @@ import pytest
 from geo.maps import draw_map, prepare_layers, render_html
 from geo.maps.browser import chromium_path, launch, open_map, screenshot
 from geo.maps.texts import text
+from geo.stages.maps import MapInputs
 
 from .conftest import ci
 
@@ -44,7 +45,9 @@ def _popup_text(page, key, hotspot_id):
     return page.evaluate(
         """([key, id]) => {
             var found = null;
-            LB.layers[key].eachLayer(function (l) { if (l.feature.properties.hotspot_id === id) { found = l; } });
+            LB.layers[key].eachLayer(function (l) {
+                if (l.feature.properties.hotspot_id === id) { found = l; }
+            });
             found.fire('click', {latlng: found.getBounds().getCenter()});
             var el = document.querySelector('.leaflet-popup-content');
             return el ? el.innerText : null;
@@ -66,14 +69,8 @@ def _check_clean(report, *, tiles_expected):
         assert report.tile_requests == []
 
 
-def test_internal_demo_map(browser, tmp_path_factory, artifacts, demo_reports, demo_hotspots, demo_extras):
-    layers = prepare_layers(
-        demo_reports,
-        hotspots=demo_hotspots,
-        lighting=demo_extras["lighting"],
-        patrol=demo_extras["patrol"],
-        area=None,
-    )
+def test_internal_demo_map(browser, tmp_path_factory, artifacts, demo_reports, demo_hotspots, demo_inputs):
+    layers = prepare_layers(demo_reports, demo_inputs, area=None)
     path = _write(
         tmp_path_factory, "demo-internal", layers, demo=True, title="Lägesbild Värnamo", tiles="osm"
     )
@@ -118,7 +115,7 @@ def test_internal_demo_map(browser, tmp_path_factory, artifacts, demo_reports, d
 
 def test_public_demo_map(browser, tmp_path_factory, artifacts, demo_reports, demo_hotspots):
     k = 5
-    layers = prepare_layers(demo_reports, hotspots=demo_hotspots, public=True, k=k)
+    layers = prepare_layers(demo_reports, MapInputs(hotspots=demo_hotspots), public=True, k=k)
     path = _write(tmp_path_factory, "demo-public", layers, demo=True, title="Lägesbild Värnamo", tiles="none")
     with open_map(browser, path, tiles="abort") as (page, report):
         _check_clean(report, tiles_expected=False)
@@ -139,10 +136,10 @@ def test_public_demo_map(browser, tmp_path_factory, artifacts, demo_reports, dem
 @pytest.mark.slow
 def test_toronto_maps(browser, tmp_path_factory, artifacts, toronto, toronto_analysis):
     for public in (False, True):
-        kwargs = (
-            {} if public else {"density": toronto_analysis["density"], "gistar": toronto_analysis["gistar"]}
-        )
-        layers = prepare_layers(toronto, hotspots=toronto_analysis["hotspots"], public=public, **kwargs)
+        inputs = MapInputs.from_results(hotspots=toronto_analysis)
+        if public:
+            inputs = MapInputs(hotspots=toronto_analysis.hotspots)
+        layers = prepare_layers(toronto, inputs, public=public)
         name = "toronto-public" if public else "toronto-internal"
         path = _write(tmp_path_factory, name, layers, lang="en", title="Toronto MCI 2014–2017", tiles="osm")
         assert path.stat().st_size < 5_000_000

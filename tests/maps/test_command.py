@@ -11,6 +11,7 @@ import pyogrio
 import pytest
 
 from geo.io.export import write_csv, write_frame
+from geo.io.manifest import Manifest, OutputFile, read_manifest, write_manifest
 from geo.maps.privacy import leaked_coordinates, leaked_texts
 from tests._helpers import DEMO_POLICE_ARGS, run_geo
 from tests.conftest import DEMO
@@ -75,12 +76,20 @@ def test_map_from_saved_results(tmp_path: Path, demo_reports, demo_hotspots, dem
     from geo.stages.lighting import LightingResult, LightingSettings
 
     results = tmp_path / "results"
-    write_frame(demo_hotspots, results / "hotspots.gpkg", layer="hotspots")
+    files = [
+        OutputFile(
+            "hotspots", str(write_frame(demo_hotspots, results / "hotspots.gpkg", layer="hotspots")), ""
+        )
+    ]
     lighting = LightingResult(
         settings=LightingSettings(), plan=demo_extras["lighting"], rejects=pd.DataFrame()
     )
-    write_lighting(lighting, results)
-    write_csv(demo_extras["patrol"].table(), results / "patrol_plan.csv")
+    files += write_lighting(lighting, results)
+    files.append(
+        OutputFile(
+            "patrol_plan", str(write_csv(demo_extras["patrol"].table(), results / "patrol_plan.csv")), ""
+        )
+    )
     write_csv(
         pd.DataFrame(
             {
@@ -102,6 +111,10 @@ def test_map_from_saved_results(tmp_path: Path, demo_reports, demo_hotspots, dem
         results / "enforcement_plan.csv",
     )
     (results / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    files += [OutputFile("enforcement_plan", str(results / "enforcement_plan.csv"), "speed")]
+    files += [OutputFile("notes", str(results / "notes.csv"), "")]
+    manifest = Manifest(files=files)
+    write_manifest(manifest, results)
     out = tmp_path / "from-results.html"
     proc = geo_inproc("map", "--results", str(results), "--out", str(out), "--tiles", "none")
     assert proc.returncode == 0, proc.stderr
@@ -126,6 +139,8 @@ def test_map_from_saved_results(tmp_path: Path, demo_reports, demo_hotspots, dem
     import shutil
 
     shutil.copy(out.with_suffix(".gpkg"), results / "lagesbild-gammal.gpkg")
+    manifest.add([OutputFile("map_gpkg", str(results / "lagesbild-gammal.gpkg"), "maps")])
+    write_manifest(manifest, results)
     out2 = tmp_path / "with-reports.html"
     proc = geo_inproc(
         "map",
@@ -167,6 +182,10 @@ def test_missing_inputs_are_refused(tmp_path: Path, geo_inproc) -> None:
     assert proc.returncode != 0 and "--results" in proc.stderr
     proc = geo_inproc("map", "--results", str(tmp_path / "nope"), "--out", str(tmp_path / "m.html"))
     assert proc.returncode != 0 and "results folder not found" in proc.stderr
+    (tmp_path / "no-manifest").mkdir()
+    (tmp_path / "no-manifest" / "patrol_plan.csv").write_text("a\n1\n", encoding="utf-8")
+    proc = geo_inproc("map", "--results", str(tmp_path / "no-manifest"), "--out", str(tmp_path / "m.html"))
+    assert proc.returncode != 0 and "run.json" in proc.stderr and "no-manifest" in proc.stderr
     proc = geo_inproc("map", str(DEMO / "trygghetsrapporter.csv"), "--out", str(tmp_path / "m.txt"))
     assert proc.returncode != 0 and ".html" in proc.stderr
 
@@ -210,17 +229,13 @@ def test_weekday_hour_filter_and_street_labels(tmp_path: Path, geo_inproc) -> No
     assert proc.returncode != 0 and not (tmp_path / "x.html").exists()
 
 
-def test_run_map_for_the_pipeline(tmp_path: Path, demo_reports, demo_hotspots, demo_extras) -> None:
-    from geo.commands.map import run_map
+def test_run_map_for_the_pipeline(tmp_path: Path, demo_reports, demo_inputs) -> None:
+    from geo.commands._map_pipeline import run_map
 
     paths = run_map(
         demo_reports,
         out_html=tmp_path / "lagesbild-varnamo-2026.html",
-        results={
-            "hotspots": demo_hotspots,
-            "lighting": demo_extras["lighting"],
-            "patrol": demo_extras["patrol"],
-        },
+        results=demo_inputs.frames(),
         title="Lägesbild Värnamo",
         demo=True,
         tiles="none",
@@ -232,9 +247,74 @@ def test_run_map_for_the_pipeline(tmp_path: Path, demo_reports, demo_hotspots, d
     public = run_map(
         demo_reports,
         out_html=tmp_path / "publik.html",
-        results={"hotspots": demo_hotspots},
+        results={"hotspots": demo_inputs.hotspots},
         public=True,
         k=5,
         tiles="none",
     )
     assert set(public) == {"map", "gpkg"}
+
+
+def test_map_from_results_draws_the_plan_not_the_naive_plan(
+    tmp_path: Path, demo_hotspots, patrol_with_naive, geo_inproc
+) -> None:
+    """Regression: `geo map --results DIR` (manifest with patrol_plan and patrol_naive) draws the plan."""
+    from tests.maps.conftest import NAIVE_PLACE, NAIVE_WINDOW
+
+    plan = patrol_with_naive.plan
+    results = tmp_path / "results"
+    files = [
+        OutputFile(
+            "patrol_naive", str(write_csv(plan.table(naive=True), results / "patrol_naive.csv")), "patrol"
+        ),
+        OutputFile("patrol_plan", str(write_csv(plan.table(), results / "patrol_plan.csv")), "patrol"),
+        OutputFile("hotspots", str(write_frame(demo_hotspots, results / "hotspots.geojson")), "hotspots"),
+    ]
+    write_manifest(Manifest(files=files), results)
+    out = tmp_path / "karta.html"
+    proc = geo_inproc("map", "--results", str(results), "--out", str(out), "--tiles", "none")
+    assert proc.returncode == 0, proc.stderr
+    assert "patrol_naive.csv" in proc.stdout  # listed as not drawn
+    first = plan.visits.iloc[0]
+    window = f"{first['start']}–{first['end']}"
+    naive_window = "–".join(NAIVE_WINDOW)
+    html = out.read_text(encoding="utf-8")
+    summary = (tmp_path / "karta-sammanfattning.html").read_text(encoding="utf-8")
+    for page in (html, summary):
+        assert str(first["place"]) in page and window in page
+        assert NAIVE_PLACE not in page and naive_window not in page
+    visits = gpd.read_file(out.with_suffix(".gpkg"), layer="patrol_visits")
+    assert set(visits["place"]) == set(plan.visits["place"])
+    # the command records what it wrote in the output folder's manifest
+    manifest = read_manifest(tmp_path)
+    assert {"map", "map_gpkg", "map_summary"} <= set(manifest.kinds) and "maps" in manifest.settings
+
+
+def test_command_and_stage_give_the_same_map(tmp_path: Path, geo_inproc) -> None:
+    """`geo map FILE` equals reading FILE, the hot-spot stage, the map stage and the writer run directly."""
+    from geo.commands._common import ReaderArgs
+    from geo.io import read_reports
+    from geo.io.outputs.maps import write_map
+    from geo.stages.hotspots import HotspotSettings, hotspots_stage
+    from geo.stages.maps import MapInputs, MapSettings, map_stage
+
+    src = DEMO / "trygghetsrapporter.csv"
+    out = tmp_path / "cmd" / "karta.html"
+    proc = geo_inproc("map", str(src), "--out", str(out), "--tiles", "none", "--k", "6", "--method", "kde")
+    assert proc.returncode == 0, proc.stderr
+    reports = read_reports([str(src)], ReaderArgs().options()).reports
+    found = hotspots_stage(reports, HotspotSettings(method="kde"))
+    result = map_stage(
+        reports, MapInputs.from_results(hotspots=found), MapSettings(tiles="none", k=6), public=False
+    )
+    write_map(result, tmp_path / "direct" / "karta.html")
+    names = {n for n, _ in pyogrio.list_layers(out.with_suffix(".gpkg"))}
+    assert (
+        names
+        == {n for n, _ in pyogrio.list_layers(tmp_path / "direct" / "karta.gpkg")}
+        == set(result.package)
+    )
+    for name in names - {"lagesbild_map"}:
+        a = gpd.read_file(out.with_suffix(".gpkg"), layer=name)
+        b = gpd.read_file(tmp_path / "direct" / "karta.gpkg", layer=name)
+        pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b), check_dtype=False)

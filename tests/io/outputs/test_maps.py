@@ -1,0 +1,41 @@
+"""Writing a map (geo.io.outputs.maps): page, GeoPackage and summary with their kinds, each atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+
+from geo.io.outputs.maps import map_paths, write_map
+from geo.stages.maps import MapInputs, MapSettings, map_stage
+from tests.io import _map_frames as F
+
+
+def _inputs() -> MapInputs:
+    return MapInputs(hotspots=F.hotspots(), patrol_visits=F.visits("Planplatsen", "22:00", "22:15"))
+
+
+def test_internal_map_files_and_kinds(tmp_path: Path) -> None:
+    result = map_stage(None, _inputs(), MapSettings(tiles="none"), public=False, title="T")
+    files = write_map(result, tmp_path / "karta.html")
+    assert [(f.kind, Path(f.path).name, f.stage) for f in files] == [
+        ("map", "karta.html", "maps"),
+        ("map_gpkg", "karta.gpkg", "maps"),
+        ("map_summary", "karta-sammanfattning.html", "maps"),
+    ]
+    assert {name for name, _ in pyogrio.list_layers(tmp_path / "karta.gpkg")} == set(result.package)
+    visits = gpd.read_file(tmp_path / "karta.gpkg", layer="patrol_visits")
+    assert set(visits["place"]) == {"Planplatsen"} and len(visits) == 3
+    assert "Planplatsen" in (tmp_path / "karta-sammanfattning.html").read_text(encoding="utf-8")
+    assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_public_map_and_options(tmp_path: Path) -> None:
+    result = map_stage(None, _inputs(), MapSettings(tiles="none", k=30), public=True)
+    files = write_map(result, tmp_path / "publik.html", summary=True)
+    assert [f.kind for f in files] == ["map_public", "map_public_gpkg"]
+    internal = map_stage(None, _inputs(), MapSettings(tiles="none"), public=False)
+    files = write_map(internal, tmp_path / "intern.html", gpkg=False, summary=False)
+    assert [f.kind for f in files] == ["map"]
+    assert not map_paths(tmp_path / "intern.html")["gpkg"].exists()
