@@ -30,7 +30,7 @@ from geo.io import read_reports  # noqa: E402
 from geo.maps import draw_map, prepare_layers, render_html  # noqa: E402
 from geo.maps.browser import launch, open_map  # noqa: E402
 from geo.model import validate_reports  # noqa: E402
-from geo.timeparts import add_time_parts  # noqa: E402
+from geo.time.profile import add_time_parts  # noqa: E402
 
 TORONTO = ROOT / "data" / "toronto_mci_2014_2017.csv.gz"
 GOAL_MB, GOAL_S = 5.0, 3.0

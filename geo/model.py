@@ -86,7 +86,7 @@ DERIVED_COLUMNS: dict[str, str] = {
     "month": "int8",
     "is_dark": "bool",
 }
-"""Columns derived from ``occurred_at`` and the position by :func:`geo.timeparts.add_time_parts`."""
+"""Columns derived from ``occurred_at`` and the position by :func:`geo.time.profile.add_time_parts`."""
 
 
 def require_metric_crs(frame: gpd.GeoDataFrame, *, what: str = "frame") -> None:

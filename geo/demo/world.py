@@ -19,7 +19,7 @@ from shapely.geometry import LineString, Point
 
 from geo.demo.network import CENTRE_LAT, CENTRE_LON, PLACES, Segment, centre_sweref, segments
 from geo.texts import MONTHS
-from geo.timeparts import sun_window
+from geo.time.sun import sun_window
 
 __all__ = [
     "DEMO_LABEL",

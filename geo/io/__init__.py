@@ -94,7 +94,7 @@ def _is_canonical(frame: pd.DataFrame) -> bool:
 def _canonical(frame: gpd.GeoDataFrame, *, file: str, crs: pyproj.CRS | str | None) -> Reports:
     """Re-validate a frame written by ``geo ingest`` (GeoPackage stores times as ISO text)."""
     from geo.model import DERIVED_COLUMNS
-    from geo.timeparts import add_time_parts
+    from geo.time.profile import add_time_parts
 
     out = frame.copy()
     tzs: list[str] = []

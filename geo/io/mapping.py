@@ -24,7 +24,7 @@ from geo.errors import InputError
 from geo.io.options import ReaderOptions
 from geo.io.rejects import RejectLog
 from geo.model import PRECISIONS, Reports
-from geo.timeparts import add_time_parts
+from geo.time.profile import add_time_parts
 
 __all__ = ["CANDIDATES", "Mapped", "detect_columns", "parse_times", "to_reports"]
 

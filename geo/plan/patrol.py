@@ -48,7 +48,7 @@ from scipy.spatial import cKDTree
 
 from geo.model import Reports, point_reports, require_metric_crs
 from geo.texts import MONTHS, WEEKDAYS
-from geo.timeprofile import hour_week_profile
+from geo.time.profile import hour_week_profile
 
 __all__ = [
     "PATROL_COLUMNS",

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from geo.demo import DEFAULT_SEED, DEMO_DIR, FILES, build_world, generate_world
 from geo.io import read_reports
 from geo.io.area import load_area
-from geo.timeparts import sun_window
+from geo.time.sun import sun_window
 
 TZ = "Europe/Stockholm"
 
