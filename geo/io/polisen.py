@@ -41,7 +41,7 @@ _COUNTY_RE = re.compile(r"\blän$", re.IGNORECASE)
 
 
 def is_polisen_json(path: Path) -> bool:
-    """Tell whether a ``.json`` file is a Police events export (a list of objects with ``name``/``location``)."""
+    """Tell whether a ``.json`` file is a Police events export (a list of ``name``/``location`` objects)."""
     if path.suffix.lower() != ".json":
         return False
     with open(path, "rb") as fh:
@@ -101,7 +101,7 @@ def read_polisen_raw(
         raise InputError(f"cannot read Police events JSON: {err}", path=str(path)) from err
     if not isinstance(events, list):
         raise InputError("expected a JSON list of events", path=str(path))
-    recs = []
+    recs: list[dict[str, object]] = []
     notes = []
     for i, ev in enumerate(events, start=1):
         if not isinstance(ev, dict):

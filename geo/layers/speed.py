@@ -39,11 +39,11 @@ from scipy.special import ndtr
 
 from geo.crs import choose_crs, choose_tz
 from geo.errors import InputError
-from geo.io.mapping import parse_times
 from geo.io.osm import IMPLICIT_MAXSPEED_KMH, parse_maxspeed, read_osm
 from geo.io.rejects import REJECT_COLUMNS, RejectLog
 from geo.model import Reports, point_reports, require_metric_crs
 from geo.texts import WEEKDAYS_SHORT
+from geo.time.parse import parse_times
 
 __all__ = [
     "DAY_GROUPS",
