@@ -15,9 +15,10 @@ import geopandas as gpd
 import pandas as pd
 import typer
 
-from geo.commands._common import ReaderArgs, console, load_reports, read_streets, with_reader_options
+from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
 from geo.errors import InputError
 from geo.io.export import write_text
+from geo.io.layers import read_layer
 
 __all__ = ["analyse_for_map", "map_command", "register", "results_to_kwargs", "run_map", "write_map_files"]
 
@@ -340,7 +341,9 @@ def map_command(
         filter_parts = [p for p in (weekdays, f"kl. {hours}" if hours else None) if p]
         console.print(f"Urval / filter: {', '.join(filter_parts)} → {len(data):,} rapporter / reports")
     if results is None and data is not None:
-        street_lines = read_streets(streets, crs=data.crs) if streets is not None else None
+        street_lines = (
+            read_layer(streets, what="streets", crs=data.crs, lines=True) if streets is not None else None
+        )
         if street_lines is not None and "name" not in street_lines.columns:
             raise InputError(
                 f"needs a 'name' column for labels; has {list(street_lines.columns)}", path=str(streets)

@@ -14,12 +14,11 @@ from geo.commands._common import (
     ReaderArgs,
     console,
     load_reports,
-    read_layer,
-    read_streets,
     with_reader_options,
 )
 from geo.errors import InputError
 from geo.io.export import atomic_path, write_csv, write_frame, write_text
+from geo.io.layers import read_layer
 from geo.model import Reports, point_reports
 from geo.plan.patrol import PatrolPlan, next_iso_week, parse_shift, parse_week, plan_html, plan_patrols
 
@@ -242,7 +241,9 @@ def patrol(
     result = load_reports(reports, reader, out=out)
     rep = result.reports
     places = read_layer(hotspots, what="hot-spots", crs=rep.crs) if hotspots is not None else None
-    street_lines = read_streets(streets, crs=rep.crs) if streets is not None else None
+    street_lines = (
+        read_layer(streets, what="streets", crs=rep.crs, lines=True) if streets is not None else None
+    )
     opts = {
         k: v
         for k, v in {"method": method, "eps_m": eps_m, "min_samples": min_samples}.items()

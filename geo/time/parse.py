@@ -79,6 +79,7 @@ FUTURE_SLACK_MIN = 10.0
 
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
 _DATE_RE = r"\d{4}-\d{2}-\d{2}"
+_NS_BOUNDS = (pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31"))
 
 
 class TimeError(ValueError):
@@ -148,19 +149,34 @@ def _blank(values: pd.Series) -> np.ndarray:
     return (s.isna() | (s.str.strip() == "")).to_numpy(dtype=bool)
 
 
-def _parse_naive(text: pd.Series, todo: np.ndarray) -> pd.Series:
+def _storable(parsed: pd.Series, where: np.ndarray, early: np.ndarray, late: np.ndarray) -> pd.Series:
+    """Return parsed times in nanoseconds; those a nanosecond clock cannot hold (year 24) are early/late.
+
+    `parsed` holds the rows of `where` (a mask over the column); `early` and `late` are updated in place.
+    """
+    lo, hi = _NS_BOUNDS
+    if parsed.dt.tz is not None:
+        lo, hi = lo.tz_localize("UTC"), hi.tz_localize("UTC")
+    too_early = (parsed < lo).to_numpy(dtype=bool)
+    too_late = (parsed > hi).to_numpy(dtype=bool)
+    if too_early.any() or too_late.any():
+        pos = np.flatnonzero(where)
+        early[pos[too_early]] = True
+        late[pos[too_late]] = True
+        parsed = parsed.where(~(too_early | too_late))
+    return parsed.dt.as_unit("ns")
+
+
+def _parse_naive(text: pd.Series, todo: np.ndarray, early: np.ndarray, late: np.ndarray) -> pd.Series:
     """Parse the `todo` rows of `text` as naive times: ISO 8601 first, then each fallback form."""
     naive = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    if not todo.any():
-        return naive
-    parsed = pd.to_datetime(text[todo], format="ISO8601", errors="coerce")
-    naive.loc[parsed.index] = parsed.dt.as_unit("ns").to_numpy()
-    for fmt in FALLBACK_FORMATS:
-        left = todo & naive.isna().to_numpy()
+    left = todo
+    for fmt in ("ISO8601", *FALLBACK_FORMATS):
         if not left.any():
             break
         parsed = pd.to_datetime(text[left], format=fmt, errors="coerce")
-        naive.loc[parsed.index] = parsed.dt.as_unit("ns").to_numpy()
+        naive.loc[parsed.index] = _storable(parsed, left, early, late).to_numpy()
+        left = todo & naive.isna().to_numpy() & ~early & ~late
     return naive
 
 
@@ -173,9 +189,12 @@ def _localize(naive: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, np.ndar
     return strict.where(~amb, earlier), amb, gap
 
 
-def _range_masks(times: pd.Series, tz: str) -> tuple[np.ndarray, np.ndarray]:
-    early = (times < EARLIEST.tz_localize(tz)).fillna(False).to_numpy(dtype=bool)
-    late = (times >= LATEST.tz_localize(tz)).fillna(False).to_numpy(dtype=bool)
+def _range_masks(
+    times: pd.Series, tz: str, early: np.ndarray, late: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the masks of times before :data:`EARLIEST` or from :data:`LATEST` on (local time)."""
+    early = early | (times < EARLIEST.tz_localize(tz)).fillna(False).to_numpy(dtype=bool)
+    late = late | (times >= LATEST.tz_localize(tz)).fillna(False).to_numpy(dtype=bool)
     return early, late
 
 
@@ -197,26 +216,27 @@ def parse_times(values: pd.Series, *, tz: str) -> ParsedTimes:
     n = len(values)
     blank = _blank(values)
     out = pd.Series(pd.NaT, index=values.index, dtype=f"datetime64[ns, {tz}]")
-    unparseable = np.zeros(n, dtype=bool)
-    nonexistent = np.zeros(n, dtype=bool)
-    ambiguous = np.zeros(n, dtype=bool)
+    unparseable, nonexistent, ambiguous = (np.zeros(n, dtype=bool) for _ in range(3))
+    early, late = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        out = values.dt.tz_convert(tz).dt.as_unit("ns")
-        return ParsedTimes(out, unparseable, nonexistent, ambiguous, blank, *_range_masks(out, tz))
+        out = _storable(values, np.ones(n, dtype=bool), early, late).dt.tz_convert(tz)
+        return ParsedTimes(
+            out, unparseable, nonexistent, ambiguous, blank, *_range_masks(out, tz, early, late)
+        )
     if pd.api.types.is_datetime64_any_dtype(values):
-        naive = values.dt.as_unit("ns")
+        naive = _storable(values, np.ones(n, dtype=bool), early, late)
         has_offset = np.zeros(n, dtype=bool)
     else:
         text = values.astype("string").str.strip()
         has_offset = text.str.contains(_OFFSET_RE, regex=True).fillna(False).to_numpy(dtype=bool)
-        naive = _parse_naive(text, ~blank & ~has_offset)
+        naive = _parse_naive(text, ~blank & ~has_offset, early, late)
         if has_offset.any():
             aware = pd.to_datetime(text[has_offset], format="ISO8601", errors="coerce", utc=True)
-            out.loc[aware.index] = aware.dt.tz_convert(tz).dt.as_unit("ns")
-            unparseable |= has_offset & out.isna().to_numpy()
+            out.loc[aware.index] = _storable(aware, has_offset, early, late).dt.tz_convert(tz)
+            unparseable |= has_offset & out.isna().to_numpy() & ~early & ~late
     is_naive = ~blank & ~has_offset
     naive_ok = is_naive & naive.notna().to_numpy()
-    unparseable |= is_naive & ~naive_ok
+    unparseable |= is_naive & ~naive_ok & ~early & ~late
     if naive_ok.any():
         sub = naive[naive_ok]
         local, amb, gap = _localize(sub, tz)
@@ -224,7 +244,7 @@ def parse_times(values: pd.Series, *, tz: str) -> ParsedTimes:
         idx = np.flatnonzero(naive_ok)
         ambiguous[idx[amb]] = True
         nonexistent[idx[gap]] = True
-    return ParsedTimes(out, unparseable, nonexistent, ambiguous, blank, *_range_masks(out, tz))
+    return ParsedTimes(out, unparseable, nonexistent, ambiguous, blank, *_range_masks(out, tz, early, late))
 
 
 def in_future(
