@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from geo.io import read_reports
+from geo.errors import InputError
+from geo.io import ReaderOptions, read_reports
+from geo.io.columns import detect_columns
 
 
 def test_utf8_and_comma_separated_also_work(tmp_path: Path, now: pd.Timestamp) -> None:
@@ -16,3 +19,14 @@ def test_utf8_and_comma_separated_also_work(tmp_path: Path, now: pd.Timestamp) -
     r = read_reports([path], now=now).reports.iloc[0]
     assert r["category"] == "skadegörelse"
     assert r["occurred_at"] == pd.Timestamp("2024-03-05 22:10", tz="Europe/Stockholm")
+
+
+def test_detect_columns_by_name_and_by_option() -> None:
+    found = detect_columns(["Latitud", "Longitud", "Tidpunkt", "Brottstyp", "Ärendenummer"], ReaderOptions())
+    assert found["lat"] == "Latitud" and found["lon"] == "Longitud"
+    assert found["time"] == "Tidpunkt" and found["category"] == "Brottstyp" and found["id"] == "Ärendenummer"
+    assert found["x"] is None and found["description"] is None
+    projected = detect_columns(["x", "y", "time", "type"], ReaderOptions(crs="EPSG:3006"))
+    assert projected["x"] == "x" and projected["y"] == "y" and projected["lat"] is None
+    with pytest.raises(InputError, match="'when' .*given for time"):
+        detect_columns(["a", "b"], ReaderOptions(time_col="when"))
