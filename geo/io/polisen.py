@@ -97,6 +97,54 @@ def _event_times(
     return pt.times.where(has_wall, published.dt.as_unit("ns"))
 
 
+_RAW_COLUMNS = [
+    "event_id",
+    "published_raw",
+    "event_name",
+    "summary",
+    "url",
+    "event_type",
+    "location_name",
+    "lat",
+    "lon",
+]
+
+
+def _record(ev: dict[str, object]) -> dict[str, object]:
+    """Return one event's raw fields; the position from ``location.gps`` (``"lat,lon"``), NaN when missing."""
+    loc = ev.get("location") or {}
+    if not isinstance(loc, dict):
+        loc = {}
+    gps = str(loc.get("gps") or "")
+    try:
+        la, lo = (float(v) for v in gps.split(","))
+    except ValueError:
+        la, lo = np.nan, np.nan
+    return {
+        "event_id": str(ev.get("id", "")),
+        "published_raw": str(ev.get("datetime", "")),
+        "event_name": str(ev.get("name", "")),
+        "summary": str(ev.get("summary", "")),
+        "url": str(ev.get("url", "")),
+        "event_type": str(ev.get("type", "")),
+        "location_name": str(loc.get("name", "")),
+        "lat": la,
+        "lon": lo,
+    }
+
+
+def _records(events: list[object], notes: list[tuple[int, str, str, str]]) -> pd.DataFrame:
+    """Return the raw table of the events; an entry that is not an object is an empty row, rejected."""
+    recs: list[dict[str, object]] = []
+    for i, ev in enumerate(events, start=1):
+        if isinstance(ev, dict):
+            recs.append(_record(ev))
+        else:
+            notes.append((i, "event", "not a JSON object", "rejected"))
+            recs.append({})
+    return pd.DataFrame.from_records(recs, columns=_RAW_COLUMNS)
+
+
 def read_polisen_raw(
     path: Path, *, tz: str = "Europe/Stockholm"
 ) -> tuple[pd.DataFrame, np.ndarray, gpd.GeoSeries, dict[str, pd.Series], pd.DataFrame]:
@@ -128,46 +176,8 @@ def read_polisen_raw(
         raise InputError(f"cannot read Police events JSON: {err}", path=str(path)) from err
     if not isinstance(events, list):
         raise InputError("expected a JSON list of events", path=str(path))
-    recs: list[dict[str, object]] = []
     notes: list[tuple[int, str, str, str]] = []
-    for i, ev in enumerate(events, start=1):
-        if not isinstance(ev, dict):
-            notes.append((i, "event", "not a JSON object", "rejected"))
-            recs.append({})
-            continue
-        loc = ev.get("location") or {}
-        gps = str(loc.get("gps") or "")
-        try:
-            la, lo = (float(v) for v in gps.split(","))
-        except ValueError:
-            la, lo = np.nan, np.nan
-        recs.append(
-            {
-                "event_id": str(ev.get("id", "")),
-                "published_raw": str(ev.get("datetime", "")),
-                "event_name": str(ev.get("name", "")),
-                "summary": str(ev.get("summary", "")),
-                "url": str(ev.get("url", "")),
-                "event_type": str(ev.get("type", "")),
-                "location_name": str(loc.get("name", "")),
-                "lat": la,
-                "lon": lo,
-            }
-        )
-    raw = pd.DataFrame.from_records(
-        recs,
-        columns=[
-            "event_id",
-            "published_raw",
-            "event_name",
-            "summary",
-            "url",
-            "event_type",
-            "location_name",
-            "lat",
-            "lon",
-        ],
-    )
+    raw = _records(events, notes)
     rows = np.arange(1, len(raw) + 1, dtype="int64")
     # unpadded hours ("2023-03-21 7:42:30 +01:00") are normalised before parsing
     pub_txt = raw["published_raw"].str.replace(r" (\d):", r" 0\1:", regex=True)
