@@ -8,11 +8,9 @@ Run: .venv/bin/python benchmarks/ingest.py [N_ROWS]
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np

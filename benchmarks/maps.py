@@ -31,7 +31,7 @@ from geo.maps.browser import launch, open_map  # noqa: E402
 from geo.model import validate_reports  # noqa: E402
 from geo.stages.hotspots import HotspotSettings, hotspots_stage  # noqa: E402
 from geo.stages.maps import MapInputs  # noqa: E402
-from geo.timeparts import add_time_parts  # noqa: E402
+from geo.time.profile import add_time_parts  # noqa: E402
 
 TORONTO = ROOT / "data" / "toronto_mci_2014_2017.csv.gz"
 GOAL_MB, GOAL_S = 5.0, 3.0

@@ -3,9 +3,9 @@
 A *reports* frame is a :class:`geopandas.GeoDataFrame` with Point geometries in the study's metric CRS
 (SWEREF 99 TM, EPSG:3006, for Sweden; a UTM zone elsewhere) and these columns:
 
-==================== =============================== ==========================================================
+==================== =============================== =========================================================
 column               dtype                           meaning
-==================== =============================== ==========================================================
+==================== =============================== =========================================================
 report_id            string, unique                  the source's id, or ``<file>:<row>`` when it has none
 occurred_at          datetime64[ns, <local zone>]    when it happened (start of the window when only a window
                                                      is known), timezone-aware in the data's local zone
@@ -25,7 +25,7 @@ weekday              int8                            local weekday, Monday = 0
 iso_year, iso_week   int16, int8                     ISO 8601 year and week
 month                int8                            local month 1-12
 is_dark              bool                            sun below -6° (civil twilight) at the place and moment
-==================== =============================== ==========================================================
+==================== =============================== =========================================================
 
 Further columns (``premises_type``, the Police feed's ``event_type``/``event_name``/``summary``/``url``, ...)
 are kept as they come. Reports with ``location_precision`` ``municipality`` or ``county`` are counted in
@@ -56,7 +56,7 @@ __all__ = [
     "validate_reports",
 ]
 
-Reports = NewType("Reports", gpd.GeoDataFrame)
+Reports = NewType("Reports", gpd.GeoDataFrame)  # type: ignore[valid-newtype]  # geopandas ships no stubs
 
 PRECISIONS: tuple[str, ...] = ("exact", "address", "intersection", "municipality", "county")
 """Allowed values of ``location_precision``, finest first."""
@@ -86,7 +86,7 @@ DERIVED_COLUMNS: dict[str, str] = {
     "month": "int8",
     "is_dark": "bool",
 }
-"""Columns derived from ``occurred_at`` and the position by :func:`geo.timeparts.add_time_parts`."""
+"""Columns derived from ``occurred_at`` and the position by :func:`geo.time.profile.add_time_parts`."""
 
 
 def require_metric_crs(frame: gpd.GeoDataFrame, *, what: str = "frame") -> None:

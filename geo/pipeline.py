@@ -360,7 +360,7 @@ def run(
 
     streets = None
     if config.layers.streets is not None:
-        from geo.commands._common import read_layer
+        from geo.io.layers import read_layer
 
         streets = read_layer(config.layers.streets, what="streets layer", crs=crs)
 

@@ -28,20 +28,11 @@ from geo.forecast import (
 )
 from geo.forecast.backtest import REFERENCE_BASELINE
 from geo.io.export import atomic_path, write_csv, write_text
+from geo.time.parse import parse_date
 
 __all__ = ["backtest_command", "forecast_command", "read_points", "register", "run_forecast"]
 
 _METHOD_LIST = ", ".join(METHODS)
-
-
-def _parse_date(value: str, *, tz: str, name: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as err:
-        raise InputError(f"{name} must be a date like 2016-01-04, got '{value}'") from err
-    if ts.tzinfo is None and (ts.hour or ts.minute or ts.second):
-        raise InputError(f"{name} is a date (local midnight), got a time of day in '{value}'")
-    return as_of_moment(ts, tz)
 
 
 @contextlib.contextmanager
@@ -175,7 +166,7 @@ def forecast_command(
         raise InputError(f"--method must be one of {_METHOD_LIST}, got '{name}'")
     result = load_reports(reports, reader, out=out)
     rep = result.reports
-    moment = _parse_date(as_of, tz=result.tz, name="--as-of")
+    moment = parse_date(as_of, tz=result.tz, name="--as-of", date_only=True)
     why = (
         "angiven / given"
         if method
@@ -335,9 +326,10 @@ def backtest_command(
         raise InputError(f"--cell must be > 0 metres, got {cell}")
     result = load_reports(reports, reader, out=out)
     tz = result.tz
-    first = _parse_date(start, tz=tz, name="--start")
-    a0 = _parse_date(active_from, tz=tz, name="--active-from") if active_from else None
-    a1 = _parse_date(active_to, tz=tz, name="--active-to") + pd.Timedelta(days=1) if active_to else None
+    first = parse_date(start, tz=tz, name="--start", date_only=True)
+    a0 = parse_date(active_from, tz=tz, name="--active-from", date_only=True) if active_from else None
+    a1 = parse_date(active_to, tz=tz, name="--active-to", date_only=True) if active_to else None
+    a1 = a1 + pd.Timedelta(days=1) if a1 is not None else None
     if a0 is not None and a1 is not None and a1 <= a0:
         raise InputError("--active-to must not be before --active-from")
     events = events_from_reports(result.reports)

@@ -13,13 +13,13 @@ from geo.commands._common import (
     ReaderArgs,
     console,
     load_reports,
-    parse_date,
-    read_layer,
     with_reader_options,
 )
 from geo.errors import InputError
 from geo.io.export import atomic_path, write_frame
+from geo.io.layers import read_layer
 from geo.model import point_reports
+from geo.time.parse import parse_date
 
 __all__ = ["hotspots", "register"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -15,12 +16,15 @@ __all__ = ["ingest", "register"]
 
 @with_reader_options
 def ingest(
-    sources: list[str] = typer.Argument(
-        ..., help="Files (CSV, GeoJSON, GPKG, SHP, GeoParquet, Police JSON) or postgresql:// URLs."
-    ),
-    out: Path = typer.Option(
-        ..., "--out", help="Output: OUT.gpkg or OUT.parquet (GeoParquet), in the metric CRS."
-    ),
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files (CSV, GeoJSON, GPKG, SHP, GeoParquet, Police JSON) or postgresql:// URLs."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Output: OUT.gpkg or OUT.parquet (GeoParquet), in the metric CRS.")
+    ],
     *,
     reader: ReaderArgs,
 ) -> None:

@@ -13,9 +13,10 @@ import geopandas as gpd
 import pandas as pd
 import typer
 
-from geo.commands._common import ReaderArgs, console, load_reports, read_streets, with_reader_options
+from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError
+from geo.io.layers import read_streets
 from geo.io.manifest import MANIFEST_NAME, Manifest, write_manifest
 from geo.stages.hotspots import HotspotSettings
 from geo.stages.maps import MapInputs, MapSettings

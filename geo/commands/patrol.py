@@ -7,16 +7,10 @@ from pathlib import Path
 
 import typer
 
-from geo.commands._common import (
-    ReaderArgs,
-    console,
-    load_reports,
-    read_layer,
-    read_streets,
-    with_reader_options,
-)
+from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError
+from geo.io.layers import read_layer, read_streets
 from geo.io.manifest import Manifest, write_manifest
 from geo.io.outputs.patrol import write_patrol
 from geo.stages.hotspots import HotspotSettings, hotspots_stage

@@ -16,7 +16,7 @@ import pandas as pd
 from geo.demo.network import PLACES
 from geo.demo.period import TZ, background_hours, fix_dst, hours_from, pick, pick_by_year, times, year_index
 from geo.demo.places import Proj, disc
-from geo.timeparts import sun_window
+from geo.time.sun import sun_window
 
 __all__ = ["HOTSPOTS", "HotspotSpec", "active_windows", "hotspot_incidents", "incident_frame"]
 

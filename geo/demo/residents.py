@@ -12,7 +12,7 @@ from shapely.geometry import Point
 from geo.demo.network import CENTRE_LAT, CENTRE_LON, PLACES, Segment
 from geo.demo.period import PERIOD_END, TZ, YEAR_STARTS, fix_dst
 from geo.demo.places import Proj, along, disc
-from geo.timeparts import sun_window
+from geo.time.sun import sun_window
 
 __all__ = ["RESIDENT_TEXT", "resident_reports"]
 

@@ -40,7 +40,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.timeprofile import hour_week_profile, peak_windows
+from geo.time.profile import hour_week_profile, peak_windows
 
 __all__ = [
     "HOTSPOT_COLUMNS",

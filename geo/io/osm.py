@@ -1,8 +1,8 @@
 """Map layers from OpenStreetMap PBF files: street lamps, ways with ``lit=*``, roads with ``maxspeed=*``.
 
-Ways cut at an extract's edge reference nodes the file does not hold; they keep the part inside the extract and
-are marked ``truncated``. Malformed ``maxspeed`` values are listed in a rejection table with the way's feature
-number and OSM id, never silently turned into a number.
+Ways cut at an extract's edge reference nodes the file does not hold; they keep the part inside the extract
+and are marked ``truncated``. Malformed ``maxspeed`` values are listed in a rejection table with the way's
+feature number and OSM id, never silently turned into a number.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -67,7 +67,8 @@ def parse_maxspeed(value: str | None) -> tuple[float, str]:
     Parameters
     ----------
     value
-        The tag value: ``"50"``, ``"30 mph"``, ``"SE:urban"``, ``"50;30"`` (the lower limit is used), ``"walk"``.
+        The tag value: ``"50"``, ``"30 mph"``, ``"SE:urban"``, ``"50;30"`` (the lower limit is used),
+        ``"walk"``.
 
     Returns
     -------
@@ -138,8 +139,132 @@ class OsmLayers:
     crs: pyproj.CRS
 
 
+@dataclass
+class _Collected:
+    """Records collected while the file is read."""
+
+    log: RejectLog
+    lamps: list[dict[str, object]] = field(default_factory=list)
+    cameras: list[dict[str, object]] = field(default_factory=list)
+    ways: list[dict[str, object]] = field(default_factory=list)
+    way_no: int = 0
+
+
+_LAMP_COLUMNS = ["osm_id", "ref", "lamp_type", "maxspeed", "tags"]
+_WAY_COLUMNS = [
+    "osm_id",
+    "highway",
+    "name",
+    "lit",
+    "maxspeed",
+    "maxspeed_kmh",
+    "oneway",
+    "truncated",
+    "missing_nodes",
+    "tags",
+]
+
+
+def _node(obj: osmium.osm.Node, got: _Collected) -> None:
+    """Collect a street lamp or speed camera node."""
+    hw = obj.tags.get("highway")
+    if hw not in ("street_lamp", "speed_camera") or not obj.location.valid():
+        return
+    rec = {
+        "osm_id": int(obj.id),
+        "ref": obj.tags.get("ref"),
+        "lamp_type": obj.tags.get("lamp_type") or obj.tags.get("light:method"),
+        "maxspeed": obj.tags.get("maxspeed"),
+        "tags": json.dumps(dict(obj.tags), ensure_ascii=False, sort_keys=True),
+        "geometry": Point(obj.location.lon, obj.location.lat),
+    }
+    (got.lamps if hw == "street_lamp" else got.cameras).append(rec)
+
+
+def _way_speed(obj: osmium.osm.Way, tags: dict[str, str], got: _Collected) -> float:
+    """Return the way's ``maxspeed`` in km/h (NaN when none or unusable, listed in the rejection table)."""
+    raw_speed = tags.get("maxspeed")
+    if raw_speed is None:
+        return math.nan
+    kmh, problem = parse_maxspeed(raw_speed)
+    if problem:
+        status = "warning" if raw_speed.strip().lower() in _NON_NUMERIC_OK else "rejected"
+        got.log.add(
+            [got.way_no],
+            field="maxspeed",
+            reason=f"way {obj.id}: {problem}",
+            status=status,
+            value=[raw_speed],
+        )
+    return kmh
+
+
+def _way(obj: osmium.osm.Way, got: _Collected) -> None:
+    """Collect a highway way: the part inside the extract, with its tags and speed limit."""
+    got.way_no += 1
+    coords = [(n.location.lon, n.location.lat) for n in obj.nodes if n.location.valid()]
+    n_nodes = len(obj.nodes)
+    missing = n_nodes - len(coords)
+    if len(coords) < 2:
+        got.log.add(
+            [got.way_no],
+            field="nodes",
+            reason=f"way {obj.id} has fewer than 2 nodes inside the extract",
+            value=[f"{len(coords)} of {n_nodes}"],
+        )
+        return
+    tags = dict(obj.tags)
+    kmh = _way_speed(obj, tags, got)
+    if missing:
+        got.log.add(
+            [got.way_no],
+            field="nodes",
+            status="warning",
+            reason=f"way {obj.id} is cut at the extract's edge; {missing} of {n_nodes} nodes missing, "
+            "the part inside is kept",
+        )
+    got.ways.append(
+        {
+            "osm_id": int(obj.id),
+            "highway": tags.get("highway"),
+            "name": tags.get("name"),
+            "lit": tags.get("lit"),
+            "maxspeed": tags.get("maxspeed"),
+            "maxspeed_kmh": kmh,
+            "oneway": tags.get("oneway"),
+            "truncated": bool(missing),
+            "missing_nodes": int(missing),
+            "tags": json.dumps(tags, ensure_ascii=False, sort_keys=True),
+            "geometry": LineString(coords),
+        }
+    )
+
+
+def _frame(records: list[dict[str, object]], columns: list[str]) -> gpd.GeoDataFrame:
+    if not records:
+        return gpd.GeoDataFrame(
+            {c: pd.Series(dtype="object") for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326")
+        )
+    return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
+
+
+def _metric_crs(lamps: gpd.GeoDataFrame, ways: gpd.GeoDataFrame, *, path: Path) -> pyproj.CRS:
+    """Choose the metric CRS from the lamps' and ways' positions."""
+    pts = np.concatenate(
+        [
+            shapely.get_coordinates(lamps.geometry.to_numpy()),
+            shapely.get_coordinates(ways.geometry.to_numpy()),
+        ]
+    )
+    if pts.shape[0] == 0:
+        raise InputError("holds no street lamps and no highway ways", path=str(path))
+    return choose_crs(pts[:, 0], pts[:, 1])[0]
+
+
 def read_osm(path: str | Path, *, crs: pyproj.CRS | str | None = None) -> OsmLayers:
     """Read street lamps, highway ways (with ``lit`` and ``maxspeed``) and speed cameras from a PBF file.
+
+    The file's positions are WGS84 (OpenStreetMap's only CRS); the layers are returned in `crs`.
 
     Parameters
     ----------
@@ -161,114 +286,23 @@ def read_osm(path: str | Path, *, crs: pyproj.CRS | str | None = None) -> OsmLay
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", path=str(path))
-    lamps: list[dict[str, object]] = []
-    cameras: list[dict[str, object]] = []
-    ways: list[dict[str, object]] = []
-    log = RejectLog(str(path))
-    way_no = 0
+    got = _Collected(RejectLog(str(path)))
     try:
-        processor = osmium.FileProcessor(str(path)).with_locations()
-        for obj in processor:
-            if obj.is_node():
-                hw = obj.tags.get("highway")
-                if hw in ("street_lamp", "speed_camera") and obj.location.valid():
-                    rec = {
-                        "osm_id": int(obj.id),
-                        "ref": obj.tags.get("ref"),
-                        "lamp_type": obj.tags.get("lamp_type") or obj.tags.get("light:method"),
-                        "maxspeed": obj.tags.get("maxspeed"),
-                        "tags": json.dumps(dict(obj.tags), ensure_ascii=False, sort_keys=True),
-                        "geometry": Point(obj.location.lon, obj.location.lat),
-                    }
-                    (lamps if hw == "street_lamp" else cameras).append(rec)
-            elif obj.is_way() and "highway" in obj.tags:
-                way_no += 1
-                coords = [(n.location.lon, n.location.lat) for n in obj.nodes if n.location.valid()]
-                missing = len(obj.nodes) - len(coords)
-                tags = dict(obj.tags)
-                if len(coords) < 2:
-                    log.add(
-                        [way_no],
-                        field="nodes",
-                        reason=f"way {obj.id} has fewer than 2 nodes inside the extract",
-                        value=[f"{len(coords)} of {len(obj.nodes)}"],
-                    )
-                    continue
-                raw_speed = tags.get("maxspeed")
-                kmh, problem = (math.nan, "") if raw_speed is None else parse_maxspeed(raw_speed)
-                if raw_speed is not None and problem:
-                    status = "warning" if raw_speed.strip().lower() in _NON_NUMERIC_OK else "rejected"
-                    log.add(
-                        [way_no],
-                        field="maxspeed",
-                        reason=f"way {obj.id}: {problem}",
-                        status=status,
-                        value=[raw_speed],
-                    )
-                if missing:
-                    log.add(
-                        [way_no],
-                        field="nodes",
-                        status="warning",
-                        reason=f"way {obj.id} is cut at the extract's edge; {missing} of {len(obj.nodes)} nodes missing, the part inside is kept",
-                    )
-                ways.append(
-                    {
-                        "osm_id": int(obj.id),
-                        "highway": tags.get("highway"),
-                        "name": tags.get("name"),
-                        "lit": tags.get("lit"),
-                        "maxspeed": raw_speed,
-                        "maxspeed_kmh": kmh,
-                        "oneway": tags.get("oneway"),
-                        "truncated": bool(missing),
-                        "missing_nodes": int(missing),
-                        "tags": json.dumps(tags, ensure_ascii=False, sort_keys=True),
-                        "geometry": LineString(coords),
-                    }
-                )
+        for obj in osmium.FileProcessor(str(path)).with_locations():
+            if isinstance(obj, osmium.osm.Node):
+                _node(obj, got)
+            elif isinstance(obj, osmium.osm.Way) and "highway" in obj.tags:
+                _way(obj, got)
     except RuntimeError as err:
         raise InputError(f"cannot read OSM data: {err}", path=str(path)) from err
-
-    def frame(records: list[dict[str, object]], columns: list[str]) -> gpd.GeoDataFrame:
-        if not records:
-            return gpd.GeoDataFrame(
-                {c: pd.Series(dtype="object") for c in columns}, geometry=gpd.GeoSeries([], crs="EPSG:4326")
-            )
-        return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
-
-    lamp_cols = ["osm_id", "ref", "lamp_type", "maxspeed", "tags"]
-    way_cols = [
-        "osm_id",
-        "highway",
-        "name",
-        "lit",
-        "maxspeed",
-        "maxspeed_kmh",
-        "oneway",
-        "truncated",
-        "missing_nodes",
-        "tags",
-    ]
-    g_lamps, g_cams, g_ways = frame(lamps, lamp_cols), frame(cameras, lamp_cols), frame(ways, way_cols)
-    if crs is None:
-        pts = np.concatenate(
-            [
-                shapely.get_coordinates(g_lamps.geometry.to_numpy()),
-                shapely.get_coordinates(g_ways.geometry.to_numpy()),
-            ]
-        )
-        xs, ys = pts[:, 0], pts[:, 1]
-        if xs.size == 0:
-            raise InputError("holds no street lamps and no highway ways", path=str(path))
-        crs_obj, _ = choose_crs(xs, ys)
-    else:
-        crs_obj = pyproj.CRS(crs)
-    g_ways["maxspeed_kmh"] = pd.to_numeric(g_ways["maxspeed_kmh"], errors="coerce").astype("float64")
+    lamps, cams = _frame(got.lamps, _LAMP_COLUMNS), _frame(got.cameras, _LAMP_COLUMNS)
+    ways = _frame(got.ways, _WAY_COLUMNS)
+    crs_obj = _metric_crs(lamps, ways, path=path) if crs is None else pyproj.CRS(crs)
+    ways["maxspeed_kmh"] = pd.to_numeric(ways["maxspeed_kmh"], errors="coerce").astype("float64")
     return OsmLayers(
-        lamps=g_lamps.to_crs(crs_obj),
-        ways=g_ways.to_crs(crs_obj),
-        cameras=g_cams.to_crs(crs_obj),
-        rejects=log.frame(),
+        lamps=lamps.to_crs(crs_obj),
+        ways=ways.to_crs(crs_obj),
+        cameras=cams.to_crs(crs_obj),
+        rejects=got.log.frame(),
         crs=crs_obj,
     )

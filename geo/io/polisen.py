@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import InputError
+from geo.time.parse import parse_times, time_reasons
 
 __all__ = ["SUMMARY_TYPES", "is_polisen_json", "read_polisen_raw"]
 
@@ -41,7 +42,7 @@ _COUNTY_RE = re.compile(r"\blän$", re.IGNORECASE)
 
 
 def is_polisen_json(path: Path) -> bool:
-    """Tell whether a ``.json`` file is a Police events export (a list of objects with ``name``/``location``)."""
+    """Tell whether a ``.json`` file is a Police events export (a list of ``name``/``location`` objects)."""
     if path.suffix.lower() != ".json":
         return False
     with open(path, "rb") as fh:
@@ -50,7 +51,7 @@ def is_polisen_json(path: Path) -> bool:
 
 
 def _event_time(name: str, published: pd.Timestamp) -> pd.Timestamp | None:
-    """Return the event's own local time from its name (``"30 mars 17:04, Trafikolycka, Värnamo"``)."""
+    """Return the event's own wall time (naive) from its name (``"30 mars 17:04, Trafikolycka, ..."``)."""
     m = _NAME_RE.match(name)
     if not m:
         return None
@@ -63,11 +64,85 @@ def _event_time(name: str, published: pd.Timestamp) -> pd.Timestamp | None:
         naive = pd.Timestamp(year=year, month=month, day=day, hour=hh, minute=mm)
     except ValueError:
         return None
-    tz = published.tz
+    wall_pub = published.tz_localize(None)
+    if naive > wall_pub + pd.Timedelta(minutes=10) and naive - wall_pub > pd.Timedelta(days=300):
+        naive = naive - pd.DateOffset(years=1)
+    return naive
+
+
+def _event_times(
+    names: pd.Series, published: pd.Series, *, tz: str, notes: list[tuple[int, str, str, str]]
+) -> pd.Series:
+    """Return each event's own time, localized by the one time parser's rules; problems go to `notes`.
+
+    A local time in the name that does not exist (the spring change) rejects the event; an ambiguous one is
+    the earlier instant, with a warning; a name without a time gives the publication time, with a warning.
+    """
+    walls: list[pd.Timestamp | None] = []
+    for i, (name, pub) in enumerate(zip(names, published, strict=True), start=1):
+        wall = None if pd.isna(pub) else _event_time(name, pub)
+        if pd.isna(pub):
+            notes.append((i, "datetime", "cannot parse the publication time", "rejected"))
+        elif wall is None:
+            notes.append((i, "name", "no HH:MM in the name; the publication time is used", "warning"))
+        walls.append(wall)
+    wall_series = pd.Series(pd.to_datetime(pd.Series(walls, dtype=object)), dtype="datetime64[ns]")
+    pt = parse_times(wall_series, tz=tz)
+    reasons = time_reasons(tz, what="time in the name")
+    notes += [
+        (int(i) + 1, "name", reasons["nonexistent"], "rejected") for i in np.flatnonzero(pt.nonexistent)
+    ]
+    notes += [(int(i) + 1, "name", reasons["ambiguous"], "warning") for i in np.flatnonzero(pt.ambiguous)]
+    has_wall = wall_series.notna().to_numpy()
+    return pt.times.where(has_wall, published.dt.as_unit("ns"))
+
+
+_RAW_COLUMNS = [
+    "event_id",
+    "published_raw",
+    "event_name",
+    "summary",
+    "url",
+    "event_type",
+    "location_name",
+    "lat",
+    "lon",
+]
+
+
+def _record(ev: dict[str, object]) -> dict[str, object]:
+    """Return one event's raw fields; the position from ``location.gps`` (``"lat,lon"``), NaN when missing."""
+    loc = ev.get("location") or {}
+    if not isinstance(loc, dict):
+        loc = {}
+    gps = str(loc.get("gps") or "")
     try:
-        return naive.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
-    except Exception:  # noqa: BLE001 - any localisation failure is reported as no time
-        return None
+        la, lo = (float(v) for v in gps.split(","))
+    except ValueError:
+        la, lo = np.nan, np.nan
+    return {
+        "event_id": str(ev.get("id", "")),
+        "published_raw": str(ev.get("datetime", "")),
+        "event_name": str(ev.get("name", "")),
+        "summary": str(ev.get("summary", "")),
+        "url": str(ev.get("url", "")),
+        "event_type": str(ev.get("type", "")),
+        "location_name": str(loc.get("name", "")),
+        "lat": la,
+        "lon": lo,
+    }
+
+
+def _records(events: list[object], notes: list[tuple[int, str, str, str]]) -> pd.DataFrame:
+    """Return the raw table of the events; an entry that is not an object is an empty row, rejected."""
+    recs: list[dict[str, object]] = []
+    for i, ev in enumerate(events, start=1):
+        if isinstance(ev, dict):
+            recs.append(_record(ev))
+        else:
+            notes.append((i, "event", "not a JSON object", "rejected"))
+            recs.append({})
+    return pd.DataFrame.from_records(recs, columns=_RAW_COLUMNS)
 
 
 def read_polisen_raw(
@@ -101,66 +176,15 @@ def read_polisen_raw(
         raise InputError(f"cannot read Police events JSON: {err}", path=str(path)) from err
     if not isinstance(events, list):
         raise InputError("expected a JSON list of events", path=str(path))
-    recs = []
-    notes = []
-    for i, ev in enumerate(events, start=1):
-        if not isinstance(ev, dict):
-            notes.append((i, "event", "not a JSON object", "rejected"))
-            recs.append({})
-            continue
-        loc = ev.get("location") or {}
-        gps = str(loc.get("gps") or "")
-        try:
-            la, lo = (float(v) for v in gps.split(","))
-        except ValueError:
-            la, lo = np.nan, np.nan
-        recs.append(
-            {
-                "event_id": str(ev.get("id", "")),
-                "published_raw": str(ev.get("datetime", "")),
-                "event_name": str(ev.get("name", "")),
-                "summary": str(ev.get("summary", "")),
-                "url": str(ev.get("url", "")),
-                "event_type": str(ev.get("type", "")),
-                "location_name": str(loc.get("name", "")),
-                "lat": la,
-                "lon": lo,
-            }
-        )
-    raw = pd.DataFrame.from_records(
-        recs,
-        columns=[
-            "event_id",
-            "published_raw",
-            "event_name",
-            "summary",
-            "url",
-            "event_type",
-            "location_name",
-            "lat",
-            "lon",
-        ],
-    )
+    notes: list[tuple[int, str, str, str]] = []
+    raw = _records(events, notes)
     rows = np.arange(1, len(raw) + 1, dtype="int64")
     # unpadded hours ("2023-03-21 7:42:30 +01:00") are normalised before parsing
     pub_txt = raw["published_raw"].str.replace(r" (\d):", r" 0\1:", regex=True)
     published = pd.to_datetime(
         pub_txt, format="%Y-%m-%d %H:%M:%S %z", errors="coerce", utc=True
     ).dt.tz_convert(tz)
-    occurred = []
-    for i, (name, pub) in enumerate(zip(raw["event_name"], published, strict=True), start=1):
-        if pd.isna(pub):
-            occurred.append(pd.NaT)
-            notes.append((i, "datetime", "cannot parse the publication time", "rejected"))
-            continue
-        t = _event_time(name, pub)
-        if t is None:
-            notes.append((i, "name", "no HH:MM in the name; the publication time is used", "warning"))
-            t = pub
-        elif t > pub + pd.Timedelta(minutes=10):
-            t = t - pd.DateOffset(years=1) if t - pub > pd.Timedelta(days=300) else t
-        occurred.append(t)
-    occurred_at = pd.Series(pd.to_datetime(pd.Series(occurred, dtype=object), utc=True)).dt.tz_convert(tz)
+    occurred_at = _event_times(raw["event_name"], published, tz=tz, notes=notes)
     is_summary = raw["event_type"].str.startswith("Sammanfattning").to_numpy()
     for i in rows[is_summary]:
         notes.append(

@@ -151,7 +151,8 @@ def _read_any_table(
     schema, _, name = table.rpartition(".")
     schema = schema or "public"
     found = con.execute(
-        "SELECT f_geometry_column, srid FROM geometry_columns WHERE f_table_schema = %s AND f_table_name = %s",
+        "SELECT f_geometry_column, srid FROM geometry_columns "
+        "WHERE f_table_schema = %s AND f_table_name = %s",
         (schema, name),
     ).fetchone()
     if found is None:

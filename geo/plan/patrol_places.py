@@ -5,7 +5,7 @@ plan chooses among, and forecast cells turned into places. A place is a polygon 
 ``point_radius_m``) with an id column (``place_id``, ``hotspot_id``, ``cell_id`` or ``id``) and an optional
 label (``place``, ``label`` or ``name``). Its activity is 168 numbers, weekday × 24 + hour (Monday 00–01
 first): the incidents there in the history window, counted aoristically
-(:func:`geo.timeprofile.hour_week_profile`), or a ``profile`` column (e.g. a forecast).
+(:func:`geo.time.profile.hour_week_profile`), or a ``profile`` column (e.g. a forecast).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from geo.model import Reports, point_reports
-from geo.timeprofile import hour_week_profile
+from geo.time.profile import hour_week_profile
 
 __all__ = [
     "Activity",

@@ -7,6 +7,7 @@ does. The present is passed in as ``now``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import unicodedata
 import uuid
@@ -14,17 +15,19 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.service.categories import CATEGORIES, SOURCES
 from geo.service.storage import NewReport
+from geo.time.parse import TimeError, in_future, parse_time
 
-__all__ = ["Intake", "Refusal", "parse_time"]
+__all__ = ["Intake", "Refusal", "read_time"]
 
 _MAX_WINDOW = dt.timedelta(days=31)
-_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_log = logging.getLogger(__name__)
 
 
 class Refusal(ValueError):
@@ -35,16 +38,21 @@ class Refusal(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
 
 
-def parse_time(text: str, *, tz: ZoneInfo) -> dt.datetime:
-    """Parse ISO 8601 (``2025-01-10T21:30``, ``2025-01-10 21:30:00+01:00``, ``...Z``); naive means `tz`.
+def read_time(text: str, *, tz: ZoneInfo) -> dt.datetime:
+    """Parse a time given to the service by the one time parser, as a ``datetime`` in `tz` (for storage).
+
+    The rules are :mod:`geo.time.parse`'s, the same as for report files: ISO 8601 (``2025-01-10T21:30``,
+    ``2025-01-10 21:30:00+01:00``, ``...Z``) and the Swedish forms; a naive time is local to `tz`; a local
+    time that does not exist (spring change) is refused, an ambiguous one is the earlier instant (logged);
+    years outside 1900–2099 are refused.
 
     Raises
     ------
-    ValueError
-        If the text is not ISO 8601.
+    TimeError
+        A ``ValueError`` whose message is the reason.
     """
-    t = dt.datetime.fromisoformat(text.strip())
-    return t.replace(tzinfo=tz) if t.tzinfo is None else t.astimezone(tz)
+    ts = parse_time(text, tz=tz.key, warn=_log.warning)
+    return ts.as_unit("us", round_ok=True).to_pydatetime()
 
 
 @dataclass(frozen=True)
@@ -160,14 +168,12 @@ class Intake:
             if not text:
                 continue
             try:
-                t = parse_time(text, tz=self.tz)
-            except ValueError:
-                problems[name] = f"cannot parse '{text}' (expected ISO 8601, e.g. 2025-01-10T21:30)"
+                t = read_time(text, tz=self.tz)
+            except TimeError as err:
+                problems[name] = f"{err} / ogiltig tid"
                 continue
-            if t > now + dt.timedelta(minutes=self.future_slack_min):
+            if in_future(pd.Series([t]), now=now, future_slack_min=self.future_slack_min)[0]:
                 problems[name] = f"{t.isoformat()} lies in the future / tiden ligger i framtiden"
-            elif t < _EARLIEST:
-                problems[name] = f"{t.isoformat()} is before {_EARLIEST.date()}"
             parsed[name] = t
         if problems:
             return None, None

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from geo.demo.hotspots import HOTSPOTS, active_windows
-from geo.timeparts import sun_window
+from geo.time.sun import sun_window
 
 TZ = "Europe/Stockholm"
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from geo.model import Reports, validate_reports
-from geo.timeparts import add_time_parts
+from geo.time.profile import add_time_parts
 from tests.conftest import DEMO, read_demo_police
 
 

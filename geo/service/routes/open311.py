@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from geo.service.auth import OptionalUser
 from geo.service.categories import CATEGORIES
-from geo.service.intake import parse_time
+from geo.service.intake import read_time
 from geo.service.routes.reports import check_key, check_rate, submit_report
 from geo.service.storage import ReportFilter, StoredReport
 
@@ -141,10 +141,10 @@ async def list_requests(
     """
     tz = request.app.state.lb.intake.tz
     try:
-        end = parse_time(end_date, tz=tz) if end_date else None
-        start = parse_time(start_date, tz=tz) if start_date else None
-    except ValueError:
-        return _error(400, "start_date and end_date must be ISO 8601")
+        end = read_time(end_date, tz=tz) if end_date else None
+        start = read_time(start_date, tz=tz) if start_date else None
+    except ValueError as err:
+        return _error(400, f"start_date and end_date must be ISO 8601 times: {err}")
     if start is None and end is None and not service_request_id:
         start = dt.datetime.now(dt.UTC) - dt.timedelta(days=90)
     ids = tuple(i.strip() for i in service_request_id.split(",") if i.strip()) if service_request_id else ()

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from geo.service.auth import OptionalUser, Principal, require
 from geo.service.categories import CATEGORIES, SOURCES
-from geo.service.intake import Refusal, parse_time
+from geo.service.intake import Refusal, read_time
 from geo.service.schemas import ReportCreated, ReportIn
 from geo.service.storage import IdempotencyConflict, ReportFilter, StoredReport, request_hash
 
@@ -163,11 +163,9 @@ def _time_param(value: str | None, name: str, request: Request) -> dt.datetime |
     if value is None:
         return None
     try:
-        return parse_time(value, tz=request.app.state.lb.intake.tz)
-    except ValueError:
-        raise HTTPException(
-            status_code=422, detail={"problems": {name: f"cannot parse '{value}' as ISO 8601"}}
-        ) from None
+        return read_time(value, tz=request.app.state.lb.intake.tz)
+    except ValueError as err:
+        raise HTTPException(status_code=422, detail={"problems": {name: str(err)}}) from None
 
 
 def reports_geojson(rows: list[StoredReport], *, with_text: bool = True) -> list[dict[str, Any]]:

@@ -1,13 +1,18 @@
-"""When a place is active: the hour × weekday profile and its peak windows in words.
+"""Time of week and of day: hour-of-week bins, the report model's time parts, aoristic profiles, peak windows.
 
-The profile has 168 bins, index ``weekday * 24 + hour`` (Monday 00–01 first) in local time. A report known
-to the minute adds 1 to its bin. A report known only within a window (``occurred_to`` set, e.g. a burglary
-found in the morning) is spread *aoristically*: each bin receives the share of the window's minutes that
-fall in it, so every report still counts exactly 1 and the profile sums to the number of reports.
+**Time-of-week bins.** 168 bins, index ``weekday * 24 + hour`` (Monday 00–01 first) in local wall-clock time:
+:func:`hour_of_week`, :func:`minute_of_week`. The report model's ``hour``/``weekday``/``iso_*``/``month`` and
+``is_dark`` columns come from :func:`add_time_parts`.
 
-:func:`peak_window_list` finds the busiest hours of the day and the days they belong to;
-:func:`peak_windows` says them in Swedish (``"fre–lör 22–03"``) or English (``"Fri–Sat 22–03"``).
-A window that passes midnight belongs to the day it starts on: ``fre 22–03`` is Friday night into Saturday.
+**Profiles.** :func:`hour_week_profile`: a report known to the minute adds 1 to its bin; one known only
+within a window (``occurred_to`` set, e.g. a burglary found in the morning) is spread *aoristically*: each bin
+receives the share of the window's minutes in it, so the profile sums to the number of reports.
+
+**Peak windows.** :func:`peak_window_list` finds the busiest hours of the day and the days they belong to;
+:func:`peak_windows` says them in Swedish (``"fre–lör 22–03"``) or English (``"Fri–Sat 22–03"``). A window
+that passes midnight belongs to the day it starts on: ``fre 22–03`` is Friday night into Saturday.
+
+``is_dark`` comes from the sun's real position (:mod:`geo.time.sun`).
 
 Pure functions; nothing here reads the clock.
 """
@@ -21,13 +26,17 @@ import numpy as np
 import pandas as pd
 
 from geo.texts import WEEKDAYS_SHORT
+from geo.time.sun import dark_mask
 
 __all__ = [
     "DAY_NAMES",
     "HOURS_PER_WEEK",
     "PeakWindow",
+    "add_time_parts",
     "format_window",
+    "hour_of_week",
     "hour_week_profile",
+    "minute_of_week",
     "peak_window_list",
     "peak_windows",
 ]
@@ -42,13 +51,14 @@ _EVERY_DAY = {"sv": "alla dagar", "en": "every day"}
 _NO_PEAK = {"sv": "ingen tydlig topp", "en": "no clear peak"}
 
 
-def _minute_of_week(times: pd.Series) -> np.ndarray:
+def hour_of_week(times: pd.Series) -> np.ndarray:
+    """Local hour-of-week bin (``weekday * 24 + hour``, Monday 00–01 = 0) of timezone-aware times."""
+    return times.dt.day_of_week.to_numpy(dtype="int64") * 24 + times.dt.hour.to_numpy(dtype="int64")
+
+
+def minute_of_week(times: pd.Series) -> np.ndarray:
     """Local minute of the week (Monday 00:00 = 0) of timezone-aware times (wall clock)."""
-    return (
-        times.dt.day_of_week.to_numpy(dtype="int64") * 1440
-        + times.dt.hour.to_numpy(dtype="int64") * 60
-        + times.dt.minute.to_numpy(dtype="int64")
-    )
+    return hour_of_week(times) * 60 + times.dt.minute.to_numpy(dtype="int64")
 
 
 def _covered(t: np.ndarray, bins: np.ndarray) -> np.ndarray:
@@ -84,22 +94,22 @@ def hour_week_profile(reports: pd.DataFrame, *, chunk: int = 20_000) -> np.ndarr
     else:
         end = None
         has_window = np.zeros(len(reports), dtype=bool)
-    exact = ~has_window
-    if exact.any():
-        s = start[exact]
-        idx = s.dt.day_of_week.to_numpy(dtype="int64") * 24 + s.dt.hour.to_numpy(dtype="int64")
-        out += np.bincount(idx, minlength=HOURS_PER_WEEK).astype("float64")
-    if has_window.any():
-        assert end is not None
-        s = start[has_window]
-        e = end[has_window]
-        s0 = _minute_of_week(s).astype("float64") + s.dt.second.to_numpy() / 60.0
-        dur = ((e - s).dt.total_seconds().to_numpy() / 60.0).astype("float64")
-        bins = np.arange(HOURS_PER_WEEK, dtype="float64")
-        for a in range(0, len(s0), chunk):
-            ss, dd = s0[a : a + chunk], dur[a : a + chunk]
-            share = (_covered(ss + dd, bins) - _covered(ss, bins)) / dd[:, None]
-            out += share.sum(axis=0)
+    if (~has_window).any():
+        out += np.bincount(hour_of_week(start[~has_window]), minlength=HOURS_PER_WEEK).astype("float64")
+    if end is not None and has_window.any():
+        out += _spread_windows(start[has_window], end[has_window], chunk=chunk)
+    return out
+
+
+def _spread_windows(start: pd.Series, end: pd.Series, *, chunk: int) -> np.ndarray:
+    """Spread windows over the 168 bins by the share of their minutes in each (each window sums to 1)."""
+    out = np.zeros(HOURS_PER_WEEK, dtype="float64")
+    s0 = minute_of_week(start).astype("float64") + start.dt.second.to_numpy() / 60.0
+    dur = ((end - start).dt.total_seconds().to_numpy() / 60.0).astype("float64")
+    bins = np.arange(HOURS_PER_WEEK, dtype="float64")
+    for a in range(0, len(s0), chunk):
+        ss, dd = s0[a : a + chunk], dur[a : a + chunk]
+        out += ((_covered(ss + dd, bins) - _covered(ss, bins)) / dd[:, None]).sum(axis=0)
     return out
 
 
@@ -129,16 +139,10 @@ class PeakWindow:
 
     def bins(self) -> np.ndarray:
         """Hour-of-week bin indices the window covers."""
-        return np.array(
-            sorted(
-                {
-                    (d * 24 + self.start_hour + k) % HOURS_PER_WEEK
-                    for d in self.days
-                    for k in range(self.hours)
-                }
-            ),
-            dtype="int64",
-        )
+        hours = {
+            (d * 24 + self.start_hour + k) % HOURS_PER_WEEK for d in self.days for k in range(self.hours)
+        }
+        return np.array(sorted(hours), dtype="int64")
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -221,50 +225,58 @@ def peak_window_list(
     total = float(p.sum())
     if total <= 0:
         return []
+    found = [
+        w
+        for start, length in _candidate_spans(p)
+        if (w := _span_window(p, start, length, day_ratio=day_ratio, min_lift=min_lift, max_p=max_p))
+    ]
+    found.sort(key=lambda w: -w.share)
+    keep = found[:1] + [w for w in found[1:] if w.share >= min_share]
+    return keep[:max_windows]
+
+
+def _candidate_spans(p: np.ndarray) -> list[tuple[int, int]]:
+    """Return circular runs ``(start, length)`` of above-mean hours; single dips to half the mean bridged."""
     by_hour = p.reshape(7, 24).sum(axis=0)
     mean = by_hour.mean()
     above = by_hour > mean * (1 + 1e-9)
     if not above.any():  # no hour rhythm: the whole day is the span, days may still stand out
         above = np.ones(24, dtype=bool)
-    # bridge single dips that stay above half the mean
     bridged = above.copy()
     for h in range(24):
         if not above[h] and above[(h - 1) % 24] and above[(h + 1) % 24] and by_hour[h] >= 0.5 * mean:
             bridged[h] = True
-    found: list[PeakWindow] = []
-    for start, length in _runs(bridged):
-        if length >= 24:
-            start, length = 0, 24
-        rolled = np.roll(p, -start).reshape(7, 24)[:, :length]
-        day_mass = rolled.sum(axis=1)
-        span_mass = float(day_mass.sum())
-        if span_mass <= 0:
-            continue
-        days = tuple(int(d) for d in np.flatnonzero(day_mass >= day_ratio * day_mass.max()))
-        if length < 24:
-            # the hours must stand out on their own (all days together) ...
-            if not _stands_out(span_mass / total, length / 24, total, min_lift=min_lift, max_p=max_p):
-                continue
-            # ... and a choice of days only when those days stand out within the hours
-            if len(days) < 7 and not _stands_out(
-                float(day_mass[list(days)].sum()) / span_mass,
-                len(days) / 7,
-                span_mass,
-                min_lift=1.25,
-                max_p=max_p,
-            ):
-                days = tuple(range(7))
-        elif len(days) == 7 or not _stands_out(
-            float(day_mass[list(days)].sum()) / total, len(days) / 7, total, min_lift=min_lift, max_p=max_p
+    return [(0, 24) if length >= 24 else (start, length) for start, length in _runs(bridged)]
+
+
+def _span_window(
+    p: np.ndarray, start: int, length: int, *, day_ratio: float, min_lift: float, max_p: float
+) -> PeakWindow | None:
+    """Return the window of one span with its days, or ``None`` when its hours or days do not stand out."""
+    total = float(p.sum())
+    day_mass = np.roll(p, -start).reshape(7, 24)[:, :length].sum(axis=1)
+    span_mass = float(day_mass.sum())
+    if span_mass <= 0:
+        return None
+    days = tuple(int(d) for d in np.flatnonzero(day_mass >= day_ratio * day_mass.max()))
+    days_mass = float(day_mass[list(days)].sum())
+    if length < 24:
+        # the hours must stand out on their own (all days together) ...
+        if not _stands_out(span_mass / total, length / 24, total, min_lift=min_lift, max_p=max_p):
+            return None
+        # ... and a choice of days only when those days stand out within the hours
+        if len(days) < 7 and not _stands_out(
+            days_mass / span_mass, len(days) / 7, span_mass, min_lift=1.25, max_p=max_p
         ):
-            continue
-        share = float(day_mass[list(days)].sum() / total)
-        found.append(
-            PeakWindow(days=days, start_hour=int(start), end_hour=int((start + length) % 24), share=share)
-        )
-    found.sort(key=lambda w: -w.share)
-    keep = found[:1] + [w for w in found[1:] if w.share >= min_share]
-    return keep[:max_windows]
+            days = tuple(range(7))
+            days_mass = span_mass
+    elif len(days) == 7 or not _stands_out(
+        days_mass / total, len(days) / 7, total, min_lift=min_lift, max_p=max_p
+    ):
+        return None
+    return PeakWindow(
+        days=days, start_hour=int(start), end_hour=int((start + length) % 24), share=days_mass / total
+    )
 
 
 def _day_text(days: tuple[int, ...], lang: str) -> str:
@@ -325,3 +337,38 @@ def peak_windows(profile: np.ndarray, lang: str = "sv", *, max_windows: int = 2)
     if not windows:
         return _NO_PEAK[lang]
     return "; ".join(format_window(w, lang=lang) for w in windows)
+
+
+def add_time_parts(
+    frame: pd.DataFrame, *, lat: np.ndarray, lon: np.ndarray, time_col: str = "occurred_at"
+) -> pd.DataFrame:
+    """Return a copy of `frame` with the local time parts and ``is_dark`` (the model's derived columns).
+
+    For incidents known only within a window (``occurred_to`` set), darkness is judged at the window's
+    midpoint; ``hour``, ``weekday``, ``iso_year``, ``iso_week`` and ``month`` stay those of ``occurred_at``
+    (profiles spread windows aoristically instead).
+
+    Parameters
+    ----------
+    frame
+        Frame with a timezone-aware `time_col` (and optionally ``occurred_to``).
+    lat, lon
+        WGS84 positions aligned with `frame`, in degrees.
+    time_col
+        Column holding the local time.
+    """
+    out = frame.copy()
+    t = out[time_col]
+    iso = t.dt.isocalendar()
+    out["hour"] = t.dt.hour.astype("int8")
+    out["weekday"] = t.dt.day_of_week.astype("int8")
+    out["iso_year"] = iso["year"].astype("int16")
+    out["iso_week"] = iso["week"].astype("int8")
+    out["month"] = t.dt.month.astype("int8")
+    when = t
+    if "occurred_to" in out.columns and out["occurred_to"].notna().any():
+        to = out["occurred_to"]
+        mid = t + (to - t) / 2
+        when = mid.where(to.notna(), t)
+    out["is_dark"] = dark_mask(when, lat, lon)
+    return out

@@ -1,6 +1,6 @@
-"""Local time parts and darkness from the sun's real position.
+"""Darkness from the sun's real position: civil dawn and dusk at a place and date, dark or not per moment.
 
-Pure functions: they take times and positions and return new columns; nothing here reads the clock.
+Pure functions: they take times and positions and return new values; nothing here reads the clock.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 from astral import Observer
 from astral.sun import dawn, dusk, elevation
 
-__all__ = ["CIVIL_TWILIGHT_DEG", "add_time_parts", "dark_mask", "sun_window"]
+__all__ = ["CIVIL_TWILIGHT_DEG", "dark_mask", "sun_window"]
 
 CIVIL_TWILIGHT_DEG = 6.0
 """Depression of the sun below the horizon (degrees) at which it counts as dark (civil twilight)."""
@@ -96,38 +96,4 @@ def dark_mask(times: pd.Series, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
                 # near midsummer far north the evening's dusk falls after midnight: on this date the dusk
                 # astral gives belongs to the evening before, and it is dark only between it and dawn
                 out[rows] = (t >= d1.value) & (t < d0.value)
-    return out
-
-
-def add_time_parts(
-    frame: pd.DataFrame, *, lat: np.ndarray, lon: np.ndarray, time_col: str = "occurred_at"
-) -> pd.DataFrame:
-    """Return a copy of `frame` with local ``hour``, ``weekday``, ``iso_year``, ``iso_week``, ``month``, ``is_dark``.
-
-    For incidents known only within a window (``occurred_to`` set), darkness is judged at the window's
-    midpoint; hour and weekday stay those of ``occurred_at`` (profiles spread windows aoristically instead).
-
-    Parameters
-    ----------
-    frame
-        Frame with a timezone-aware `time_col` (and optionally ``occurred_to``).
-    lat, lon
-        WGS84 positions aligned with `frame`, in degrees.
-    time_col
-        Column holding the local time.
-    """
-    out = frame.copy()
-    t = out[time_col]
-    iso = t.dt.isocalendar()
-    out["hour"] = t.dt.hour.astype("int8")
-    out["weekday"] = t.dt.day_of_week.astype("int8")
-    out["iso_year"] = iso["year"].astype("int16")
-    out["iso_week"] = iso["week"].astype("int8")
-    out["month"] = t.dt.month.astype("int8")
-    when = t
-    if "occurred_to" in out.columns and out["occurred_to"].notna().any():
-        to = out["occurred_to"]
-        mid = t + (to - t) / 2
-        when = mid.where(to.notna(), t)
-    out["is_dark"] = dark_mask(when, lat, lon)
     return out

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.timeprofile import PeakWindow, format_window, hour_week_profile, peak_window_list, peak_windows
+from geo.time.profile import PeakWindow, format_window, hour_week_profile, peak_window_list, peak_windows
 
 TZ = "Europe/Stockholm"
 
