@@ -490,22 +490,19 @@ def run(
         tick("speed", t)
 
     # 6. forecast -----------------------------------------------------------------------------------------
+    forecast_result = None
     if analyse and config.forecast.enabled:
-        from geo.commands.forecast import run_forecast
+        from geo.io.outputs.forecast import write_forecast
+        from geo.stages.forecast import ForecastSettings, forecast_stage
 
         t = time.perf_counter()
         say("Prognos / forecast")
-        fc = config.forecast
-        paths = run_forecast(
-            reports,
-            as_of=period_end,
-            horizon_days=fc.horizon_days,
-            method=fc.method,
-            cell_m=fc.cell_m,
-            out_dir=out,
-            demo=config.run.demo,
-        )
-        _register(outputs, paths)
+        forecast_settings = ForecastSettings(**config.forecast.model_dump(exclude={"enabled"}))
+        forecast_result = forecast_stage(reports, forecast_settings, as_of=period_end)
+        notes.extend(f"prognos: {note}" for note in forecast_result.notes)
+        if not forecast_result.table.empty:
+            files = write_forecast(forecast_result, out, demo=config.run.demo)
+            _register(outputs, {f.kind: Path(f.path) for f in files if f.layer is None})
         tick("forecast", t)
 
     # 7. maps ---------------------------------------------------------------------------------------------

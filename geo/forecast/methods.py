@@ -197,12 +197,14 @@ def _registry() -> dict[str, Method]:
         Method(
             "prospective",
             prospective_risk,
-            "prospektiv hot-spotting 400 m, 8 veckor (Bowers m.fl.) / prospective hot-spotting (Bowers et al.)",
+            "prospektiv hot-spotting 400 m, 8 veckor (Bowers m.fl.) / "
+            "prospective hot-spotting (Bowers et al.)",
         ),
         Method(
             "sepp",
             sepp_risk,
-            "självexciterande punktprocess, EM (Mohler m.fl.) / self-exciting point process by EM (Mohler et al.)",
+            "självexciterande punktprocess, EM (Mohler m.fl.) / "
+            "self-exciting point process by EM (Mohler et al.)",
         ),
         Method(
             "learned",

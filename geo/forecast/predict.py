@@ -19,8 +19,11 @@ from geo.model import Reports
 __all__ = [
     "DEFAULT_METHOD",
     "as_of_moment",
+    "cells_frame",
+    "check_method",
     "forecast_cells",
     "forecast_points",
+    "grid_risk",
     "risk_on_grid",
 ]
 
@@ -89,21 +92,42 @@ def risk_on_grid(
     return np.where(np.isfinite(risk), np.maximum(risk, 0.0), 0.0)
 
 
-def _grid_risk(
-    reports: Reports,
-    as_of: str | pd.Timestamp,
+def grid_risk(
+    events: Events,
     x: np.ndarray,
     y: np.ndarray,
     *,
-    horizon_days: float,
-    method: str,
-    cell_m: float,
-    history_days: float | None,
-    seed: int,
+    as_of: pd.Timestamp,
+    horizon_days: float = 7.0,
+    method: str = DEFAULT_METHOD,
+    cell_m: float = DEFAULT_CELL_M,
+    history_days: float | None = None,
+    seed: int = 0,
 ) -> tuple[Grid, np.ndarray]:
-    """Build the grid over the past reports and the positions `x`, `y`, and forecast on it."""
-    events = events_from_reports(reports)
-    moment = float(to_days(as_of_moment(as_of, str(reports["occurred_at"].dt.tz))))
+    """Build the grid over the events known before `as_of` and the positions `x`, `y`, and forecast on it.
+
+    Parameters
+    ----------
+    events
+        All events (future ones may be present; they are cut).
+    x, y
+        Further positions the grid must cover (metres, the events' CRS); may be empty.
+    as_of
+        Forecast moment, timezone-aware (local midnight).
+    horizon_days, method, cell_m, history_days, seed
+        As for :func:`forecast_cells`.
+
+    Returns
+    -------
+    grid, risk
+        The grid and the risk of each of its cells (flat order).
+
+    Raises
+    ------
+    ValueError
+        If no event is known before `as_of`, or an argument is invalid.
+    """
+    moment = float(to_days(as_of))
     past = past_only(events, moment)
     if len(past) == 0:
         raise ValueError(f"no reports before {as_of}: nothing to forecast from")
@@ -118,6 +142,54 @@ def _grid_risk(
         seed=seed,
     )
     return grid, risk
+
+
+def cells_frame(grid: Grid, risk: np.ndarray, *, crs: object) -> gpd.GeoDataFrame:
+    """Return one row a grid cell: ``cell_id``, ``x``, ``y`` (centre), ``risk``, ``rank`` and the square.
+
+    Parameters
+    ----------
+    grid
+        The cells.
+    risk
+        One value a cell (flat order).
+    crs
+        The grid's CRS.
+    """
+    cx, cy = grid.centres()
+    half = grid.cell_m / 2
+    rank = pd.Series(risk).rank(ascending=False, method="min").astype("int64").to_numpy()
+    return gpd.GeoDataFrame(
+        {"cell_id": grid.cell_ids(), "x": cx, "y": cy, "risk": risk, "rank": rank},
+        geometry=shapely.box(cx - half, cy - half, cx + half, cy + half),
+        crs=crs,
+    )
+
+
+def _reports_grid_risk(
+    reports: Reports,
+    as_of: str | pd.Timestamp,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    horizon_days: float,
+    method: str,
+    cell_m: float,
+    history_days: float | None,
+    seed: int,
+) -> tuple[Grid, np.ndarray]:
+    """:func:`grid_risk` on the events of `reports`, `as_of` a date in the reports' zone."""
+    return grid_risk(
+        events_from_reports(reports),
+        x,
+        y,
+        as_of=as_of_moment(as_of, str(reports["occurred_at"].dt.tz)),
+        horizon_days=horizon_days,
+        method=method,
+        cell_m=cell_m,
+        history_days=history_days,
+        seed=seed,
+    )
 
 
 def forecast_cells(
@@ -162,7 +234,7 @@ def forecast_cells(
         If no report lies before `as_of`, or an argument is invalid.
     """
     none = np.empty(0)
-    grid, risk = _grid_risk(
+    grid, risk = _reports_grid_risk(
         reports,
         as_of,
         none,
@@ -173,14 +245,7 @@ def forecast_cells(
         history_days=history_days,
         seed=seed,
     )
-    cx, cy = grid.centres()
-    half = grid.cell_m / 2
-    rank = pd.Series(risk).rank(ascending=False, method="min").astype("int64").to_numpy()
-    return gpd.GeoDataFrame(
-        {"cell_id": grid.cell_ids(), "x": cx, "y": cy, "risk": risk, "rank": rank},
-        geometry=shapely.box(cx - half, cy - half, cx + half, cy + half),
-        crs=reports.crs,
-    )
+    return cells_frame(grid, risk, crs=reports.crs)
 
 
 def forecast_points(
@@ -213,7 +278,7 @@ def forecast_points(
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
-    grid, risk = _grid_risk(
+    grid, risk = _reports_grid_risk(
         reports,
         as_of,
         x,

@@ -56,7 +56,7 @@ class SeppFit:
 
 
 def _pairs(cell: np.ndarray, t: np.ndarray, *, max_lag_days: float) -> tuple[np.ndarray, np.ndarray]:
-    """All (later, earlier) index pairs in the same cell with 0 < Δt <= max_lag_days; inputs sorted by (cell, t)."""
+    """Return all (later, earlier) index pairs in one cell with 0 < Δt <= max_lag_days (sorted by cell, t)."""
     later: list[np.ndarray] = []
     earlier: list[np.ndarray] = []
     idx = np.arange(len(t))

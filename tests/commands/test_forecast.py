@@ -1,8 +1,12 @@
-"""`geo forecast` and `geo backtest` run as a user runs them, on the real Toronto data."""
+"""`geo forecast` and `geo backtest` run as a user runs them, on the real Toronto data.
+
+Also: each command writes exactly what the stage and its writer give for the same settings.
+"""
 
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -10,12 +14,25 @@ import pandas as pd
 import pytest
 
 from geo.forecast import METHODS, forecast_cells
+from geo.io import read_reports
+from geo.io.manifest import read_manifest
+from geo.io.outputs.forecast import write_backtest, write_forecast_cells, write_forecast_points
+from geo.io.points import read_points
+from geo.stages.backtest import BacktestSettings, backtest_stage
+from geo.stages.forecast import ForecastSettings, forecast_stage
 from tests._helpers import GEO, run_geo
+from tests.forecast.conftest import write_downtown_csv
 
 TORONTO = str(Path(__file__).resolve().parents[2] / "data" / "toronto_mci_2014_2017.csv.gz")
 
 
 run = run_geo
+
+
+@pytest.fixture(scope="module")
+def toronto_small_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real Toronto rows of 2015-2016 within about 2 km of downtown, as the original CSV columns."""
+    return write_downtown_csv(tmp_path_factory.mktemp("toronto"))
 
 
 def forecast(reports: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -135,8 +152,6 @@ def test_forecast_at_points_keeps_rows_and_columns(tmp_path: Path, toronto_small
     risk = got["risk"].astype(float)
     assert risk[0] > risk[1] and risk[2] > risk[1]  # downtown above a point in the lake
     # --at equals the cell forecast of the cell each point falls in
-    from geo.io import read_reports
-
     reports = read_reports([toronto_small_csv], now=pd.Timestamp("2026-01-01", tz="UTC")).reports
     cells = forecast_cells(reports, as_of="2016-06-06").set_index("cell_id")
     import pyproj
@@ -206,3 +221,60 @@ def test_backtest_bad_method(tmp_path: Path, toronto_small_csv: Path) -> None:
     )
     assert proc.returncode != 0 and "nope" in proc.stderr
     assert not (tmp_path / "bt" / "summary.csv").exists()
+
+
+def test_forecast_command_equals_stage_and_writer(
+    tmp_path: Path, toronto_small_csv: Path, geo_inproc: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    out = tmp_path / "command.csv"
+    args = ["--as-of", "2016-06-06", "--cell", "200", "--method", "count_365", "--horizon-days", "14"]
+    proc = geo_inproc("forecast", str(toronto_small_csv), *args, "--history-days", "300", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    reports = read_reports([toronto_small_csv]).reports
+    settings = ForecastSettings(method="count_365", cell_m=200, horizon_days=14, history_days=300)
+    result = forecast_stage(reports, settings, as_of="2016-06-06")
+    write_forecast_cells(result, tmp_path / "stage.csv")
+    assert (tmp_path / "stage.csv").read_bytes() == out.read_bytes()
+    assert not (tmp_path / "run.json").exists()  # a file, not a folder: no manifest beside a user's file
+
+
+def test_forecast_at_command_equals_stage_and_writer(
+    tmp_path: Path, toronto_small_csv: Path, geo_inproc: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    pts = tmp_path / "points.csv"
+    pts.write_text("name,lat,lon\nA,43.65614,-79.38063\nB,43.60000,-79.40000\n", encoding="utf-8")
+    out = tmp_path / "command.csv"
+    args = ["--as-of", "2016-06-06", "--at", str(pts), "--grid-m", "120", "--method", "kde"]
+    proc = geo_inproc("forecast", str(toronto_small_csv), *args, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    reports = read_reports([toronto_small_csv]).reports
+    table, x, y = read_points(pts, crs=None, target_crs=reports.crs)
+    settings = ForecastSettings(method="kde", cell_m=120)
+    result = forecast_stage(reports, settings, as_of="2016-06-06", at=(x, y))
+    write_forecast_points(result, table, tmp_path / "stage.csv")
+    assert (tmp_path / "stage.csv").read_bytes() == out.read_bytes()
+
+
+def test_backtest_command_equals_stage_and_writer(
+    tmp_path: Path, toronto_small_csv: Path, geo_inproc: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    out = tmp_path / "command"
+    args = ["--start", "2016-03-07", "--weeks", "2", "--methods", "count_28", "--cell", "200"]
+    proc = geo_inproc("backtest", str(toronto_small_csv), *args, "--active-days", "180", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    reports = read_reports([toronto_small_csv]).reports
+    settings = BacktestSettings(methods=["count_28"], cell_m=200, active_days=180)
+    result = backtest_stage(reports, settings, start="2016-03-07", weeks=2)
+    files = write_backtest(result, tmp_path / "stage")
+    timing = ["seconds", "seconds_per_week"]  # wall-clock time differs between runs
+    for name in ("summary.csv", "weeks.csv"):
+        a = pd.read_csv(out / name)
+        b = pd.read_csv(tmp_path / "stage" / name)
+        pd.testing.assert_frame_equal(
+            a.drop(columns=timing, errors="ignore"), b.drop(columns=timing, errors="ignore")
+        )
+    assert (out / "recommended.txt").read_text() == (tmp_path / "stage" / "recommended.txt").read_text()
+    manifest = read_manifest(out)
+    assert manifest.kinds == [f.kind for f in files] == ["summary", "weeks", "pai", "recommended"]
+    assert manifest.settings["backtest"] == settings.model_dump(mode="json")
+    assert manifest.info["backtest"] == {"start": "2016-03-07", "weeks": 2}
