@@ -73,7 +73,8 @@ def analyse_for_map(
         ``choices``.
     """
     from geo.hotspots import find_hotspots, gistar_cells
-    from geo.hotspots.kde import density_contours, kde_surface
+    from geo.hotspots.contours import density_contours
+    from geo.hotspots.kde import kde_surface
     from geo.model import point_reports
 
     say = progress or (lambda _m: None)

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from geo.forecast.events import Events, past_only, to_days
-from geo.forecast.grid import DEFAULT_CELL_M, grid_for
 from geo.forecast.methods import BASELINES, METHODS
 from geo.forecast.predict import check_method, risk_on_grid
 from geo.forecast.score import score_forecast
+from geo.grid import DEFAULT_CELL_M, grid_for
 
 __all__ = ["COVERAGES_PCT", "BacktestResult", "backtest", "recommend", "summarise"]
 

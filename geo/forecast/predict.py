@@ -9,11 +9,10 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo.forecast.events import Events, events_from_reports, past_only, to_days
-from geo.forecast.grid import DEFAULT_CELL_M, Grid, grid_for
 from geo.forecast.methods import METHODS
+from geo.grid import DEFAULT_CELL_M, Grid, grid_for
 from geo.model import Reports
 
 __all__ = [
@@ -174,11 +173,10 @@ def forecast_cells(
         seed=seed,
     )
     cx, cy = grid.centres()
-    half = grid.cell_m / 2
     rank = pd.Series(risk).rank(ascending=False, method="min").astype("int64").to_numpy()
     return gpd.GeoDataFrame(
         {"cell_id": grid.cell_ids(), "x": cx, "y": cy, "risk": risk, "rank": rank},
-        geometry=shapely.box(cx - half, cy - half, cx + half, cy + half),
+        geometry=grid.boxes(),
         crs=reports.crs,
     )
 

@@ -355,7 +355,7 @@ def prepare_layers(
         out.frames["grid"] = cells
     if density is not None and not public:
         if hasattr(density, "density") and not isinstance(density, pd.DataFrame):
-            from geo.hotspots.kde import density_contours
+            from geo.hotspots.contours import density_contours
 
             density = density_contours(density)
         dens = _metric(density, crs)
