@@ -64,9 +64,8 @@ class Server:
             str(self.maps_dir),
             *self.args,
         ]
-        self.proc = subprocess.Popen(
-            cmd, cwd=self.workdir, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT
-        )
+        with open(self.log, "ab") as log:  # the child keeps its own copy of the descriptor
+            self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
