@@ -30,14 +30,14 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyproj
-from shapely.geometry.base import BaseGeometry
 
 from geo.config import RunConfig, SourceConfig
 from geo.errors import InputError
 from geo.io import ReadResult, merge_results, read_reports
 from geo.io.area import StudyArea, load_area
 from geo.io.export import write_csv, write_frame, write_text
-from geo.model import Reports, point_reports
+from geo.model import Reports
+from geo.stages.hotspots import HotspotResult
 
 __all__ = ["RunResult", "run"]
 
@@ -159,28 +159,20 @@ def _safe_read_csv(path: Path | None) -> pd.DataFrame | None:
 
 
 def _map_results(
-    out: Path,
-    hotspots: gpd.GeoDataFrame | None,
-    reports: Reports,
-    area_m: BaseGeometry | None,
-    *,
-    say: Callable[[str], None],
+    out: Path, hotspots: gpd.GeoDataFrame | None, hotspots_result: HotspotResult | None
 ) -> dict[str, Any]:
     """Collect what the map draws: this run's hot-spots, density and Gi* cells, and saved stage results."""
     from geo.commands.map import results_to_kwargs
-    from geo.hotspots import gistar_cells
-    from geo.hotspots.kde import density_contours, kde_surface
     from geo.maps.results import load_results
 
     frames = dict(load_results(out).frames)
     frames.pop("reports", None)
     results = {k: v for k, v in results_to_kwargs(frames).items() if v is not None}
     results["hotspots"] = hotspots
-    pts = point_reports(reports)
-    if len(pts):
-        say("Täthet / density (KDE) och Gi*")
-        results["density"] = density_contours(kde_surface(pts, area=area_m))
-        results["gistar"] = gistar_cells(pts, area=area_m)
+    if hotspots_result is not None:
+        for key, frame in (("density", hotspots_result.density), ("gistar", hotspots_result.gistar)):
+            if frame is not None:
+                results[key] = frame
     return results
 
 
@@ -373,44 +365,37 @@ def run(
 
     # 2. hot-spots ----------------------------------------------------------------------------------------
     hotspots = None
+    hotspots_result: HotspotResult | None = None
     analyse = len(reports) > 0
     if not analyse:
         notes.append("inga rapporter i perioden / no reports in the period: analyserna hoppas över")
 
     if analyse and config.hotspots.enabled:
-        from geo.hotspots import find_hotspots
+        from geo.stages.hotspots import HotspotSettings, hotspots_stage
 
         t = time.perf_counter()
         say("Hot-spots")
-        all_pts = point_reports(reports)
-        pts = all_pts
-        if config.hotspots.sources:
-            pts = pts[pts["source"].isin(config.hotspots.sources)]
-        if config.hotspots.categories:
-            pts = pts[pts["category"].isin(config.hotspots.categories)]
-        pts = Reports(pts.reset_index(drop=True))
-        if not len(pts):
-            have = sorted(all_pts["source"].dropna().unique())
-            notes.append(
-                f"hotspots.sources {config.hotspots.sources} / categories {config.hotspots.categories} "
-                f"matchar inga punktrapporter (källor: {', '.join(have)}); inga hot-spots"
-            )
-        else:
-            previous = None
-            prev_path = out / "hotspots.parquet"
-            if prev_path.exists():
-                try:
-                    previous = gpd.read_parquet(prev_path)
-                except Exception:  # noqa: BLE001 - an unreadable earlier result only costs stable ids
-                    notes.append(f"tidigare hot-spots i {prev_path} gick inte att läsa; nya id:n")
-            hotspots = find_hotspots(
-                pts,
-                **config.hotspots.method_kwargs(),
-                area=area_m,
-                streets=streets,
-                previous=previous,
-                period_end=period_end,
-            )
+        previous = None
+        prev_path = out / "hotspots.parquet"
+        if prev_path.exists():
+            try:
+                previous = gpd.read_parquet(prev_path)
+            except Exception:  # noqa: BLE001 - an unreadable earlier result only costs stable ids
+                notes.append(f"tidigare hot-spots i {prev_path} gick inte att läsa; nya id:n")
+        hs_values = config.hotspots.model_dump(exclude={"enabled"})
+        hs_values.setdefault("overview", config.maps.enabled)  # the map's density and Gi* cells
+        hotspots_result = hotspots_stage(
+            reports,
+            HotspotSettings(**hs_values),
+            area=area_m,
+            streets=streets,
+            previous=previous,
+            period_end=period_end,
+            progress=say,
+        )
+        notes.extend(hotspots_result.notes)
+        if hotspots_result.n_reports:
+            hotspots = hotspots_result.hotspots
             if config.run.demo:
                 hotspots = hotspots.assign(data=DEMO_LABEL)
             outputs["hotspots"] = write_frame(hotspots, out / "hotspots.geojson")
@@ -511,7 +496,7 @@ def run(
 
         t = time.perf_counter()
         say("Kartor / maps")
-        results = _map_results(out, hotspots, reports, area_m, say=say)
+        results = _map_results(out, hotspots, hotspots_result)
         stem = f"lagesbild-{_area_slug(area, config)}-{_slug_period(config, reports)}"
         for public in (False, True) if config.maps.public else (False,):
             paths = run_map(

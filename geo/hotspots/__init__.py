@@ -139,7 +139,6 @@ def find_hotspots(
     rec = Choices()
     if len(pts) == 0:
         return rec.stamp(empty_hotspots(reports.crs), 0)
-    context = {"streets": streets, "previous": previous, "period_end": period_end, "lang": lang}
     if method == "gistar":
         found, _ = gistar_hotspots(
             pts,
@@ -149,7 +148,10 @@ def find_hotspots(
             min_samples=min_samples,
             area=area,
             shape=shape,
-            **context,
+            streets=streets,
+            previous=previous,
+            period_end=period_end,
+            lang=lang,
         )
         return found
     xy = positions(pts)
@@ -175,5 +177,14 @@ def find_hotspots(
             cell_m=cell_m,
             min_cluster_size=min_cluster_size,
         )
-    out = build_hotspots(pts, shapes, members, method=method, **context)  # type: ignore[arg-type]
+    out = build_hotspots(
+        pts,
+        shapes,
+        members,
+        method=method,
+        streets=streets,
+        previous=previous,
+        period_end=period_end,
+        lang=lang,
+    )
     return rec.stamp(out, len(pts))

@@ -7,6 +7,7 @@ For each share *s*, :func:`density_contours` returns the region above the densit
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import contourpy
 import geopandas as gpd
@@ -51,7 +52,9 @@ def _polygons_above(surface: DensitySurface, level: float) -> list[BaseGeometry]
     gen = contourpy.contour_generator(
         x=surface.xs, y=surface.ys, z=z, fill_type=contourpy.FillType.OuterOffset, name="serial"
     )
-    points, offsets = gen.filled(level, upper)
+    filled = gen.filled(level, upper)  # OuterOffset: (points, offsets) per polygon
+    points = cast(list[np.ndarray], filled[0])
+    offsets = cast(list[np.ndarray], filled[1])
     polys: list[BaseGeometry] = []
     for pts, off in zip(points, offsets, strict=True):
         rings = [pts[off[j] : off[j + 1]] for j in range(len(off) - 1)]

@@ -116,7 +116,7 @@ def _extent(xy: np.ndarray, cell_m: float, area: BaseGeometry | None) -> tuple[B
     positions (a swapped coordinate) would make the grid huge, the central 99.8 % of positions.
     """
     if area is not None:
-        return tuple(area.bounds), xy, ""  # type: ignore[return-value]
+        return tuple(area.bounds), xy, ""
     if not len(xy):
         raise ValueError("no reports and no study area: nothing to build cells over")
     lo, hi = xy.min(axis=0) - cell_m, xy.max(axis=0) + cell_m

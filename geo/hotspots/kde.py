@@ -76,7 +76,7 @@ class DensitySurface:
     @property
     def shape(self) -> tuple[int, int]:
         """``(ny, nx)``."""
-        return self.density.shape  # type: ignore[return-value]
+        return self.density.shape
 
     @property
     def xs(self) -> np.ndarray:
@@ -198,7 +198,7 @@ Bounds = tuple[float, float, float, float]
 def _default_bounds(xy: np.ndarray, bandwidth_m: float, area: BaseGeometry | None) -> Bounds:
     """Return the area's bounds, else the positions' bounds padded by three bandwidths."""
     if area is not None:
-        return tuple(area.bounds)  # type: ignore[return-value]
+        return tuple(area.bounds)
     if len(xy):
         pad = 3 * bandwidth_m
         return (xy[:, 0].min() - pad, xy[:, 1].min() - pad, xy[:, 0].max() + pad, xy[:, 1].max() + pad)

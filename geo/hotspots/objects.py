@@ -53,7 +53,7 @@ __all__ = [
     "weekly_counts",
 ]
 
-Hotspots = NewType("Hotspots", gpd.GeoDataFrame)
+Hotspots = NewType("Hotspots", gpd.GeoDataFrame)  # type: ignore[valid-newtype]  # geopandas ships no stubs
 
 HOTSPOT_COLUMNS: tuple[str, ...] = (
     "hotspot_id",

@@ -16,7 +16,7 @@ from geo.hotspots.gistar import fdr_bh, gi_star_z, gistar_cells
 def test_fdr_hand_computed() -> None:
     # sorted 0.005 0.01 0.03 0.04 -> x4/1 x4/2 x4/3 x4/4 = 0.02 0.02 0.04 0.04 (already monotone)
     assert fdr_bh(np.array([0.01, 0.04, 0.03, 0.005])) == pytest.approx([0.02, 0.04, 0.04, 0.02])
-    # sorted .001 .02 .021 .04 .9 -> .005 .05 .035 .05 .9 -> running minimum from the top: .005 .035 .035 .05 .9
+    # sorted .001 .02 .021 .04 .9 -> .005 .05 .035 .05 .9 -> running min from the top: .005 .035 .035 .05 .9
     got = fdr_bh(np.array([0.001, 0.02, 0.021, 0.9, 0.04]))
     assert got == pytest.approx([0.005, 0.035, 0.035, 0.9, 0.05])
     # capped at one, NaN ignored
