@@ -10,10 +10,13 @@ classes and why shapes are never hulls of report positions):
   lone fringe reports (alone in their cell of the shape grid) are left out of the hot-spot, which keeps
   its shape on the place rather than on the noise HDBSCAN attaches to it, and no cell of the shape holds a
   single report;
-- ``kde`` (:mod:`~geo.hotspots.kde`): FFT kernel density; hot-spots are the parts of the highest-density
-  region holding ``share`` of the incidents;
-- ``gistar`` (:mod:`~geo.hotspots.gistar`): Getis-Ord Gi* on cells, Benjamini–Hochberg FDR; hot-spots are
-  connected groups of hot cells significant at ``alpha``.
+- ``kde`` (:mod:`~geo.hotspots.kde`, :mod:`~geo.hotspots.contours`): FFT kernel density; hot-spots are the
+  parts of the highest-density region holding ``share`` of the incidents;
+- ``gistar`` (:mod:`~geo.hotspots.gistar`, cells in :mod:`~geo.hotspots.cells`, band in
+  :mod:`~geo.hotspots.band`): Getis-Ord Gi* on cells of the one grid (:mod:`geo.grid`),
+  Benjamini–Hochberg FDR; hot-spots are connected groups of hot cells significant at ``alpha``.
+
+The steps from a method's output to shapes and members are in :mod:`geo.hotspots.methods`.
 
 Every automatic choice (``eps_m``, ``min_samples``, ``bandwidth_m``, ``cell_m``, ``band_m``) is recorded with
 its reason in ``hotspots.attrs["choices"]`` (``{name: (value, reason)}``); ``attrs["auto"]`` lists the names
