@@ -1,47 +1,50 @@
-"""The whole lägesbild run: the one place that wires input -> analyses -> outputs.
+"""The whole lägesbild run (``geo run CONFIG.toml``, ``geo demo``): read, run the stages, write.
 
-:func:`run` takes a :class:`~geo.config.RunConfig` (``geo run CONFIG.toml``, ``geo demo``) and
+:func:`run` takes a :class:`~geo.config.RunConfig` and
 
 1. reads every report source with its own column mapping, inside the study area, into one report frame, and
-   keeps the period asked for; writes ``reports.parquet`` (GeoParquet) and ``rejects.csv``;
-2. finds hot-spots (:func:`geo.hotspots.find_hotspots`) -> ``hotspots.geojson``;
-3. builds the lighting layer and lamp proposals (``lighting_stage``) -> ``lighting_proposals.csv`` ...;
-4. plans patrols (``run_patrol``) -> ``patrol_plan.csv`` ...;
-5. builds the speed layer and enforcement plan (``speed_stage``) -> ``enforcement_plan.csv`` ...;
-6. forecasts the risk for the days after the period (``run_forecast``);
-7. draws the lägesbild maps with density contours and Gi* cells (``geo.commands.map.run_map``, which wraps
-   :func:`geo.maps.build_map`) -> ``lagesbild-<area>-<period>.html``, its GeoPackage and EST summary page, and
-   the public ``...-publik.html``;
+   keeps the period asked for (``reports.parquet``, ``rejects.csv``);
+2. runs the stages in order, each a library function of :mod:`geo.stages` called with its settings from the
+   config: hot-spots → lighting → patrol (over the hot-spots) → speed → forecast → the internal and public
+   maps with the EST summary page (drawn from the other stages' results, in memory);
+3. writes each result with its writer from :mod:`geo.io.outputs` and, last, the manifest ``run.json``
+   naming every file's kind, stage and settings.
 
-and writes ``run.json`` (files, seconds per stage, notes). It returns the written files with a short summary.
-Each analysis is called through its own public function, imported when the stage runs.
+Nothing is read back from the output folder except the previous run's hot-spots (stable ids).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyproj
 from shapely.geometry.base import BaseGeometry
 
-from geo.config import RunConfig, SourceConfig
+from geo.config import RunConfig
 from geo.errors import InputError
 from geo.io import ReadResult, merge_results, read_reports
 from geo.io.area import StudyArea, load_area
-from geo.io.export import write_csv, write_frame, write_text
-from geo.model import Reports, point_reports
+from geo.io.export import label_tables, write_csv, write_frame
+from geo.io.manifest import Manifest, OutputFile, write_manifest
+from geo.model import Reports
+from geo.run_summary import DEMO_LABEL, summary_text
+from geo.stages._base import Progress, quiet
+from geo.stages.forecast import ForecastResult
+from geo.stages.hotspots import HotspotResult
+from geo.stages.lighting import LightingResult
+from geo.stages.maps import MapResult
+from geo.stages.patrol import PatrolResult
+from geo.stages.speed import SpeedResult
+from geo.time.parse import local_midnight
 
 __all__ = ["RunResult", "run"]
-
-DEMO_LABEL = "syntetiska demodata"
 
 
 @dataclass
@@ -51,283 +54,92 @@ class RunResult:
     Attributes
     ----------
     outputs
-        Name -> written file (``reports``, ``rejects``, ``hotspots``, ``map``, ``map_public``, ...).
+        Kind -> written file (``reports``, ``rejects``, ``hotspots``, ``patrol_plan``, ``map``,
+        ``map_public``, ``manifest``, ...), the same kinds the manifest lists.
     summary
-        A short text for the console: reports read, hot-spots found, top patrol places and times, top
-        lighting proposals, top speed checks.
+        The console summary (:func:`geo.run_summary.summary_text`).
     reports
         The reports analysed (inside the period).
     rejects
         The rejection table (``file,row,field,reason,status,value``).
-    hotspots
-        The hot-spots found, or ``None`` when the stage did not run.
+    manifest
+        The manifest written as ``run.json``.
+    hotspots, lighting, patrol, speed, forecast
+        Each stage's result, ``None`` when the stage did not run.
+    maps
+        The maps drawn (internal first, then public).
     notes
-        Stages skipped and why, and other remarks.
+        Stages skipped and why, and the stages' own notes.
     timings
         Seconds per stage.
     rows_read
         Rows read from all sources, rejected rows included.
     outside_period
         Reports read but outside the period asked for.
+    crs_reason
+        The metric CRS used and why.
     """
 
     outputs: dict[str, Path]
     summary: str
     reports: Reports
     rejects: pd.DataFrame
-    hotspots: gpd.GeoDataFrame | None = None
+    manifest: Manifest = field(default_factory=Manifest)
+    hotspots: HotspotResult | None = None
+    lighting: LightingResult | None = None
+    patrol: PatrolResult | None = None
+    speed: SpeedResult | None = None
+    forecast: ForecastResult | None = None
+    maps: list[MapResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     rows_read: int = 0
     outside_period: int = 0
+    crs_reason: str = ""
 
 
-# ------------------------------------------------------------------------------------------------ helpers
-def _register(outputs: dict[str, Path], paths: dict[str, Path], *, suffix: str = "") -> None:
-    """Record a stage's files under their file stems (``lighting_proposals``, ``patrol_plan``, ...)."""
-    for key, p in paths.items():
-        path = Path(p)
-        name = f"{path.name.split('.')[0] or key}{suffix}"
-        if name in outputs and outputs[name] != path:
-            if path.suffix.lower() == ".csv":  # the table keeps the plain name (the summary reads it)
-                other = outputs.pop(name)
-                outputs[f"{name}_{other.suffix.lstrip('.').lower()}"] = other
-            else:
-                name = f"{name}_{path.suffix.lstrip('.').lower()}"
-        outputs[name] = path
+@dataclass
+class _Run:
+    """What every stage of one run needs."""
+
+    config: RunConfig
+    out: Path
+    say: Progress
+    area: StudyArea | None
+    area_m: BaseGeometry | None
+    crs: pyproj.CRS
+    streets: gpd.GeoDataFrame | None
+    period_end: pd.Timestamp | None
+    result: RunResult
+
+    @property
+    def reports(self) -> Reports:
+        return self.result.reports
+
+    def record(self, files: list[OutputFile], *, stage: str, settings: object, suffix: str = "") -> None:
+        """Add a stage's files to the manifest and the outputs (GeoPackage layers only to the manifest)."""
+        if suffix:
+            files = [dataclasses.replace(f, kind=f"{f.kind}{suffix}") for f in files]
+        self.result.manifest.add(files, stage=stage if not suffix else f"{stage}{suffix}", settings=settings)
+        self.result.outputs.update({f.kind: Path(f.path) for f in files if f.layer is None})
 
 
-def _read_sources(
-    config: RunConfig, area: StudyArea | None, *, progress: Callable[[str], None]
-) -> ReadResult:
+# ------------------------------------------------------------------------------------------------ reading
+def _read_sources(config: RunConfig, area: StudyArea | None, *, progress: Progress) -> ReadResult:
     """Read every source with its own options into one frame; repeated ids across sources are rejected."""
     crs: pyproj.CRS | str | None = config.run.crs
-    results: list[tuple[SourceConfig, ReadResult]] = []
+    results: list[ReadResult] = []
     for src in config.sources:
         progress(f"Läser / reading {src.label}")
         res = read_reports([src.path], src.reader_options(tz=config.run.tz), area=area, crs=crs)
         if crs is None and res.crs is not None:
             crs = res.crs
-        results.append((src, res))
-    return merge_results([res for _, res in results])
+        results.append(res)
+    return merge_results(results)
 
 
-def _in_period(reports: Reports, config: RunConfig) -> pd.Series:
-    tz = str(reports["occurred_at"].dt.tz)
-    keep = pd.Series(True, index=reports.index)
-    if config.period.start is not None:
-        keep &= reports["occurred_at"] >= pd.Timestamp(config.period.start).tz_localize(tz)
-    if config.period.end is not None:
-        keep &= reports["occurred_at"] < pd.Timestamp(config.period.end + dt.timedelta(days=1)).tz_localize(
-            tz
-        )
-    return keep
-
-
-def _default_week(config: RunConfig) -> str:
-    end = config.period.end or dt.date.today()
-    nxt = end + dt.timedelta(days=7 - end.weekday())
-    y, w, _ = nxt.isocalendar()
-    return f"{y}-W{w:02d}"
-
-
-def _slug_period(config: RunConfig, reports: Reports) -> str:
-    if len(reports):
-        t = reports["occurred_at"]
-        start = config.period.start or t.min().date()
-        end = config.period.end or t.max().date()
-    else:
-        start = config.period.start or dt.date.today()
-        end = config.period.end or dt.date.today()
-    return f"{start:%Y%m%d}-{end:%Y%m%d}"
-
-
-def _area_slug(area: StudyArea | None, config: RunConfig) -> str:
-    if area is not None:
-        return area.slug
-    stem = Path(config.sources[0].path).name.split(".")[0].lower()
-    return "".join(ch if ch.isalnum() else "-" for ch in stem).strip("-") or "lagesbild"
-
-
-def _safe_read_csv(path: Path | None) -> pd.DataFrame | None:
-    if path is None or not Path(path).exists():
-        return None
-    try:
-        return pd.read_csv(path)
-    except (pd.errors.EmptyDataError, pd.errors.ParserError):
-        return None
-
-
-def _map_results(
-    out: Path,
-    hotspots: gpd.GeoDataFrame | None,
-    reports: Reports,
-    area_m: BaseGeometry | None,
-    *,
-    say: Callable[[str], None],
-) -> dict[str, Any]:
-    """Collect what the map draws: this run's hot-spots, density and Gi* cells, and saved stage results."""
-    from geo.commands._map_pipeline import load_results, results_to_kwargs
-    from geo.hotspots import gistar_cells
-    from geo.hotspots.kde import density_contours, kde_surface
-
-    frames = dict(load_results(out).frames)
-    frames.pop("reports", None)
-    results = {k: v for k, v in results_to_kwargs(frames).items() if v is not None}
-    results["hotspots"] = hotspots
-    pts = point_reports(reports)
-    if len(pts):
-        say("Täthet / density (KDE) och Gi*")
-        results["density"] = density_contours(kde_surface(pts, area=area_m))
-        results["gistar"] = gistar_cells(pts, area=area_m)
-    return results
-
-
-# ------------------------------------------------------------------------------------------------ summary
-def _summary(
-    result: RunResult, config: RunConfig, area: StudyArea | None, read: ReadResult, t0: float
-) -> str:
-    lines = []
-    if config.run.demo:
-        lines.append(f"[{DEMO_LABEL.upper()} / synthetic demo data]")
-    lines.append(
-        f"{config.run.title} — {area.name if area is not None else 'inget studieområde / no study area'}"
-    )
-    n_rej = int(
-        result.rejects[result.rejects["status"] == "rejected"][["file", "row"]].drop_duplicates().shape[0]
-    )
-    n_warn = int((result.rejects["status"] == "warning").sum())
-    by_source = result.reports["source"].value_counts().to_dict()
-    lines.append(
-        f"Rapporter / reports: {len(result.reports):,} i perioden / in period "
-        f"({', '.join(f'{k} {v:,}' for k, v in by_source.items())}); lästa / read {result.rows_read:,}, "
-        f"avvisade / rejected {n_rej:,}, varningar / warnings {n_warn:,}, utanför perioden / outside period "
-        f"{result.outside_period:,}"
-    )
-    lines.append(f"CRS: {read.crs_reason}")
-    hs = result.hotspots
-    if hs is not None:
-        lines.append(f"Hot-spots: {len(hs)} ({config.hotspots.method})")
-        if len(hs):
-            top = hs.sort_values("n_reports", ascending=False).head(8)
-            for _, h in top.iterrows():
-                lines.append(
-                    f"  {h.get('hotspot_id', '')} {h.get('label', '')}: {int(h['n_reports'])} rapporter, "
-                    f"{h.get('peak_windows', '')}, trend {h.get('trend', '')}"
-                )
-    patrol = _safe_read_csv(result.outputs.get("patrol_plan"))
-    if patrol is not None and len(patrol):
-        lines.append(f"Patrullering / patrol plan: {len(patrol)} besök / visits")
-        if {"place", "weekday", "start", "end"} <= set(patrol.columns):
-            # places by the share of incidents their visits cover; each place's best windows first
-            gain = "expected_share" if "expected_share" in patrol.columns else "start"
-            grp = patrol.sort_values(gain, ascending=gain != "expected_share", kind="stable").groupby(
-                "place", sort=False
-            )
-            ranked = sorted(
-                grp, key=lambda kv: -(kv[1][gain].sum() if gain == "expected_share" else len(kv[1]))
-            )
-            for place, g in ranked[:5]:
-                slots = list(
-                    dict.fromkeys(
-                        f"{w} {s}–{e}" for w, s, e in zip(g["weekday"], g["start"], g["end"], strict=True)
-                    )
-                )
-                more = f" +{len(slots) - 3}" if len(slots) > 3 else ""
-                lines.append(f"  {place}: {len(g)} besök ({', '.join(slots[:3])}{more})")
-    light = _safe_read_csv(result.outputs.get("lighting_proposals"))
-    if light is not None and len(light):
-        lines.append(f"Belysningsförslag / lighting proposals: {len(light)}")
-        for _, r in light.head(3).iterrows():
-            where = f" ({r['lat']:.5f}, {r['lon']:.5f})" if {"lat", "lon"} <= set(r.index) else ""
-            lines.append(
-                f"  {r.get('rank', '')}. {r.get('street', '')}{where}: täcker / covers "
-                f"{r.get('covered_reports', '')} rapporter / reports"
-            )
-    speed = _safe_read_csv(result.outputs.get("enforcement_plan"))
-    if speed is not None and len(speed):
-        lines.append(f"Hastighetskontroller / speed checks: {len(speed)}")
-        for _, r in speed.head(3).iterrows():
-            share = pd.to_numeric(pd.Series([r.get("share_over_limit")]), errors="coerce").iloc[0]
-            limit = pd.to_numeric(pd.Series([r.get("limit_kmh")]), errors="coerce").iloc[0]
-            limit_text = f"{limit:.0f} km/h" if pd.notna(limit) else "? km/h"
-            share_text = f"{share:.0%}" if pd.notna(share) else "?"
-            lines.append(
-                f"  {r.get('rank', '')}. {r.get('street', '')} ({limit_text}) "
-                f"{r.get('weekdays', '')} {r.get('start', '')}–{r.get('end', '')}: "
-                f"{share_text} över gränsen / over the limit"
-            )
-    risk = _safe_read_csv(result.outputs.get("forecast"))
-    if risk is not None and len(risk):
-        first = risk.iloc[0]
-        lines.append(
-            f"Prognos / forecast ({first.get('method', '')}, {first.get('horizon_days', '')} dagar / days "
-            f"från / from {str(first.get('as_of', ''))[:10]}): högst risk / highest risk"
-        )
-        for _, r in risk.head(3).iterrows():
-            lines.append(f"  {int(r['rank'])}. ruta / cell {r['cell_id']} ({r['lat']:.5f}, {r['lon']:.5f})")
-    for note in result.notes:
-        lines.append(f"Obs: {note}")
-    lines.append("Filer / files:")
-    for name, p in result.outputs.items():
-        lines.append(f"  {name}: {p}")
-    lines.append(f"Klart / done in {time.perf_counter() - t0:.1f} s")
-    return "\n".join(lines)
-
-
-# ------------------------------------------------------------------------------------------------ the run
-def _label_demo_tables(outputs: dict[str, Path]) -> None:
-    """Give every CSV a run wrote a ``data`` column saying "syntetiska demodata" (rewritten atomically)."""
-    for path in outputs.values():
-        if path.suffix.lower() != ".csv" or not path.exists():
-            continue
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-        if "data" not in table.columns:
-            table["data"] = DEMO_LABEL
-            write_csv(table, path)
-
-
-def run(
-    config: RunConfig, *, progress: Callable[[str], None] | None = None, out_dir: Path | None = None
-) -> RunResult:
-    """Run the whole lägesbild described by `config`.
-
-    Parameters
-    ----------
-    config
-        The run configuration (:func:`geo.config.load_config`).
-    progress
-        Called with a short message as each step starts (the CLI shows it).
-    out_dir
-        Output folder; default ``config.output.dir``.
-
-    Returns
-    -------
-    result
-        Written files, the summary text and the analysed data.
-
-    Raises
-    ------
-    InputError
-        When a source or layer cannot be read, or, with ``output.strict``, when any row was rejected (then
-        nothing is written).
-    """
-    t0 = time.perf_counter()
-    say = progress or (lambda _msg: None)
-    out = Path(out_dir) if out_dir is not None else config.output.dir
-    notes: list[str] = []
-    timings: dict[str, float] = {}
-    outputs: dict[str, Path] = {}
-
-    def tick(name: str, start: float) -> None:
-        timings[name] = round(time.perf_counter() - start, 2)
-
-    # 1. reports ------------------------------------------------------------------------------------------
-    t = time.perf_counter()
-    say("Studieområde / study area")
-    area = load_area(config.area.spec) if config.area is not None else None
-    read = _read_sources(config, area, progress=say)
-    rejected = read.rejects[read.rejects["status"] == "rejected"]
+def _check_strict(config: RunConfig, rejects: pd.DataFrame) -> None:
+    rejected = rejects[rejects["status"] == "rejected"]
     if config.output.strict and len(rejected):
         first = rejected.iloc[0]
         raise InputError(
@@ -337,211 +149,291 @@ def run(
             row=int(first["row"]),
             field=str(first["field"]),
         )
-    keep = _in_period(read.reports, config)
+
+
+def _in_period(reports: Reports, config: RunConfig, tz: str) -> pd.Series:
+    keep = pd.Series(True, index=reports.index)
+    if config.period.start is not None:
+        keep &= reports["occurred_at"] >= local_midnight(config.period.start, tz)
+    if config.period.end is not None:
+        keep &= reports["occurred_at"] < local_midnight(config.period.end + dt.timedelta(days=1), tz)
+    return keep
+
+
+def _start(config: RunConfig, out: Path, say: Progress) -> _Run:
+    """Read the study area and every source, keep the period, write the reports and the rejects."""
+    say("Studieområde / study area")
+    area = load_area(config.area.spec) if config.area is not None else None
+    read = _read_sources(config, area, progress=say)
+    _check_strict(config, read.rejects)
+    keep = _in_period(read.reports, config, read.tz)
     reports = Reports(read.reports[keep.to_numpy()].reset_index(drop=True))
-    crs = read.crs or pyproj.CRS("EPSG:3006")
-    area_m = area.to_crs(crs) if area is not None else None
     if config.run.demo:
         label = reports["data"].fillna(DEMO_LABEL) if "data" in reports.columns else DEMO_LABEL
         reports = Reports(reports.assign(data=label))
-    outputs["reports"] = write_frame(reports, out / "reports.parquet")
-    outputs["rejects"] = write_csv(read.rejects, out / "rejects.csv")
-    tick("reports", t)
+    crs = pyproj.CRS(read.crs or "EPSG:3006")
     result = RunResult(
-        outputs=outputs,
+        outputs={},
         summary="",
         reports=reports,
         rejects=read.rejects,
-        notes=notes,
-        timings=timings,
         rows_read=read.n_read,
         outside_period=int((~keep).sum()),
+        crs_reason=read.crs_reason,
     )
-
     streets = None
     if config.layers.streets is not None:
         from geo.io.layers import read_layer
 
         streets = read_layer(config.layers.streets, what="streets layer", crs=crs)
-
-    period_end = (  # the end of the period, exclusive: the hot-spots' trend and the forecast's "now"
-        pd.Timestamp(config.period.end + dt.timedelta(days=1)).tz_localize(read.tz)
-        if config.period.end
-        else None
+    end = config.period.end
+    run = _Run(
+        config=config,
+        out=out,
+        say=say,
+        area=area,
+        area_m=area.to_crs(crs) if area is not None else None,
+        crs=crs,
+        streets=streets,
+        period_end=local_midnight(end + dt.timedelta(days=1), read.tz) if end else None,
+        result=result,
     )
+    files = [
+        OutputFile("reports", str(write_frame(reports, out / "reports.parquet")), "reports"),
+        OutputFile("rejects", str(write_csv(read.rejects, out / "rejects.csv")), "reports"),
+    ]
+    run.record(files, stage="reports", settings=None)
+    return run
 
-    # 2. hot-spots ----------------------------------------------------------------------------------------
-    hotspots = None
-    analyse = len(reports) > 0
-    if not analyse:
-        notes.append("inga rapporter i perioden / no reports in the period: analyserna hoppas över")
 
-    if analyse and config.hotspots.enabled:
-        from geo.hotspots import find_hotspots
+# ------------------------------------------------------------------------------------------------ stages
+def _hotspots(run: _Run) -> None:
+    from geo.io.outputs.hotspots import write_hotspots
+    from geo.io.results import read_previous_hotspots
+    from geo.stages.hotspots import hotspots_stage
 
-        t = time.perf_counter()
-        say("Hot-spots")
-        all_pts = point_reports(reports)
-        pts = all_pts
-        if config.hotspots.sources:
-            pts = pts[pts["source"].isin(config.hotspots.sources)]
-        if config.hotspots.categories:
-            pts = pts[pts["category"].isin(config.hotspots.categories)]
-        pts = Reports(pts.reset_index(drop=True))
-        if not len(pts):
-            have = sorted(all_pts["source"].dropna().unique())
-            notes.append(
-                f"hotspots.sources {config.hotspots.sources} / categories {config.hotspots.categories} "
-                f"matchar inga punktrapporter (källor: {', '.join(have)}); inga hot-spots"
-            )
-        else:
-            previous = None
-            prev_path = out / "hotspots.parquet"
-            if prev_path.exists():
-                try:
-                    previous = gpd.read_parquet(prev_path)
-                except Exception:  # noqa: BLE001 - an unreadable earlier result only costs stable ids
-                    notes.append(f"tidigare hot-spots i {prev_path} gick inte att läsa; nya id:n")
-            hotspots = find_hotspots(
-                pts,
-                **config.hotspots.method_kwargs(),
-                area=area_m,
-                streets=streets,
-                previous=previous,
-                period_end=period_end,
-            )
-            if config.run.demo:
-                hotspots = hotspots.assign(data=DEMO_LABEL)
-            outputs["hotspots"] = write_frame(hotspots, out / "hotspots.geojson")
-            write_frame(hotspots, prev_path)
-        tick("hotspots", t)
-    result.hotspots = hotspots
-
-    # 3. lighting -----------------------------------------------------------------------------------------
-    if analyse and config.lighting.enabled and config.layers.lamps is not None:
-        from geo.io.lamps import read_lighting_sources
-        from geo.io.outputs.lighting import write_lighting
-        from geo.stages.lighting import LightingSettings, lighting_stage
-
-        t = time.perf_counter()
-        say("Belysning / lighting")
-        lighting_settings = LightingSettings(**config.lighting.model_dump(exclude={"enabled"}))
-        say("Läser lampor och vägar / reading lamps and ways")
-        lamps, ways, lamp_rejects = read_lighting_sources(
-            config.layers.lamps, config.layers.streets, crs=reports.crs
-        )
-        lighting_result = lighting_stage(
-            reports, lamps, ways, lighting_settings, rejects=lamp_rejects, progress=say
-        )
-        files = write_lighting(lighting_result, out)
-        _register(outputs, {f.kind: Path(f.path) for f in files if f.layer is None})
-        tick("lighting", t)
-
-    # 4. patrol -------------------------------------------------------------------------------------------
-    patrol_result = None
-    if analyse and config.patrol.enabled:
-        from geo.io.outputs.patrol import write_patrol
-        from geo.stages.patrol import PatrolSettings, patrol_stage
-
-        t = time.perf_counter()
-        say("Patrullplan / patrol plan")
-        if hotspots is None:
-            notes.append("steg patrullplan: inga hot-spots att planera för")
-        else:
-            patrol_settings = PatrolSettings(**config.patrol.model_dump(exclude={"enabled"}))
-            patrol_result = patrol_stage(
-                reports, hotspots, patrol_settings, streets=streets, today=config.period.end
-            )
-            files = write_patrol(patrol_result, out, demo=config.run.demo)
-            _register(outputs, {f.kind: Path(f.path) for f in files if f.layer is None})
-        tick("patrol", t)
-
-    # 5. speed --------------------------------------------------------------------------------------------
-    from geo.stages.speed import SpeedResult, SpeedSettings, speed_stage
-
-    speed_result: SpeedResult | None = None
-    if config.speed.enabled and config.layers.speed:
-        from geo.io.measurements import read_measurements
-        from geo.io.outputs.speed import write_speed
-        from geo.io.segments import read_segments
-
-        t = time.perf_counter()
-        say("Hastighet / speed")
-        if config.layers.streets is None:
-            notes.append("steg hastighet: layers.streets saknas (vägsegment med hastighetsgräns)")
-        else:
-            speed_settings = SpeedSettings(**config.speed.model_dump(exclude={"enabled"}))
-            seg = read_segments(config.layers.streets, crs=reports.crs if len(reports) else None)
-            speed_tz = seg.tz
-            for i, meas_path in enumerate(config.layers.speed):
-                meas = read_measurements(meas_path, crs=seg.crs, tz=speed_tz)
-                res = speed_stage(
-                    seg.segments,
-                    meas.frame,
-                    speed_settings,
-                    reports=reports,
-                    rejects=[seg.rejects, meas.rejects],
-                )
-                if i == 0:
-                    speed_result = res  # noqa: F841 - handed to the map by the lead
-                files = write_speed(res, out if i == 0 else out / f"speed-{i + 1}")
-                paths = {f.kind: Path(f.path) for f in files if f.layer is None}
-                _register(outputs, paths, suffix="" if i == 0 else f"_{i + 1}")
-        tick("speed", t)
-
-    # 6. forecast -----------------------------------------------------------------------------------------
-    forecast_result = None
-    if analyse and config.forecast.enabled:
-        from geo.io.outputs.forecast import write_forecast
-        from geo.stages.forecast import ForecastSettings, forecast_stage
-
-        t = time.perf_counter()
-        say("Prognos / forecast")
-        forecast_settings = ForecastSettings(**config.forecast.model_dump(exclude={"enabled"}))
-        forecast_result = forecast_stage(reports, forecast_settings, as_of=period_end)
-        notes.extend(f"prognos: {note}" for note in forecast_result.notes)
-        if not forecast_result.table.empty:
-            files = write_forecast(forecast_result, out, demo=config.run.demo)
-            _register(outputs, {f.kind: Path(f.path) for f in files if f.layer is None})
-        tick("forecast", t)
-
-    # 7. maps ---------------------------------------------------------------------------------------------
-    if analyse and config.maps.enabled:
-        from geo.commands._map_pipeline import run_map
-
-        t = time.perf_counter()
-        say("Kartor / maps")
-        results = _map_results(out, hotspots, reports, area_m, say=say)
-        stem = f"lagesbild-{_area_slug(area, config)}-{_slug_period(config, reports)}"
-        for public in (False, True) if config.maps.public else (False,):
-            paths = run_map(
-                reports,
-                out_html=out / f"{stem}{'-publik' if public else ''}.html",
-                results=results if not public else {"hotspots": hotspots},
-                public=public,
-                k=config.maps.k,
-                lang=config.run.lang,
-                tiles=config.maps.tiles,
-                title=config.run.title,
-                demo=config.run.demo,
-                area=area,
-            )
-            for key, p in paths.items():
-                outputs[f"{key}_public" if public else key] = p
-        tick("maps", t)
-
+    config = run.config
+    previous, note = read_previous_hotspots(run.out)
+    run.result.notes.extend([note] if note else [])
+    res = hotspots_stage(
+        run.reports,
+        config.hotspots.settings(),
+        area=run.area_m,
+        streets=run.streets,
+        previous=previous,
+        period_end=run.period_end,
+        lang=config.run.lang,
+        progress=run.say,
+    )
     if config.run.demo:
-        _label_demo_tables(outputs)
-    manifest = {
+        res.hotspots = res.hotspots.assign(data=DEMO_LABEL)
+    files = write_hotspots(res, run.out / "hotspots.geojson")
+    keep = write_frame(res.hotspots, run.out / "hotspots.parquet")  # the next run's ids start from these
+    run.record(
+        [*files, OutputFile("hotspots_ids", str(keep), "hotspots")], stage="hotspots", settings=res.settings
+    )
+    run.result.hotspots = res
+
+
+def _lighting(run: _Run) -> None:
+    from geo.io.lamps import read_lighting_sources
+    from geo.io.outputs.lighting import write_lighting
+    from geo.stages.lighting import lighting_stage
+
+    config = run.config
+    if config.layers.lamps is None:
+        return
+    run.say("Läser lampor och vägar / reading lamps and ways")
+    lamps, ways, rejects = read_lighting_sources(config.layers.lamps, config.layers.streets, crs=run.crs)
+    res = lighting_stage(
+        run.reports, lamps, ways, config.lighting.settings(), rejects=rejects, progress=run.say
+    )
+    run.record(write_lighting(res, run.out), stage="lighting", settings=res.settings)
+    run.result.lighting = res
+
+
+def _patrol(run: _Run) -> None:
+    from geo.io.outputs.patrol import write_patrol
+    from geo.stages.patrol import patrol_stage
+
+    config = run.config
+    hotspots = run.result.hotspots
+    if hotspots is None or not len(hotspots.hotspots):
+        run.result.notes.append("steg patrullplan: inga hot-spots att planera för")
+        return
+    res = patrol_stage(
+        run.reports,
+        hotspots.hotspots,
+        config.patrol.settings(),
+        streets=run.streets,
+        today=config.period.end,
+        progress=run.say,
+    )
+    files = write_patrol(res, run.out, demo=config.run.demo, lang=config.run.lang)
+    run.record(files, stage="patrol", settings=res.settings)
+    run.result.patrol = res
+
+
+def _speed(run: _Run) -> None:
+    from geo.io.measurements import read_measurements
+    from geo.io.outputs.speed import write_speed
+    from geo.io.segments import read_segments
+    from geo.stages.speed import speed_stage
+
+    config = run.config
+    if not config.layers.speed:
+        return
+    if config.layers.streets is None:
+        run.result.notes.append("steg hastighet: layers.streets saknas (vägsegment med hastighetsgräns)")
+        return
+    seg = read_segments(config.layers.streets, crs=run.crs)
+    for i, path in enumerate(config.layers.speed):
+        meas = read_measurements(path, crs=seg.crs, tz=seg.tz)
+        res = speed_stage(
+            seg.segments,
+            meas.frame,
+            config.speed.settings(),
+            reports=run.reports,
+            rejects=[seg.rejects, meas.rejects],
+            progress=run.say,
+        )
+        files = write_speed(res, run.out if i == 0 else run.out / f"speed-{i + 1}")
+        run.record(files, stage="speed", settings=res.settings, suffix="" if i == 0 else f"_{i + 1}")
+        if i == 0:
+            run.result.speed = res
+
+
+def _forecast(run: _Run) -> None:
+    from geo.io.outputs.forecast import write_forecast
+    from geo.stages.forecast import forecast_stage
+
+    config = run.config
+    res = forecast_stage(run.reports, config.forecast.settings(), as_of=run.period_end, progress=run.say)
+    run.result.notes.extend(f"prognos: {n}" for n in res.notes)
+    if len(res.table):
+        run.record(
+            write_forecast(res, run.out, demo=config.run.demo), stage="forecast", settings=res.settings
+        )
+        run.result.forecast = res
+
+
+def _map_stem(run: _Run) -> str:
+    config, reports = run.config, run.reports
+    if run.area is not None:
+        place = run.area.slug
+    else:
+        stem = Path(config.sources[0].path).name.split(".")[0].lower()
+        place = "".join(ch if ch.isalnum() else "-" for ch in stem).strip("-") or "lagesbild"
+    times = reports["occurred_at"]
+    start = config.period.start or (times.min().date() if len(reports) else dt.date.today())
+    end = config.period.end or (times.max().date() if len(reports) else dt.date.today())
+    return f"lagesbild-{place}-{start:%Y%m%d}-{end:%Y%m%d}"
+
+
+def _maps(run: _Run) -> None:
+    from geo.io.outputs.maps import write_map
+    from geo.stages.maps import MapInputs, map_stage
+
+    config, r = run.config, run.result
+    settings = config.maps.settings()
+    internal = MapInputs.from_results(
+        hotspots=r.hotspots, lighting=r.lighting, patrol=r.patrol, speed=r.speed, forecast=r.forecast
+    )
+    now = pd.Timestamp.now(tz=str(run.reports["occurred_at"].dt.tz)).floor("min")
+    for public in (False, True) if settings.public else (False,):
+        res = map_stage(
+            run.reports,
+            internal if not public else MapInputs.from_results(hotspots=r.hotspots),
+            settings,
+            public=public,
+            area=run.area,
+            title=config.run.title,
+            lang=config.run.lang,
+            demo=config.run.demo,
+            generated_at=now,
+            progress=run.say,
+        )
+        html = run.out / f"{_map_stem(run)}{'-publik' if public else ''}.html"
+        run.record(write_map(res, html), stage="maps_public" if public else "maps", settings=settings)
+        r.maps.append(res)
+
+
+_STAGES: tuple[tuple[str, str, Callable[[_Run], None]], ...] = (
+    ("hotspots", "Hot-spots", _hotspots),
+    ("lighting", "Belysning / lighting", _lighting),
+    ("patrol", "Patrullplan / patrol plan", _patrol),
+    ("speed", "Hastighet / speed", _speed),
+    ("forecast", "Prognos / forecast", _forecast),
+    ("maps", "Kartor / maps", _maps),
+)
+"""The stages in order: config section, progress text, step."""
+
+
+# ------------------------------------------------------------------------------------------------ the run
+def _finish(run: _Run, t0: float) -> None:
+    """Label demo tables, write the manifest last, and make the summary."""
+    config, r = run.config, run.result
+    if config.run.demo:
+        label_tables(r.outputs.values(), column="data", value=DEMO_LABEL)
+    r.manifest.info = {
         "title": config.run.title,
         "demo": config.run.demo,
         "config": str(config.path) if config.path else None,
-        "outputs": {k: str(v) for k, v in outputs.items()},
-        "timings_s": timings,
-        "notes": notes,
+        "area": run.area.name if run.area is not None else None,
+        "period": {"start": str(config.period.start or ""), "end": str(config.period.end or "")},
+        "crs": run.crs.to_string(),
+        "timings_s": r.timings,
+        "notes": r.notes,
     }
-    outputs["manifest"] = write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", out / "run.json"
+    r.outputs["manifest"] = write_manifest(r.manifest, run.out)
+    area_name = run.area.name if run.area is not None else None
+    r.summary = summary_text(
+        r, title=config.run.title, area_name=area_name, demo=config.run.demo, seconds=time.perf_counter() - t0
     )
-    result.summary = _summary(result, config, area, read, t0)
+
+
+def run(config: RunConfig, *, progress: Progress | None = None, out_dir: Path | None = None) -> RunResult:
+    """Run the whole lägesbild described by `config`.
+
+    Parameters
+    ----------
+    config
+        The run configuration (:func:`geo.config.load_config`).
+    progress
+        Called with a short message as each step starts (the command line shows it).
+    out_dir
+        Output folder; default ``config.output.dir``.
+
+    Returns
+    -------
+    result
+        Every stage's result, the written files and the summary text.
+
+    Raises
+    ------
+    InputError
+        When a source or layer cannot be read, or, with ``output.strict``, when any row was rejected (then
+        nothing is written).
+    """
+    t0 = time.perf_counter()
+    say = progress or quiet
+    t = time.perf_counter()
+    run_ = _start(config, Path(out_dir) if out_dir is not None else config.output.dir, say)
+    result = run_.result
+    result.timings["reports"] = round(time.perf_counter() - t, 2)
+    if not len(result.reports):
+        result.notes.append("inga rapporter i perioden / no reports in the period: analyserna hoppas över")
+    for name, text, step in _STAGES:
+        section = getattr(config, name)
+        needs_reports = name != "speed"
+        if not section.enabled or (needs_reports and not len(result.reports)):
+            continue
+        t = time.perf_counter()
+        say(text)
+        step(run_)
+        stage = getattr(result, name, None)
+        if stage is not None and name != "forecast":
+            result.notes.extend(f"{name}: {n}" for n in stage.notes)
+        result.timings[name] = round(time.perf_counter() - t, 2)
+    _finish(run_, t0)
     return result

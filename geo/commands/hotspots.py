@@ -9,38 +9,128 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from geo.commands._common import (
-    ReaderArgs,
-    console,
-    load_reports,
-    with_reader_options,
-)
-from geo.errors import InputError
-from geo.io.export import atomic_path, write_frame
+from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo.commands._settings import build_settings, option
+from geo.errors import ConfigError, InputError
 from geo.io.layers import read_layer
-from geo.model import point_reports
+from geo.model import Reports, point_reports
+from geo.stages.hotspots import HotspotResult, HotspotSettings
 from geo.time.parse import parse_date
 
 __all__ = ["hotspots", "register"]
 
 _OUT_SUFFIXES = {".geojson", ".json", ".gpkg"}
+_FLAGS = {"eps_m": "--eps", "bandwidth_m": "--bandwidth", "cell_m": "--cell", "band_m": "--band"}
+"""Settings fields whose option is not spelled ``--field-name`` (kept from before the settings class)."""
+_CLASSES = ("hot_99", "hot_95", "hot_90", "ns", "cold_90", "cold_95", "cold_99")
 
 
-def _write(frame: gpd.GeoDataFrame, out: Path, *, layer: str) -> None:
-    """GeoPackage in the metric CRS; GeoJSON in WGS84 with JSON-text columns kept as text (as in memory)."""
-    frame = frame.copy()
-    frame.attrs = {}
-    if out.suffix.lower() == ".gpkg":
-        write_frame(frame, out, layer=layer)
-        return
-    with atomic_path(out) as tmp:
-        frame.to_crs("EPSG:4326").to_file(
-            tmp,
-            driver="GeoJSON",
-            engine="pyogrio",
-            layer=out.stem,
-            layer_options={"AUTODETECT_JSON_STRINGS": "NO"},
+def _settings(**values: object) -> HotspotSettings:
+    """Build the settings from the options; an error names the option as the command spells it."""
+    try:
+        return build_settings(HotspotSettings, **values)
+    except ConfigError as err:
+        text = str(err)
+        for field, flag in _FLAGS.items():
+            text = text.replace("--" + field.replace("_", "-") + ":", flag + ":")
+        raise ConfigError(text) from err
+
+
+def _check_options(out: Path, lang: str, since: str | None, until: str | None) -> None:
+    if out.suffix.lower() not in _OUT_SUFFIXES:
+        raise InputError(f"--out must end in .geojson or .gpkg, got '{out.name}'")
+    if lang not in {"sv", "en"}:
+        raise InputError(f"--lang must be sv or en, got '{lang}'")
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None:
+            try:
+                pd.Timestamp(value)
+            except (ValueError, TypeError) as err:
+                raise InputError(f"{name} must be a date like 2024-01-31, got '{value}'") from err
+
+
+def _time_filters(
+    weekdays: str | None, hours: str | None
+) -> tuple[tuple[int, ...] | None, tuple[int, int] | None]:
+    from geo.hotspots.filters import parse_hours, parse_weekdays
+
+    try:
+        return (parse_weekdays(weekdays) if weekdays else None, parse_hours(hours) if hours else None)
+    except ValueError as err:
+        raise InputError(str(err)) from err
+
+
+def _context_layers(
+    streets: Path | None, previous: Path | None
+) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    street_frame = read_layer(streets, what="streets") if streets is not None else None
+    if street_frame is not None and "name" not in street_frame.columns:
+        raise InputError("streets layer has no 'name' column", path=str(streets))
+    previous_frame = read_layer(previous, what="previous hot-spots") if previous is not None else None
+    if previous_frame is not None and "hotspot_id" not in previous_frame.columns:
+        raise InputError("previous hot-spots have no 'hotspot_id' column", path=str(previous))
+    return street_frame, previous_frame
+
+
+def _points(reports: Reports) -> Reports:
+    pts = point_reports(reports)
+    if len(pts) == 0:
+        raise InputError(
+            f"none of the {len(reports):,} reports has a point position (all are placed only at municipality "
+            "or county level, e.g. the Police events feed); hot-spots need positions (no output written)"
         )
+    if len(pts) < len(reports):
+        console.print(
+            f"Utanför punktanalysen / left out of point analysis: {len(reports) - len(pts):,} rapporter med "
+            "kommun- eller länsprecision / reports placed only at municipality or county level"
+        )
+    return pts
+
+
+def _categories(pts: Reports, category: list[str] | None) -> list[str] | None:
+    """Return the --category values (comma-separated or repeated); name unknown ones, with those present."""
+    categories = [c.strip() for value in (category or []) for c in value.split(",") if c.strip()] or None
+    if categories:
+        known = {str(c).casefold() for c in pts["category"].dropna().unique()}
+        unknown = [c for c in categories if c.casefold() not in known]
+        if unknown:
+            top = ", ".join(pts["category"].astype(str).value_counts().index[:12])
+            console.print(
+                f"[yellow]Okänd kategori / unknown category: {', '.join(unknown)} "
+                f"(finns / present: {top})[/yellow]"
+            )
+    return categories
+
+
+def _print_table(found: pd.DataFrame, method: str) -> None:
+    table = Table(
+        "id", "label", "n", "andel/share", "trend", "toppfönster/peak", title=f"Hot-spots ({method})"
+    )
+    for _, r in found.head(15).iterrows():
+        table.add_row(
+            str(r["hotspot_id"]),
+            str(r["label"])[:40],
+            f"{int(r['n_reports']):,}",
+            f"{r['share']:.1%}",
+            str(r["trend"]),
+            str(r["peak_windows"]),
+        )
+    console.print(table)
+
+
+def _print_result(result: HotspotResult, out: Path) -> None:
+    for reason in result.chosen.values():
+        console.print(f"Automatiskt val / automatic choice: {reason}")
+    for note in result.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+    found, cells = result.hotspots, result.gistar
+    what, n_written = "hot-spots", len(found)
+    if result.settings.method == "gistar" and cells is not None:
+        counts = cells["class"].value_counts()
+        console.print("Celler / cells: " + ", ".join(f"{k} {int(counts.get(k, 0)):,}" for k in _CLASSES))
+        what, n_written = "celler / cells", len(cells)
+    _print_table(found, result.settings.method)
+    console.print(f"Skrev / wrote {n_written:,} {what} ({len(found)} hot-spots) till / to {out}")
 
 
 @with_reader_options
@@ -49,36 +139,16 @@ def hotspots(
         ..., help="Report files (CSV, GeoJSON, GPKG, GeoParquet, Police JSON) or postgresql:// URLs."
     ),
     out: Path = typer.Option(..., "--out", help="OUT.geojson (WGS84) or OUT.gpkg (the metric CRS used)."),
-    method: str = typer.Option("dbscan", "--method", help="dbscan | hdbscan | kde | gistar"),
-    eps: float | None = typer.Option(
-        None, "--eps", help="DBSCAN radius in metres (default: from the k-distance curve)."
-    ),
-    min_samples: int | None = typer.Option(
-        None,
-        "--min-samples",
-        help="Reports for a core point (DBSCAN/HDBSCAN) or a hot-spot (KDE/Gi*); default max(5, √n/4).",
-    ),
-    min_cluster_size: int | None = typer.Option(
-        None, "--min-cluster-size", help="HDBSCAN: smallest hot-spot in reports (default 3 × min-samples)."
-    ),
-    bandwidth: float | None = typer.Option(
-        None, "--bandwidth", help="KDE bandwidth (Gaussian sd) in metres (default: mean spacing of reports)."
-    ),
-    share: float = typer.Option(
-        0.5, "--share", help="KDE: hot-spots are the densest region holding this share of reports."
-    ),
-    cell: float | None = typer.Option(
-        None, "--cell", help="Gi* cell size in metres (KDE: grid cell; DBSCAN/HDBSCAN: shape grid)."
-    ),
-    band: float | None = typer.Option(
-        None,
-        "--band",
-        help="Gi* distance band in metres between cell centres (default: incremental spatial autocorr.).",
-    ),
-    alpha: float = typer.Option(
-        0.05, "--alpha", help="Gi*: false discovery rate for hot cells (Benjamini–Hochberg)."
-    ),
-    shape: str = typer.Option("square", "--shape", help="Gi* cells: square | hex"),
+    method: str | None = option(HotspotSettings, "method", "--method"),
+    eps: float | None = option(HotspotSettings, "eps_m", "--eps"),
+    min_samples: int | None = option(HotspotSettings, "min_samples", "--min-samples"),
+    min_cluster_size: int | None = option(HotspotSettings, "min_cluster_size", "--min-cluster-size"),
+    bandwidth: float | None = option(HotspotSettings, "bandwidth_m", "--bandwidth"),
+    share: float | None = option(HotspotSettings, "share", "--share"),
+    cell: float | None = option(HotspotSettings, "cell_m", "--cell"),
+    band: float | None = option(HotspotSettings, "band_m", "--band"),
+    alpha: float | None = option(HotspotSettings, "alpha", "--alpha"),
+    shape: str | None = option(HotspotSettings, "shape", "--shape"),
     since: str | None = typer.Option(
         None, "--since", help="Only reports from this date (YYYY-MM-DD, local, inclusive)."
     ),
@@ -110,86 +180,45 @@ def hotspots(
 
     Each hot-spot is a polygon with its reports, share, density, category mix, darkness, hour × weekday
     profile, peak windows, trend and a stable id. For gistar the output is every cell with count, z, p,
-    p_fdr and class.
+    p_fdr and class. A run.json beside the output lists the file and the settings used.
 
     Example: geo hotspots data/toronto_mci_2014_2017.csv.gz --method dbscan --eps 150 --min-samples 50
     --out hotspots.geojson
     """
     # the engine is imported here, so that `geo` starts fast for every other command
-    from geo.hotspots import METHODS, find_hotspots, gistar_cells, hotspots_from_cells
-    from geo.hotspots.dbscan import suggest_min_samples
-    from geo.hotspots.filters import filter_reports, parse_hours, parse_weekdays
+    from geo.hotspots.filters import filter_reports
+    from geo.io.manifest import Manifest, write_manifest
+    from geo.io.outputs.hotspots import write_hotspots
+    from geo.stages.hotspots import hotspots_stage
 
-    if method not in METHODS:
-        raise InputError(f"--method must be one of {', '.join(METHODS)}, got '{method}'")
-    if out.suffix.lower() not in _OUT_SUFFIXES:
-        raise InputError(f"--out must end in .geojson or .gpkg, got '{out.name}'")
-    if lang not in {"sv", "en"}:
-        raise InputError(f"--lang must be sv or en, got '{lang}'")
-    if shape not in {"square", "hex"}:
-        raise InputError(f"--shape must be square or hex, got '{shape}'")
-    for name, value in (("--eps", eps), ("--bandwidth", bandwidth), ("--cell", cell), ("--band", band)):
-        if value is not None and not value > 0:
-            raise InputError(f"{name} must be a distance in metres > 0, got {value}")
-    if min_samples is not None and min_samples < 1:
-        raise InputError(f"--min-samples must be >= 1, got {min_samples}")
-    if not 0 < alpha < 1:
-        raise InputError(f"--alpha must be between 0 and 1, got {alpha}")
-    if not 0 < share <= 1:
-        raise InputError(f"--share must be in (0, 1], got {share}")
-    for name, value in (("--since", since), ("--until", until)):
-        if value is not None:
-            try:
-                pd.Timestamp(value)
-            except (ValueError, TypeError) as err:
-                raise InputError(f"{name} must be a date like 2024-01-31, got '{value}'") from err
-    try:
-        day_filter = parse_weekdays(weekdays) if weekdays else None
-        hour_filter = parse_hours(hours) if hours else None
-    except ValueError as err:
-        raise InputError(str(err)) from err
-    street_frame = read_layer(streets, what="streets") if streets is not None else None
-    if street_frame is not None and "name" not in street_frame.columns:
-        raise InputError("streets layer has no 'name' column", path=str(streets))
-    previous_frame = read_layer(previous, what="previous hot-spots") if previous is not None else None
-    if previous_frame is not None and "hotspot_id" not in previous_frame.columns:
-        raise InputError("previous hot-spots have no 'hotspot_id' column", path=str(previous))
-
+    _check_options(out, lang, since, until)
+    settings = _settings(
+        method=method,
+        eps_m=eps,
+        min_samples=min_samples,
+        min_cluster_size=min_cluster_size,
+        bandwidth_m=bandwidth,
+        share=share,
+        cell_m=cell,
+        band_m=band,
+        alpha=alpha,
+        shape=shape,
+        overview=False,  # the command writes the hot-spots (or Gi* cells) only
+    )
+    day_filter, hour_filter = _time_filters(weekdays, hours)
+    street_frame, previous_frame = _context_layers(streets, previous)
     study = reader.study_area()
-    result = load_reports(sources, reader, out=out, area=study)
-    reports = result.reports
-    tz = result.tz
-    since_ts = parse_date(since, tz=tz, name="--since")
-    until_ts = parse_date(until, tz=tz, name="--until")
+    loaded = load_reports(sources, reader, out=out, area=study)
+    since_ts = parse_date(since, tz=loaded.tz, name="--since")
+    until_ts = parse_date(until, tz=loaded.tz, name="--until")
     if since_ts is not None and until_ts is not None and until_ts <= since_ts:
         raise InputError(f"--until ({until}) must be after --since ({since})")
-    pts = point_reports(reports)
-    if len(pts) == 0:
-        raise InputError(
-            f"none of the {len(reports):,} reports has a point position (all are placed only at municipality "
-            "or "
-            "county level, e.g. the Police events feed); hot-spots need positions (no output written)"
-        )
-    if len(pts) < len(reports):
-        console.print(
-            f"Utanför punktanalysen / left out of point analysis: {len(reports) - len(pts):,} rapporter med "
-            "kommun- eller länsprecision / reports placed only at municipality or county level"
-        )
-    categories = [c.strip() for value in (category or []) for c in value.split(",") if c.strip()] or None
-    if categories:
-        known = {str(c).casefold() for c in pts["category"].dropna().unique()}
-        unknown = [c for c in categories if c.casefold() not in known]
-        if unknown:
-            top = ", ".join(pts["category"].astype(str).value_counts().index[:12])
-            console.print(
-                f"[yellow]Okänd kategori / unknown category: {', '.join(unknown)} "
-                f"(finns / present: {top})[/yellow]"
-            )
+    pts = _points(loaded.reports)
     chosen = filter_reports(
         pts,
         since=since_ts,
         until=until_ts,
-        categories=categories,
+        categories=_categories(pts, category),
         sources=only_source,
         dark_only=dark,
         weekdays=day_filter,
@@ -199,78 +228,25 @@ def hotspots(
         console.print(f"Filter: {len(chosen):,} av / of {len(pts):,} rapporter kvar / reports kept")
     if len(chosen) == 0:
         raise InputError("no reports left after the filters; nothing to analyse (no output written)")
-    area_geom = study.to_crs(chosen.crs) if study is not None else None
-    period_end = until_ts if until_ts is not None else None
-
-    with console.status(f"Söker hot-spots / finding hot-spots ({method}) ..."):
-        if method == "gistar":
-            cells = gistar_cells(chosen, cell_m=cell, band_m=band, area=area_geom, shape=shape)
-            ms = min_samples if min_samples is not None else suggest_min_samples(len(chosen))[0]
-            found = hotspots_from_cells(
-                cells,
-                chosen.reset_index(drop=True),
-                alpha=alpha,
-                min_reports=ms,
-                streets=street_frame,
-                previous=previous_frame,
-                period_end=period_end,
-                lang=lang,
-            )
-            choices = dict(cells.attrs["choices"])
-            auto = list(cells.attrs["auto"])
-        else:
-            found = find_hotspots(
-                chosen,
-                method=method,
-                eps_m=eps,
-                min_samples=min_samples,
-                bandwidth_m=bandwidth,
-                share=share,
-                cell_m=cell,
-                area=area_geom,
-                streets=street_frame,
-                previous=previous_frame,
-                period_end=period_end,
-                min_cluster_size=min_cluster_size,
-                lang=lang,
-            )
-            choices = dict(found.attrs.get("choices", {}))
-            auto = list(found.attrs.get("auto", []))
-    for name in auto:
-        console.print(f"Automatiskt val / automatic choice: {choices[name][1]}")
-    if method == "gistar":
-        member_cell = {}
-        for hid, geom in zip(found["hotspot_id"], found.geometry, strict=True):
-            for cid in cells.loc[cells.geometry.within(geom.buffer(1e-6)), "cell_id"]:
-                member_cell[int(cid)] = hid
-        cells["hotspot_id"] = cells["cell_id"].map(member_cell).astype("string")
-        _write(cells, out, layer="gistar")
-        counts = cells["class"].value_counts()
-        console.print(
-            "Celler / cells: "
-            + ", ".join(
-                f"{k} {int(counts.get(k, 0)):,}"
-                for k in ("hot_99", "hot_95", "hot_90", "ns", "cold_90", "cold_95", "cold_99")
-            )
+    with console.status(f"Söker hot-spots / finding hot-spots ({settings.method}) ..."):
+        result = hotspots_stage(
+            Reports(chosen),
+            settings,
+            area=study.to_crs(chosen.crs) if study is not None else None,
+            streets=street_frame,
+            previous=previous_frame,
+            period_end=until_ts,
+            lang=lang,
         )
-    else:
-        _write(found, out, layer="hotspots")
-    table = Table(
-        "id", "label", "n", "andel/share", "trend", "toppfönster/peak", title=f"Hot-spots ({method})"
-    )
-    for _, r in found.head(15).iterrows():
-        table.add_row(
-            str(r["hotspot_id"]),
-            str(r["label"])[:40],
-            f"{int(r['n_reports']):,}",
-            f"{r['share']:.1%}",
-            str(r["trend"]),
-            str(r["peak_windows"]),
-        )
-    console.print(table)
-    what = "celler / cells" if method == "gistar" else "hot-spots"
-    n_written = len(cells) if method == "gistar" else len(found)
-    console.print(f"Skrev / wrote {n_written:,} {what} ({len(found)} hot-spots) till / to {out}")
+    files = write_hotspots(result, out.resolve())
+    manifest = Manifest()
+    manifest.add(files, stage="hotspots", settings=settings)
+    filters: dict[str, object] = {"since": since, "until": until, "category": category}
+    filters |= {"only_source": only_source, "dark": dark, "weekdays": weekdays, "hours": hours}
+    if any(filters.values()):
+        manifest.info["filters"] = {k: v for k, v in filters.items() if v}
+    write_manifest(manifest, out.parent)
+    _print_result(result, out)
 
 
 def register(app: typer.Typer) -> None:

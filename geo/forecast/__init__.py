@@ -12,7 +12,6 @@ Only data known strictly before the forecast moment is used (:func:`geo.forecast
 
 from geo.forecast.backtest import COVERAGES_PCT, BacktestResult, backtest, recommend, summarise
 from geo.forecast.events import Events, events_from_reports, past_only, to_days
-from geo.forecast.grid import DEFAULT_CELL_M, Grid, grid_for
 from geo.forecast.methods import BASELINES, METHODS, Method
 from geo.forecast.predict import DEFAULT_METHOD, as_of_moment, forecast_cells, forecast_points, risk_on_grid
 from geo.forecast.score import WeekScore, score_forecast
@@ -20,12 +19,10 @@ from geo.forecast.score import WeekScore, score_forecast
 __all__ = [
     "BASELINES",
     "COVERAGES_PCT",
-    "DEFAULT_CELL_M",
     "DEFAULT_METHOD",
     "METHODS",
     "BacktestResult",
     "Events",
-    "Grid",
     "Method",
     "WeekScore",
     "as_of_moment",
@@ -33,7 +30,6 @@ __all__ = [
     "events_from_reports",
     "forecast_cells",
     "forecast_points",
-    "grid_for",
     "past_only",
     "recommend",
     "risk_on_grid",

@@ -26,7 +26,7 @@ import numpy as np
 from sklearn.linear_model import LinearRegression
 
 from geo.forecast.events import Events
-from geo.forecast.grid import Grid
+from geo.grid import Grid
 
 __all__ = ["BANDS_DAYS", "band_features", "blend_risk"]
 

@@ -26,7 +26,7 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
 from geo.forecast.events import Events
-from geo.forecast.grid import Grid
+from geo.grid import Grid
 
 __all__ = ["cell_features", "learned_risk"]
 

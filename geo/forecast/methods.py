@@ -21,7 +21,7 @@ import numpy as np
 from scipy import ndimage
 
 from geo.forecast.events import Events
-from geo.forecast.grid import Grid
+from geo.grid import Grid
 
 __all__ = [
     "BASELINES",

@@ -12,8 +12,8 @@ import pandas as pd
 import shapely
 
 from geo.forecast.events import Events, events_from_reports, past_only, to_days
-from geo.forecast.grid import DEFAULT_CELL_M, Grid, grid_for
 from geo.forecast.methods import METHODS
+from geo.grid import DEFAULT_CELL_M, Grid, grid_for
 from geo.model import Reports
 
 __all__ = [

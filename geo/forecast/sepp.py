@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from geo.forecast.events import Events
-from geo.forecast.grid import Grid
+from geo.grid import Grid
 
 __all__ = ["SeppFit", "fit_sepp", "sepp_risk"]
 

@@ -68,7 +68,7 @@ def suggest_min_samples(n: int) -> tuple[int, str]:
 
 
 def _weighted_neighbours(uniq: np.ndarray, counts: np.ndarray, radius_m: float) -> np.ndarray:
-    """Reports within `radius_m` (inclusive) of each distinct position, its own stack included."""
+    """Count reports within `radius_m` (inclusive) of each distinct position, its own stack included."""
     pairs = cKDTree(uniq).query_pairs(r=radius_m, output_type="ndarray")
     out = counts.astype("float64").copy()
     np.add.at(out, pairs[:, 0], counts[pairs[:, 1]])

@@ -26,8 +26,8 @@ def parse_weekdays(text: str) -> tuple[int, ...]:
         Naming the part that is not a day.
     """
     names = {}
-    for days in (*WEEKDAYS_SHORT.values(), *WEEKDAYS.values()):
-        for i, n in enumerate(days):
+    for day_names in (*WEEKDAYS_SHORT.values(), *WEEKDAYS.values()):
+        for i, n in enumerate(day_names):
             names[n.casefold()] = i
 
     def one(part: str) -> int:

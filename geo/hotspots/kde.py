@@ -15,8 +15,8 @@ rule gives 300 m there and joins the town centre into one blob.
 each cell's kernel that falls inside, so a lake or the municipal border does not dilute the density of
 places near it (the usual edge correction). Cells outside the area are NaN.
 
-**Contours**: :func:`density_contours` returns, for each share *s*, the region of highest density that
-holds *s* of the incidents (the density level above which the surface integrates to *s*).
+**Contours** (:mod:`geo.hotspots.contours`): for each share *s*, the region of highest density that holds
+*s* of the incidents (the density level above which the surface integrates to *s*).
 """
 
 from __future__ import annotations
@@ -24,18 +24,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import contourpy
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pyproj
 import shapely
 from scipy.signal import fftconvolve
 from shapely.geometry.base import BaseGeometry
 
+from geo.grid import nice_cell_m
 from geo.hotspots._area import as_area_geometry
 
-__all__ = ["DensitySurface", "density_contours", "kde_grid", "kde_surface", "suggest_bandwidth"]
+__all__ = ["DensitySurface", "kde_grid", "kde_surface", "suggest_bandwidth"]
 
 _TRUNCATE_SD = 4.0
 _MAX_SIDE = 2000
@@ -77,7 +76,7 @@ class DensitySurface:
     @property
     def shape(self) -> tuple[int, int]:
         """``(ny, nx)``."""
-        return self.density.shape  # type: ignore[return-value]
+        return self.density.shape
 
     @property
     def xs(self) -> np.ndarray:
@@ -116,17 +115,6 @@ class DensitySurface:
         d = np.where(np.isfinite(self.density), self.density, -np.inf)
         r, c = np.unravel_index(int(np.argmax(d)), d.shape)
         return float(self.xs[c]), float(self.ys[r]), float(self.density[r, c])
-
-
-def _nice(value: float, steps: tuple[float, ...] = (1, 2, 2.5, 5)) -> float:
-    """Round up to 1, 2, 2.5 or 5 times a power of ten."""
-    if value <= 0:
-        return 1.0
-    mag = 10 ** math.floor(math.log10(value))
-    for s in (*steps, 10):
-        if s * mag >= value - 1e-9:
-            return float(s * mag)
-    return float(10 * mag)
 
 
 def suggest_bandwidth(xy: np.ndarray, *, rule: str = "spacing") -> tuple[float, str]:
@@ -204,6 +192,61 @@ def _linear_bin(
     return out.reshape(ny, nx)
 
 
+Bounds = tuple[float, float, float, float]
+
+
+def _default_bounds(xy: np.ndarray, bandwidth_m: float, area: BaseGeometry | None) -> Bounds:
+    """Return the area's bounds, else the positions' bounds padded by three bandwidths."""
+    if area is not None:
+        return tuple(area.bounds)
+    if len(xy):
+        pad = 3 * bandwidth_m
+        return (xy[:, 0].min() - pad, xy[:, 1].min() - pad, xy[:, 0].max() + pad, xy[:, 1].max() + pad)
+    return (0.0, 0.0, bandwidth_m, bandwidth_m)
+
+
+def _central(xy: np.ndarray, bandwidth_m: float) -> tuple[np.ndarray, Bounds]:
+    """Mask of the central 99.8 % of positions and the bounds covering them (four bandwidths of margin)."""
+    lo = np.percentile(xy, 0.1, axis=0, method="higher") - 4 * bandwidth_m
+    hi = np.percentile(xy, 99.9, axis=0, method="lower") + 4 * bandwidth_m
+    inner = (xy[:, 0] >= lo[0]) & (xy[:, 0] <= hi[0]) & (xy[:, 1] >= lo[1]) & (xy[:, 1] <= hi[1])
+    return inner, (lo[0], lo[1], hi[0], hi[1])
+
+
+def _span(bounds: Bounds) -> float:
+    return max(bounds[2] - bounds[0], bounds[3] - bounds[1], 1e-9)
+
+
+def _edge_corrected(
+    dens: np.ndarray, kernel: np.ndarray, area: BaseGeometry, xs: np.ndarray, ys: np.ndarray, cell: float
+) -> np.ndarray:
+    """Density only inside `area`, divided by the share of each cell's kernel that falls inside."""
+    gx, gy = np.meshgrid(xs, ys)
+    inside = shapely.contains_xy(area, gx, gy)
+    frac = fftconvolve(inside.astype("float64"), kernel * cell * cell, mode="same")
+    total = float((kernel * cell * cell).sum())
+    frac = np.clip(frac / total, 1e-3, None)
+    return np.where(inside, dens / frac, np.nan)
+
+
+def _density(
+    xy: np.ndarray, w: np.ndarray, bounds: Bounds, cell: float, bandwidth_m: float, area: BaseGeometry | None
+) -> tuple[np.ndarray, float, float]:
+    """Density (per km²) on the grid of `cell` over `bounds`, and the centre of its first cell."""
+    xmin, ymin, xmax, ymax = bounds
+    nx = int(math.floor((xmax - xmin) / cell)) + 2
+    ny = int(math.floor((ymax - ymin) / cell)) + 2
+    x0 = math.floor(xmin / cell) * cell + cell / 2
+    y0 = math.floor(ymin / cell) * cell + cell / 2
+    counts = _linear_bin(xy, w, x0, y0, cell, (ny, nx)) if len(xy) else np.zeros((ny, nx))
+    k = _kernel(bandwidth_m, cell)
+    k = k / (k.sum() * cell * cell)  # the sampled kernel integrates to exactly 1 (mass kept on coarse grids)
+    dens = np.clip(fftconvolve(counts, k, mode="same") * 1e6, 0, None)
+    if area is not None:
+        dens = _edge_corrected(dens, k, area, x0 + cell * np.arange(nx), y0 + cell * np.arange(ny), cell)
+    return dens, x0, y0
+
+
 def kde_grid(
     xy: np.ndarray,
     *,
@@ -252,51 +295,24 @@ def kde_grid(
     xy = np.asarray(xy, dtype="float64").reshape(-1, 2)
     w = np.ones(len(xy)) if weights is None else np.asarray(weights, dtype="float64")
     if bounds is None:
-        if area is not None:
-            bounds = tuple(area.bounds)  # type: ignore[assignment]
-        elif len(xy):
-            pad = 3 * bandwidth_m
-            bounds = (xy[:, 0].min() - pad, xy[:, 1].min() - pad, xy[:, 0].max() + pad, xy[:, 1].max() + pad)
-        else:
-            bounds = (0.0, 0.0, bandwidth_m, bandwidth_m)
-    xmin, ymin, xmax, ymax = bounds
-    span = max(xmax - xmin, ymax - ymin, 1e-9)
+        bounds = _default_bounds(xy, bandwidth_m, area)
     cell = float(cell_m) if cell_m is not None else bandwidth_m / 4
-    n_left_out = 0
-    coarse = _nice(span / _MAX_SIDE, _GRID_STEPS) if span / cell > _MAX_SIDE else cell
+    span = _span(bounds)
+    coarse = nice_cell_m(span / _MAX_SIDE, _GRID_STEPS) if span / cell > _MAX_SIDE else cell
     if cell_m is None and coarse > bandwidth_m / 2 and area is None and len(xy) > 10:
         # a few far-off positions (a swapped coordinate, another town) would force a grid too coarse for
         # the bandwidth: cover the central 99.8 % and say how many are left out of the surface
-        lo = np.percentile(xy, 0.1, axis=0, method="higher") - 4 * bandwidth_m
-        hi = np.percentile(xy, 99.9, axis=0, method="lower") + 4 * bandwidth_m
-        inner = (xy[:, 0] >= lo[0]) & (xy[:, 0] <= hi[0]) & (xy[:, 1] >= lo[1]) & (xy[:, 1] <= hi[1])
+        inner, bounds = _central(xy, bandwidth_m)
         n_left_out = int((~inner).sum())
-        xy, w = xy[inner], w[inner]
-        xmin, ymin, xmax, ymax = lo[0], lo[1], hi[0], hi[1]
-        span = max(xmax - xmin, ymax - ymin, 1e-9)
+        xy, w, span = xy[inner], w[inner], _span(bounds)
         if n_left_out:
             bandwidth_reason = (
                 f"{bandwidth_reason}; {n_left_out} rapporter långt utanför lämnas utanför ytan / "
                 f"reports far outside the rest are left out of the surface"
             )
     if cell_m is None and span / cell > _MAX_SIDE:
-        cell = _nice(span / _MAX_SIDE, _GRID_STEPS)
-    nx = int(math.floor((xmax - xmin) / cell)) + 2
-    ny = int(math.floor((ymax - ymin) / cell)) + 2
-    x0 = math.floor(xmin / cell) * cell + cell / 2
-    y0 = math.floor(ymin / cell) * cell + cell / 2
-    counts = _linear_bin(xy, w, x0, y0, cell, (ny, nx)) if len(xy) else np.zeros((ny, nx))
-    k = _kernel(bandwidth_m, cell)
-    k = k / (k.sum() * cell * cell)  # the sampled kernel integrates to exactly 1 (mass kept on coarse grids)
-    dens = fftconvolve(counts, k, mode="same") * 1e6
-    dens = np.clip(dens, 0, None)
-    if area is not None:
-        gx, gy = np.meshgrid(x0 + cell * np.arange(nx), y0 + cell * np.arange(ny))
-        inside = shapely.contains_xy(area, gx, gy)
-        frac = fftconvolve(inside.astype("float64"), k * cell * cell, mode="same")
-        total = float((k * cell * cell).sum())
-        frac = np.clip(frac / total, 1e-3, None)
-        dens = np.where(inside, dens / frac, np.nan)
+        cell = nice_cell_m(span / _MAX_SIDE, _GRID_STEPS)
+    dens, x0, y0 = _density(xy, w, bounds, cell, bandwidth_m, area)
     return DensitySurface(
         density=dens,
         x0=x0,
@@ -357,79 +373,4 @@ def kde_surface(
         area=area,
         bandwidth_reason=reason,
         crs=reports.crs,
-    )
-
-
-def level_for_share(surface: DensitySurface, share: float) -> float:
-    """Density level above which the surface holds `share` of its total mass.
-
-    Parameters
-    ----------
-    surface
-        The surface.
-    share
-        Between 0 and 1 (exclusive of 0).
-    """
-    if not 0 < share <= 1:
-        raise ValueError(f"share must be in (0, 1], got {share}")
-    v = surface.density[np.isfinite(surface.density)].ravel()
-    if v.size == 0 or v.max() <= 0:
-        return math.inf
-    v = np.sort(v)[::-1]
-    cum = np.cumsum(v)
-    i = int(np.searchsorted(cum, share * cum[-1], side="left"))
-    return float(v[min(i, v.size - 1)])
-
-
-def _polygons_above(surface: DensitySurface, level: float) -> list[BaseGeometry]:
-    z = np.ma.masked_invalid(surface.density)
-    if not np.isfinite(level) or z.count() == 0:
-        return []
-    upper = float(z.max()) * 2 + 1.0
-    if level >= upper:
-        return []
-    gen = contourpy.contour_generator(
-        x=surface.xs, y=surface.ys, z=z, fill_type=contourpy.FillType.OuterOffset, name="serial"
-    )
-    points, offsets = gen.filled(level, upper)
-    polys: list[BaseGeometry] = []
-    for pts, off in zip(points, offsets, strict=True):
-        rings = [pts[off[j] : off[j + 1]] for j in range(len(off) - 1)]
-        rings = [r for r in rings if len(r) >= 4]
-        if not rings:
-            continue
-        poly = shapely.make_valid(shapely.Polygon(rings[0], rings[1:]))
-        if not poly.is_empty and poly.area > 0:
-            polys.append(poly)
-    return polys
-
-
-def density_contours(
-    surface: DensitySurface, *, shares: tuple[float, ...] = (0.25, 0.5, 0.75)
-) -> gpd.GeoDataFrame:
-    """Highest-density regions holding given shares of the incidents.
-
-    Parameters
-    ----------
-    surface
-        A density surface.
-    shares
-        Shares (0..1]; each gives the region above the density level that holds that share.
-
-    Returns
-    -------
-    contours
-        One row per share (MultiPolygon), columns ``share``, ``level`` (reports per km²), ``geometry``,
-        in increasing share (so the smallest, densest region comes first).
-    """
-    rows = []
-    for s in sorted(shares):
-        level = level_for_share(surface, s)
-        polys = _polygons_above(surface, level)
-        geom = shapely.union_all(polys) if polys else shapely.MultiPolygon()
-        if geom.geom_type == "Polygon":
-            geom = shapely.MultiPolygon([geom])
-        rows.append({"share": float(s), "level": float(level), "geometry": geom})
-    return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=["share", "level", "geometry"]), geometry="geometry", crs=surface.crs
     )

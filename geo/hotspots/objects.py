@@ -40,6 +40,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.grid import cell_boxes, cell_index, cell_keys
 from geo.time.profile import hour_week_profile, peak_windows
 
 __all__ = [
@@ -52,7 +53,7 @@ __all__ = [
     "weekly_counts",
 ]
 
-Hotspots = NewType("Hotspots", gpd.GeoDataFrame)
+Hotspots = NewType("Hotspots", gpd.GeoDataFrame)  # type: ignore[valid-newtype]  # geopandas ships no stubs
 
 HOTSPOT_COLUMNS: tuple[str, ...] = (
     "hotspot_id",
@@ -123,12 +124,9 @@ def cell_union(xy: np.ndarray, *, cell_m: float) -> BaseGeometry:
     xy = np.asarray(xy, dtype="float64").reshape(-1, 2)
     if len(xy) == 0:
         return shapely.Polygon()
-    ij = np.floor(xy / cell_m).astype("int64")
-    _, first = np.unique(ij[:, 0] * 4_294_967_296 + ij[:, 1], return_index=True)  # one key per cell
-    ij = ij[first]
-    boxes = shapely.box(
-        ij[:, 0] * cell_m, ij[:, 1] * cell_m, (ij[:, 0] + 1) * cell_m, (ij[:, 1] + 1) * cell_m
-    )
+    i, j = cell_index(xy[:, 0], xy[:, 1], cell_m=cell_m)
+    _, first = np.unique(cell_keys(i, j), return_index=True)  # one per cell
+    boxes = cell_boxes(i[first], j[first], cell_m=cell_m)
     geom = shapely.coverage_union_all(boxes) if len(boxes) > 1 else boxes[0]
     closed = geom.buffer(cell_m, join_style="mitre").buffer(-cell_m, join_style="mitre")
     closed = shapely.union(closed, geom)  # closing never loses a member cell

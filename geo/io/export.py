@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["atomic_path", "write_csv", "write_frame", "write_text"]
+__all__ = ["atomic_path", "label_tables", "write_csv", "write_frame", "write_text"]
 
 
 @contextlib.contextmanager
@@ -112,3 +112,17 @@ def write_frame(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str | None 
                 f"unknown output format '{final.suffix}' for {final}; use .parquet, .gpkg, .geojson or .csv"
             )
     return final
+
+
+def label_tables(paths: Iterable[Path], *, column: str, value: str) -> None:
+    """Give every CSV among `paths` a column `column` holding `value` (rewritten atomically).
+
+    Used to mark every table of a demo run "syntetiska demodata"; a table that has the column is left alone.
+    """
+    for path in paths:
+        if path.suffix.lower() != ".csv" or not path.exists():
+            continue
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if column not in table.columns:
+            table[column] = value
+            write_csv(table, path)

@@ -42,7 +42,7 @@ from geo.errors import InputError
 from geo.io.manifest import Manifest, OutputFile, read_manifest
 from geo.stages.maps import MapInputs
 
-__all__ = ["MAP_SOURCES", "map_inputs_from_manifest", "read_map_inputs", "results_manifest"]
+__all__ = ["MAP_SOURCES", "map_inputs_from_manifest", "read_map_inputs", "results_manifest", "read_previous_hotspots"]
 
 _LIGHTING = ("lighting", "lighting_gpkg")
 
@@ -200,3 +200,21 @@ def map_inputs_from_manifest(manifest: Manifest) -> MapInputs:
         if entry.kind not in used and not covered and (reason := _skip_reason(entry)):
             inputs.skipped.append(reason)
     return inputs
+
+
+def read_previous_hotspots(folder: str | Path) -> tuple[gpd.GeoDataFrame | None, str | None]:
+    """Read the hot-spots an earlier run kept in `folder` (``hotspots.parquet``), for stable ids.
+
+    Returns
+    -------
+    hotspots, note
+        The earlier hot-spots (``None`` when there are none), and a Swedish note when the file exists but
+        cannot be read (then the run gives new ids).
+    """
+    path = Path(folder) / "hotspots.parquet"
+    if not path.exists():
+        return None, None
+    try:
+        return gpd.read_parquet(path), None
+    except Exception:  # noqa: BLE001 - an unreadable earlier result only costs stable ids
+        return None, f"tidigare hot-spots i {path} gick inte att läsa; nya id:n"

@@ -1,10 +1,10 @@
 """Aggregation for the maps: report counts on a fixed metric grid, k-suppression and generalised areas.
 
-The grid is a lattice of `cell_m`-metre squares anchored at the CRS origin (cell ``(i, j)`` covers
-``[i·cell_m, (i+1)·cell_m) × [j·cell_m, (j+1)·cell_m)``), so a cell's corners depend only on the CRS and the
-cell size, never on where the reports are. The public map draws nothing but such cells: counts per cell,
-and hot-spot areas replaced by the union of the cells they touch. A report's position therefore reaches
-the public page only as a count.
+The grid is the one lattice of :mod:`geo.grid`: `cell_m`-metre squares anchored at the CRS origin (cell
+``(i, j)`` covers ``[i·cell_m, (i+1)·cell_m) × [j·cell_m, (j+1)·cell_m)``), so a cell's corners depend only on
+the CRS and the cell size, never on where the reports are. The public map draws nothing but such cells:
+counts per cell, and hot-spot areas replaced by the union of the cells they touch. A report's position
+therefore reaches the public page only as a count.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
+
+from geo.grid import Grid, cell_boxes, cell_index, cell_keys
 
 __all__ = [
     "CELL_SIZES_M",
@@ -65,18 +67,10 @@ def choose_cell_m(
         return float(sizes[0])
     x, y = _xy(reports)
     for size in sizes:
-        ix = np.floor(x / size).astype(np.int64)
-        iy = np.floor(y / size).astype(np.int64)
-        n = len(np.unique(ix * 4_294_967_296 + iy))
+        n = len(np.unique(cell_keys(*cell_index(x, y, cell_m=size))))
         if n <= max_cells:
             return float(size)
     return float(sizes[-1])
-
-
-def _cell_boxes(ix: np.ndarray, iy: np.ndarray, cell_m: float) -> np.ndarray:
-    x0 = ix.astype(float) * cell_m
-    y0 = iy.astype(float) * cell_m
-    return shapely.box(x0, y0, x0 + cell_m, y0 + cell_m)
 
 
 def grid_counts(
@@ -105,8 +99,7 @@ def grid_counts(
     if cell_m <= 0:
         raise ValueError(f"cell_m must be > 0, got {cell_m}")
     x, y = _xy(reports)
-    ix = np.floor(x / cell_m).astype(np.int64)
-    iy = np.floor(y / cell_m).astype(np.int64)
+    ix, iy = cell_index(x, y, cell_m=cell_m)
     table = pd.DataFrame({"ix": ix, "iy": iy})
     if "is_dark" in reports.columns:
         table["is_dark"] = reports["is_dark"].to_numpy(dtype=bool)
@@ -122,7 +115,7 @@ def grid_counts(
             out[name] = g2.apply(func, include_groups=False).to_numpy()
     label = f"{cell_m:g}m"
     out["cell_id"] = [f"{label}:{i}:{j}" for i, j in zip(out["ix"], out["iy"], strict=True)]
-    geom = _cell_boxes(out["ix"].to_numpy(), out["iy"].to_numpy(), cell_m)
+    geom = cell_boxes(out["ix"].to_numpy(), out["iy"].to_numpy(), cell_m=cell_m)
     cols = ["cell_id", "count", *[c for c in out.columns if c not in {"ix", "iy", "cell_id", "count"}]]
     return gpd.GeoDataFrame(out[cols], geometry=geom, crs=reports.crs)
 
@@ -160,18 +153,14 @@ def cells_covering(geometry: BaseGeometry, *, cell_m: float) -> BaseGeometry:
     if geometry.is_empty:
         return geometry
     x0, y0, x1, y1 = geometry.bounds
-    ix = np.arange(int(np.floor(x0 / cell_m)), int(np.floor(x1 / cell_m)) + 1)
-    iy = np.arange(int(np.floor(y0 / cell_m)), int(np.floor(y1 / cell_m)) + 1)
-    gx, gy = np.meshgrid(ix, iy)
-    boxes = _cell_boxes(gx.ravel(), gy.ravel(), cell_m)
+    i, j = Grid.covering(geometry.bounds, cell_m=cell_m).indices(by_rows=True)
+    boxes = cell_boxes(i, j, cell_m=cell_m)
     inter = shapely.intersection(boxes, geometry)
     keep = shapely.area(inter) > 1e-6 * cell_m * cell_m
     if not keep.any():
         # a degenerate shape (a line, a point): the cell holding its centroid
         c = geometry.centroid
-        return _cell_boxes(
-            np.array([int(np.floor(c.x / cell_m))]), np.array([int(np.floor(c.y / cell_m))]), cell_m
-        )[0]
+        return cell_boxes(*cell_index(np.array([c.x]), np.array([c.y]), cell_m=cell_m), cell_m=cell_m)[0]
     return shapely.union_all(boxes[keep], grid_size=cell_m / 1000.0)
 
 

@@ -185,7 +185,7 @@ def forecast_stage(
     Raises
     ------
     ValueError
-        If the reports spread too wide for a grid (see :func:`geo.forecast.grid.grid_for`).
+        If the reports spread too wide for a grid (see :func:`geo.grid.grid_for`).
     """
     method = settings.method or DEFAULT_METHOD
     result = _empty(reports, settings, method)

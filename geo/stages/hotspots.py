@@ -13,29 +13,55 @@ from shapely.geometry.base import BaseGeometry
 from geo.model import Reports, point_reports
 from geo.stages._base import Progress, StageResult, StageSettings, quiet
 
-__all__ = ["HotspotResult", "HotspotSettings", "hotspots_stage"]
+__all__ = ["HotspotResult", "HotspotSettings", "hotspots_stage", "select_reports"]
 
 
 class HotspotSettings(StageSettings):
-    """Settings of the hot-spot stage (``[hotspots]`` in the TOML, options of ``geo hotspots``)."""
+    """Settings of the hot-spot stage (``[hotspots]`` in the TOML, options of ``geo hotspots``).
+
+    ``None`` means automatic: the stage chooses the value from the data and says why in
+    :attr:`HotspotResult.chosen`.
+    """
 
     method: Literal["dbscan", "hdbscan", "kde", "gistar"] = Field(
         "dbscan", description="Hot-spot method: dbscan, hdbscan, kde or gistar"
     )
-    eps_m: float | None = Field(None, gt=0, description="DBSCAN neighbourhood radius in metres")
-    min_samples: int | None = Field(None, ge=1, description="DBSCAN/HDBSCAN reports needed for a core point")
-    bandwidth_m: float | None = Field(None, gt=0, description="KDE bandwidth in metres")
-    share: float = Field(0.5, gt=0, lt=1, description="KDE: share of reports inside the hot-spot contours")
-    cell_m: float | None = Field(None, gt=0, description="Gi* cell side in metres")
-    band_m: float | None = Field(None, gt=0, description="Gi* distance band in metres")
-    alpha: float = Field(0.05, gt=0, lt=1, description="Gi*: false discovery rate")
+    eps_m: float | None = Field(
+        None, gt=0, description="DBSCAN radius in metres (automatic: from the k-distance curve)"
+    )
+    min_samples: int | None = Field(
+        None,
+        ge=1,
+        description="Reports for a core point (DBSCAN/HDBSCAN) or the fewest a hot-spot holds (KDE/Gi*); "
+        "automatic: max(5, √n/4)",
+    )
+    bandwidth_m: float | None = Field(
+        None, gt=0, description="KDE bandwidth (Gaussian sd) in metres (automatic: mean spacing of reports)"
+    )
+    share: float = Field(
+        0.5, gt=0, le=1, description="KDE: hot-spots are the densest region holding this share of reports"
+    )
+    cell_m: float | None = Field(
+        None, gt=0, description="Gi* cell side in metres (KDE: grid cell; DBSCAN/HDBSCAN: shape grid)"
+    )
+    band_m: float | None = Field(
+        None,
+        gt=0,
+        description="Gi* distance band in metres between cell centres "
+        "(automatic: incremental spatial autocorrelation)",
+    )
+    alpha: float = Field(
+        0.05, gt=0, lt=1, description="Gi*: false discovery rate for hot cells (Benjamini–Hochberg)"
+    )
     sources: list[str] = Field(default_factory=list, description="Only these sources (empty: all)")
     categories: list[str] = Field(default_factory=list, description="Only these categories (empty: all)")
     density_min_bandwidth_m: float = Field(
         50.0, gt=0, description="Smallest KDE bandwidth of the map's density overview, in metres"
     )
     shape: Literal["square", "hex"] = Field("square", description="Gi* cell shape: square or hex")
-    min_cluster_size: int | None = Field(None, ge=2, description="HDBSCAN smallest cluster in reports")
+    min_cluster_size: int | None = Field(
+        None, ge=2, description="HDBSCAN: smallest hot-spot in reports (automatic: 3 × min-samples)"
+    )
     overview: bool = Field(True, description="Also compute the map's density contours and Gi* cells")
 
     def method_kwargs(self) -> dict[str, object]:
@@ -57,12 +83,16 @@ class HotspotResult(StageResult):
     density
         KDE density contours for the map's overview (``None`` unless ``settings.overview``).
     gistar
-        Gi* cells with ``z``, ``p_fdr`` and ``class`` for the map (``None`` unless ``settings.overview``).
+        Gi* cells with ``z``, ``p_fdr`` and ``class`` for the map: with method ``gistar`` always, the cells
+        the hot-spots were found on, with their ``hotspot_id``; otherwise only with ``settings.overview``.
+    n_reports
+        The point reports the stage counted (of `settings.sources` and `settings.categories`).
     """
 
     hotspots: gpd.GeoDataFrame
     density: gpd.GeoDataFrame | None = None
     gistar: gpd.GeoDataFrame | None = None
+    n_reports: int = 0
 
 
 def select_reports(reports: Reports, settings: HotspotSettings) -> Reports:
@@ -73,6 +103,42 @@ def select_reports(reports: Reports, settings: HotspotSettings) -> Reports:
     if settings.categories:
         pts = pts[pts["category"].isin(settings.categories)]
     return Reports(pts.reset_index(drop=True))
+
+
+def _no_reports_note(reports: Reports, settings: HotspotSettings) -> str:
+    have = sorted(point_reports(reports)["source"].dropna().astype(str).unique())
+    return (
+        f"källorna {settings.sources or 'alla'} / kategorierna {settings.categories or 'alla'} matchar inga "
+        f"punktrapporter (data har källorna {', '.join(have) or 'inga'}); inga hot-spots"
+    )
+
+
+def _record_choices(result: HotspotResult, hotspots: gpd.GeoDataFrame) -> None:
+    """Put the automatic choices of :func:`~geo.hotspots.find_hotspots` (name: reason) in `result.chosen`."""
+    choices = hotspots.attrs.get("choices", {})
+    for name in hotspots.attrs.get("auto", []):
+        result.chosen[name] = str(choices[name][1])
+
+
+def _overview(
+    pts: Reports, settings: HotspotSettings, area: BaseGeometry | None, result: HotspotResult
+) -> None:
+    """Add the map's density contours and (unless the method made them) Gi* cells to `result`."""
+    from geo.hotspots import gistar_cells
+    from geo.hotspots.contours import density_contours
+    from geo.hotspots.kde import kde_surface
+
+    surface = kde_surface(pts, area=area)
+    if surface.bandwidth_m < settings.density_min_bandwidth_m:
+        # the automatic bandwidth shrinks with n (n^-1/6): at a million reports it is a few metres and
+        # the contours trace single addresses; the overview uses at least density_min_bandwidth_m
+        surface = kde_surface(pts, area=area, bandwidth_m=settings.density_min_bandwidth_m)
+    result.chosen["density_bandwidth_m"] = surface.bandwidth_reason or f"{surface.bandwidth_m:g} m"
+    result.density = density_contours(surface)
+    if result.gistar is None:
+        result.gistar = gistar_cells(
+            pts, cell_m=settings.cell_m, band_m=settings.band_m, area=area, shape=settings.shape
+        )
 
 
 def hotspots_stage(
@@ -88,11 +154,18 @@ def hotspots_stage(
 ) -> HotspotResult:
     """Find hot-spots, and the map's density contours and Gi* cells.
 
+    The hot-spots come from ``settings.method`` (:func:`geo.hotspots.find_hotspots`). With
+    ``settings.overview`` the stage also makes the map's overview from the same reports: density contours of
+    a KDE surface with the automatic bandwidth, but at least ``settings.density_min_bandwidth_m`` (the
+    hot-spot ``bandwidth_m`` is not used: the overview shows the whole town, not the hot-spots' scale), and
+    Gi* cells with ``settings.cell_m``, ``settings.band_m`` and ``settings.shape`` (automatic when ``None``).
+    With method ``gistar`` the Gi* cells are those the hot-spots were found on, computed once.
+
     Parameters
     ----------
     reports
         Validated reports in a metric CRS; only point reports of `settings.sources`/`settings.categories`
-        count.
+        count. Not modified.
     settings
         The stage's settings.
     area
@@ -111,49 +184,43 @@ def hotspots_stage(
     Returns
     -------
     result
-        Hot-spots (possibly none, with a note saying why), and the overview layers.
+        Hot-spots (possibly none, with a note saying why), the automatic choices with their reasons, and the
+        overview layers.
     """
-    from geo.hotspots import find_hotspots, gistar_cells
-    from geo.hotspots.kde import density_contours, kde_surface
+    from geo.hotspots import find_hotspots
+    from geo.hotspots.methods import gistar_hotspots
+    from geo.hotspots.objects import empty_hotspots
 
     pts = select_reports(reports, settings)
-    empty = gpd.GeoDataFrame({"hotspot_id": pd.Series(dtype="string")}, geometry=[], crs=reports.crs)
-    result = HotspotResult(settings=settings, hotspots=empty)
+    result = HotspotResult(settings=settings, hotspots=empty_hotspots(reports.crs), n_reports=len(pts))
     if not len(pts):
-        have = sorted(point_reports(reports)["source"].dropna().astype(str).unique())
-        result.notes.append(
-            f"inga punktrapporter från källorna {settings.sources or 'alla'} / kategorierna "
-            f"{settings.categories or 'alla'} (data har källorna {', '.join(have) or 'inga'}); inga hot-spots"
-        )
+        result.notes.append(_no_reports_note(reports, settings))
         return result
     progress(f"Hot-spots ({settings.method})")
-    hotspots = find_hotspots(
-        pts,
-        **settings.method_kwargs(),  # type: ignore[arg-type]
-        area=area,
-        streets=streets,
-        previous=previous,
-        period_end=period_end,
-        lang=lang,
-    )
-    result.hotspots = hotspots
-    for name, choice in hotspots.attrs.get("choices", {}).items():
-        value, reason = choice if isinstance(choice, tuple) and len(choice) == 2 else (choice, "")
-        result.chosen[name] = f"{value}: {reason}" if reason else str(value)
-    if not len(hotspots):
+    context = {"area": area, "streets": streets, "previous": previous, "period_end": period_end, "lang": lang}
+    if settings.method == "gistar":
+        found, result.gistar = gistar_hotspots(
+            pts,
+            cell_m=settings.cell_m,
+            band_m=settings.band_m,
+            alpha=settings.alpha,
+            min_samples=settings.min_samples,
+            shape=settings.shape,
+            area=area,
+            streets=streets,
+            previous=previous,
+            period_end=period_end,
+            lang=lang,
+        )
+    else:
+        found = find_hotspots(pts, **settings.method_kwargs(), **context)  # type: ignore[arg-type]
+    result.hotspots = found
+    _record_choices(result, found)
+    if not len(found):
         result.notes.append(
             f"{settings.method} fann inga hot-spots bland {len(pts):,} rapporter med dessa inställningar"
         )
     if settings.overview:
         progress("Täthet / density (KDE) och Gi*")
-        surface = kde_surface(pts, area=area)
-        if surface.bandwidth_m < settings.density_min_bandwidth_m:
-            # the automatic bandwidth shrinks with n (n^-1/6): at a million reports it is a few metres and
-            # the contours trace single addresses; the overview uses at least density_min_bandwidth_m
-            surface = kde_surface(pts, area=area, bandwidth_m=settings.density_min_bandwidth_m)
-        result.chosen["density_bandwidth_m"] = surface.bandwidth_reason or f"{surface.bandwidth_m:g} m"
-        result.density = density_contours(surface)
-        result.gistar = gistar_cells(
-            pts, cell_m=settings.cell_m, band_m=settings.band_m, area=area, shape=settings.shape
-        )
+        _overview(pts, settings, area, result)
     return result

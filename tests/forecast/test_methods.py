@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.forecast import Events, Grid, events_from_reports, grid_for, past_only, to_days
+from geo.forecast import Events, events_from_reports, past_only, to_days
 from geo.forecast.blend import blend_risk
 from geo.forecast.methods import count_risk, kde_risk, prospective_risk
 from geo.forecast.sepp import fit_sepp
+from geo.grid import Grid
 from geo.model import Reports, validate_reports
 
 TZ = "America/Toronto"
@@ -34,17 +35,6 @@ def _events(x: list[float], y: list[float], t: list[float], w: list[float] | Non
 
 
 GRID = Grid(cell_m=100.0, i0=0, j0=0, nx=10, ny=10)
-
-
-def test_grid_is_aligned_to_multiples_of_the_cell() -> None:
-    g = grid_for(np.array([149.0, 1000.0]), np.array([0.0, 1.0]), cell_m=150.0, pad_cells=0)
-    assert (g.i0, g.j0) == (0, 0)
-    assert g.flat_index(np.array([149.9, 150.0]), np.array([0.0, 0.0])).tolist() == [0, g.ny]
-    assert g.cell_ids()[g.ny] == "c1_0"
-    with pytest.raises(ValueError, match="cell_m"):
-        grid_for(np.array([0.0]), np.array([0.0]), cell_m=0)
-    with pytest.raises(ValueError, match="limit the study area"):
-        grid_for(np.array([0.0, 5e6]), np.array([0.0, 5e6]), cell_m=150)
 
 
 def test_count_window_and_weights() -> None:

@@ -77,7 +77,7 @@ def make_reports(
 
 
 PLANTED = [
-    # (x, y, radius_m, n, weekdays the window starts on, hours after that day's midnight: 24+ is past midnight)
+    # (x, y, radius_m, n, weekdays the window starts on, hours after its midnight: 24+ is past midnight)
     (442400.0, 6338100.0, 80.0, 150, (4, 5), (22, 23, 24, 25, 26)),
     (443600.0, 6338900.0, 100.0, 90, (0, 1, 2, 3, 4), (7, 8)),
     (441300.0, 6337200.0, 60.0, 60, (0, 1, 2, 3, 4, 5, 6), (17, 18, 19, 20)),

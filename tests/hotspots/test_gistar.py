@@ -1,4 +1,4 @@
-"""Gi*: equality with esda on real Toronto cells, Benjamini–Hochberg by hand, classes, cells, band choice."""
+"""Gi*: equality with esda on real Toronto cells, Benjamini–Hochberg by hand, classes, bad input."""
 
 from __future__ import annotations
 
@@ -9,21 +9,14 @@ import shapely
 from libpysal.graph import Graph
 from scipy.stats import false_discovery_control
 
-from geo.hotspots.gistar import (
-    _band_graph,
-    fdr_bh,
-    gi_star_z,
-    gistar_cells,
-    incremental_morans,
-    make_cells,
-    suggest_band,
-)
+from geo.grid import band_weights
+from geo.hotspots.gistar import fdr_bh, gi_star_z, gistar_cells
 
 
 def test_fdr_hand_computed() -> None:
     # sorted 0.005 0.01 0.03 0.04 -> x4/1 x4/2 x4/3 x4/4 = 0.02 0.02 0.04 0.04 (already monotone)
     assert fdr_bh(np.array([0.01, 0.04, 0.03, 0.005])) == pytest.approx([0.02, 0.04, 0.04, 0.02])
-    # sorted .001 .02 .021 .04 .9 -> .005 .05 .035 .05 .9 -> running minimum from the top: .005 .035 .035 .05 .9
+    # sorted .001 .02 .021 .04 .9 -> .005 .05 .035 .05 .9 -> running min from the top: .005 .035 .035 .05 .9
     got = fdr_bh(np.array([0.001, 0.02, 0.021, 0.9, 0.04]))
     assert got == pytest.approx([0.005, 0.035, 0.035, 0.9, 0.05])
     # capped at one, NaN ignored
@@ -67,7 +60,7 @@ def test_hand_made_grid() -> None:
     # 5 x 1 cells in a row, counts 0 0 9 0 0, band of one cell: the middle cell and its neighbours
     counts = np.array([0.0, 0.0, 9.0, 0.0, 0.0])
     centres = np.column_stack([np.arange(5) * 100.0, np.zeros(5)])
-    w = _band_graph(centres, 100)
+    w = band_weights(centres[:, 0], centres[:, 1], band_m=100)
     assert w.toarray().sum(axis=1).tolist() == [2, 3, 3, 3, 2]
     z = gi_star_z(counts, w)
     n, mean, s = 5, 9 / 5, np.sqrt((81 / 5) - (9 / 5) ** 2)
@@ -79,18 +72,6 @@ def test_hand_made_grid() -> None:
     assert (gi_star_z(np.ones(5), w) == 0).all()
 
 
-def test_cells_square_and_hex_cover_the_area() -> None:
-    area = shapely.Point(0, 0).buffer(1000)
-    sq = make_cells(area.bounds, cell_m=100, area=area)
-    hx = make_cells(area.bounds, cell_m=100, shape="hex", area=area)
-    assert shapely.union_all(sq.geometry.to_numpy()).contains(area.buffer(-1))
-    assert shapely.union_all(hx.geometry.to_numpy()).buffer(1e-6).contains(area.buffer(-1))
-    assert sq.geometry.area.to_numpy() == pytest.approx(10000)
-    assert hx.geometry.area.to_numpy() == pytest.approx(100 * 100 * np.sqrt(3) / 2)
-    with pytest.raises(ValueError, match="shape"):
-        make_cells(area.bounds, cell_m=100, shape="triangle")
-
-
 def test_hex_counts_every_report(planted) -> None:
     reports, _ = planted
     cells = gistar_cells(reports, cell_m=200, band_m=450, shape="hex")
@@ -98,33 +79,6 @@ def test_hex_counts_every_report(planted) -> None:
     graph = Graph.build_distance_band(cells.geometry.centroid, 450)
     g = esda.G_Local(cells["count"].to_numpy(dtype=float), graph, transform="B", star=True, permutations=0)
     np.testing.assert_allclose(cells["z"].to_numpy(), g.Zs, atol=1e-6, rtol=0)
-
-
-def test_incremental_morans_matches_esda(planted) -> None:
-    reports, _ = planted
-    xy = np.column_stack([reports.geometry.x, reports.geometry.y])
-    bounds = (440000.0, 6336000.0, 444999.0, 6340999.0)
-    table = incremental_morans(xy, cell_m=250, bounds=bounds, steps=(1.5, 2.5))
-    cells = make_cells(bounds, cell_m=250)
-    from geo.hotspots.gistar import _count
-
-    counts = _count(cells, xy, shape="square", cell_m=250)
-    for band, row in zip((375.0, 625.0), table.itertuples(), strict=True):
-        graph = Graph.build_distance_band(cells.geometry.centroid, band)
-        m = esda.Moran(counts, graph, transformation="B", permutations=0)
-        assert row.moran_i == pytest.approx(m.I, rel=1e-9)
-        assert row.z == pytest.approx(m.z_norm, rel=1e-6)
-
-
-def test_band_suggestion_is_explained(planted) -> None:
-    reports, _ = planted
-    xy = np.column_stack([reports.geometry.x, reports.geometry.y])
-    band, why = suggest_band(xy, cell_m=250, bounds=(440000.0, 6336000.0, 444999.0, 6340999.0))
-    assert band >= 250
-    assert "Moran" in why and "m" in why
-    cells = gistar_cells(reports, cell_m=250)
-    assert "band_m" in cells.attrs["auto"]
-    assert "Moran" in cells.attrs["choices"]["band_m"][1]
 
 
 def test_bad_arguments(planted) -> None:

@@ -229,30 +229,28 @@ def test_weekday_hour_filter_and_street_labels(tmp_path: Path, geo_inproc) -> No
     assert proc.returncode != 0 and not (tmp_path / "x.html").exists()
 
 
-def test_run_map_for_the_pipeline(tmp_path: Path, demo_reports, demo_inputs) -> None:
-    from geo.commands._map_pipeline import run_map
+def test_map_stage_and_writer_as_the_pipeline_calls_them(tmp_path: Path, demo_reports, demo_inputs) -> None:
+    from geo.io.outputs.maps import write_map
+    from geo.stages.maps import MapInputs, MapSettings, map_stage
 
-    paths = run_map(
-        demo_reports,
-        out_html=tmp_path / "lagesbild-varnamo-2026.html",
-        results=demo_inputs.frames(),
-        title="Lägesbild Värnamo",
-        demo=True,
-        tiles="none",
+    settings = MapSettings(tiles="none")
+    internal = map_stage(
+        demo_reports, demo_inputs, settings, public=False, title="Lägesbild Värnamo", demo=True
     )
-    assert set(paths) == {"map", "gpkg", "summary"}
+    files = write_map(internal, tmp_path / "lagesbild-varnamo-2026.html")
+    paths = {f.kind: Path(f.path) for f in files if f.layer is None}
+    assert set(paths) == {"map", "map_gpkg", "map_summary"}
     assert all(p.exists() for p in paths.values())
-    layers = {name for name, _ in pyogrio.list_layers(paths["gpkg"])}
+    layers = {name for name, _ in pyogrio.list_layers(paths["map_gpkg"])}
     assert {"hotspots", "lighting_proposals", "patrol_visits", "report_grid", "lagesbild_map"} <= layers
-    public = run_map(
+    public = map_stage(
         demo_reports,
-        out_html=tmp_path / "publik.html",
-        results={"hotspots": demo_inputs.hotspots},
+        MapInputs(hotspots=demo_inputs.hotspots),
+        settings.model_copy(update={"k": 5}),
         public=True,
-        k=5,
-        tiles="none",
     )
-    assert set(public) == {"map", "gpkg"}
+    kinds = {f.kind for f in write_map(public, tmp_path / "publik.html") if f.layer is None}
+    assert kinds == {"map_public", "map_public_gpkg"}
 
 
 def test_map_from_results_draws_the_plan_not_the_naive_plan(

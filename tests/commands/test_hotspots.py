@@ -1,4 +1,7 @@
-"""`geo hotspots` run as a user runs it: the command-line contract."""
+"""`geo hotspots` run as a user runs it: the command-line contract.
+
+Also: the command writes exactly what the stage and its writer give for the same settings, and a run.json.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,11 @@ import numpy as np
 import pyogrio
 import pytest
 
+from geo.io import ReaderOptions, read_reports
+from geo.io.area import load_area
+from geo.io.manifest import read_manifest
+from geo.io.outputs.hotspots import write_hotspots
+from geo.stages.hotspots import HotspotSettings, hotspots_stage
 from tests._helpers import DEMO_POLICE_ARGS, run_geo
 from tests.conftest import DATA, DEMO
 
@@ -149,3 +157,39 @@ def test_bad_input_fails_clearly_and_writes_nothing(
     assert proc.returncode != 0 and message in proc.stderr
     assert not (tmp_path / "hs.geojson").exists()
     assert not list(tmp_path.glob("*.geojson"))
+
+
+@pytest.mark.parametrize(
+    ("args", "settings"),
+    [
+        ([], HotspotSettings(overview=False)),
+        (
+            ["--method", "gistar", "--cell", "250"],
+            HotspotSettings(method="gistar", cell_m=250, overview=False),
+        ),
+    ],
+    ids=["dbscan", "gistar"],
+)
+def test_command_equals_stage_and_writer(tmp_path: Path, args: list[str], settings: HotspotSettings) -> None:
+    out = tmp_path / "command" / "hs.geojson"
+    proc = run_demo(out, *args, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    options = ReaderOptions(
+        id_col="Ärendenummer",
+        category_col="Brottstyp",
+        time_col="occurred_from",
+        time_to_col="occurred_to",
+        lat_col="Latitud",
+        lon_col="Longitud",
+        encoding="cp1252",
+        sep=";",
+    )
+    area = load_area("0683")
+    reports = read_reports([DEMO / "polisanmalningar.csv"], options, area=area).reports
+    result = hotspots_stage(reports, settings, area=area.to_crs(reports.crs))
+    write_hotspots(result, tmp_path / "stage" / "hs.geojson")
+    assert (tmp_path / "stage" / "hs.geojson").read_bytes() == out.read_bytes()
+    manifest = read_manifest(out.parent)
+    kind = "gistar" if settings.method == "gistar" else "hotspots"
+    assert [(f.kind, Path(f.path).name) for f in manifest.files] == [(kind, "hs.geojson")]
+    assert manifest.settings["hotspots"] == settings.model_dump(mode="json")
