@@ -35,7 +35,7 @@ from geo.io.export import label_tables, write_csv, write_frame
 from geo.io.manifest import Manifest, OutputFile, write_manifest
 from geo.model import Reports
 from geo.run_summary import DEMO_LABEL, summary_text
-from geo.stages._base import Progress, quiet
+from geo.stages._base import Progress, StageResult, quiet
 from geo.stages.forecast import ForecastResult
 from geo.stages.hotspots import HotspotResult
 from geo.stages.lighting import LightingResult
@@ -370,6 +370,19 @@ _STAGES: tuple[tuple[str, str, Callable[[_Run], None]], ...] = (
 
 
 # ------------------------------------------------------------------------------------------------ the run
+def _produced_nothing(stage: StageResult) -> bool:
+    """Tell whether a stage's main output is empty (then its notes, which say why, are the run's notes)."""
+    if isinstance(stage, HotspotResult):
+        return not len(stage.hotspots)
+    if isinstance(stage, LightingResult):
+        return not len(stage.plan.proposals.lamps)
+    if isinstance(stage, PatrolResult):
+        return not len(stage.plan.visits)
+    if isinstance(stage, SpeedResult):
+        return not len(stage.plan)
+    return False
+
+
 def _finish(run: _Run, t0: float) -> None:
     """Label demo tables, write the manifest last, and make the summary."""
     config, r = run.config, run.result
@@ -384,6 +397,11 @@ def _finish(run: _Run, t0: float) -> None:
         "crs": run.crs.to_string(),
         "timings_s": r.timings,
         "notes": r.notes,
+        "stage_notes": {
+            name: stage.notes
+            for name in ("hotspots", "lighting", "patrol", "speed", "forecast")
+            if isinstance(stage := getattr(r, name), StageResult) and stage.notes
+        },
     }
     r.outputs["manifest"] = write_manifest(r.manifest, run.out)
     area_name = run.area.name if run.area is not None else None
@@ -432,7 +450,7 @@ def run(config: RunConfig, *, progress: Progress | None = None, out_dir: Path | 
         say(text)
         step(run_)
         stage = getattr(result, name, None)
-        if stage is not None and name != "forecast":
+        if isinstance(stage, StageResult) and _produced_nothing(stage):  # say why, in the run's notes
             result.notes.extend(f"{name}: {n}" for n in stage.notes)
         result.timings[name] = round(time.perf_counter() - t, 2)
     _finish(run_, t0)

@@ -123,6 +123,10 @@ def summary_text(result: RunResult, *, title: str, area_name: str | None, demo: 
     for part in (_hotspot_lines, _patrol_lines, _lighting_lines, _speed_lines, _forecast_lines):
         lines.extend(part(result))
     lines.extend(f"Obs: {note}" for note in result.notes)
+    for name in ("hotspots", "lighting", "patrol", "speed"):
+        stage = getattr(result, name)
+        notes = [] if stage is None else [n for n in stage.notes if f"{name}: {n}" not in result.notes]
+        lines.extend(f"  ({name}) {note}" for note in notes)
     lines.append("Filer / files:")
     lines.extend(f"  {name}: {p}" for name, p in result.outputs.items())
     lines.append(f"Klart / done in {seconds:.1f} s")

@@ -48,7 +48,8 @@ def test_geo_demo_writes_the_lagesbild(demo_run):
     out, proc = demo_run
     assert proc.returncode == 0, proc.stderr
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    outputs = {k: Path(v) for k, v in manifest["outputs"].items()}
+    outputs = {f["kind"]: out / f["path"] for f in manifest["files"] if f["layer"] is None}
+    assert len(outputs) == len(manifest["files"]) - sum(1 for f in manifest["files"] if f["layer"])
     for key in ("reports", "rejects"):
         assert outputs[key].exists()
     for key, path in outputs.items():
@@ -231,8 +232,8 @@ def test_hotspot_source_filter_that_matches_nothing_is_named(tmp_path):
     )
     data["sources"] = data["sources"][1:2]
     res = run(parse_config(data, path=DEMO_DIR / "demo.toml"), out_dir=tmp_path)
-    assert res.hotspots is None
-    assert any("matchar inga punktrapporter" in n and "resident" in n for n in res.notes)
+    assert res.hotspots is not None and len(res.hotspots.hotspots) == 0
+    assert any("inga punktrapporter" in n and "polis" in n and "resident" in n for n in res.notes)
 
 
 def test_geo_run_on_real_toronto_data_with_a_column_mapping(tmp_path, data_dir):
@@ -270,5 +271,5 @@ def test_geo_run_on_real_toronto_data_with_a_column_mapping(tmp_path, data_dir):
     assert res.reports.crs.to_epsg() == 32617
     assert set(res.reports["category"]) <= set(raw["premises_type"])  # the mapping took effect
     assert set(res.reports["source"]) == {"toronto_police"}
-    assert res.hotspots is not None and len(res.hotspots) >= 1
+    assert res.hotspots is not None and len(res.hotspots.hotspots) >= 1
     assert (tmp_path / "out" / "reports.parquet").exists()

@@ -159,7 +159,7 @@ def _run_config(tmp_path: Path) -> dict:
 def test_same_hotspots_and_street_labels_as_geo_run(tmp_path: Path) -> None:
     """``geo patrol`` without --hotspots finds the places ``geo run`` finds, labelled by the same streets."""
     res = run(parse_config(_run_config(tmp_path), path=DEMO_DIR / "demo.toml"), out_dir=tmp_path / "run")
-    assert res.hotspots is not None and len(res.hotspots)
+    assert res.hotspots is not None and len(res.hotspots.hotspots)
     out = tmp_path / "cli"
     cli = CliRunner().invoke(
         app,
@@ -171,7 +171,8 @@ def test_same_hotspots_and_street_labels_as_geo_run(tmp_path: Path) -> None:
     ran = pd.read_csv(tmp_path / "run" / "patrol_plan.csv")
     ours = pd.read_csv(out / "patrol_plan.csv")
     # the places are geo run's hot-spots, labelled by the nearest streets of the streets layer
-    labels = dict(zip(res.hotspots["hotspot_id"], res.hotspots["label"], strict=True))
+    found = res.hotspots.hotspots
+    labels = dict(zip(found["hotspot_id"], found["label"], strict=True))
     assert set(ran["place_id"]) <= set(labels) and (ran["place"] == ran["place_id"].map(labels)).all()
     names = set(gpd.read_file(DEMO / "gator.geojson")["name"].dropna())
     assert all(part in names for label in ran["place"] for part in label.split(" / "))
