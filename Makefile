@@ -1,11 +1,12 @@
 # lagesbild — two commands on a fresh Debian machine with Python 3.11:
 #   make demo   installs everything and runs the Värnamo demo, writing maps into maps/
-#   make test   installs everything (also Chromium and PostgreSQL/PostGIS for the real tests) and runs every test
+#   make test   installs everything (also Chromium and PostgreSQL/PostGIS for the real tests), lints (ruff,
+#               mypy) and runs every test
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install system clean bench
+.PHONY: demo test lint install system clean bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +22,12 @@ system:
 demo: $(BIN)/.installed
 	$(BIN)/geo demo
 
-test: $(BIN)/.installed system
+lint: $(BIN)/.installed
+	$(BIN)/ruff check geo tests
+	$(BIN)/ruff format --check geo tests
+	$(BIN)/mypy
+
+test: $(BIN)/.installed system lint
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/.installed

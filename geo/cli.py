@@ -1,7 +1,8 @@
 """The ``geo`` command line: one typer app; each command lives in a module of :mod:`geo.commands`.
 
 Every module in ``geo/commands/`` that defines ``register(app)`` adds its commands, so a new capability adds
-a file (and a line in ``_MODULE_OF``, which lets ``geo CMD`` import only the module it needs). Errors print as one readable line (exit 1) unless ``--debug`` is given.
+a file (and a line in ``_MODULE_OF``, which lets ``geo CMD`` import only the module it needs). Errors print
+as one readable line (exit 1) unless ``--debug`` is given.
 """
 
 from __future__ import annotations

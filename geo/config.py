@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from geo.errors import ConfigError
 from geo.io.options import ReaderOptions
 from geo.model import PRECISIONS
+from geo.stages._base import StageSettings
 from geo.stages.forecast import ForecastSettings
 from geo.stages.hotspots import HotspotSettings
 from geo.stages.lighting import LightingSettings
@@ -42,6 +43,7 @@ __all__ = [
     "SpeedConfig",
     "load_config",
     "parse_config",
+    "stage_settings",
 ]
 
 
@@ -183,14 +185,21 @@ class LayersConfig(_Model):
         return [v] if isinstance(v, str | Path) else v
 
 
+S = TypeVar("S", bound=StageSettings)
+
+
+def stage_settings(section: StageSettings, cls: type[S]) -> S:
+    """Return the stage settings of a config section (the section without its ``enabled`` key).
+
+    Example: ``stage_settings(config.lighting, LightingSettings)``.
+    """
+    return cls(**section.model_dump(exclude={"enabled"}))
+
+
 class HotspotsConfig(HotspotSettings):
     """``[hotspots]``: :class:`~geo.stages.hotspots.HotspotSettings`, and whether the stage runs."""
 
     enabled: bool = True
-
-    def settings(self) -> HotspotSettings:
-        """Return the stage's settings."""
-        return HotspotSettings(**self.model_dump(exclude={"enabled"}))
 
 
 class LightingConfig(LightingSettings):
@@ -198,19 +207,11 @@ class LightingConfig(LightingSettings):
 
     enabled: bool = True
 
-    def settings(self) -> LightingSettings:
-        """Return the stage's settings."""
-        return LightingSettings(**self.model_dump(exclude={"enabled"}))
-
 
 class PatrolConfig(PatrolSettings):
     """``[patrol]``: :class:`~geo.stages.patrol.PatrolSettings`, and whether the stage runs."""
 
     enabled: bool = True
-
-    def settings(self) -> PatrolSettings:
-        """Return the stage's settings."""
-        return PatrolSettings(**self.model_dump(exclude={"enabled"}))
 
 
 class SpeedConfig(SpeedSettings):
@@ -218,29 +219,17 @@ class SpeedConfig(SpeedSettings):
 
     enabled: bool = True
 
-    def settings(self) -> SpeedSettings:
-        """Return the stage's settings."""
-        return SpeedSettings(**self.model_dump(exclude={"enabled"}))
-
 
 class ForecastConfig(ForecastSettings):
     """``[forecast]``: :class:`~geo.stages.forecast.ForecastSettings`, and whether the stage runs."""
 
     enabled: bool = True
 
-    def settings(self) -> ForecastSettings:
-        """Return the stage's settings."""
-        return ForecastSettings(**self.model_dump(exclude={"enabled"}))
-
 
 class MapsConfig(MapSettings):
     """``[maps]``: :class:`~geo.stages.maps.MapSettings`, and whether the stage runs."""
 
     enabled: bool = True
-
-    def settings(self) -> MapSettings:
-        """Return the stage's settings."""
-        return MapSettings(**self.model_dump(exclude={"enabled"}))
 
 
 class OutputConfig(_Model):

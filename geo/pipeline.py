@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from geo.io.area import StudyArea, load_area
 from geo.io.export import label_tables, write_csv, write_frame
 from geo.io.manifest import Manifest, OutputFile, write_manifest
 from geo.model import Reports
+from geo.pipeline_steps import STAGES
 from geo.run_summary import DEMO_LABEL, summary_text
 from geo.stages._base import Progress, StageResult, quiet
 from geo.stages.forecast import ForecastResult
@@ -99,7 +99,7 @@ class RunResult:
 
 
 @dataclass
-class _Run:
+class RunContext:
     """What every stage of one run needs."""
 
     config: RunConfig
@@ -160,7 +160,7 @@ def _in_period(reports: Reports, config: RunConfig, tz: str) -> pd.Series:
     return keep
 
 
-def _start(config: RunConfig, out: Path, say: Progress) -> _Run:
+def _start(config: RunConfig, out: Path, say: Progress) -> RunContext:
     """Read the study area and every source, keep the period, write the reports and the rejects."""
     say("Studieområde / study area")
     area = load_area(config.area.spec) if config.area is not None else None
@@ -187,7 +187,7 @@ def _start(config: RunConfig, out: Path, say: Progress) -> _Run:
 
         streets = read_layer(config.layers.streets, what="streets layer", crs=crs)
     end = config.period.end
-    run = _Run(
+    run = RunContext(
         config=config,
         out=out,
         say=say,
@@ -206,169 +206,6 @@ def _start(config: RunConfig, out: Path, say: Progress) -> _Run:
     return run
 
 
-# ------------------------------------------------------------------------------------------------ stages
-def _hotspots(run: _Run) -> None:
-    from geo.io.outputs.hotspots import write_hotspots
-    from geo.io.results import read_previous_hotspots
-    from geo.stages.hotspots import hotspots_stage
-
-    config = run.config
-    previous, note = read_previous_hotspots(run.out)
-    run.result.notes.extend([note] if note else [])
-    res = hotspots_stage(
-        run.reports,
-        config.hotspots.settings(),
-        area=run.area_m,
-        streets=run.streets,
-        previous=previous,
-        period_end=run.period_end,
-        lang=config.run.lang,
-        progress=run.say,
-    )
-    if config.run.demo:
-        res.hotspots = res.hotspots.assign(data=DEMO_LABEL)
-    files = write_hotspots(res, run.out / "hotspots.geojson")
-    keep = write_frame(res.hotspots, run.out / "hotspots.parquet")  # the next run's ids start from these
-    run.record(
-        [*files, OutputFile("hotspots_ids", str(keep), "hotspots")], stage="hotspots", settings=res.settings
-    )
-    run.result.hotspots = res
-
-
-def _lighting(run: _Run) -> None:
-    from geo.io.lamps import read_lighting_sources
-    from geo.io.outputs.lighting import write_lighting
-    from geo.stages.lighting import lighting_stage
-
-    config = run.config
-    if config.layers.lamps is None:
-        return
-    run.say("Läser lampor och vägar / reading lamps and ways")
-    lamps, ways, rejects = read_lighting_sources(config.layers.lamps, config.layers.streets, crs=run.crs)
-    res = lighting_stage(
-        run.reports, lamps, ways, config.lighting.settings(), rejects=rejects, progress=run.say
-    )
-    run.record(write_lighting(res, run.out), stage="lighting", settings=res.settings)
-    run.result.lighting = res
-
-
-def _patrol(run: _Run) -> None:
-    from geo.io.outputs.patrol import write_patrol
-    from geo.stages.patrol import patrol_stage
-
-    config = run.config
-    hotspots = run.result.hotspots
-    if hotspots is None or not len(hotspots.hotspots):
-        run.result.notes.append("steg patrullplan: inga hot-spots att planera för")
-        return
-    res = patrol_stage(
-        run.reports,
-        hotspots.hotspots,
-        config.patrol.settings(),
-        streets=run.streets,
-        today=config.period.end,
-        progress=run.say,
-    )
-    files = write_patrol(res, run.out, demo=config.run.demo, lang=config.run.lang)
-    run.record(files, stage="patrol", settings=res.settings)
-    run.result.patrol = res
-
-
-def _speed(run: _Run) -> None:
-    from geo.io.measurements import read_measurements
-    from geo.io.outputs.speed import write_speed
-    from geo.io.segments import read_segments
-    from geo.stages.speed import speed_stage
-
-    config = run.config
-    if not config.layers.speed:
-        return
-    if config.layers.streets is None:
-        run.result.notes.append("steg hastighet: layers.streets saknas (vägsegment med hastighetsgräns)")
-        return
-    seg = read_segments(config.layers.streets, crs=run.crs)
-    for i, path in enumerate(config.layers.speed):
-        meas = read_measurements(path, crs=seg.crs, tz=seg.tz)
-        res = speed_stage(
-            seg.segments,
-            meas.frame,
-            config.speed.settings(),
-            reports=run.reports,
-            rejects=[seg.rejects, meas.rejects],
-            progress=run.say,
-        )
-        files = write_speed(res, run.out if i == 0 else run.out / f"speed-{i + 1}")
-        run.record(files, stage="speed", settings=res.settings, suffix="" if i == 0 else f"_{i + 1}")
-        if i == 0:
-            run.result.speed = res
-
-
-def _forecast(run: _Run) -> None:
-    from geo.io.outputs.forecast import write_forecast
-    from geo.stages.forecast import forecast_stage
-
-    config = run.config
-    res = forecast_stage(run.reports, config.forecast.settings(), as_of=run.period_end, progress=run.say)
-    run.result.notes.extend(f"prognos: {n}" for n in res.notes)
-    if len(res.table):
-        run.record(
-            write_forecast(res, run.out, demo=config.run.demo), stage="forecast", settings=res.settings
-        )
-        run.result.forecast = res
-
-
-def _map_stem(run: _Run) -> str:
-    config, reports = run.config, run.reports
-    if run.area is not None:
-        place = run.area.slug
-    else:
-        stem = Path(config.sources[0].path).name.split(".")[0].lower()
-        place = "".join(ch if ch.isalnum() else "-" for ch in stem).strip("-") or "lagesbild"
-    times = reports["occurred_at"]
-    start = config.period.start or (times.min().date() if len(reports) else dt.date.today())
-    end = config.period.end or (times.max().date() if len(reports) else dt.date.today())
-    return f"lagesbild-{place}-{start:%Y%m%d}-{end:%Y%m%d}"
-
-
-def _maps(run: _Run) -> None:
-    from geo.io.outputs.maps import write_map
-    from geo.stages.maps import MapInputs, map_stage
-
-    config, r = run.config, run.result
-    settings = config.maps.settings()
-    internal = MapInputs.from_results(
-        hotspots=r.hotspots, lighting=r.lighting, patrol=r.patrol, speed=r.speed, forecast=r.forecast
-    )
-    now = pd.Timestamp.now(tz=str(run.reports["occurred_at"].dt.tz)).floor("min")
-    for public in (False, True) if settings.public else (False,):
-        res = map_stage(
-            run.reports,
-            internal if not public else MapInputs.from_results(hotspots=r.hotspots),
-            settings,
-            public=public,
-            area=run.area,
-            title=config.run.title,
-            lang=config.run.lang,
-            demo=config.run.demo,
-            generated_at=now,
-            progress=run.say,
-        )
-        html = run.out / f"{_map_stem(run)}{'-publik' if public else ''}.html"
-        run.record(write_map(res, html), stage="maps_public" if public else "maps", settings=settings)
-        r.maps.append(res)
-
-
-_STAGES: tuple[tuple[str, str, Callable[[_Run], None]], ...] = (
-    ("hotspots", "Hot-spots", _hotspots),
-    ("lighting", "Belysning / lighting", _lighting),
-    ("patrol", "Patrullplan / patrol plan", _patrol),
-    ("speed", "Hastighet / speed", _speed),
-    ("forecast", "Prognos / forecast", _forecast),
-    ("maps", "Kartor / maps", _maps),
-)
-"""The stages in order: config section, progress text, step."""
-
-
 # ------------------------------------------------------------------------------------------------ the run
 def _produced_nothing(stage: StageResult) -> bool:
     """Tell whether a stage's main output is empty (then its notes, which say why, are the run's notes)."""
@@ -383,7 +220,7 @@ def _produced_nothing(stage: StageResult) -> bool:
     return False
 
 
-def _finish(run: _Run, t0: float) -> None:
+def _finish(run: RunContext, t0: float) -> None:
     """Label demo tables, write the manifest last, and make the summary."""
     config, r = run.config, run.result
     if config.run.demo:
@@ -441,7 +278,7 @@ def run(config: RunConfig, *, progress: Progress | None = None, out_dir: Path | 
     result.timings["reports"] = round(time.perf_counter() - t, 2)
     if not len(result.reports):
         result.notes.append("inga rapporter i perioden / no reports in the period: analyserna hoppas över")
-    for name, text, step in _STAGES:
+    for name, text, step in STAGES:
         section = getattr(config, name)
         needs_reports = name != "speed"
         if not section.enabled or (needs_reports and not len(result.reports)):

@@ -1,4 +1,5 @@
-"""The run configuration: the documented demo config loads; every mistake names the file and the dotted key."""
+"""The run configuration: the documented demo config loads; every mistake names the file and the
+dotted key."""
 
 from __future__ import annotations
 

@@ -14,7 +14,9 @@ from geo.model import empty_reports, point_reports, validate_reports
 @pytest.fixture()
 def reports(tmp_path, now):
     path = tmp_path / "r.csv"
-    path.write_text("id,lat,lon,time,category\n1,57.18,14.05,2024-03-05 22:10,stöld\n2,57.19,14.06,2024-03-06 10:00,rån\n")
+    path.write_text(
+        "id,lat,lon,time,category\n1,57.18,14.05,2024-03-05 22:10,stöld\n2,57.19,14.06,2024-03-06 10:00,rån\n"
+    )
     return read_reports([path], now=now).reports
 
 

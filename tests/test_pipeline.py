@@ -1,4 +1,5 @@
-"""The pipeline (`geo run` / `geo demo`): demo world in, maps and proposals out; period, strict and id checks."""
+"""The pipeline (`geo run` / `geo demo`): demo world in, maps and proposals out; period, strict and id
+checks."""
 
 from __future__ import annotations
 
@@ -237,7 +238,7 @@ def test_hotspot_source_filter_that_matches_nothing_is_named(tmp_path):
 
 
 def test_geo_run_on_real_toronto_data_with_a_column_mapping(tmp_path, data_dir):
-    """A config without a Swedish study area, on the real Toronto MCI file, mapping category to premises_type."""
+    """A config without a Swedish study area, on the real Toronto MCI file, category from premises_type."""
     src = data_dir / "toronto_mci_2014_2017.csv.gz"
     off = {"enabled": False}
     cfg = parse_config(

@@ -18,7 +18,7 @@ from geo.forecast.events import Events, past_only, to_days
 from geo.forecast.methods import BASELINES, METHODS
 from geo.forecast.predict import check_method, risk_on_grid
 from geo.forecast.score import score_forecast
-from geo.grid import DEFAULT_CELL_M, grid_for
+from geo.grid import DEFAULT_CELL_M, Grid, grid_for
 
 __all__ = ["COVERAGES_PCT", "BacktestResult", "backtest", "recommend", "summarise"]
 
@@ -103,6 +103,64 @@ def recommend(summary: pd.DataFrame, *, coverage_pct: float = 5.0) -> str:
     return str(rel[rel >= top - 1e-12].index[0])
 
 
+def _methods(methods: Sequence[str] | None) -> list[str]:
+    """Return the methods compared: every method by default, else the baselines and the chosen ones."""
+    chosen = list(methods) if methods else list(METHODS)
+    for m in chosen:
+        check_method(m)
+    return list(dict.fromkeys([*BASELINES, *chosen])) if methods else chosen
+
+
+def _fixed_active(
+    events: Events, grid: Grid, cells: np.ndarray, active_from: pd.Timestamp, active_to: pd.Timestamp
+) -> np.ndarray:
+    """Return the cells with an incident in ``[active_from, active_to)`` (a fixed reference period)."""
+    a0, a1 = float(to_days(active_from)), float(to_days(active_to))
+    m = (events.t >= a0) & (events.t < a1) & (events.w > 0)
+    return np.flatnonzero(np.bincount(cells[m], minlength=grid.size) > 0)
+
+
+def _recent_active(events: Events, grid: Grid, *, as_of: float, active_days: float) -> np.ndarray:
+    """Return the cells with an incident known in the `active_days` days before `as_of`."""
+    past = past_only(events, as_of)
+    pc = grid.flat_index(past.x, past.y)
+    recent = (past.t >= as_of - active_days) & (past.w > 0)
+    return np.flatnonzero(np.bincount(pc[recent], minlength=grid.size) > 0)
+
+
+def _score_rows(
+    risk: np.ndarray,
+    truth: np.ndarray,
+    coverages_pct: Sequence[float],
+    *,
+    week: int,
+    week_start: str,
+    method: str,
+    seconds: float,
+) -> list[dict[str, object]]:
+    """Return one row a coverage: the scores of `risk` against `truth` (both over the active cells)."""
+    rows: list[dict[str, object]] = []
+    for cov in coverages_pct:
+        s = score_forecast(risk, truth, coverage_pct=cov)
+        rows.append(
+            {
+                "week": week,
+                "week_start": week_start,
+                "method": method,
+                "coverage_pct": float(cov),
+                "pai": s.pai,
+                "hit_rate": s.hit_rate,
+                "pei": s.pei,
+                "hits": s.hits,
+                "incidents": s.incidents,
+                "k": s.k,
+                "n_active": s.n_active,
+                "seconds": seconds,
+            }
+        )
+    return rows
+
+
 def backtest(
     events: Events,
     *,
@@ -158,24 +216,18 @@ def backtest(
         raise ValueError("start must be timezone-aware (local midnight of the data's zone)")
     if weeks < 1:
         raise ValueError(f"weeks must be >= 1, got {weeks}")
-    chosen = list(methods) if methods else list(METHODS)
-    for m in chosen:
-        check_method(m)
-    chosen = list(dict.fromkeys([*BASELINES, *chosen])) if methods else chosen
+    chosen = _methods(methods)
     if len(events) == 0:
         raise ValueError("no events to backtest on")
     if (active_from is None) != (active_to is None):
         raise ValueError("give both active_from and active_to, or neither")
     grid = grid_for(events.x, events.y, cell_m=cell_m)
     cells = grid.flat_index(events.x, events.y)
-    fixed_active: np.ndarray | None = None
+    fixed = None
     if active_from is not None and active_to is not None:
-        a0, a1 = float(to_days(active_from)), float(to_days(active_to))
-        m = (events.t >= a0) & (events.t < a1) & (events.w > 0)
-        fixed_active = np.flatnonzero(np.bincount(cells[m], minlength=grid.size) > 0)
+        fixed = _fixed_active(events, grid, cells, active_from, active_to)
     rows: list[dict[str, object]] = []
-    total = weeks * len(chosen)
-    step = 0
+    step, total = 0, weeks * len(chosen)
     for week in range(weeks):
         wall = start.tz_localize(None) + pd.Timedelta(days=horizon_days * week)
         moment = wall.tz_localize(start.tz)
@@ -183,14 +235,9 @@ def backtest(
         end = float(to_days((wall + pd.Timedelta(days=horizon_days)).tz_localize(start.tz)))
         in_week = (events.t >= as_of) & (events.t < end)
         truth_all = np.bincount(cells[in_week], weights=events.w[in_week], minlength=grid.size)
-        if fixed_active is None:
-            past = past_only(events, as_of)
-            pc = grid.flat_index(past.x, past.y)
-            recent = (past.t >= as_of - active_days) & (past.w > 0)
-            active = np.flatnonzero(np.bincount(pc[recent], minlength=grid.size) > 0)
-        else:
-            active = fixed_active
-        truth = truth_all[active]
+        active = (
+            fixed if fixed is not None else _recent_active(events, grid, as_of=as_of, active_days=active_days)
+        )
         for name in chosen:
             t0 = time.perf_counter()
             risk = risk_on_grid(
@@ -202,25 +249,15 @@ def backtest(
                 history_days=history_days,
                 seed=seed,
             )
-            seconds = time.perf_counter() - t0
-            for cov in coverages_pct:
-                s = score_forecast(risk[active], truth, coverage_pct=cov)
-                rows.append(
-                    {
-                        "week": week + 1,
-                        "week_start": moment.date().isoformat(),
-                        "method": name,
-                        "coverage_pct": float(cov),
-                        "pai": s.pai,
-                        "hit_rate": s.hit_rate,
-                        "pei": s.pei,
-                        "hits": s.hits,
-                        "incidents": s.incidents,
-                        "k": s.k,
-                        "n_active": s.n_active,
-                        "seconds": seconds,
-                    }
-                )
+            rows += _score_rows(
+                risk[active],
+                truth_all[active],
+                coverages_pct,
+                week=week + 1,
+                week_start=moment.date().isoformat(),
+                method=name,
+                seconds=time.perf_counter() - t0,
+            )
             step += 1
             if progress:
                 progress(step, total, f"{moment.date()} {name}")

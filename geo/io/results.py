@@ -42,7 +42,13 @@ from geo.errors import InputError
 from geo.io.manifest import Manifest, OutputFile, read_manifest
 from geo.stages.maps import MapInputs
 
-__all__ = ["MAP_SOURCES", "map_inputs_from_manifest", "read_map_inputs", "results_manifest", "read_previous_hotspots"]
+__all__ = [
+    "MAP_SOURCES",
+    "map_inputs_from_manifest",
+    "read_map_inputs",
+    "results_manifest",
+    "read_previous_hotspots",
+]
 
 _LIGHTING = ("lighting", "lighting_gpkg")
 

@@ -17,7 +17,7 @@ __all__ = ["read_csv_raw", "sniff_csv"]
 
 def _open_bytes(path: Path, n: int | None = None) -> bytes:
     opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rb") as fh:  # type: ignore[operator]
+    with opener(path, "rb") as fh:
         return fh.read(n) if n else fh.read()
 
 

@@ -18,8 +18,15 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_ingest_toronto_to_geoparquet(tmp_path: Path, data_dir: Path) -> None:
     out, rej = tmp_path / "toronto.parquet", tmp_path / "toronto.rejects.csv"
-    proc = run("ingest", str(data_dir / "toronto_mci_2014_2017.csv.gz"), "--out", str(out), "--rejects", str(rej),
-               cwd=tmp_path)
+    proc = run(
+        "ingest",
+        str(data_dir / "toronto_mci_2014_2017.csv.gz"),
+        "--out",
+        str(out),
+        "--rejects",
+        str(rej),
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     frame = gpd.read_parquet(out)
     assert frame.crs.to_epsg() == 32617

@@ -19,7 +19,9 @@ def test_public_map_rejects_hold_no_raw_values(tmp_path: Path, data_dir: Path) -
     extra[lat_col], extra[lon_col] = "59,3293", "18,0686"  # Stockholm: outside Värnamo
     pd.concat([police, extra]).to_csv(src, sep=";", index=False, encoding="cp1252")
     out = tmp_path / "pub.html"
-    proc = run_geo("map", str(src), "--area", "0683", "--public", "--tiles", "none", "--out", str(out), cwd=tmp_path)
+    proc = run_geo(
+        "map", str(src), "--area", "0683", "--public", "--tiles", "none", "--out", str(out), cwd=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr
     rejects = pd.read_csv(tmp_path / "pub.rejects.csv")
     assert "value" not in rejects.columns

@@ -53,7 +53,8 @@ def test_kde_preserves_mass_and_peaks_at_the_incidents() -> None:
 
 
 def test_prospective_weights_by_distance_and_week() -> None:
-    # one incident in cell (5,5) 3 days ago (week 0), one in (5,5) 10 days ago (week 1); 400 m over 100 m cells
+    # one incident in cell (5,5) 3 days ago (week 0), one in (5,5) 10 days ago (week 1);
+    # 400 m over 100 m cells
     ev = _events([550, 550], [550, 550], [97.0, 90.0])
     r = prospective_risk(ev, GRID, as_of=100.0, bandwidth_m=400.0, weeks=8).reshape(GRID.shape)
     assert r[5, 5] == pytest.approx(1 / 1 * 1 / 1 + 1 / 1 * 1 / 2)

@@ -25,7 +25,9 @@ def only(rejects: pd.DataFrame, row: int) -> pd.Series:
     return hit.iloc[0]
 
 
-def check_bad_row(tmp_path: Path, now: pd.Timestamp, area, line: str, field: str, reason: str, status: str) -> None:
+def check_bad_row(
+    tmp_path: Path, now: pd.Timestamp, area, line: str, field: str, reason: str, status: str
+) -> None:
     """The bad line (row 3) is listed once with its field, reason and status; the good line is kept."""
     result = read_reports([swedish_csv(tmp_path, [line])], area=area, now=now)
     entry = only(result.rejects, 3)

@@ -1,4 +1,5 @@
-"""One real extract written into every format (the pyogrio pattern), so each reader is checked the same way."""
+"""One real extract written into every format (the pyogrio pattern), so each reader is checked the
+same way."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ def extract_files(toronto_extract: pd.DataFrame, tmp_path_factory: pytest.TempPa
     out = tmp_path_factory.mktemp("formats")
     gdf = gpd.GeoDataFrame(
         toronto_extract.drop(columns=["lat", "lon"]),
-        geometry=gpd.points_from_xy(toronto_extract["lon"].astype(float), toronto_extract["lat"].astype(float)),
+        geometry=gpd.points_from_xy(
+            toronto_extract["lon"].astype(float), toronto_extract["lat"].astype(float)
+        ),
         crs="EPSG:4326",
     )
     paths = {
@@ -38,8 +41,8 @@ def extract_files(toronto_extract: pd.DataFrame, tmp_path_factory: pytest.TempPa
     toronto_extract.to_csv(paths["csv"], index=False)
     gdf.to_file(paths["geojson"], driver="GeoJSON")
     gdf.to_file(paths["gpkg"], driver="GPKG")
-    gdf.rename(columns={"occurred_at": "occurred", "premises_type": "premises", "neighbourhood": "nbhd"}).to_file(
-        paths["shp"]
-    )
+    gdf.rename(
+        columns={"occurred_at": "occurred", "premises_type": "premises", "neighbourhood": "nbhd"}
+    ).to_file(paths["shp"])
     gdf.to_parquet(paths["parquet"])
     return paths

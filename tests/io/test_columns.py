@@ -14,8 +14,10 @@ from geo.io.columns import detect_columns
 
 def test_utf8_and_comma_separated_also_work(tmp_path: Path, now: pd.Timestamp) -> None:
     path = tmp_path / "u.csv"
-    path.write_text('id,Latitude,Longitude,date,type\n1,"57.18","14.05",2024-03-05T22:10:00+01:00,skadegörelse\n',
-                    encoding="utf-8")
+    path.write_text(
+        'id,Latitude,Longitude,date,type\n1,"57.18","14.05",2024-03-05T22:10:00+01:00,skadegörelse\n',
+        encoding="utf-8",
+    )
     r = read_reports([path], now=now).reports.iloc[0]
     assert r["category"] == "skadegörelse"
     assert r["occurred_at"] == pd.Timestamp("2024-03-05 22:10", tz="Europe/Stockholm")

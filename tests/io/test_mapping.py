@@ -13,7 +13,9 @@ from tests.io._swedish import only
 def test_duplicates_without_id_listed_or_dropped(tmp_path: Path, now: pd.Timestamp) -> None:
     path = tmp_path / "d.csv"
     row = "57.18,14.05,2024-03-05 22:10,stöld\n"
-    path.write_text("lat,lon,time,category\n" + row + row + "57.18,14.05,2024-03-05 22:10,rån\n", encoding="utf-8")
+    path.write_text(
+        "lat,lon,time,category\n" + row + row + "57.18,14.05,2024-03-05 22:10,rån\n", encoding="utf-8"
+    )
     kept = read_reports([path], now=now)
     assert len(kept.reports) == 3  # separate offences often look exactly like this in real exports
     entry = only(kept.rejects, 3)

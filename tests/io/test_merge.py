@@ -14,8 +14,11 @@ def test_id_repeated_across_sources_rejected(tmp_path: Path, now: pd.Timestamp) 
 
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     a.write_text("id,lat,lon,time,category\nX1,57.18,14.05,2024-03-05 22:10,stöld\n", encoding="utf-8")
-    b.write_text("id;lat;lon;time;category\nX1;57,19;14,06;2024-03-06 10:00;rån\nX2;57,19;14,06;2024-03-06 11:00;rån\n",
-                 encoding="utf-8")
+    b.write_text(
+        "id;lat;lon;time;category\nX1;57,19;14,06;2024-03-06 10:00;rån\n"
+        "X2;57,19;14,06;2024-03-06 11:00;rån\n",
+        encoding="utf-8",
+    )
     together = read_reports([a, b], now=now)
     apart = merge_results([read_reports([a], now=now), read_reports([b], now=now)])
     for result in (together, apart):

@@ -1,4 +1,5 @@
-"""The points reader of ``geo forecast --at``: rows kept as written, positions in the asked CRS, errors named."""
+"""The points reader of ``geo forecast --at``: rows kept as written, positions in the asked CRS,
+errors named."""
 
 from __future__ import annotations
 

@@ -21,7 +21,9 @@ def varnamo():
 def test_swedish_export_reads(tmp_path: Path, now: pd.Timestamp, varnamo) -> None:
     result = read_reports([swedish_csv(tmp_path, [])], area=varnamo, now=now)
     r = result.reports.iloc[0]
-    assert r["report_id"] == "A1" and r["category"] == "misshandel" and r["description"] == "bråk utanför krogen"
+    assert (
+        r["report_id"] == "A1" and r["category"] == "misshandel" and r["description"] == "bråk utanför krogen"
+    )
     assert r["occurred_at"] == pd.Timestamp("2024-03-05 22:10", tz="Europe/Stockholm")
     assert result.crs.to_epsg() == 3006
     assert result.rejects.empty

@@ -29,8 +29,9 @@ def varnamo():
     ],
     ids=["bad-time", "missing-time", "future", "pre-1900", "dst-gap", "dst-ambiguous"],
 )
-def test_bad_row_reported(tmp_path: Path, now: pd.Timestamp, varnamo, line: str, field: str, reason: str,
-                          status: str) -> None:
+def test_bad_row_reported(
+    tmp_path: Path, now: pd.Timestamp, varnamo, line: str, field: str, reason: str, status: str
+) -> None:
     check_bad_row(tmp_path, now, varnamo, line, field, reason, status)
 
 

@@ -24,6 +24,7 @@ def varnamo():
     ],
     ids=["empty-category", "repeated-id"],
 )
-def test_bad_row_reported(tmp_path: Path, now: pd.Timestamp, varnamo, line: str, field: str, reason: str,
-                          status: str) -> None:
+def test_bad_row_reported(
+    tmp_path: Path, now: pd.Timestamp, varnamo, line: str, field: str, reason: str, status: str
+) -> None:
     check_bad_row(tmp_path, now, varnamo, line, field, reason, status)

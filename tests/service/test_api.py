@@ -1,4 +1,5 @@
-"""The HTTP contract over the real server: every refusal with its status code, idempotency, paging, Open311."""
+"""The HTTP contract over the real server: every refusal with its status code, idempotency, paging,
+Open311."""
 
 from __future__ import annotations
 

@@ -132,7 +132,8 @@ def test_keyboard_only_on_a_phone(browser: object, deployment: Deployment) -> No
         assert "Tack" in page.locator("#status").inner_text(), page.locator("#status").inner_text()
         # buttons are big enough to hit with a finger
         small = page.evaluate(
-            "() => [...document.querySelectorAll('button')].filter(b => !b.hidden && b.getBoundingClientRect().height < 44).length"
+            "() => [...document.querySelectorAll('button')]"
+            ".filter(b => !b.hidden && b.getBoundingClientRect().height < 44).length"
         )
         assert small == 0
         assert errors == []

@@ -149,7 +149,8 @@ def test_postgis_any_table(postgres) -> None:  # noqa: ANN001
     with psycopg.connect(url, autocommit=True) as con:
         con.execute("CREATE TABLE incidents (nr text, tid text, kategori text, geom geometry(Point, 4326))")
         con.execute(
-            "INSERT INTO incidents VALUES ('A1', '2024-05-01 22:10', 'misshandel', ST_SetSRID(ST_MakePoint(14.04, 57.186), 4326)),"
+            "INSERT INTO incidents VALUES ('A1', '2024-05-01 22:10', 'misshandel', "
+            "ST_SetSRID(ST_MakePoint(14.04, 57.186), 4326)),"
             " ('A2', '2024-05-02 01:30', 'rån', ST_SetSRID(ST_MakePoint(14.05, 57.19), 4326))"
         )
     raw, rows, geometry = read_postgis_raw(url + "?table=public.incidents")
@@ -176,8 +177,16 @@ def test_retention_prunes_old_run_folders(tmp_path) -> None:  # noqa: ANN001
     store = open_store(tmp_path / "s.gpkg")
     maps = tmp_path / "maps"
     manager = RunManager(
-        RunContext(store=store, area=load_area("Värnamo"), area_spec="Värnamo", tz="Europe/Stockholm",
-                   maps_dir=maps, k=5, extra_sources=(), run_config=None)
+        RunContext(
+            store=store,
+            area=load_area("Värnamo"),
+            area_spec="Värnamo",
+            tz="Europe/Stockholm",
+            maps_dir=maps,
+            k=5,
+            extra_sources=(),
+            run_config=None,
+        )
     )
     now = dt.datetime.now(dt.UTC)
     for name, status in (("run-old", "done"), ("run-latest", "done"), ("run-busy", "running")):
@@ -186,8 +195,15 @@ def test_retention_prunes_old_run_folders(tmp_path) -> None:  # noqa: ANN001
         old = (now - dt.timedelta(days=30)).timestamp()
         os.utime(maps / "runs" / name, (old, old))
         finished = now - dt.timedelta(days=30 if name == "run-old" else 1)
-        store.save_run(RunRecord(run_id=name, status=status, created_at=finished, requested_by="t",
-                                 finished_at=finished if status == "done" else None))
+        store.save_run(
+            RunRecord(
+                run_id=name,
+                status=status,
+                created_at=finished,
+                requested_by="t",
+                finished_at=finished if status == "done" else None,
+            )
+        )
     assert manager.prune(older_than=now - dt.timedelta(days=7)) == 1
     assert sorted(p.name for p in (maps / "runs").iterdir()) == ["run-busy", "run-latest"]
     manager.close()
