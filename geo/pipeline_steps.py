@@ -39,9 +39,12 @@ def _hotspots(run: RunContext) -> None:
     config = run.config
     previous, note = read_previous_hotspots(run.out)
     run.result.notes.extend([note] if note else [])
+    settings = stage_settings(config.hotspots, HotspotSettings)
+    # the density and Gi* overview is drawn only on the map
+    settings = settings.model_copy(update={"overview": settings.overview and config.maps.enabled})
     res = hotspots_stage(
         run.reports,
-        stage_settings(config.hotspots, HotspotSettings),
+        settings,
         area=run.area_m,
         streets=run.streets,
         previous=previous,

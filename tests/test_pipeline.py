@@ -274,3 +274,33 @@ def test_geo_run_on_real_toronto_data_with_a_column_mapping(tmp_path, data_dir):
     assert set(res.reports["source"]) == {"toronto_police"}
     assert res.hotspots is not None and len(res.hotspots.hotspots) >= 1
     assert (tmp_path / "out" / "reports.parquet").exists()
+
+
+def test_geo_hotspots_and_geo_run_find_the_same_places(demo_run, tmp_path):
+    """Regression: one engine, so `geo hotspots` with the config's settings gives what `geo run` gave."""
+    from tests._helpers import DEMO_POLICE_ARGS
+
+    out, _ = demo_run
+    hs = tmp_path / "hotspots.geojson"
+    args = [
+        "--area",
+        "0683",
+        "--eps",
+        "75",
+        "--min-samples",
+        "30",
+        "--streets",
+        str(DEMO_DIR / "gator.geojson"),
+    ]
+    period = ["--since", "2023-11-01", "--until", "2026-11-01"]
+    proc = subprocess.run(
+        [str(GEO), "hotspots", *DEMO_POLICE_ARGS, *args, *period, "--out", str(hs)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    cols = ["hotspot_id", "label", "n_reports", "peak_windows", "trend"]
+    by_run = gpd.read_file(out / "hotspots.geojson")[cols]
+    by_command = gpd.read_file(hs)[cols]
+    pd.testing.assert_frame_equal(by_run.reset_index(drop=True), by_command.reset_index(drop=True))

@@ -15,6 +15,7 @@ from geo.forecast.events import Events, events_from_reports, past_only, to_days
 from geo.forecast.methods import METHODS
 from geo.grid import DEFAULT_CELL_M, Grid, grid_for
 from geo.model import Reports
+from geo.time.parse import local_midnight
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -42,8 +43,7 @@ def as_of_moment(as_of: str | pd.Timestamp, tz: str) -> pd.Timestamp:
         The data's IANA zone.
     """
     ts = pd.Timestamp(as_of)
-    ts = ts.tz_localize(tz) if ts.tzinfo is None else ts.tz_convert(tz)
-    return ts.normalize()
+    return local_midnight((ts if ts.tzinfo is None else ts.tz_convert(tz)).date(), tz)
 
 
 def check_method(method: str) -> str:
