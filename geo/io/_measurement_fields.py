@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geo.io._columns import blank, numbers
-from geo.io.rejects import RejectLog
+from geo.rejects import RejectLog
 from geo.time.parse import parse_times
 
 __all__ = ["Positions", "direction_field", "hour_fields", "pass_fields", "position_fields", "time_field"]

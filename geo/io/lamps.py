@@ -282,7 +282,7 @@ def read_lighting_sources(
         If no ways can be had (a register without ``--ways``) or a file cannot be read.
     """
     from geo.io.osm import OsmLayers, read_osm
-    from geo.io.rejects import REJECT_COLUMNS
+    from geo.rejects import REJECT_COLUMNS
 
     lamps_path = Path(lamps_path)
     if ways_path is None and not _is_pbf(lamps_path):

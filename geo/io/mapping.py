@@ -21,10 +21,11 @@ from shapely.geometry.base import BaseGeometry
 from geo.io.columns import detect_columns, fold
 from geo.io.coords import Positions, check_area, choose_crs_and_zone, read_positions
 from geo.io.options import ReaderOptions
-from geo.io.rejects import RawTable, RejectLog
+from geo.io.rejects import RawTable
 from geo.io.times import read_times
 from geo.io.values import read_category, read_ids, read_precision, read_source, read_text, read_weight
 from geo.model import Reports
+from geo.rejects import RejectLog
 from geo.time.profile import add_time_parts
 
 __all__ = ["Mapped", "to_reports"]

@@ -27,7 +27,7 @@ from geo.io._measurement_fields import (
     position_fields,
     time_field,
 )
-from geo.io.rejects import RejectLog
+from geo.rejects import RejectLog
 
 __all__ = ["Measurements", "read_measurements"]
 

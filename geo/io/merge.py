@@ -9,8 +9,8 @@ import geopandas as gpd
 import pandas as pd
 import pyproj
 
-from geo.io.rejects import REJECT_COLUMNS
 from geo.model import Reports, empty_reports, validate_reports
+from geo.rejects import REJECT_COLUMNS
 
 __all__ = ["ReadResult", "merge_frames", "merge_results"]
 

@@ -23,7 +23,7 @@ from shapely.geometry import LineString, Point
 
 from geo.crs import choose_crs
 from geo.errors import InputError
-from geo.io.rejects import RejectLog
+from geo.rejects import RejectLog
 
 __all__ = ["IMPLICIT_MAXSPEED_KMH", "OsmLayers", "parse_maxspeed", "read_osm"]
 

@@ -12,9 +12,9 @@ import pyproj
 from geo.io.area import StudyArea
 from geo.io.merge import ReadResult, merge_frames
 from geo.io.options import ReaderOptions
-from geo.io.rejects import REJECT_COLUMNS
 from geo.io.sources import SourceRead, read_source
 from geo.model import Reports
+from geo.rejects import REJECT_COLUMNS
 
 __all__ = ["read_reports"]
 

@@ -15,8 +15,8 @@ import pandas as pd
 
 from geo.crs import choose_tz
 from geo.io.osm import IMPLICIT_MAXSPEED_KMH
-from geo.io.rejects import RejectLog
 from geo.model import require_metric_crs
+from geo.rejects import RejectLog
 
 __all__ = [
     "MOTOR_HIGHWAYS",

@@ -28,7 +28,6 @@ from geo.crs import choose_crs, choose_tz
 from geo.errors import InputError
 from geo.io._columns import pick_column
 from geo.io.osm import parse_maxspeed, read_osm
-from geo.io.rejects import REJECT_COLUMNS, RejectLog
 from geo.io.road_limits import (
     MOTOR_HIGHWAYS,
     NON_MOTOR_HIGHWAYS,
@@ -37,6 +36,7 @@ from geo.io.road_limits import (
     oneway_codes,
     segments_from_osm,
 )
+from geo.rejects import REJECT_COLUMNS, RejectLog
 
 __all__ = ["SegmentsRead", "read_segments"]
 

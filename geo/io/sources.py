@@ -21,9 +21,9 @@ from geo.io.canonical import from_canonical, is_canonical
 from geo.io.mapping import Mapped, to_reports
 from geo.io.options import ReaderOptions
 from geo.io.polisen import is_polisen_json, read_polisen_raw
-from geo.io.rejects import REJECT_COLUMNS, RejectLog
 from geo.io.tabular import read_csv_raw
 from geo.model import Reports
+from geo.rejects import REJECT_COLUMNS, RejectLog
 
 __all__ = ["CSV_SUFFIXES", "VECTOR_SUFFIXES", "SourceRead", "read_source"]
 

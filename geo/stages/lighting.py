@@ -16,12 +16,10 @@ from geo.layers.lighting.layer import DEFAULT_LIT_WAY_BUFFER_M, DEFAULT_RADIUS_M
 from geo.model import Reports
 from geo.plan.lighting.followup import FollowUp, follow_up
 from geo.plan.lighting.plan import LightingPlan, plan_lighting
+from geo.rejects import empty_rejects
 from geo.stages._base import Progress, StageResult, StageSettings, quiet
 
 __all__ = ["LightingResult", "LightingSettings", "lighting_stage"]
-
-_REJECT_COLUMNS = ["file", "row", "field", "reason", "status", "value"]
-"""The columns of a rejects table (as :data:`geo.io.rejects.REJECT_COLUMNS`; stages do not import geo.io)."""
 
 
 class LightingSettings(StageSettings):
@@ -189,7 +187,7 @@ def lighting_stage(
         method=settings.method,
         time_limit_s=settings.time_limit_s,
     )
-    table = rejects if rejects is not None else pd.DataFrame(columns=_REJECT_COLUMNS)
+    table = rejects if rejects is not None else empty_rejects()
     result = LightingResult(settings=settings, plan=plan, rejects=table)
     _explain(result)
     if follow_up_area is not None:

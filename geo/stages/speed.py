@@ -155,7 +155,7 @@ def _merge_rejects(
     readers: Sequence[pd.DataFrame], matching: pd.DataFrame, measurements: pd.DataFrame
 ) -> pd.DataFrame:
     """Return the readers' rows with the matching's merged into their measurement file's, by row."""
-    from geo.layers.speed.matching import REJECT_COLUMNS
+    from geo.rejects import REJECT_COLUMNS
 
     given = [r[REJECT_COLUMNS] for r in readers if len(r)]
     table = pd.concat(given, ignore_index=True) if given else pd.DataFrame(columns=REJECT_COLUMNS)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.io.rejects import REJECT_COLUMNS, RawTable, RejectLog
+from geo.io.rejects import RawTable
+from geo.rejects import REJECT_COLUMNS, RejectLog
 
 
 def table() -> RawTable:

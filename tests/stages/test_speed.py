@@ -16,8 +16,8 @@ from geo.errors import ConfigError
 from geo.io.manifest import read_manifest
 from geo.io.measurements import Measurements, read_measurements
 from geo.io.outputs.speed import write_speed
-from geo.io.rejects import REJECT_COLUMNS
 from geo.io.segments import SegmentsRead, read_segments
+from geo.rejects import REJECT_COLUMNS
 from geo.stages.speed import SpeedResult, SpeedSettings, speed_stage
 from tests.conftest import DEMO
 

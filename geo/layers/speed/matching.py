@@ -8,11 +8,10 @@ import pandas as pd
 import shapely
 
 from geo.model import require_metric_crs
+from geo.rejects import empty_rejects
 
-__all__ = ["REJECT_COLUMNS", "match_measurements"]
+__all__ = ["match_measurements"]
 
-REJECT_COLUMNS = ["file", "row", "field", "reason", "status", "value"]
-"""Columns of a rejection table (as the readers write it); ``status`` is ``rejected`` or ``warning``."""
 
 _DIRECTION_SLACK_DEG = 60.0
 
@@ -47,9 +46,7 @@ class _Rejects:
     def frame(self) -> pd.DataFrame:
         """Return the table sorted by file and row."""
         if not self._parts:
-            return pd.DataFrame(
-                {c: pd.Series(dtype="int64" if c == "row" else "object") for c in REJECT_COLUMNS}
-            )
+            return empty_rejects()
         out = pd.concat(self._parts, ignore_index=True)
         return out.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
 

@@ -60,10 +60,8 @@ def test_direction_picks_the_carriageway(tmp_path: Path) -> None:
 
 
 def test_rejects_name_the_frame_s_file_and_row() -> None:
-    from geo.io.rejects import REJECT_COLUMNS as READER_COLUMNS
-    from geo.layers.speed.matching import REJECT_COLUMNS
+    from geo.rejects import REJECT_COLUMNS
 
-    assert REJECT_COLUMNS == READER_COLUMNS
     segs = gpd.GeoDataFrame(
         {"segment_id": ["A"], "limit_kmh": [np.nan], "oneway": np.array([0], dtype="int8")},
         geometry=[LineString([(440_000, 6_340_000), (440_400, 6_340_000)])],
