@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import overload
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -270,8 +271,39 @@ def in_future(
     return (times > limit).fillna(False).to_numpy(dtype=bool)
 
 
+def _iso_one(text: str, tz: str, warn: Callable[[str], None] | None) -> tuple[pd.Timestamp, bool] | None:
+    """Parse one ISO 8601 value with the standard library (the service's hot path), by the same rules.
+
+    Returns ``None`` for anything :meth:`datetime.datetime.fromisoformat` does not read; the column parser
+    then decides. Raises :class:`TimeError` as :func:`_parse_one` does.
+    """
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    zone = ZoneInfo(tz)
+    reasons = time_reasons(tz)
+    if value.tzinfo is not None:
+        local = value.astimezone(zone)
+    else:
+        local = value.replace(tzinfo=zone, fold=0)
+        if local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != value:
+            raise TimeError(f"{reasons['nonexistent']}: '{text}'")
+        if local.utcoffset() != value.replace(tzinfo=zone, fold=1).utcoffset():
+            (warn or _log.warning)(f"{reasons['ambiguous']}: '{text}'")
+    naive = local.replace(tzinfo=None)
+    if naive < EARLIEST:
+        raise TimeError(f"{reasons['early']}: '{text}'")
+    if naive >= LATEST:
+        raise TimeError(f"{reasons['late']}: '{text}'")
+    return pd.Timestamp(local).tz_convert(tz), value.tzinfo is not None
+
+
 def _parse_one(text: str, tz: str, warn: Callable[[str], None] | None) -> tuple[pd.Timestamp, bool]:
     """Parse one value; return the time and whether it carried an offset. Raise :class:`TimeError`."""
+    fast = _iso_one(text, tz, warn) if isinstance(text, str) else None
+    if fast is not None:
+        return fast
     values = pd.Series([text], dtype=object)
     pt = parse_times(values, tz=tz)
     reasons = time_reasons(tz)

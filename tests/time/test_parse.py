@@ -160,3 +160,32 @@ def test_parse_date_a_date_is_local_midnight() -> None:
     assert moment == pd.Timestamp("2016-01-04 00:00", tz=TZ)
     with pytest.raises(InputError, match="--start must be a date"):
         parse_date("next week", tz=TZ, name="--start", date_only=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-01-10T21:30",
+        "2025-01-10 21:30:00+01:00",
+        "2025-01-10T20:30Z",
+        "2025-03-30 02:30",  # daylight-saving gap
+        "2025-10-26 02:30",  # repeated hour
+        "2025-10-26T02:30+01:00",
+        "1899-12-31 23:00",
+        "2100-01-01 00:00",
+        "2025-01-10",
+        "2025-06-01T12:00:00.123456",
+        "10.01.2025 21:30",  # not ISO: the column parser decides
+    ],
+)
+def test_one_value_gives_what_the_column_parser_gives(text):
+    """The service's one-value path (standard library ISO parser) follows the file reader's rules."""
+    pt = parse_times(pd.Series([text], dtype=object), tz=TZ)
+    problems = [k for k in ("blank", "unparseable", "nonexistent", "early", "late") if getattr(pt, k)[0]]
+    warned: list[str] = []
+    if problems:
+        with pytest.raises(TimeError):
+            parse_time(text, tz=TZ, warn=warned.append)
+    else:
+        assert parse_time(text, tz=TZ, warn=warned.append) == pt.times.iloc[0]
+        assert bool(warned) == bool(pt.ambiguous[0])
