@@ -80,6 +80,11 @@ def _fmt(value: object, digits: int) -> str:
     return f"{float(value):.{digits}f}"  # type: ignore[arg-type]
 
 
+def _p(value: object) -> str:
+    p = float(value)  # type: ignore[arg-type]
+    return "–" if math.isnan(p) else "< 0.0001" if p < 1e-4 else f"{p:.4f}"
+
+
 def _chart(row: pd.Series, t: dict[str, str]) -> str:
     """Return an SVG of after/before per area (before = 100), counts on the bars."""
     areas = (("treated", t["treated"]), ("buffer", t["buffer"]), ("control", t["control"]))
@@ -129,7 +134,7 @@ def _section(
         f"<tr><th>{t['counted']}</th><td>{escape(str(row['counted']))}</td></tr>",
         f"<tr><th>{t['status']}</th><td>{escape(str(row.get('status') or '–'))}</td></tr>",
         f"<tr><th>{t['stats']}</th><td>{_fmt(row['wdd'], 1)} ± {_fmt(row['wdd_se'], 1)} / "
-        f"{_fmt(row['wdq'], 2)} / {_fmt(row['p_value'], 4)}</td></tr>",
+        f"{_fmt(row['wdq'], 2)} / {_p(row['p_value'])}</td></tr>",
     ]
     if extra is not None:
         lines.append(

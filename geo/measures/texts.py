@@ -75,6 +75,8 @@ def effect_text(row: Mapping[str, object], *, comparison: str, lang: str = "sv")
     to = "till" if lang == "sv" else "to"
     vs = "jämfört med" if lang == "sv" else "compared with"
     core = f"{pct(float(row['effect_pct']))} ({pct(lo)[:-2]} {to} {pct(hi)})"  # type: ignore[arg-type]
+    if row["verdict"] != "decrease":
+        return f"{core} {vs} {comparison}"
     return f"{core} {vs} {comparison}; {words[str(row['buffer_verdict'])]}"
 
 
