@@ -13,9 +13,11 @@ For each measure, with start ``s``:
   in whole days; the data run from the first report's day to the end of the last report's day (or
   `period_start`/`period_end`).
 - **Verdict** (the rule): ``too_early`` when ``L < min_days`` (too little time after, or before, the start)
-  or when the treated area's expected count after the start, if only the comparison area's trend applied
-  (``t0 · c1 / c0``), is under `min_expected`; otherwise ``decrease``/``increase`` when the 95 % interval
-  of the rate ratio (:func:`~geo.measures.stats.rate_ratio`) excludes no change, else ``no_clear_effect``.
+  or when both the treated area's expected count after the start, if only the comparison area's trend
+  applied (``t0 · c1 / c0``), and its observed count after the start are under `min_expected` (a handful
+  of reports gives no verdict; a jump from 5 to 150 does); otherwise ``decrease``/``increase`` when the
+  95 % interval of the rate ratio (:func:`~geo.measures.stats.rate_ratio`) excludes no change, else
+  ``no_clear_effect``.
 - **Buffer verdict.** ``unclear`` when the verdict is ``too_early`` or the buffer's expected count is under
   `min_expected`; when the treated area decreased, ``displacement`` if the buffer's rate ratio against the
   comparison area is significantly above 1, ``diffusion`` if significantly below 1, else ``none``; ``none``
@@ -164,7 +166,7 @@ def _judge(row: dict[str, object], rules: Rules, days: int) -> None:
     row["buffer_pct"], row["buffer_low"], row["buffer_high"] = rr_d.pct
     row["wdd"], row["wdd_se"] = scaled_wdd(t0, t1, d0, d1, c0, c1)
     row["wdq"] = wdq(t0, t1, d0, d1, c0, c1)
-    if days < rules.min_days or t0 * trend < rules.min_expected:
+    if days < rules.min_days or max(t0 * trend, t1) < rules.min_expected:
         row["verdict"], row["buffer_verdict"] = "too_early", "unclear"
         return
     row["verdict"] = "decrease" if rr.high < 1 else "increase" if rr.low > 1 else "no_clear_effect"

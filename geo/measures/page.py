@@ -23,7 +23,8 @@ _T = {
             "Varje åtgärd jämförs före och efter starten, i lika långa fönster, med {c}: en minskning räknas "
             "bara när hela 95 %-intervallet ligger under noll. Omgivningen (en ring på {b:g} m) visar om "
             "problemen flyttade eller om nyttan spred sig. För tidigt att säga när fönstren är kortare än "
-            "{d} dagar eller när färre än {e:g} rapporter väntas i området efter starten."
+            "{d} dagar eller när både det väntade och det verkliga antalet rapporter i området efter starten "
+            "är under {e:g}."
         ),
         "treated": "Området",
         "buffer": "Omgivningen",
@@ -46,7 +47,8 @@ _T = {
             "Each measure is compared before and after its start, in windows of equal length, with {c}: a "
             "decrease counts only when the whole 95 % interval lies below zero. The surroundings (a {b:g} m "
             "ring) show whether problems moved or benefits spread. Too early to tell when the windows are "
-            "shorter than {d} days or fewer than {e:g} reports are expected in the area after the start."
+            "shorter than {d} days or when both the expected and the observed reports in the area after the "
+            "start are under {e:g}."
         ),
         "treated": "Area",
         "buffer": "Surroundings",

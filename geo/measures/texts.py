@@ -93,8 +93,8 @@ def _too_early_reason(row: Mapping[str, object], rules: Rules, data: tuple[int, 
         return f"bara {days} dagar efter starten i data (minst {rules.min_days} behövs)"
     expected = float(row["expected_after"])  # type: ignore[arg-type]
     return (
-        f"för få rapporter: utan effekt väntas {expected:.1f} i området efter starten "
-        f"(minst {rules.min_expected:g} behövs)"
+        f"för få rapporter: utan effekt väntas {expected:.1f} i området efter starten och "
+        f"{row['treated_after']} kom (minst {rules.min_expected:g} behövs)"
     )
 
 

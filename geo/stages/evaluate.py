@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
 from pydantic import Field
 from shapely.geometry.base import BaseGeometry
@@ -32,8 +33,8 @@ class EvaluateSettings(StageSettings):
     min_expected: float = Field(
         10.0,
         ge=0,
-        description="Fewest reports expected in the treated area after the start, were there no effect, "
-        "for a verdict (else too_early)",
+        description="Fewest reports in the treated area after the start (expected without effect, or "
+        "observed) for a verdict (else too_early)",
     )
     statuses: list[str] = Field(
         default_factory=lambda: ["pågår", "genomförd", "avbruten"],
@@ -66,6 +67,40 @@ class EvaluateResult(StageResult):
     evaluation: pd.DataFrame
     insecurity: pd.DataFrame | None = None
     comparison: str = "övriga området"
+
+    def map_frame(self) -> gpd.GeoDataFrame:
+        """Return every measure with its evaluation, for the map and the summary page.
+
+        Columns: the measure's (``measure_id``, ``kind``, ``name``, ``status``, ``focus``, ``hours``,
+        ``start``, ``end`` as dates), ``buffer_m``, and for evaluated measures ``verdict``,
+        ``buffer_verdict``, ``effect`` (in words, :func:`~geo.measures.texts.effect_text`) and ``note``;
+        polygons of the treated areas.
+        """
+        from geo.measures.texts import effect_text
+
+        m = self.measures
+        cols = ["measure_id", "kind", "name", "status", "focus", "hours", "start", "end"]
+        out = gpd.GeoDataFrame(
+            m[cols].astype({"start": object, "end": object}), geometry=m.geometry, crs=m.crs
+        )
+        out["start"] = m["start"].dt.strftime("%Y-%m-%d")
+        out["end"] = m["end"].dt.strftime("%Y-%m-%d").fillna("")
+        out["buffer_m"] = self.settings.buffer_m
+        ev = self.evaluation.set_index("measure_id") if len(self.evaluation) else pd.DataFrame()
+        verdicts, buffers, effects, notes = [], [], [], []
+        for mid in out["measure_id"]:
+            if mid in ev.index:
+                row = ev.loc[mid]
+                verdicts.append(str(row["verdict"]))
+                buffers.append(str(row["buffer_verdict"]))
+                effects.append(effect_text({**row.to_dict()}, comparison=self.comparison))
+                notes.append(str(row["note"]))
+            else:
+                verdicts.append("")
+                buffers.append("")
+                effects.append("")
+                notes.append("")
+        return out.assign(verdict=verdicts, buffer_verdict=buffers, effect=effects, note=notes)
 
 
 def evaluate_stage(
