@@ -60,6 +60,32 @@ def _require(table: pd.DataFrame, path: str) -> None:
         )
 
 
+def _points(
+    table: pd.DataFrame,
+    rows: list[int],
+    cols: dict[str, str],
+    name: str,
+    *,
+    crs: object,
+    file_crs: str | None,
+) -> gpd.GeoSeries:
+    """Return the points of rows without a polygon: ``lat``/``lon`` (WGS84) or ``x``/``y``."""
+    lat, lon = _pick(cols, _LAT), _pick(cols, _LON)
+    if lat is not None and lon is not None:
+        ys = _numbers(table[lat], path=name, rows=rows, field=lat)
+        xs = _numbers(table[lon], path=name, rows=rows, field=lon)
+        off = (np.abs(ys) > 90) | (np.abs(xs) > 180)
+        if off.any():
+            i = int(np.flatnonzero(off)[0])
+            raise InputError("latitude/longitude out of range", path=name, row=rows[i], field=lat)
+        return gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs="EPSG:4326").to_crs(crs)
+    if "x" in cols and "y" in cols:
+        xs = _numbers(table["x"], path=name, rows=rows, field="x")
+        ys = _numbers(table["y"], path=name, rows=rows, field="y")
+        return gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs=file_crs or crs).to_crs(crs)
+    raise InputError("needs lat,lon,radius_m (or x,y,radius_m, or a wkt polygon column)", path=name)
+
+
 def _csv(path: Path, *, crs: object, file_crs: str | None) -> tuple[pd.DataFrame, gpd.GeoSeries, list[int]]:
     raw, row_numbers, _, _ = read_csv_raw(path)
     table = _lowered(raw)
@@ -67,33 +93,28 @@ def _csv(path: Path, *, crs: object, file_crs: str | None) -> tuple[pd.DataFrame
     name = str(path)
     _require(table, name)
     cols = {c: c for c in table.columns}
-    lat, lon = _pick(cols, _LAT), _pick(cols, _LON)
     radius_col = _pick(cols, _RADIUS)
-    if "wkt" in cols or "geometry" in cols:
-        col = "wkt" if "wkt" in cols else "geometry"
+    wcol = "wkt" if "wkt" in cols else "geometry" if "geometry" in cols else None
+    has_wkt = (table[wcol].str.strip() != "").to_numpy() if wcol else np.zeros(len(table), dtype=bool)
+    places = gpd.GeoSeries([None] * len(table), crs=crs)
+    if has_wkt.any():
         geoms = gpd.GeoSeries.from_wkt(
-            table[col].replace("", None), crs=file_crs or "EPSG:4326", on_invalid="ignore"
+            table.loc[has_wkt, wcol], crs=file_crs or "EPSG:4326", on_invalid="ignore"
         )
-        bad = geoms.isna() & (table[col] != "")
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError("not a WKT polygon", path=name, row=rows[i], field=col)
-        places = geoms.to_crs(crs)
-    elif lat is not None and lon is not None:
-        ys = _numbers(table[lat], path=name, rows=rows, field=lat)
-        xs = _numbers(table[lon], path=name, rows=rows, field=lon)
-        off = (np.abs(ys) > 90) | (np.abs(xs) > 180)
-        if off.any():
-            raise InputError(
-                "latitude/longitude out of range", path=name, row=rows[int(np.flatnonzero(off)[0])], field=lat
-            )
-        places = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs="EPSG:4326").to_crs(crs)
-    elif "x" in cols and "y" in cols:
-        xs = _numbers(table["x"], path=name, rows=rows, field="x")
-        ys = _numbers(table["y"], path=name, rows=rows, field="y")
-        places = gpd.GeoSeries(gpd.points_from_xy(xs, ys), crs=file_crs or crs).to_crs(crs)
-    else:
-        raise InputError("needs lat,lon,radius_m (or x,y,radius_m, or a wkt polygon column)", path=name)
+        if geoms.isna().any():
+            i = int(np.flatnonzero(has_wkt)[int(np.flatnonzero(geoms.isna().to_numpy())[0])])
+            raise InputError("not a WKT polygon", path=name, row=rows[i], field=wcol)
+        places[has_wkt] = geoms.to_crs(crs).to_numpy()
+    rest = ~has_wkt
+    if rest.any():
+        places[rest] = _points(
+            table[rest],
+            [r for r, k in zip(rows, rest, strict=True) if k],
+            cols,
+            name,
+            crs=crs,
+            file_crs=file_crs,
+        ).to_numpy()
     if radius_col is not None:
         table["radius_m"] = table[radius_col]
     return table, places, rows

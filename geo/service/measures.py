@@ -22,7 +22,7 @@ from geo.measures.model import FOCUS, KINDS, STATUSES, normalise_kind
 from geo.service.storage import RunRecord
 from geo.service.storage.measures import MeasureRecord
 
-__all__ = ["PROPOSAL_KINDS", "check_measure", "proposal_measure"]
+__all__ = ["PROPOSAL_KINDS", "check_measure", "proposal_measure", "register_table"]
 
 PROPOSAL_KINDS: dict[str, tuple[str, str, str, float]] = {
     "lamp": ("lighting_proposals", "proposal_id", "belysning", 30.0),
@@ -132,3 +132,20 @@ def proposal_measure(
     if not values.get("start"):
         raise InputError("start is needed (the date the measure begins)", field="start")
     return MeasureRecord(**values)
+
+
+def register_table(records: list[MeasureRecord]) -> pd.DataFrame:
+    """Return stored measures as a register file's table (:func:`geo.io.measures.read_measures` reads it).
+
+    A polygon place goes into ``wkt`` (WGS84); a point into ``lat``/``lon``/``radius_m``.
+    """
+    cols = ["measure_id", "kind", "start", "end", "lat", "lon", "radius_m", "wkt", "hours", "categories"]
+    cols += ["focus", "status", "owner", "name", "notes", "proposal_id"]
+    rows = []
+    for r in records:
+        row = {c: getattr(r, c, "") for c in cols if c != "wkt"}
+        row["wkt"] = r.geometry_wkt
+        if r.geometry_wkt:
+            row["lat"] = row["lon"] = row["radius_m"] = ""
+        rows.append(row)
+    return pd.DataFrame(rows, columns=cols)

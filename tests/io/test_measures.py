@@ -78,3 +78,15 @@ def test_geojson_polygons_and_points(tmp_path):
     assert list(m["kind"]) == ["kamera", "röjning/skötsel"]
     assert m.geometry.iloc[0].area == pytest.approx(frame.geometry.iloc[0].area, rel=0.01)
     assert m.geometry.iloc[1].area == pytest.approx(3.14159 * 80**2, rel=0.01)
+
+
+def test_csv_mixes_wkt_polygons_and_points(tmp_path):
+    path = _csv(
+        tmp_path,
+        "A1,kamera,2025-01-01,57.18,14.04,100,\n"
+        'A2,kamera,2025-01-01,,,,"POLYGON ((14.05 57.19, 14.06 57.19, 14.06 57.20, 14.05 57.19))"\n',
+        header="measure_id,kind,start,lat,lon,radius_m,wkt\n",
+    )
+    m = read_measures(path, crs="EPSG:3006", tz=TZ)
+    assert list(m.geometry.geom_type) == ["Polygon", "Polygon"]
+    assert m["radius_m"].notna().tolist() == [True, False]

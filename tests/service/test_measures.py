@@ -157,3 +157,35 @@ def test_migration_v2_to_v3_adds_the_register(kind, tmp_path, request):
         assert [m.measure_id for m in store.measures.all()] == ["B1"]
     finally:
         store.close()
+
+
+def test_a_service_run_reads_the_stored_register(tmp_path):
+    from geo.io.area import load_area
+    from geo.io.measures import read_measures
+    from geo.service.runs import RunContext, _run_config
+
+    store = open_store(tmp_path / "s.gpkg")
+    try:
+        store.measures.create(
+            MeasureRecord("P1", "kamera", "2025-01-01T00:00:00+01:00", 57.186, 14.04, 100.0, status="pågår"),
+            by="a",
+        )
+        poly = "POLYGON ((14.05 57.19, 14.06 57.19, 14.06 57.2, 14.05 57.19))"
+        store.measures.create(MeasureRecord("P2", "ombyggnad", "2025-02-01", geometry_wkt=poly), by="a")
+        ctx = RunContext(
+            store=store,
+            area=load_area("Värnamo"),
+            area_spec="Värnamo",
+            tz="Europe/Stockholm",
+            maps_dir=tmp_path / "maps",
+            k=5,
+            extra_sources=(),
+            run_config=None,
+        )
+        config = _run_config(ctx, tmp_path / "maps" / "runs" / "r1")
+        assert config.measures.file is not None and config.measures.file.name == "atgarder.csv"
+        register = read_measures(config.measures.file, crs="EPSG:3006", tz="Europe/Stockholm")
+        assert list(register["measure_id"]) == ["P1", "P2"]
+        assert list(register["status"]) == ["pågår", "föreslagen"]
+    finally:
+        store.close()
