@@ -139,8 +139,11 @@ def _centre(place: str) -> tuple[float, float]:
     return PLACES[place]
 
 
-def measures_table(proj: Proj) -> pd.DataFrame:
-    """Return the register as text columns, the place as ``lat``/``lon`` (WGS84) with ``radius_m``."""
+def measures_table(proj: Proj, *, label: str) -> pd.DataFrame:
+    """Return the register as text columns, the place as ``lat``/``lon`` (WGS84) with ``radius_m``.
+
+    Every row carries `label` in a ``data`` column, as every demo file does.
+    """
     rows = []
     for rec in DEMO_MEASURES:
         values = dict(zip((*_COLUMNS, *_COLUMNS_2), rec, strict=True))
@@ -149,4 +152,4 @@ def measures_table(proj: Proj) -> pd.DataFrame:
         values["lat"], values["lon"] = f"{lat[0]:.6f}", f"{lon[0]:.6f}"
         rows.append(values)
     order = ["measure_id", "kind", "name", "lat", "lon", "radius_m", "start", "end", "hours", "categories"]
-    return pd.DataFrame(rows)[[*order, "focus", *_COLUMNS_2]]
+    return pd.DataFrame(rows)[[*order, "focus", *_COLUMNS_2]].assign(data=label)

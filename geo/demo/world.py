@@ -109,7 +109,9 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
     walks = safety_walks(rng, dark, proj)
     feed, feed_rejected = police_feed(rng, police)
     world = World(seed, segs, lamps, police, residents, walks, passes, hourly, feed=feed)
-    world.measures = measures_table(proj)  # no random draws: every other file stays as it was
+    world.measures = measures_table(
+        proj, label=DEMO_LABEL
+    )  # no random draws: every other file stays as it was
     world.truth = {
         "data": DEMO_LABEL,
         "seed": seed,
