@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from geo.config_measures import MeasuresConfig, resolve_measure_paths
 from geo.errors import ConfigError
 from geo.io.options import ReaderOptions
 from geo.model import PRECISIONS
@@ -264,6 +265,7 @@ class RunConfig(_Model):
     speed: SpeedConfig = SpeedConfig()
     forecast: ForecastConfig = ForecastConfig()
     maps: MapsConfig = MapsConfig()
+    measures: MeasuresConfig = MeasuresConfig()
     output: OutputConfig = OutputConfig()
 
 
@@ -302,6 +304,7 @@ def _resolve(data: dict[str, Any], base: Path) -> dict[str, Any]:
         elif "speed" in layers:
             layers["speed"] = fix(layers["speed"])
         out["layers"] = layers
+    resolve_measure_paths(out, fix)
     area = out.get("area")
     if isinstance(area, dict) and "file" in area:
         out["area"] = {**area, "file": fix(area["file"])}

@@ -36,6 +36,7 @@ from geo.model import Reports
 from geo.pipeline_steps import STAGES
 from geo.run_summary import DEMO_LABEL, summary_text
 from geo.stages._base import Progress, StageResult, quiet
+from geo.stages.evaluate import EvaluateResult
 from geo.stages.forecast import ForecastResult
 from geo.stages.hotspots import HotspotResult
 from geo.stages.lighting import LightingResult
@@ -64,7 +65,7 @@ class RunResult:
         The rejection table (``file,row,field,reason,status,value``).
     manifest
         The manifest written as ``run.json``.
-    hotspots, lighting, patrol, speed, forecast
+    hotspots, lighting, patrol, speed, forecast, measures
         Each stage's result, ``None`` when the stage did not run.
     maps
         The maps drawn (internal first, then public).
@@ -90,6 +91,7 @@ class RunResult:
     patrol: PatrolResult | None = None
     speed: SpeedResult | None = None
     forecast: ForecastResult | None = None
+    measures: EvaluateResult | None = None
     maps: list[MapResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -236,7 +238,7 @@ def _finish(run: RunContext, t0: float) -> None:
         "notes": r.notes,
         "stage_notes": {
             name: stage.notes
-            for name in ("hotspots", "lighting", "patrol", "speed", "forecast")
+            for name in ("hotspots", "lighting", "patrol", "speed", "forecast", "measures")
             if isinstance(stage := getattr(r, name), StageResult) and stage.notes
         },
     }

@@ -17,6 +17,7 @@ import pandas as pd
 from geo.config import stage_settings
 from geo.io.export import write_frame
 from geo.io.manifest import OutputFile
+from geo.pipeline_measures import measures_step
 from geo.run_summary import DEMO_LABEL
 from geo.stages.forecast import ForecastSettings
 from geo.stages.hotspots import HotspotSettings
@@ -171,7 +172,12 @@ def _maps(run: RunContext) -> None:
     config, r = run.config, run.result
     settings = stage_settings(config.maps, MapSettings)
     internal = MapInputs.from_results(
-        hotspots=r.hotspots, lighting=r.lighting, patrol=r.patrol, speed=r.speed, forecast=r.forecast
+        hotspots=r.hotspots,
+        lighting=r.lighting,
+        patrol=r.patrol,
+        speed=r.speed,
+        forecast=r.forecast,
+        measures=r.measures,
     )
     now = pd.Timestamp.now(tz=str(run.reports["occurred_at"].dt.tz)).floor("min")
     for public in (False, True) if settings.public else (False,):
@@ -198,6 +204,7 @@ STAGES: tuple[tuple[str, str, Callable[[RunContext], None]], ...] = (
     ("patrol", "Patrullplan / patrol plan", _patrol),
     ("speed", "Hastighet / speed", _speed),
     ("forecast", "Prognos / forecast", _forecast),
+    ("measures", "Åtgärder / measures", measures_step),
     ("maps", "Kartor / maps", _maps),
 )
 """The stages in order: config section, progress text, step."""

@@ -42,7 +42,9 @@ def test_typer_and_rich_only_in_the_command_line():
     assert not {k: v for k, v in offenders.items() if v}
 
 
-@pytest.mark.parametrize("package", ["hotspots", "layers", "plan", "forecast", "maps", "stages", "demo"])
+@pytest.mark.parametrize(
+    "package", ["hotspots", "layers", "plan", "forecast", "maps", "stages", "demo", "measures"]
+)
 def test_computation_never_touches_files(package):
     offenders = {
         _rel(p): sorted(n for n in _imports(p) if n == "geo.io" or n.startswith("geo.io."))

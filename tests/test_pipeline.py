@@ -33,7 +33,7 @@ def _demo_dict(**tables) -> dict:
 
 def _only_reading(**tables) -> dict:
     off = {"enabled": False}
-    stages = dict.fromkeys(("hotspots", "lighting", "patrol", "speed", "forecast", "maps"), off)
+    stages = dict.fromkeys(("hotspots", "lighting", "patrol", "speed", "forecast", "maps", "measures"), off)
     return _demo_dict(**{**stages, **tables})
 
 

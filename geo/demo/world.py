@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo.demo.feed import police_feed
 from geo.demo.lamps import dark_segments, street_lamps
+from geo.demo.measures import measures_table
 from geo.demo.network import Segment, segments
 from geo.demo.period import TZ
 from geo.demo.places import Proj
@@ -44,6 +45,8 @@ class World:
         Tables (pandas) ready to be written.
     truth
         The planted truth as a JSON-ready dict.
+    measures
+        The register of measures (:func:`geo.demo.measures.measures_table`).
     feed
         The Police events feed (polisen.se JSON shape).
     """
@@ -58,6 +61,7 @@ class World:
     hourly: pd.DataFrame
     truth: dict[str, Any] = field(default_factory=dict)
     feed: list[dict[str, Any]] = field(default_factory=list)
+    measures: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _counts(world: World) -> dict[str, int]:
@@ -105,6 +109,9 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
     walks = safety_walks(rng, dark, proj)
     feed, feed_rejected = police_feed(rng, police)
     world = World(seed, segs, lamps, police, residents, walks, passes, hourly, feed=feed)
+    world.measures = measures_table(
+        proj, label=DEMO_LABEL
+    )  # no random draws: every other file stays as it was
     world.truth = {
         "data": DEMO_LABEL,
         "seed": seed,

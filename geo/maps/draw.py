@@ -27,6 +27,7 @@ from geo.maps.layers.lighting import (
     add_lit_coverage,
     add_quick_fixes,
 )
+from geo.maps.layers.measures import add_measures
 from geo.maps.layers.overview import add_density, add_gistar
 from geo.maps.layers.patrol import add_patrol
 from geo.maps.layers.reports import add_area, add_report_grid, add_report_points
@@ -50,6 +51,7 @@ _PLAN_LAYERS: dict[str, tuple[Callable[..., LeanMap], bool]] = {
     "enforcement": (add_enforcement, False),
     "patrol": (add_patrol, False),
     "forecast": (add_forecast, False),
+    "measures": (add_measures, True),
 }
 """The internal plan layers in drawing order: layer key -> (drawing function, visible on opening)."""
 

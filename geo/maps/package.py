@@ -28,6 +28,7 @@ GPKG_LAYER_NAMES: dict[str, str] = {
     "enforcement": "enforcement_plan",
     "patrol": "patrol_visits",
     "forecast": "forecast_cells",
+    "measures": "measures",
 }
 """Map layer key → GeoPackage layer name."""
 

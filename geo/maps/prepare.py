@@ -42,6 +42,7 @@ INTERNAL_FRAMES: dict[str, str] = {
     "enforcement": "enforcement",
     "patrol_visits": "patrol",
     "forecast_cells": "forecast",
+    "measures": "measures",
 }
 """:class:`~geo.stages.maps.MapInputs` frame -> map layer key, for the internal-only plan layers."""
 

@@ -301,7 +301,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     InputError
         If the study area is unknown or the store cannot be opened.
     """
-    from geo.service.routes import hotspots, maps, open311, pages, reports, runs
+    from geo.service.routes import hotspots, maps, measures, open311, pages, reports, runs
 
     _check_extra_sources(settings)
     store, area, tz = open_service_store(settings)
@@ -320,7 +320,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     state_box["state"] = state
     app.state.lb = state
     _add_error_handlers(app)
-    for module in (reports, hotspots, maps, runs, open311, pages):
+    for module in (reports, hotspots, maps, runs, open311, pages, measures):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -28,11 +28,13 @@ RIGHTS: dict[str, str] = {
     "runs:read": "see runs and their outputs",
     "runs:write": "start runs",
     "reports:read": "read stored reports with their free text",
+    "measures:read": "see the register of measures and its history",
+    "measures:write": "create and change measures, accept proposals",
 }
 """Every right a role can hold."""
 
 ROLES: dict[str, frozenset[str]] = {
-    "viewer": frozenset({"hotspots:full", "maps:internal", "runs:read"}),
+    "viewer": frozenset({"hotspots:full", "maps:internal", "runs:read", "measures:read"}),
     "staff": frozenset(RIGHTS),
 }
 """Role -> rights. ``viewer`` sees outputs; ``staff`` also reads raw reports and starts runs."""

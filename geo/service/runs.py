@@ -153,12 +153,25 @@ def snapshot_reports(store: Store, path: Path, *, tz: str, page: int = 100_000) 
     return write_frame(frame, path)
 
 
+def _register_file(ctx: RunContext, run_dir: Path) -> Path | None:
+    """Write the store's measures as ``atgarder.csv`` in the run folder (``None`` when there are none)."""
+    from geo.io.export import write_csv
+    from geo.service.measures import register_table
+
+    records = ctx.store.measures.all()
+    if not records:
+        return None
+    run_dir.mkdir(parents=True, exist_ok=True)
+    return write_csv(register_table(records), run_dir / "atgarder.csv").resolve()
+
+
 def _run_config(ctx: RunContext, run_dir: Path) -> Any:
     """Build the ``geo run`` configuration of a service run: stored reports (and extra sources) as sources.
 
     A PostGIS store is read through its URL; a GeoPackage through a snapshot (see :func:`snapshot_reports`).
     """
     from geo.config import AreaConfig, MapsConfig, RunConfig, RunSection, SourceConfig, load_config
+    from geo.config_measures import MeasuresConfig
 
     store_source = ctx.store.reader_source()
     if "://" not in store_source:
@@ -167,9 +180,13 @@ def _run_config(ctx: RunContext, run_dir: Path) -> Any:
         )
     sources = [SourceConfig(path=store_source, name="service")]
     sources += [SourceConfig(path=s if "://" in s else str(Path(s).resolve())) for s in ctx.extra_sources]
+    measures = _register_file(ctx, run_dir)
     if ctx.run_config is not None:
         base = load_config(ctx.run_config)
-        return base.model_copy(update={"sources": [*base.sources, *sources]})
+        update: dict[str, Any] = {"sources": [*base.sources, *sources]}
+        if measures is not None and base.measures.file is None:
+            update["measures"] = base.measures.model_copy(update={"file": measures})
+        return base.model_copy(update=update)
     spec = Path(ctx.area_spec)
     area = AreaConfig(file=spec.resolve()) if spec.exists() else AreaConfig(municipality=ctx.area_spec)
     return RunConfig(
@@ -177,6 +194,7 @@ def _run_config(ctx: RunContext, run_dir: Path) -> Any:
         area=area,
         sources=sources,
         maps=MapsConfig(k=ctx.k),
+        measures=MeasuresConfig(file=measures),
     )
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from pydantic import Field
 
 from geo.stages._base import Progress, StageResult, StageSettings, quiet
+from geo.stages.evaluate import EvaluateResult
 from geo.stages.forecast import ForecastResult
 from geo.stages.hotspots import HotspotResult
 from geo.stages.lighting import LightingResult
@@ -53,6 +54,8 @@ class MapInputs:
         plan never goes here.
     forecast_cells
         The forecast's highest-risk cells.
+    measures
+        Every measure with its status and verdict (:meth:`~geo.stages.evaluate.EvaluateResult.map_frame`).
     feed
         Weekly Police-feed counts (``week``, ``category``, ``count``); default computed from the reports.
     area
@@ -75,6 +78,7 @@ class MapInputs:
     enforcement: pd.DataFrame | None = None
     patrol_visits: pd.DataFrame | None = None
     forecast_cells: gpd.GeoDataFrame | None = None
+    measures: gpd.GeoDataFrame | None = None
     feed: pd.DataFrame | None = None
     area: gpd.GeoDataFrame | None = None
     origin: dict[str, str] = field(default_factory=dict)
@@ -89,6 +93,7 @@ class MapInputs:
         patrol: PatrolResult | None = None,
         speed: SpeedResult | None = None,
         forecast: ForecastResult | None = None,
+        measures: EvaluateResult | None = None,
     ) -> MapInputs:
         """Collect the frames a map draws from the stages' results (each may be ``None``).
 
@@ -113,6 +118,8 @@ class MapInputs:
             out.set("enforcement", speed.plan, "speed")
         if forecast is not None:
             out.set("forecast_cells", forecast.cells, "forecast")
+        if measures is not None:
+            out.set("measures", measures.map_frame(), "evaluate")
         return out
 
     def set(self, name: str, frame: pd.DataFrame | None, origin: str) -> None:

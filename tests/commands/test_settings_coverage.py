@@ -11,6 +11,7 @@ from typer.main import get_command
 from geo.cli import build_app
 from geo.commands._settings import setting_help
 from geo.stages.backtest import BacktestSettings
+from geo.stages.evaluate import EvaluateSettings
 from geo.stages.forecast import ForecastSettings
 from geo.stages.hotspots import HotspotSettings
 from geo.stages.lighting import LightingSettings
@@ -42,6 +43,7 @@ NOT_ON_THE_COMMAND_LINE = {
         ("forecast", ForecastSettings),
         ("backtest", BacktestSettings),
         ("map", MapSettings),
+        ("evaluate", EvaluateSettings),
     ],
 )
 def test_command_offers_every_setting(command, settings):

@@ -36,6 +36,7 @@ FILES: dict[str, str] = {
     "truth": "truth.json",
     "readme": "README.md",
     "config": "demo.toml",
+    "measures": "atgarder.csv",
 }
 """Role -> file name of every file the generator writes."""
 
@@ -356,6 +357,7 @@ def write_world(world: World, out_dir: str | Path) -> dict[str, Path]:
         "truth": (json.dumps(world.truth, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
         "readme": _readme(world).encode("utf-8"),
         "config": demo_config_text().encode("utf-8"),
+        "measures": _csv_text(list(world.measures.columns), world.measures.values.tolist(), sep=",").encode(),
     }
     return {role: _write_bytes(data, out / FILES[role]) for role, data in blobs.items()}
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geo.errors import InputError
+from geo.service.storage.measures import MeasureTable
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -40,7 +41,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Schema version the program writes; older databases are migrated when opened."""
 
 
@@ -270,6 +271,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def fail_unfinished_runs(self, message: str) -> int:
         """Mark runs left ``queued``/``running`` (by a stopped server) as failed."""
+
+    @property
+    @abc.abstractmethod
+    def measures(self) -> MeasureTable:
+        """The register of measures and their status history (:mod:`geo.service.storage.measures`)."""
 
     @abc.abstractmethod
     def reader_source(self) -> str:

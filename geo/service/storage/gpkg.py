@@ -32,6 +32,7 @@ from geo.service.storage.base import (
     replay_or_conflict,
 )
 from geo.service.storage.gpkg_schema import MIGRATIONS
+from geo.service.storage.measures import MeasureTable
 
 __all__ = ["GeoPackageStore", "gpkg_point", "utc_key"]
 
@@ -330,6 +331,15 @@ class GeoPackageStore(Store):
                 "WHERE status IN ('queued', 'running')",
                 (message, utc_key(dt.datetime.now(dt.UTC))),
             ).rowcount
+
+    @contextmanager
+    def _read_con(self) -> Iterator[sqlite3.Connection]:
+        yield self._reader()
+
+    @property
+    def measures(self) -> MeasureTable:
+        """The register of measures (tables ``measures`` and ``measure_history``)."""
+        return MeasureTable(self._tx, self._read_con, "?")
 
     def reader_source(self) -> str:
         """Name what :func:`geo.io.read_reports` reads to get the stored reports."""

@@ -11,6 +11,8 @@ from collections.abc import Callable
 import pyproj
 from pyproj.enums import WktVersion
 
+from geo.service.storage.measures import measure_tables_sql
+
 __all__ = ["MIGRATIONS"]
 
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
@@ -131,5 +133,15 @@ def _migration_2(con: sqlite3.Connection, srs_id: int) -> None:
     con.execute("CREATE INDEX IF NOT EXISTS reports_created ON reports (created_at)")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {1: _migration_1, 2: _migration_2}
+def _migration_3(con: sqlite3.Connection, srs_id: int) -> None:
+    """Add the register of measures and its status history."""
+    for statement in measure_tables_sql(serial="INTEGER PRIMARY KEY AUTOINCREMENT"):
+        con.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+}
 """Schema steps: version -> function bringing the file from version-1 to version."""

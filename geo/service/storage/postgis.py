@@ -31,6 +31,7 @@ from geo.service.storage.base import (
     filter_conditions,
     replay_or_conflict,
 )
+from geo.service.storage.measures import MeasureTable
 from geo.service.storage.postgis_schema import MIGRATIONS
 
 __all__ = ["PostgisStore", "redact_url"]
@@ -353,6 +354,16 @@ class PostgisStore(Store):
                 "WHERE status IN ('queued', 'running')",
                 (message,),
             ).rowcount
+
+    @contextmanager
+    def _tx_con(self) -> Iterator[psycopg.Connection[Any]]:
+        with self._conn() as con, con.transaction():
+            yield con
+
+    @property
+    def measures(self) -> MeasureTable:
+        """The register of measures (tables ``measures`` and ``measure_history``)."""
+        return MeasureTable(self._tx_con, self._conn, "%s")
 
     def reader_source(self) -> str:
         """Name what :func:`geo.io.read_reports` reads to get the stored reports."""

@@ -11,6 +11,8 @@ from typing import Any
 
 import psycopg
 
+from geo.service.storage.measures import measure_tables_sql
+
 __all__ = ["MIGRATIONS"]
 
 
@@ -60,5 +62,15 @@ def _migration_2(cur: psycopg.Cursor[Any], srs: int) -> None:
     cur.execute("CREATE INDEX IF NOT EXISTS reports_created ON reports (created_at)")
 
 
-MIGRATIONS: dict[int, Callable[[psycopg.Cursor[Any], int], None]] = {1: _migration_1, 2: _migration_2}
+def _migration_3(cur: psycopg.Cursor[Any], srs: int) -> None:
+    """Add the register of measures and its status history."""
+    for statement in measure_tables_sql(serial="bigserial PRIMARY KEY"):
+        cur.execute(statement)  # built from fixed column names, no user input
+
+
+MIGRATIONS: dict[int, Callable[[psycopg.Cursor[Any], int], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: _migration_3,
+}
 """Schema steps: version -> function bringing the database from version-1 to version."""
