@@ -8,7 +8,6 @@ The documented example is ``data/demo/demo.toml`` (the demo world's own configur
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from geo.errors import ConfigError
 from geo.io.options import ReaderOptions
 from geo.model import PRECISIONS
+from geo.rhythm.config import PeriodConfig, StoreConfig
 from geo.stages._base import StageSettings
 from geo.stages.forecast import ForecastSettings
 from geo.stages.hotspots import HotspotSettings
@@ -41,6 +41,7 @@ __all__ = [
     "RunSection",
     "SourceConfig",
     "SpeedConfig",
+    "StoreConfig",
     "load_config",
     "parse_config",
     "stage_settings",
@@ -80,19 +81,6 @@ class AreaConfig(_Model):
     def spec(self) -> str:
         """The argument for :func:`geo.io.area.load_area`."""
         return str(self.file) if self.file is not None else str(self.municipality)
-
-
-class PeriodConfig(_Model):
-    """``[period]``: first and last day analysed (both included); open when left out."""
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-    @model_validator(mode="after")
-    def _order(self) -> PeriodConfig:
-        if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
-        return self
 
 
 class ColumnsConfig(_Model):
@@ -264,6 +252,7 @@ class RunConfig(_Model):
     speed: SpeedConfig = SpeedConfig()
     forecast: ForecastConfig = ForecastConfig()
     maps: MapsConfig = MapsConfig()
+    store: StoreConfig = StoreConfig()
     output: OutputConfig = OutputConfig()
 
 
@@ -302,6 +291,9 @@ def _resolve(data: dict[str, Any], base: Path) -> dict[str, Any]:
         elif "speed" in layers:
             layers["speed"] = fix(layers["speed"])
         out["layers"] = layers
+    store = out.get("store")
+    if isinstance(store, dict) and "path" in store:
+        out["store"] = {**store, "path": fix(store["path"])}
     area = out.get("area")
     if isinstance(area, dict) and "file" in area:
         out["area"] = {**area, "file": fix(area["file"])}

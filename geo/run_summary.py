@@ -118,6 +118,7 @@ def summary_text(result: RunResult, *, title: str, area_name: str | None, demo: 
     """
     lines = [f"[{DEMO_LABEL.upper()} / synthetic demo data]"] if demo else []
     lines.append(f"{title} — {area_name or 'inget studieområde / no study area'}")
+    lines.append(f"Period: {result.period}")
     lines.append(_reports_line(result))
     lines.append(f"CRS: {result.crs_reason}")
     for part in (_hotspot_lines, _patrol_lines, _lighting_lines, _speed_lines, _forecast_lines):

@@ -78,6 +78,7 @@ def _footer(
     if generated_at is not None:
         facts.append(f"{escape(text('generated', lang))}: {generated_at:%Y-%m-%d %H:%M %Z}".strip())
     parts.append(" · ".join(facts))
+    parts.extend(f"<b>{escape(text('why_empty', lang))}:</b> {escape(note)}" for note in layers.notes)
     parts.append(f"<i>{escape(text('public_note' if layers.public else 'internal_note', lang))}</i>")
     return "<br>".join(p for p in parts if p)
 

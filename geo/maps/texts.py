@@ -169,6 +169,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "n_reports": ("antal", "count"),
     "share": ("andel", "share"),
     "no_items": ("Inga.", "None."),
+    "why_empty": ("Inget att visa", "Nothing to show"),
+    "since_last": ("Sedan förra lägesbilden", "Since the last situational picture"),
     "risk": ("risk (förväntade händelser)", "risk (expected incidents)"),
     "forecast_from": ("prognos från", "forecast from"),
     "forecast_legend": ("rang {lo}–{hi}", "rank {lo}–{hi}"),

@@ -61,6 +61,14 @@ class MapInputs:
         Frame name -> where it came from (a stage, or ``file[:layer]``), for the user.
     skipped
         What was offered but not drawn, with the reason (e.g. the naive patrol plan).
+    notes
+        Why a stage drew nothing (it ran and found nothing), in Swedish: shown on the map and the summary
+        page in place of the missing layer.
+    period
+        The run's period in words (default: the first and last report's day).
+    since_last
+        "Sedan förra lägesbilden": what changed since the previous kept run, in Swedish sentences; the
+        summary page opens with them.
     """
 
     hotspots: gpd.GeoDataFrame | None = None
@@ -79,6 +87,9 @@ class MapInputs:
     area: gpd.GeoDataFrame | None = None
     origin: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    period: str = ""
+    since_last: list[str] = field(default_factory=list)
 
     @classmethod
     def from_results(
@@ -129,7 +140,9 @@ class MapInputs:
         return {n: getattr(self, n) for n in FRAME_NAMES if getattr(self, n) is not None}
 
 
-FRAME_NAMES = tuple(f.name for f in fields(MapInputs) if f.name not in {"origin", "skipped"})
+FRAME_NAMES = tuple(
+    f.name for f in fields(MapInputs) if f.name not in {"origin", "skipped", "notes", "period", "since_last"}
+)
 """The frame attributes of :class:`MapInputs`."""
 
 
@@ -235,6 +248,9 @@ def map_stage(
         max_points=settings.max_points,
         lang=lang,
     )
+    layers.period = inputs.period or layers.period
+    layers.notes = list(inputs.notes)
+    layers.since_last = list(inputs.since_last)
     m = draw_map(
         layers,
         lang=lang,

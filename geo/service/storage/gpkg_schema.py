@@ -11,6 +11,8 @@ from collections.abc import Callable
 import pyproj
 from pyproj.enums import WktVersion
 
+from geo.service.storage.lagesbild import gpkg_migration_3
+
 __all__ = ["MIGRATIONS"]
 
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
@@ -131,5 +133,9 @@ def _migration_2(con: sqlite3.Connection, srs_id: int) -> None:
     con.execute("CREATE INDEX IF NOT EXISTS reports_created ON reports (created_at)")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {1: _migration_1, 2: _migration_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: gpkg_migration_3,
+}
 """Schema steps: version -> function bringing the file from version-1 to version."""

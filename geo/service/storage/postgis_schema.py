@@ -11,6 +11,8 @@ from typing import Any
 
 import psycopg
 
+from geo.service.storage.lagesbild import postgis_migration_3
+
 __all__ = ["MIGRATIONS"]
 
 
@@ -60,5 +62,9 @@ def _migration_2(cur: psycopg.Cursor[Any], srs: int) -> None:
     cur.execute("CREATE INDEX IF NOT EXISTS reports_created ON reports (created_at)")
 
 
-MIGRATIONS: dict[int, Callable[[psycopg.Cursor[Any], int], None]] = {1: _migration_1, 2: _migration_2}
+MIGRATIONS: dict[int, Callable[[psycopg.Cursor[Any], int], None]] = {
+    1: _migration_1,
+    2: _migration_2,
+    3: postgis_migration_3,
+}
 """Schema steps: version -> function bringing the database from version-1 to version."""

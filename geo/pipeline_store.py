@@ -1,0 +1,154 @@
+"""``geo run --store``: match hot-spot ids with the kept runs, write what changed, keep this run.
+
+:func:`open_kept` opens the store before the stages run (the hot-spot step takes its earlier places from
+it); the ``store`` step (:func:`store_step`, before the maps) writes ``changes.csv`` (places ``new``,
+``continuing``, ``ended``) and ``change_counts.csv`` (per category and source against the previous period
+of equal length and the same weeks a year before), gives the summary page its "Sedan förra lägesbilden"
+lines, and keeps this run in the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+
+from geo.io.export import write_csv
+from geo.io.manifest import OutputFile
+from geo.io.runstore import (
+    frame_records,
+    hotspot_records,
+    hotspots_from_record,
+    id_history,
+    open_run_store,
+    previous_run,
+    run_key,
+)
+from geo.rhythm.changes import count_changes, hotspot_changes, since_last_lines
+from geo.rhythm.period import period_text
+from geo.service.storage import Store
+from geo.service.storage.lagesbild import LagesbildRecord
+from geo.time.parse import local_midnight
+
+if TYPE_CHECKING:
+    from geo.pipeline import RunContext
+
+__all__ = ["KeptRuns", "open_kept", "store_step"]
+
+
+@dataclass
+class KeptRuns:
+    """The run store of one run: the store, the area's key, the previous kept run and the id history."""
+
+    store: Store
+    spec: str
+    area: str
+    start: dt.date
+    end: dt.date
+    previous: LagesbildRecord | None
+    id_history: gpd.GeoDataFrame | None
+
+
+def open_kept(spec: str, run: RunContext) -> KeptRuns:
+    """Open the store `spec` for `run` (its period must have a first and a last day)."""
+    from geo.errors import ConfigError
+
+    p = run.config.period
+    if p.start is None or p.end is None:
+        raise ConfigError(
+            "--store needs a period with a first and a last day: give --as-of, [period] weeks or start/end"
+        )
+    store = open_run_store(spec)
+    area = run.area.name if run.area is not None else ""
+    return KeptRuns(
+        store=store,
+        spec=spec,
+        area=area,
+        start=p.start,
+        end=p.end,
+        previous=previous_run(store, area=area, end=p.end),
+        id_history=id_history(store, area=area, end=p.end),
+    )
+
+
+def _document(run: RunContext, kept: KeptRuns) -> dict[str, object]:
+    config, r = run.config, run.result
+    hs = r.hotspots.hotspots if r.hotspots is not None else None
+    counts = {
+        "reports": len(r.reports),
+        "by_source": {str(k): int(v) for k, v in r.reports["source"].value_counts().items()},
+        "by_category": {str(k): int(v) for k, v in r.reports["category"].value_counts().items()},
+        "hotspots": 0 if hs is None else len(hs),
+        "patrol_visits": 0 if r.patrol is None else len(r.patrol.plan.visits),
+        "lamp_proposals": 0 if r.lighting is None else len(r.lighting.plan.proposals.lamps),
+    }
+    settings = {
+        name: getattr(config, name).model_dump(mode="json")
+        for name in ("hotspots", "lighting", "patrol", "speed", "forecast")
+    }
+    return {
+        "title": config.run.title,
+        "crs": run.crs.to_string(),
+        "period": {"start": str(kept.start), "end": str(kept.end), "weeks": config.period.weeks},
+        "settings": settings,
+        "counts": counts,
+        "hotspots": [] if hs is None else hotspot_records(hs),
+        "proposals": {
+            "lighting": [] if r.lighting is None else frame_records(r.lighting.plan.proposals.lamps),
+            "patrol": [] if r.patrol is None else frame_records(r.patrol.plan.visits),
+            "enforcement": [] if r.speed is None else frame_records(r.speed.plan),
+        },
+        "notes": r.notes,
+    }
+
+
+def store_step(run: RunContext) -> None:
+    """Write ``changes.csv`` and ``change_counts.csv`` against the previous kept run; keep this run."""
+    kept, r = run.kept, run.result
+    if kept is None:
+        return
+    tz = str(r.reports["occurred_at"].dt.tz) if len(r.reports) else "Europe/Stockholm"
+    start = local_midnight(kept.start, tz)
+    end = local_midnight(kept.end + dt.timedelta(days=1), tz)
+    all_reports = run.all_reports if run.all_reports is not None else r.reports
+    counts = count_changes(all_reports, start=start, end=end)
+    files = [OutputFile("change_counts", str(write_csv(counts, run.out / "change_counts.csv")), "store")]
+    changes = None
+    previous_text = None
+    if kept.previous is not None:
+        previous_text = period_text(kept.previous.period_start, kept.previous.period_end)
+        now = r.hotspots.hotspots if r.hotspots is not None else None
+        before = hotspots_from_record(kept.previous)
+        if now is None:
+            now = before.iloc[0:0]
+        changes = hotspot_changes(now, before.to_crs(now.crs) if before.crs is not None else before)
+        files.append(OutputFile("changes", str(write_csv(changes, run.out / "changes.csv")), "store"))
+    else:
+        r.notes.append(
+            "arkiv: ingen tidigare lägesbild för området i arkivet; ingen changes.csv den här gången"
+        )
+    r.changes, r.change_counts = changes, counts
+    r.since_last = since_last_lines(changes, counts, previous_period=previous_text)
+    record = LagesbildRecord(
+        key=run_key(kept.area, kept.start, kept.end),
+        area=kept.area,
+        period_start=kept.start,
+        period_end=kept.end,
+        created_at=dt.datetime.now(dt.UTC),
+        document=_document(run, kept),
+    )
+    kept.store.save_lagesbild(record)
+    run.record(files, stage="store", settings={"store": _shown(kept.spec)})
+
+
+def _shown(spec: str) -> str:
+    """Return the store as shown in the manifest (a database URL without its password)."""
+    from geo.service.storage import is_database_url
+
+    if is_database_url(spec):
+        from geo.service.storage.postgis import redact_url
+
+        return redact_url(spec)
+    return spec
