@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -33,9 +34,11 @@ from geo.service.storage.lagesbild import LagesbildRecord
 from geo.time.parse import local_midnight
 
 if TYPE_CHECKING:
+    from geo.config import RunConfig
     from geo.pipeline import RunContext
+    from geo.stages._base import Progress
 
-__all__ = ["KeptRuns", "open_kept", "store_step"]
+__all__ = ["KeptRuns", "keep_previous_week", "open_kept", "store_step"]
 
 
 @dataclass
@@ -152,3 +155,44 @@ def _shown(spec: str) -> str:
 
         return redact_url(spec)
     return spec
+
+
+def keep_previous_week(config: RunConfig, spec: str, *, progress: Progress | None = None) -> bool:
+    """Keep the run one week before `config`'s period in the store `spec`, unless an earlier run is kept.
+
+    ``geo demo`` calls this so that its first run already has a previous lägesbild to compare with: the
+    same configuration, period moved back seven days, hot-spots only, written to a temporary folder.
+
+    Returns
+    -------
+    kept
+        Whether the earlier week was run now.
+    """
+    import tempfile
+
+    from geo.pipeline import run
+
+    p = config.period
+    if p.start is None or p.end is None:
+        return False
+    store = open_run_store(spec)
+    try:
+        if any(r.period_end < p.end for r in store.lagesbild_runs()):
+            return False
+    finally:
+        store.close()
+    week = dt.timedelta(days=7)
+    off = {"enabled": False}
+    earlier = config.model_copy(
+        update={
+            "period": p.model_copy(update={"start": p.start - week, "end": p.end - week}),
+            **{name: getattr(config, name).model_copy(update=off) for name in _NOT_FOR_IDS},
+        }
+    )
+    with tempfile.TemporaryDirectory(prefix="lagesbild-forra-") as tmp:
+        run(earlier, out_dir=Path(tmp), store=spec, progress=progress)
+    return True
+
+
+_NOT_FOR_IDS = ("lighting", "patrol", "speed", "forecast", "maps")
+"""Stages the previous week's run leaves out: the comparison needs the hot-spots and counts only."""

@@ -31,7 +31,8 @@ def _hotspot_lines(result: RunResult) -> list[str]:
     if result.hotspots is None:
         return []
     hs = result.hotspots.hotspots
-    lines = [f"Hot-spots: {len(hs)} ({result.hotspots.settings.method})"]
+    trend = result.hotspots.chosen.get("trend", "")
+    lines = [f"Hot-spots: {len(hs)} ({result.hotspots.settings.method}){f'; {trend}' if trend else ''}"]
     for _, h in hs.sort_values("n_reports", ascending=False).head(8).iterrows() if len(hs) else []:
         lines.append(
             f"  {h.get('hotspot_id', '')} {h.get('label', '')}: {int(h['n_reports'])} rapporter, "

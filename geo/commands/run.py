@@ -28,6 +28,7 @@ def _run(
     lang: str | None = None,
     as_of: str | None = None,
     store: str | None = None,
+    demo_store: bool = False,
 ) -> None:
     import datetime as dt
 
@@ -49,6 +50,16 @@ def _run(
             from geo.errors import ConfigError
 
             raise ConfigError(f"--as-of must be a date YYYY-MM-DD, got '{as_of}'") from err
+    if demo_store:  # the demo keeps its runs in the output folder, with the week before as the first one
+        from geo.pipeline_store import keep_previous_week
+        from geo.rhythm.asof import resolve_period
+
+        folder = out if out is not None else config.output.dir
+        store = store or str(folder / "lagesbild-arkiv.gpkg")
+        with console.status("Förra veckans lägesbild / last week's run ...") as status:
+            keep_previous_week(
+                resolve_period(config, as_of=day), store, progress=lambda msg: status.update(f"{msg} ...")
+            )
     with console.status("Lägesbild ...") as status:
         result = run(
             config, progress=lambda msg: status.update(f"{msg} ..."), out_dir=out, as_of=day, store=store
@@ -112,7 +123,7 @@ def demo(
         raise ConfigError(
             f"{config}: the demo world is missing; create it with: geo demo generate --out {DEMO_DIR}"
         )
-    _run(config, out, lang)
+    _run(config, out, lang, demo_store=True)
 
 
 @demo_app.command("generate")

@@ -148,7 +148,7 @@ def _draw_overview(m: LeanMap, layers: MapLayers, *, lang: str) -> None:
     if "gistar" in f:
         add_gistar(m, f["gistar"], lang=lang, show=False)
     if "hotspots" in f:
-        add_hotspots(m, f["hotspots"], public=public, k=layers.k, lang=lang)
+        add_hotspots(m, f["hotspots"], public=public, k=layers.k, lang=lang, trend_text=layers.trend_text)
     if "points" in f:
         add_report_points(m, f["points"], max_points=len(f["points"]), lang=lang, show=False)
 

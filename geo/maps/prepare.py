@@ -81,6 +81,8 @@ class MapLayers:
     """Why a layer is missing: a stage ran and found nothing (Swedish, shown on the map and summary)."""
     since_last: list[str] = field(default_factory=list)
     """What changed since the previous kept run (the summary page opens with it)."""
+    trend_text: str = ""
+    """What the hot-spots' trend classes compared, shown with every trend word."""
     feed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["week", "category", "count"]))
 
     def feature_counts(self) -> dict[str, int]:

@@ -187,9 +187,12 @@ def summary_html(
         items = "".join(f"<li>{escape(line)}</li>" for line in layers.since_last)
         parts.append(f'<h2 id="since-last">{escape(text("since_last", lang))}</h2><ul>{items}</ul>')
     f = layers.frames
-    right = [
-        section(f[key], lang=lang, top=top) for key, section in _SECTIONS.items() if key in f and len(f[key])
-    ]
+    right = []
+    for key, section in _SECTIONS.items():
+        if key in f and len(f[key]):
+            right.append(section(f[key], lang=lang, top=top))
+            if key == "hotspots" and layers.trend_text:  # every trend word says what it compared
+                right.append(f'<p class="trend">{escape(layers.trend_text)}</p>')
     if layers.notes:
         items = "".join(f"<li>{escape(n)}</li>" for n in layers.notes)
         right.append(f"<h2>{escape(text('why_empty', lang))}</h2><ul>{items}</ul>")

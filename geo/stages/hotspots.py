@@ -257,6 +257,11 @@ def hotspots_stage(
         found = find_hotspots(pts, **settings.method_kwargs(), **context)  # type: ignore[arg-type]
     result.hotspots = found
     _record_choices(result, found)
+    if len(pts):
+        from geo.hotspots.trend_words import trend_words
+
+        end = period_end if period_end is not None else pts["occurred_at"].max()
+        result.chosen["trend"] = trend_words(pts["occurred_at"].min(), end, lang=lang)
     if not len(found):
         result.notes.append(_nothing_found_note(settings, len(pts), found))
     if settings.overview:

@@ -69,6 +69,8 @@ class MapInputs:
     since_last
         "Sedan förra lägesbilden": what changed since the previous kept run, in Swedish sentences; the
         summary page opens with them.
+    trend_text
+        What the hot-spots' trend classes compared ("de senaste 13 veckorna jämfört med ...").
     """
 
     hotspots: gpd.GeoDataFrame | None = None
@@ -90,6 +92,7 @@ class MapInputs:
     notes: list[str] = field(default_factory=list)
     period: str = ""
     since_last: list[str] = field(default_factory=list)
+    trend_text: str = ""
 
     @classmethod
     def from_results(
@@ -110,6 +113,7 @@ class MapInputs:
             out.set("hotspots", hotspots.hotspots, "hotspots")
             out.set("density", hotspots.density, "hotspots")
             out.set("gistar", hotspots.gistar, "hotspots")
+            out.trend_text = hotspots.chosen.get("trend", "")
         if lighting is not None:
             layers = lighting.plan.map_layers()
             out.set("lit_coverage", layers.get("coverage"), "lighting")
@@ -141,7 +145,9 @@ class MapInputs:
 
 
 FRAME_NAMES = tuple(
-    f.name for f in fields(MapInputs) if f.name not in {"origin", "skipped", "notes", "period", "since_last"}
+    f.name
+    for f in fields(MapInputs)
+    if f.name not in {"origin", "skipped", "notes", "period", "since_last", "trend_text"}
 )
 """The frame attributes of :class:`MapInputs`."""
 
@@ -251,6 +257,7 @@ def map_stage(
     layers.period = inputs.period or layers.period
     layers.notes = list(inputs.notes)
     layers.since_last = list(inputs.since_last)
+    layers.trend_text = inputs.trend_text
     m = draw_map(
         layers,
         lang=lang,

@@ -72,3 +72,17 @@ def test_a_count_set_for_years_says_why_nothing_was_found(tmp_path):
     page = r.outputs["map_summary"].read_text(encoding="utf-8")
     assert "Inget att visa" in page and why in page
     assert why in r.outputs["map"].read_text(encoding="utf-8")
+
+
+def test_trend_words_on_the_console_map_and_summary(tmp_path):
+    config = _demo(
+        lighting={"enabled": False},
+        forecast={"enabled": False},
+        period={"weeks": 13, "start": None, "end": None},
+    )
+    r = run(config, out_dir=tmp_path, as_of=AS_OF)
+    words = "trend: de senaste 4 veckorna jämfört med föregående 9 veckor"
+    assert r.hotspots is not None and r.hotspots.chosen["trend"] == words
+    assert words in r.summary
+    assert words in r.outputs["map_summary"].read_text(encoding="utf-8")
+    assert words in r.outputs["map"].read_text(encoding="utf-8")
