@@ -36,6 +36,7 @@ _MODULE_OF = {
     "users": "serve",
     "forecast": "forecast",
     "backtest": "forecast",
+    "history": "history",
 }
 """Which command module defines each command, so running one command imports only its module."""
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from geo.errors import ConfigError
 from geo.io.options import ReaderOptions
 from geo.model import PRECISIONS
-from geo.rhythm.config import PeriodConfig, StoreConfig
+from geo.rhythm.config import PeriodConfig, PriorityArea, StoreConfig
 from geo.stages._base import StageSettings
 from geo.stages.forecast import ForecastSettings
 from geo.stages.hotspots import HotspotSettings
@@ -253,6 +253,8 @@ class RunConfig(_Model):
     forecast: ForecastConfig = ForecastConfig()
     maps: MapsConfig = MapsConfig()
     store: StoreConfig = StoreConfig()
+    areas: list[PriorityArea] = Field(default_factory=list)
+    """Priority areas: figures per area in every run (``areas.csv``) and in the run store."""
     output: OutputConfig = OutputConfig()
 
 
@@ -291,6 +293,8 @@ def _resolve(data: dict[str, Any], base: Path) -> dict[str, Any]:
         elif "speed" in layers:
             layers["speed"] = fix(layers["speed"])
         out["layers"] = layers
+    if isinstance(out.get("areas"), list):
+        out["areas"] = [{**a, "file": fix(a.get("file"))} if isinstance(a, dict) else a for a in out["areas"]]
     store = out.get("store")
     if isinstance(store, dict) and "path" in store:
         out["store"] = {**store, "path": fix(store["path"])}

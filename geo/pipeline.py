@@ -107,6 +107,10 @@ class RunResult:
     """With a store: ``change_counts.csv``, counts per category and source against earlier periods."""
     since_last: list[str] = field(default_factory=list)
     """With a store: "Sedan förra lägesbilden", in Swedish sentences."""
+    areas: pd.DataFrame | None = None
+    """With ``[[areas]]``: ``areas.csv``, the priority areas' figures."""
+    area_lines: list[str] = field(default_factory=list)
+    """The priority areas' figures in Swedish sentences (the summary page)."""
 
 
 @dataclass

@@ -200,7 +200,7 @@ def _maps(run: RunContext) -> None:
         hotspots=r.hotspots, lighting=r.lighting, patrol=r.patrol, speed=r.speed, forecast=r.forecast
     )
     internal.notes, internal.period = list(r.notes), r.period  # why a stage found nothing
-    internal.since_last = list(r.since_last)
+    internal.since_last, internal.area_lines = list(r.since_last), list(r.area_lines)
     public_inputs = MapInputs.from_results(hotspots=r.hotspots)
     public_inputs.notes = [n for n in r.notes if n.startswith("hotspots:")]
     public_inputs.period = r.period

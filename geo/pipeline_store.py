@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import pandas as pd
 
 from geo.io.export import write_csv
 from geo.io.manifest import OutputFile
@@ -107,14 +108,55 @@ def _document(run: RunContext, kept: KeptRuns) -> dict[str, object]:
     }
 
 
+def _priority_areas(run: RunContext, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, object]:
+    """Write ``areas.csv`` (figures per priority area) and return each area's figures and weekly counts."""
+    from geo.io.area import load_area
+    from geo.rhythm.areas import area_figures, area_lines, area_weeks
+
+    if not run.config.areas:
+        return {}
+    r = run.result
+    reports = run.all_reports if run.all_reports is not None else r.reports
+    polygons = {a.name: load_area(str(a.file)).to_crs(run.crs) for a in run.config.areas}
+    figures = area_figures(reports, polygons, start=start, end=end)
+    run.record(
+        [OutputFile("areas", str(write_csv(figures, run.out / "areas.csv")), "store")],
+        stage="areas",
+        settings={"areas": [a.model_dump(mode="json") for a in run.config.areas]},
+    )
+    r.areas, r.area_lines = figures, area_lines(figures)
+    rows = frame_records(figures)
+    return {
+        row["area"]: {**row, "weekly": area_weeks(reports, polygons[row["area"]], start=start, end=end)}
+        for row in rows
+    }
+
+
+def _period_bounds(run: RunContext) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    r, p = run.result, run.config.period
+    times = r.reports["occurred_at"]
+    if not len(times):
+        return None
+    tz = str(times.dt.tz)
+    start = local_midnight(p.start, tz) if p.start else times.min().normalize()
+    end = (
+        local_midnight(p.end + dt.timedelta(days=1), tz)
+        if p.end
+        else (times.max() + pd.Timedelta(days=1)).normalize()
+    )
+    return start, end
+
+
 def store_step(run: RunContext) -> None:
-    """Write ``changes.csv`` and ``change_counts.csv`` against the previous kept run; keep this run."""
+    """Write ``areas.csv``; with a store, ``changes.csv`` and ``change_counts.csv``, and keep this run."""
     kept, r = run.kept, run.result
+    bounds = _period_bounds(run)
+    if bounds is None:
+        return
+    start, end = bounds
+    areas = _priority_areas(run, start, end)
     if kept is None:
         return
-    tz = str(r.reports["occurred_at"].dt.tz) if len(r.reports) else "Europe/Stockholm"
-    start = local_midnight(kept.start, tz)
-    end = local_midnight(kept.end + dt.timedelta(days=1), tz)
     all_reports = run.all_reports if run.all_reports is not None else r.reports
     counts = count_changes(all_reports, start=start, end=end)
     files = [OutputFile("change_counts", str(write_csv(counts, run.out / "change_counts.csv")), "store")]
@@ -140,7 +182,7 @@ def store_step(run: RunContext) -> None:
         period_start=kept.start,
         period_end=kept.end,
         created_at=dt.datetime.now(dt.UTC),
-        document=_document(run, kept),
+        document={**_document(run, kept), "areas": areas},
     )
     kept.store.save_lagesbild(record)
     run.record(files, stage="store", settings={"store": _shown(kept.spec)})

@@ -29,6 +29,7 @@ __all__ = [
     "open_run_store",
     "previous_run",
     "run_key",
+    "write_png",
 ]
 
 HOTSPOT_FIELDS = ("hotspot_id", "label", "method", "n_reports", "score", "trend", "peak_windows")
@@ -106,3 +107,12 @@ def id_history(store: Store, *, area: str, end: dt.date) -> gpd.GeoDataFrame | N
         parts.append(keep)
     out = pd.concat(parts, ignore_index=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=crs)
+
+
+def write_png(data: bytes, path: str | Path) -> Path:
+    """Write PNG bytes atomically and return the path."""
+    from geo.io.export import atomic_path
+
+    with atomic_path(path) as tmp:
+        Path(tmp).write_bytes(data)
+    return Path(path)

@@ -83,6 +83,8 @@ class MapLayers:
     """What changed since the previous kept run (the summary page opens with it)."""
     trend_text: str = ""
     """What the hot-spots' trend classes compared, shown with every trend word."""
+    area_lines: list[str] = field(default_factory=list)
+    """The priority areas' figures (the summary page)."""
     feed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["week", "category", "count"]))
 
     def feature_counts(self) -> dict[str, int]:

@@ -193,6 +193,9 @@ def summary_html(
             right.append(section(f[key], lang=lang, top=top))
             if key == "hotspots" and layers.trend_text:  # every trend word says what it compared
                 right.append(f'<p class="trend">{escape(layers.trend_text)}</p>')
+    if layers.area_lines:
+        items = "".join(f"<li>{escape(line)}</li>" for line in layers.area_lines)
+        right.append(f"<h2>{escape(text('priority_areas', lang))}</h2><ul>{items}</ul>")
     if layers.notes:
         items = "".join(f"<li>{escape(n)}</li>" for n in layers.notes)
         right.append(f"<h2>{escape(text('why_empty', lang))}</h2><ul>{items}</ul>")

@@ -170,6 +170,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "share": ("andel", "share"),
     "no_items": ("Inga.", "None."),
     "why_empty": ("Inget att visa", "Nothing to show"),
+    "priority_areas": ("Prioriterade områden", "Priority areas"),
     "since_last": ("Sedan förra lägesbilden", "Since the last situational picture"),
     "risk": ("risk (förväntade händelser)", "risk (expected incidents)"),
     "forecast_from": ("prognos från", "forecast from"),

@@ -1,12 +1,13 @@
-"""The run configuration's ``[period]`` and ``[store]`` tables (re-exported by :mod:`geo.config`)."""
+"""The run configuration's ``[period]``, ``[store]`` and ``[[areas]]`` tables (used by :mod:`geo.config`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["PeriodConfig", "StoreConfig"]
+__all__ = ["PeriodConfig", "PriorityArea", "StoreConfig"]
 
 
 class _Model(BaseModel):
@@ -41,3 +42,11 @@ class StoreConfig(_Model):
 
     path: str | None = None
     enabled: bool = True
+
+
+class PriorityArea(_Model):
+    """``[[areas]]``: a priority area (prioriterat område), a named polygon with its own figures each run."""
+
+    name: str = Field(min_length=1)
+    file: Path
+    """A polygon file (GeoJSON, GeoPackage, Shapefile); relative to the config's folder."""

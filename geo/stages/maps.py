@@ -69,6 +69,8 @@ class MapInputs:
     since_last
         "Sedan förra lägesbilden": what changed since the previous kept run, in Swedish sentences; the
         summary page opens with them.
+    area_lines
+        The priority areas' figures in Swedish sentences (the summary page's "Prioriterade områden").
     trend_text
         What the hot-spots' trend classes compared ("de senaste 13 veckorna jämfört med ...").
     """
@@ -93,6 +95,7 @@ class MapInputs:
     period: str = ""
     since_last: list[str] = field(default_factory=list)
     trend_text: str = ""
+    area_lines: list[str] = field(default_factory=list)
 
     @classmethod
     def from_results(
@@ -147,7 +150,7 @@ class MapInputs:
 FRAME_NAMES = tuple(
     f.name
     for f in fields(MapInputs)
-    if f.name not in {"origin", "skipped", "notes", "period", "since_last", "trend_text"}
+    if f.name not in {"origin", "skipped", "notes", "period", "since_last", "trend_text", "area_lines"}
 )
 """The frame attributes of :class:`MapInputs`."""
 
@@ -258,6 +261,7 @@ def map_stage(
     layers.notes = list(inputs.notes)
     layers.since_last = list(inputs.since_last)
     layers.trend_text = inputs.trend_text
+    layers.area_lines = list(inputs.area_lines)
     m = draw_map(
         layers,
         lang=lang,
