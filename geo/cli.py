@@ -37,6 +37,7 @@ _MODULE_OF = {
     "forecast": "forecast",
     "backtest": "forecast",
     "evaluate": "evaluate",
+    "history": "history",
 }
 """Which command module defines each command, so running one command imports only its module."""
 

@@ -8,7 +8,6 @@ The documented example is ``data/demo/demo.toml`` (the demo world's own configur
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -19,6 +18,7 @@ from geo.config_measures import MeasuresConfig, resolve_measure_paths
 from geo.errors import ConfigError
 from geo.io.options import ReaderOptions
 from geo.model import PRECISIONS
+from geo.rhythm.config import PeriodConfig, PriorityArea, StoreConfig
 from geo.stages._base import StageSettings
 from geo.stages.forecast import ForecastSettings
 from geo.stages.hotspots import HotspotSettings
@@ -42,6 +42,7 @@ __all__ = [
     "RunSection",
     "SourceConfig",
     "SpeedConfig",
+    "StoreConfig",
     "load_config",
     "parse_config",
     "stage_settings",
@@ -81,19 +82,6 @@ class AreaConfig(_Model):
     def spec(self) -> str:
         """The argument for :func:`geo.io.area.load_area`."""
         return str(self.file) if self.file is not None else str(self.municipality)
-
-
-class PeriodConfig(_Model):
-    """``[period]``: first and last day analysed (both included); open when left out."""
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-    @model_validator(mode="after")
-    def _order(self) -> PeriodConfig:
-        if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
-        return self
 
 
 class ColumnsConfig(_Model):
@@ -266,6 +254,9 @@ class RunConfig(_Model):
     forecast: ForecastConfig = ForecastConfig()
     maps: MapsConfig = MapsConfig()
     measures: MeasuresConfig = MeasuresConfig()
+    store: StoreConfig = StoreConfig()
+    areas: list[PriorityArea] = Field(default_factory=list)
+    """Priority areas: figures per area in every run (``areas.csv``) and in the run store."""
     output: OutputConfig = OutputConfig()
 
 
@@ -305,6 +296,11 @@ def _resolve(data: dict[str, Any], base: Path) -> dict[str, Any]:
             layers["speed"] = fix(layers["speed"])
         out["layers"] = layers
     resolve_measure_paths(out, fix)
+    if isinstance(out.get("areas"), list):
+        out["areas"] = [{**a, "file": fix(a.get("file"))} if isinstance(a, dict) else a for a in out["areas"]]
+    store = out.get("store")
+    if isinstance(store, dict) and "path" in store:
+        out["store"] = {**store, "path": fix(store["path"])}
     area = out.get("area")
     if isinstance(area, dict) and "file" in area:
         out["area"] = {**area, "file": fix(area["file"])}

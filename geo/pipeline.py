@@ -34,6 +34,9 @@ from geo.io.export import label_tables, write_csv, write_frame
 from geo.io.manifest import Manifest, OutputFile, write_manifest
 from geo.model import Reports
 from geo.pipeline_steps import STAGES
+from geo.pipeline_store import KeptRuns, open_kept
+from geo.rhythm.asof import resolve_period
+from geo.rhythm.period import period_text
 from geo.run_summary import DEMO_LABEL, summary_text
 from geo.stages._base import Progress, StageResult, quiet
 from geo.stages.evaluate import EvaluateResult
@@ -98,6 +101,18 @@ class RunResult:
     rows_read: int = 0
     outside_period: int = 0
     crs_reason: str = ""
+    period: str = ""
+    """The period analysed, in words (``2026-10-05 – 2026-11-01 (v. 41–44, 4 veckor)``)."""
+    changes: pd.DataFrame | None = None
+    """With a store: ``changes.csv``, places new, continuing and ended since the previous kept run."""
+    change_counts: pd.DataFrame | None = None
+    """With a store: ``change_counts.csv``, counts per category and source against earlier periods."""
+    since_last: list[str] = field(default_factory=list)
+    """With a store: "Sedan förra lägesbilden", in Swedish sentences."""
+    areas: pd.DataFrame | None = None
+    """With ``[[areas]]``: ``areas.csv``, the priority areas' figures."""
+    area_lines: list[str] = field(default_factory=list)
+    """The priority areas' figures in Swedish sentences (the summary page)."""
 
 
 @dataclass
@@ -113,6 +128,10 @@ class RunContext:
     streets: gpd.GeoDataFrame | None
     period_end: pd.Timestamp | None
     result: RunResult
+    all_reports: Reports | None = None
+    """Every report read, before the cut to the period (for comparisons with earlier periods)."""
+    kept: KeptRuns | None = None
+    """The run store (``--store``), with the previous kept run."""
 
     @property
     def reports(self) -> Reports:
@@ -182,6 +201,7 @@ def _start(config: RunConfig, out: Path, say: Progress) -> RunContext:
         rows_read=read.n_read,
         outside_period=int((~keep).sum()),
         crs_reason=read.crs_reason,
+        period=period_text(config.period.start, config.period.end),
     )
     streets = None
     if config.layers.streets is not None:
@@ -199,6 +219,7 @@ def _start(config: RunConfig, out: Path, say: Progress) -> RunContext:
         streets=streets,
         period_end=local_midnight(end + dt.timedelta(days=1), read.tz) if end else None,
         result=result,
+        all_reports=read.reports,
     )
     files = [
         OutputFile("reports", str(write_frame(reports, out / "reports.parquet")), "reports"),
@@ -232,7 +253,11 @@ def _finish(run: RunContext, t0: float) -> None:
         "demo": config.run.demo,
         "config": str(config.path) if config.path else None,
         "area": run.area.name if run.area is not None else None,
-        "period": {"start": str(config.period.start or ""), "end": str(config.period.end or "")},
+        "period": {
+            "start": str(config.period.start or ""),
+            "end": str(config.period.end or ""),
+            "weeks": config.period.weeks,
+        },
         "crs": run.crs.to_string(),
         "timings_s": r.timings,
         "notes": r.notes,
@@ -249,7 +274,14 @@ def _finish(run: RunContext, t0: float) -> None:
     )
 
 
-def run(config: RunConfig, *, progress: Progress | None = None, out_dir: Path | None = None) -> RunResult:
+def run(
+    config: RunConfig,
+    *,
+    progress: Progress | None = None,
+    out_dir: Path | None = None,
+    as_of: dt.date | None = None,
+    store: str | None = None,
+) -> RunResult:
     """Run the whole lägesbild described by `config`.
 
     Parameters
@@ -260,6 +292,12 @@ def run(config: RunConfig, *, progress: Progress | None = None, out_dir: Path | 
         Called with a short message as each step starts (the command line shows it).
     out_dir
         Output folder; default ``config.output.dir``.
+    as_of
+        Make the lägesbild as of this date: the ``[period] weeks`` (default 4) whole ISO weeks before it
+        (:func:`geo.rhythm.asof.resolve_period`).
+    store
+        Keep the run in this store (``.gpkg`` or ``postgresql://``; default ``[store] path``): hot-spot ids
+        follow the kept runs and ``changes.csv`` says what changed since the previous one.
 
     Returns
     -------
@@ -273,11 +311,27 @@ def run(config: RunConfig, *, progress: Progress | None = None, out_dir: Path | 
         nothing is written).
     """
     t0 = time.perf_counter()
+    config = resolve_period(config, as_of=as_of)
     say = progress or quiet
     t = time.perf_counter()
     run_ = _start(config, Path(out_dir) if out_dir is not None else config.output.dir, say)
     result = run_.result
     result.timings["reports"] = round(time.perf_counter() - t, 2)
+    spec = store or config.store.path
+    if spec is not None and config.store.enabled:
+        run_.kept = open_kept(spec, run_)
+    try:
+        _stages(run_, say)
+    finally:
+        if run_.kept is not None:
+            run_.kept.store.close()
+    _finish(run_, t0)
+    return result
+
+
+def _stages(run_: RunContext, say: Progress) -> None:
+    """Run every enabled stage in order."""
+    config, result = run_.config, run_.result
     if not len(result.reports):
         result.notes.append("inga rapporter i perioden / no reports in the period: analyserna hoppas över")
     for name, text, step in STAGES:
@@ -292,5 +346,3 @@ def run(config: RunConfig, *, progress: Progress | None = None, out_dir: Path | 
         if isinstance(stage, StageResult) and _produced_nothing(stage):  # say why, in the run's notes
             result.notes.extend(f"{name}: {n}" for n in stage.notes)
         result.timings[name] = round(time.perf_counter() - t, 2)
-    _finish(run_, t0)
-    return result

@@ -38,7 +38,10 @@ def _hotspots(run: RunContext) -> None:
     from geo.stages.hotspots import hotspots_stage
 
     config = run.config
-    previous, note = read_previous_hotspots(run.out)
+    if run.kept is not None:  # ids follow the places kept in the run store
+        previous, note = run.kept.id_history, None
+    else:
+        previous, note = read_previous_hotspots(run.out)
     run.result.notes.extend([note] if note else [])
     settings = stage_settings(config.hotspots, HotspotSettings)
     # the density and Gi* overview is drawn only on the map
@@ -107,6 +110,18 @@ def _patrol(run: RunContext) -> None:
     run.result.patrol = res
 
 
+def _in_period(frame: pd.DataFrame, run: RunContext, *, tz: str) -> pd.DataFrame:
+    """Keep the measurements whose ``time`` lies in the run's period (local days, end included)."""
+    from geo.time.parse import local_midnight
+
+    keep = pd.Series(True, index=frame.index)
+    if run.config.period.start is not None:
+        keep &= frame["time"] >= local_midnight(run.config.period.start, tz)
+    if run.config.period.end is not None:
+        keep &= frame["time"] < local_midnight(run.config.period.end + dt.timedelta(days=1), tz)
+    return frame[keep.to_numpy()]
+
+
 def _speed(run: RunContext) -> None:
     from geo.io.measurements import read_measurements
     from geo.io.outputs.speed import write_speed
@@ -122,9 +137,14 @@ def _speed(run: RunContext) -> None:
     seg = read_segments(config.layers.streets, crs=run.crs)
     for i, path in enumerate(config.layers.speed):
         meas = read_measurements(path, crs=seg.crs, tz=seg.tz)
+        frame = _in_period(meas.frame, run, tz=seg.tz)
+        if len(frame) < len(meas.frame):
+            run.result.notes.append(
+                f"hastighet: {len(meas.frame) - len(frame):,} mätningar utanför perioden räknas inte"
+            )
         res = speed_stage(
             seg.segments,
-            meas.frame,
+            frame,
             stage_settings(config.speed, SpeedSettings),
             reports=run.reports,
             rejects=[seg.rejects, meas.rejects],
@@ -150,6 +170,12 @@ def _forecast(run: RunContext) -> None:
             write_forecast(res, run.out, demo=config.run.demo), stage="forecast", settings=res.settings
         )
         run.result.forecast = res
+
+
+def _store(run: RunContext) -> None:
+    from geo.pipeline_store import store_step
+
+    store_step(run)
 
 
 def _map_stem(run: RunContext) -> str:
@@ -179,11 +205,16 @@ def _maps(run: RunContext) -> None:
         forecast=r.forecast,
         measures=r.measures,
     )
+    internal.notes, internal.period = list(r.notes), r.period  # why a stage found nothing
+    internal.since_last, internal.area_lines = list(r.since_last), list(r.area_lines)
+    public_inputs = MapInputs.from_results(hotspots=r.hotspots)
+    public_inputs.notes = [n for n in r.notes if n.startswith("hotspots:")]
+    public_inputs.period = r.period
     now = pd.Timestamp.now(tz=str(run.reports["occurred_at"].dt.tz)).floor("min")
     for public in (False, True) if settings.public else (False,):
         res = map_stage(
             run.reports,
-            internal if not public else MapInputs.from_results(hotspots=r.hotspots),
+            internal if not public else public_inputs,
             settings,
             public=public,
             area=run.area,
@@ -205,6 +236,7 @@ STAGES: tuple[tuple[str, str, Callable[[RunContext], None]], ...] = (
     ("speed", "Hastighet / speed", _speed),
     ("forecast", "Prognos / forecast", _forecast),
     ("measures", "Åtgärder / measures", measures_step),
+    ("store", "Arkiv: vad har ändrats / run store: what changed", _store),
     ("maps", "Kartor / maps", _maps),
 )
 """The stages in order: config section, progress text, step."""

@@ -31,7 +31,8 @@ def _hotspot_lines(result: RunResult) -> list[str]:
     if result.hotspots is None:
         return []
     hs = result.hotspots.hotspots
-    lines = [f"Hot-spots: {len(hs)} ({result.hotspots.settings.method})"]
+    trend = result.hotspots.chosen.get("trend", "")
+    lines = [f"Hot-spots: {len(hs)} ({result.hotspots.settings.method}){f'; {trend}' if trend else ''}"]
     for _, h in hs.sort_values("n_reports", ascending=False).head(8).iterrows() if len(hs) else []:
         lines.append(
             f"  {h.get('hotspot_id', '')} {h.get('label', '')}: {int(h['n_reports'])} rapporter, "
@@ -118,6 +119,7 @@ def summary_text(result: RunResult, *, title: str, area_name: str | None, demo: 
     """
     lines = [f"[{DEMO_LABEL.upper()} / synthetic demo data]"] if demo else []
     lines.append(f"{title} — {area_name or 'inget studieområde / no study area'}")
+    lines.append(f"Period: {result.period}")
     lines.append(_reports_line(result))
     lines.append(f"CRS: {result.crs_reason}")
     for part in (_hotspot_lines, _patrol_lines, _lighting_lines, _speed_lines, _forecast_lines):

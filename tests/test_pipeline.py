@@ -304,3 +304,17 @@ def test_geo_hotspots_and_geo_run_find_the_same_places(demo_run, tmp_path):
     by_run = gpd.read_file(out / "hotspots.geojson")[cols]
     by_command = gpd.read_file(hs)[cols]
     pd.testing.assert_frame_equal(by_run.reset_index(drop=True), by_command.reset_index(drop=True))
+
+
+def test_geo_demo_shows_what_changed_since_last_week(demo_run):
+    """`geo demo` keeps its runs in the output folder, the week before first: the page opens with changes."""
+    out, proc = demo_run
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "lagesbild-arkiv.gpkg").exists()
+    changes = pd.read_csv(out / "changes.csv")
+    assert list(changes.columns[:8]) == [
+        "hotspot_id", "label", "status", "n_now", "n_before", "change_pct", "lat", "lon"
+    ]  # fmt: skip
+    assert (changes["status"] == "continuing").sum() >= 5  # the week before found the same places
+    page = next(out.glob("*-sammanfattning.html")).read_text(encoding="utf-8")
+    assert page.index("Sedan förra lägesbilden") < page.index("<img")

@@ -22,7 +22,16 @@ demo_app = typer.Typer(
 )
 
 
-def _run(config_path: Path, out: Path | None, lang: str | None = None) -> None:
+def _run(
+    config_path: Path,
+    out: Path | None,
+    lang: str | None = None,
+    as_of: str | None = None,
+    store: str | None = None,
+    demo_store: bool = False,
+) -> None:
+    import datetime as dt
+
     from geo.config import load_config
     from geo.pipeline import run
 
@@ -33,8 +42,28 @@ def _run(config_path: Path, out: Path | None, lang: str | None = None) -> None:
 
             raise ConfigError(f"--lang must be sv or en, got '{lang}'")
         config = config.model_copy(update={"run": config.run.model_copy(update={"lang": lang})})
+    day = None
+    if as_of is not None:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError as err:
+            from geo.errors import ConfigError
+
+            raise ConfigError(f"--as-of must be a date YYYY-MM-DD, got '{as_of}'") from err
+    if demo_store:  # the demo keeps its runs in the output folder, with the week before as the first one
+        from geo.pipeline_store import keep_previous_week
+        from geo.rhythm.asof import resolve_period
+
+        folder = out if out is not None else config.output.dir
+        store = store or str(folder / "lagesbild-arkiv.gpkg")
+        with console.status("Förra veckans lägesbild / last week's run ...") as status:
+            keep_previous_week(
+                resolve_period(config, as_of=day), store, progress=lambda msg: status.update(f"{msg} ...")
+            )
     with console.status("Lägesbild ...") as status:
-        result = run(config, progress=lambda msg: status.update(f"{msg} ..."), out_dir=out)
+        result = run(
+            config, progress=lambda msg: status.update(f"{msg} ..."), out_dir=out, as_of=day, store=store
+        )
     console.print(result.summary, highlight=False, markup=False, soft_wrap=True)
 
 
@@ -48,15 +77,27 @@ def run_command(
     lang: str | None = typer.Option(
         None, "--lang", help="Language of the maps: sv or en (default: [run] lang)."
     ),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help="Lägesbild as of this date YYYY-MM-DD: the [period] weeks (default 4) whole ISO weeks "
+        "(Monday–Sunday, local time) before it.",
+    ),
+    store: str | None = typer.Option(
+        None,
+        "--store",
+        help="Keep the run in this store (FILE.gpkg or postgresql://...; default [store] path): hot-spot "
+        "ids follow the places and changes.csv says what changed since the previous kept run.",
+    ),
 ) -> None:
     """Run a whole lägesbild described in one TOML file: read, find hot-spots, plan, draw the maps.
 
     Kör en hel lägesbild enligt en TOML-fil: källor och kolumner, studieområde, period, lager, metodparametrar
     och utdata. Felaktiga nycklar ger ett fel som namnger filen och nyckeln.
 
-    Example: geo run data/demo/demo.toml --out maps
+    Example: geo run data/demo/demo.toml --out maps   |   geo run lagesbild.toml --as-of 2026-11-02
     """
-    _run(config, out, lang)
+    _run(config, out, lang, as_of, store)
 
 
 @demo_app.callback()
@@ -82,7 +123,7 @@ def demo(
         raise ConfigError(
             f"{config}: the demo world is missing; create it with: geo demo generate --out {DEMO_DIR}"
         )
-    _run(config, out, lang)
+    _run(config, out, lang, demo_store=True)
 
 
 @demo_app.command("generate")

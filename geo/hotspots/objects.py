@@ -133,8 +133,14 @@ def cell_union(xy: np.ndarray, *, cell_m: float) -> BaseGeometry:
     return shapely.make_valid(shapely.simplify(closed, cell_m / 100))
 
 
+def _wall(t: pd.Timestamp) -> pd.Timestamp:
+    return t.tz_localize(None) if t.tzinfo is not None else t
+
+
 def weekly_counts(times: pd.Series, *, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
-    """Count reports per week from the Monday of `start`'s week through `end`, zero weeks included.
+    """Count reports per week from the Monday of `start`'s week up to `end`, zero weeks included.
+
+    A period ending at a Monday midnight (an ``--as-of`` run: `end` exclusive) has no extra empty week.
 
     Parameters
     ----------
@@ -144,11 +150,24 @@ def weekly_counts(times: pd.Series, *, start: pd.Timestamp, end: pd.Timestamp) -
         The study period (local).
     """
     monday = start.normalize() - pd.Timedelta(days=int(start.weekday()))
-    n_weeks = max(1, int((end - monday) / pd.Timedelta(days=7)) + 1)
+    wall = _wall(end) - _wall(monday)  # local wall-clock time: a daylight-saving hour is no extra week
+    n_weeks = max(1, math.ceil(wall / pd.Timedelta(days=7)))
     idx = ((times - monday) / pd.Timedelta(days=7)).to_numpy(dtype="float64")
     idx = np.floor(idx[np.isfinite(idx)]).astype("int64")
     idx = idx[(idx >= 0) & (idx < n_weeks)]
     return np.bincount(idx, minlength=n_weeks).astype("float64")
+
+
+def recent_weeks(n_weeks: int) -> int:
+    """Return how many of `n_weeks` are the *recent* period of the trend: the last third, at least 4."""
+    return max(4, n_weeks // 3)
+
+
+def trend_weeks(start: pd.Timestamp, end: pd.Timestamp) -> tuple[int, int]:
+    """Return the recent and earlier weeks the trend of a period from `start` to `end` compares."""
+    n_weeks = len(weekly_counts(pd.Series([start]), start=start, end=end))
+    recent = recent_weeks(n_weeks)
+    return recent, max(n_weeks - recent, 0)
 
 
 def trend_class(weekly: np.ndarray, *, alpha: float = 0.05) -> str:
@@ -170,7 +189,7 @@ def trend_class(weekly: np.ndarray, *, alpha: float = 0.05) -> str:
     n = float(weekly.sum())
     if n < 8 or len(weekly) < 8:
         return "none"
-    recent = max(4, len(weekly) // 3)
+    recent = recent_weeks(len(weekly))
     earlier = weekly[:-recent]
     rate_recent = weekly[-recent:].mean()
     rate_earlier = earlier.mean() if len(earlier) else 0.0

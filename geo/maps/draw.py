@@ -80,6 +80,7 @@ def _footer(
     if generated_at is not None:
         facts.append(f"{escape(text('generated', lang))}: {generated_at:%Y-%m-%d %H:%M %Z}".strip())
     parts.append(" · ".join(facts))
+    parts.extend(f"<b>{escape(text('why_empty', lang))}:</b> {escape(note)}" for note in layers.notes)
     parts.append(f"<i>{escape(text('public_note' if layers.public else 'internal_note', lang))}</i>")
     return "<br>".join(p for p in parts if p)
 
@@ -149,7 +150,7 @@ def _draw_overview(m: LeanMap, layers: MapLayers, *, lang: str) -> None:
     if "gistar" in f:
         add_gistar(m, f["gistar"], lang=lang, show=False)
     if "hotspots" in f:
-        add_hotspots(m, f["hotspots"], public=public, k=layers.k, lang=lang)
+        add_hotspots(m, f["hotspots"], public=public, k=layers.k, lang=lang, trend_text=layers.trend_text)
     if "points" in f:
         add_report_points(m, f["points"], max_points=len(f["points"]), lang=lang, show=False)
 

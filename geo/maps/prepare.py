@@ -78,6 +78,14 @@ class MapLayers:
     period: str = ""
     sources: list[str] = field(default_factory=list)
     crs_name: str = ""
+    notes: list[str] = field(default_factory=list)
+    """Why a layer is missing: a stage ran and found nothing (Swedish, shown on the map and summary)."""
+    since_last: list[str] = field(default_factory=list)
+    """What changed since the previous kept run (the summary page opens with it)."""
+    trend_text: str = ""
+    """What the hot-spots' trend classes compared, shown with every trend word."""
+    area_lines: list[str] = field(default_factory=list)
+    """The priority areas' figures (the summary page)."""
     feed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["week", "category", "count"]))
 
     def feature_counts(self) -> dict[str, int]:

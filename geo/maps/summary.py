@@ -185,10 +185,22 @@ def summary_html(
     if demo:
         parts.append(f'<p><span class="demo">{escape(text("demo", lang))}</span></p>')
     parts.append(_meta(layers, lang=lang, generated_at=generated_at))
+    if layers.since_last:
+        items = "".join(f"<li>{escape(line)}</li>" for line in layers.since_last)
+        parts.append(f'<h2 id="since-last">{escape(text("since_last", lang))}</h2><ul>{items}</ul>')
     f = layers.frames
-    right = [
-        section(f[key], lang=lang, top=top) for key, section in _SECTIONS.items() if key in f and len(f[key])
-    ]
+    right = []
+    for key, section in _SECTIONS.items():
+        if key in f and len(f[key]):
+            right.append(section(f[key], lang=lang, top=top))
+            if key == "hotspots" and layers.trend_text:  # every trend word says what it compared
+                right.append(f'<p class="trend">{escape(layers.trend_text)}</p>')
+    if layers.area_lines:
+        items = "".join(f"<li>{escape(line)}</li>" for line in layers.area_lines)
+        right.append(f"<h2>{escape(text('priority_areas', lang))}</h2><ul>{items}</ul>")
+    if layers.notes:
+        items = "".join(f"<li>{escape(n)}</li>" for n in layers.notes)
+        right.append(f"<h2>{escape(text('why_empty', lang))}</h2><ul>{items}</ul>")
     parts.append(f'<div class="cols"><div>{img}</div><div>{"".join(right)}</div></div>')
     parts.append(f'<p class="hint">{escape(text("print_hint", lang))}</p>')
     return (

@@ -92,6 +92,8 @@ def history_window(
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Return the history window: `history_days` before the planning week (or the data's end if earlier).
 
+    The window starts no earlier than the day of the first report: a four-week run does not claim a year.
+
     Parameters
     ----------
     reports
@@ -112,7 +114,11 @@ def history_window(
     end = week_start
     if pd.notna(last) and last < week_start:
         end = (last + pd.Timedelta(days=1)).normalize()
-    return end - pd.Timedelta(days=history_days), end
+    start = end - pd.Timedelta(days=history_days)
+    first = reports["occurred_at"].min()
+    if pd.notna(first) and first.normalize() > start:  # never claim history the data does not hold
+        start = first.normalize()
+    return start, end
 
 
 def assign_places(reports: Reports, places: gpd.GeoDataFrame, *, point_radius_m: float) -> np.ndarray:

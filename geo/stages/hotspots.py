@@ -35,6 +35,12 @@ class HotspotSettings(StageSettings):
         description="Reports for a core point (DBSCAN/HDBSCAN) or the fewest a hot-spot holds (KDE/Gi*); "
         "automatic: max(5, √n/4)",
     )
+    min_samples_weeks: float | None = Field(
+        None,
+        gt=0,
+        description="min-samples is set for a period of this many weeks: scaled to the period analysed "
+        "(at least 5), so one config serves four weeks and three years (none: used as given)",
+    )
     bandwidth_m: float | None = Field(
         None, gt=0, description="KDE bandwidth (Gaussian sd) in metres (automatic: mean spacing of reports)"
     )
@@ -111,6 +117,40 @@ def _no_reports_note(reports: Reports, settings: HotspotSettings) -> str:
         f"källorna {settings.sources or 'alla'} / kategorierna {settings.categories or 'alla'} matchar inga "
         f"punktrapporter (data har källorna {', '.join(have) or 'inga'}); inga hot-spots"
     )
+
+
+def _scaled(
+    settings: HotspotSettings, pts: Reports, period_end: pd.Timestamp | None, result: HotspotResult
+) -> HotspotSettings:
+    """Scale ``min_samples`` from ``min_samples_weeks`` to the weeks the reports span (recorded in chosen)."""
+    if settings.min_samples is None or settings.min_samples_weeks is None:
+        return settings
+    times = pts["occurred_at"]
+    end = period_end if period_end is not None else times.max()
+    weeks = max((end - times.min()).total_seconds() / (7 * 86400), 1.0)
+    scaled = max(5, round(settings.min_samples * weeks / settings.min_samples_weeks))
+    result.chosen["min_samples"] = (
+        f"{scaled}: {settings.min_samples} per {settings.min_samples_weeks:g} veckor, skalat till "
+        f"periodens {weeks:.0f} veckor (minst 5)"
+    )
+    return settings.model_copy(update={"min_samples": scaled, "min_samples_weeks": None})
+
+
+def _nothing_found_note(settings: HotspotSettings, n: int, found: gpd.GeoDataFrame) -> str:
+    """Say in Swedish why no hot-spot was found, and what to change."""
+    note = f"{settings.method} fann inga hot-spots bland {n:,} rapporter"
+    if settings.min_samples is not None:
+        auto = max(5, int(round(n**0.5 / 4)))
+        radius = f" inom {settings.eps_m:g} m" if settings.eps_m and settings.method == "dbscan" else ""
+        return (
+            f"{note}: min_samples = {settings.min_samples} kräver så många rapporter{radius} på en plats, "
+            f"vilket ingen plats når i perioden; utelämna min_samples så väljs den efter datamängden "
+            f"(max(5, √n/4) = {auto}), eller ange min_samples_weeks (de veckor min_samples gäller) så "
+            "skalas den till perioden"
+        )
+    choices = found.attrs.get("choices", {})
+    chosen = ", ".join(f"{k} = {v[0] if isinstance(v, tuple) else v}" for k, v in choices.items())
+    return f"{note}: ingen plats är tät nog med de valda värdena ({chosen or 'automatiska'})"
 
 
 def _record_choices(result: HotspotResult, hotspots: gpd.GeoDataFrame) -> None:
@@ -197,6 +237,7 @@ def hotspots_stage(
         result.notes.append(_no_reports_note(reports, settings))
         return result
     progress(f"Hot-spots ({settings.method})")
+    settings = _scaled(settings, pts, period_end, result)
     context = {"area": area, "streets": streets, "previous": previous, "period_end": period_end, "lang": lang}
     if settings.method == "gistar":
         found, result.gistar = gistar_hotspots(
@@ -216,10 +257,13 @@ def hotspots_stage(
         found = find_hotspots(pts, **settings.method_kwargs(), **context)  # type: ignore[arg-type]
     result.hotspots = found
     _record_choices(result, found)
+    if len(pts):
+        from geo.hotspots.trend_words import trend_words
+
+        end = period_end if period_end is not None else pts["occurred_at"].max()
+        result.chosen["trend"] = trend_words(pts["occurred_at"].min(), end, lang=lang)
     if not len(found):
-        result.notes.append(
-            f"{settings.method} fann inga hot-spots bland {len(pts):,} rapporter med dessa inställningar"
-        )
+        result.notes.append(_nothing_found_note(settings, len(pts), found))
     if settings.overview:
         progress("Täthet / density (KDE) och Gi*")
         _overview(pts, settings, area, result)

@@ -64,6 +64,18 @@ class MapInputs:
         Frame name -> where it came from (a stage, or ``file[:layer]``), for the user.
     skipped
         What was offered but not drawn, with the reason (e.g. the naive patrol plan).
+    notes
+        Why a stage drew nothing (it ran and found nothing), in Swedish: shown on the map and the summary
+        page in place of the missing layer.
+    period
+        The run's period in words (default: the first and last report's day).
+    since_last
+        "Sedan förra lägesbilden": what changed since the previous kept run, in Swedish sentences; the
+        summary page opens with them.
+    area_lines
+        The priority areas' figures in Swedish sentences (the summary page's "Prioriterade områden").
+    trend_text
+        What the hot-spots' trend classes compared ("de senaste 13 veckorna jämfört med ...").
     """
 
     hotspots: gpd.GeoDataFrame | None = None
@@ -83,6 +95,11 @@ class MapInputs:
     area: gpd.GeoDataFrame | None = None
     origin: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    period: str = ""
+    since_last: list[str] = field(default_factory=list)
+    trend_text: str = ""
+    area_lines: list[str] = field(default_factory=list)
 
     @classmethod
     def from_results(
@@ -104,6 +121,7 @@ class MapInputs:
             out.set("hotspots", hotspots.hotspots, "hotspots")
             out.set("density", hotspots.density, "hotspots")
             out.set("gistar", hotspots.gistar, "hotspots")
+            out.trend_text = hotspots.chosen.get("trend", "")
         if lighting is not None:
             layers = lighting.plan.map_layers()
             out.set("lit_coverage", layers.get("coverage"), "lighting")
@@ -136,7 +154,11 @@ class MapInputs:
         return {n: getattr(self, n) for n in FRAME_NAMES if getattr(self, n) is not None}
 
 
-FRAME_NAMES = tuple(f.name for f in fields(MapInputs) if f.name not in {"origin", "skipped"})
+FRAME_NAMES = tuple(
+    f.name
+    for f in fields(MapInputs)
+    if f.name not in {"origin", "skipped", "notes", "period", "since_last", "trend_text", "area_lines"}
+)
 """The frame attributes of :class:`MapInputs`."""
 
 
@@ -242,6 +264,11 @@ def map_stage(
         max_points=settings.max_points,
         lang=lang,
     )
+    layers.period = inputs.period or layers.period
+    layers.notes = list(inputs.notes)
+    layers.since_last = list(inputs.since_last)
+    layers.trend_text = inputs.trend_text
+    layers.area_lines = list(inputs.area_lines)
     m = draw_map(
         layers,
         lang=lang,

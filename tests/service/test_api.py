@@ -30,7 +30,7 @@ def test_health_docs_openapi(deployment: Deployment) -> None:
         h = c.get("/healthz").json()
         assert h["status"] == "ok"
         assert h["storage"] == ("geopackage" if deployment.kind == "gpkg" else "postgis")
-        assert h["schema_version"] == 3
+        assert h["schema_version"] == 4
         spec = c.get("/openapi.json").json()
         for path in (
             "/api/reports",

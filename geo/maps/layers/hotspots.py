@@ -73,6 +73,7 @@ def add_hotspots(
     k: int = 5,
     lang: str = "sv",
     show: bool = True,
+    trend_text: str = "",
 ) -> LeanMap:
     """Draw hot-spot areas with a popup answering the first questions.
 
@@ -131,7 +132,8 @@ def add_hotspots(
     legend = swatch_legend(
         text("layer_hotspots_public" if public else "layer_hotspots", lang),
         [(TREND_COLORS[t], text(t, lang)) for t in present],
-        note=text("hotspot_legend_public", lang, k=k) if public else text("hotspot_legend", lang),
+        note=(text("hotspot_legend_public", lang, k=k) if public else text("hotspot_legend", lang))
+        + (f" ({trend_text})" if trend_text else ""),
     )
     name = text("layer_hotspots_public" if public else "layer_hotspots", lang)
     DataLayer("hotspots", name, fc, styles=styles, show=show, legend=legend).add_to(m)

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geo.errors import InputError
+from geo.service.storage.lagesbild import LagesbildRecord
 from geo.service.storage.measures import MeasureTable
 
 __all__ = [
     "SCHEMA_VERSION",
     "GroupCommitWriter",
     "IdempotencyConflict",
+    "LagesbildRecord",
     "NewReport",
     "ReportFilter",
     "RunRecord",
@@ -41,7 +43,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Schema version the program writes; older databases are migrated when opened."""
 
 
@@ -280,6 +282,14 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def reader_source(self) -> str:
         """Name what :func:`geo.io.read_reports` reads to get the stored reports (file path or URL)."""
+
+    @abc.abstractmethod
+    def save_lagesbild(self, record: LagesbildRecord) -> None:
+        """Keep a ``geo run --store`` run (:mod:`geo.service.storage.lagesbild`)."""
+
+    @abc.abstractmethod
+    def lagesbild_runs(self, *, area: str | None = None) -> list[LagesbildRecord]:
+        """Return the kept lägesbild runs (of `area` when given), oldest period first."""
 
     @abc.abstractmethod
     def close(self) -> None:

@@ -32,6 +32,7 @@ from geo.service.storage.base import (
     replay_or_conflict,
 )
 from geo.service.storage.gpkg_schema import MIGRATIONS
+from geo.service.storage.lagesbild import GpkgLagesbildRuns
 from geo.service.storage.measures import MeasureTable
 
 __all__ = ["GeoPackageStore", "gpkg_point", "utc_key"]
@@ -55,7 +56,7 @@ def _parse(t: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(t) if t else None
 
 
-class GeoPackageStore(Store):
+class GeoPackageStore(GpkgLagesbildRuns, Store):
     """Reports and service tables in one GeoPackage file.
 
     Parameters

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pyproj
 from pyproj.enums import WktVersion
 
+from geo.service.storage.lagesbild import gpkg_runs_migration
 from geo.service.storage.measures import measure_tables_sql
 
 __all__ = ["MIGRATIONS"]
@@ -143,5 +144,6 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     1: _migration_1,
     2: _migration_2,
     3: _migration_3,
+    4: gpkg_runs_migration,
 }
 """Schema steps: version -> function bringing the file from version-1 to version."""

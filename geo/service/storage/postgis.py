@@ -31,6 +31,7 @@ from geo.service.storage.base import (
     filter_conditions,
     replay_or_conflict,
 )
+from geo.service.storage.lagesbild import PostgisLagesbildRuns
 from geo.service.storage.measures import MeasureTable
 from geo.service.storage.postgis_schema import MIGRATIONS
 
@@ -53,7 +54,7 @@ def redact_url(url: str) -> str:
     return f"postgresql://{info.get('user', '')}@{host}:{info.get('port', '')}/{info.get('dbname', '')}"
 
 
-class PostgisStore(Store):
+class PostgisStore(PostgisLagesbildRuns, Store):
     """Reports and service tables in a PostgreSQL/PostGIS database.
 
     Parameters

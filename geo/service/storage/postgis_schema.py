@@ -11,6 +11,7 @@ from typing import Any
 
 import psycopg
 
+from geo.service.storage.lagesbild import postgis_runs_migration
 from geo.service.storage.measures import measure_tables_sql
 
 __all__ = ["MIGRATIONS"]
@@ -72,5 +73,6 @@ MIGRATIONS: dict[int, Callable[[psycopg.Cursor[Any], int], None]] = {
     1: _migration_1,
     2: _migration_2,
     3: _migration_3,
+    4: postgis_runs_migration,
 }
 """Schema steps: version -> function bringing the database from version-1 to version."""

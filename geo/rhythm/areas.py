@@ -1,0 +1,110 @@
+"""Priority areas (prioriterade områden): each named polygon's figures for one run, and its weekly series.
+
+Pure functions on the report model: :func:`area_figures` counts the reports in each area (by category and
+source, residents' reports, share in darkness) and compares the count with the previous period of equal
+length; :func:`area_weeks` gives each area's count per ISO week of the period, which the run store keeps so
+that ``geo history --area NAME`` can draw the series across runs.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+__all__ = ["AREA_COLUMNS", "area_figures", "area_lines", "area_weeks"]
+
+AREA_COLUMNS = [
+    "area",
+    "n_reports",
+    "n_previous",
+    "change_pct",
+    "n_residents",
+    "dark_share",
+    "by_category",
+    "by_source",
+    "caveat",
+]
+"""Columns of ``areas.csv``."""
+
+
+def _inside(reports: gpd.GeoDataFrame, polygon: BaseGeometry) -> gpd.GeoDataFrame:
+    pts = reports[reports.geometry.notna() & ~reports.geometry.is_empty]
+    return pts[pts.geometry.within(polygon)]
+
+
+def _mix(values: pd.Series) -> str:
+    counts = values.astype(str).value_counts()
+    return "; ".join(f"{k} {v}" for k, v in counts.items())
+
+
+def area_figures(
+    reports: gpd.GeoDataFrame, areas: dict[str, BaseGeometry], *, start: pd.Timestamp, end: pd.Timestamp
+) -> pd.DataFrame:
+    """Return one row per priority area (:data:`AREA_COLUMNS`).
+
+    Parameters
+    ----------
+    reports
+        Every report read (not cut to the period), point geometries in the areas' CRS.
+    areas
+        Name -> polygon in the reports' CRS.
+    start, end
+        The period (end exclusive); the previous period has the same length and ends at `start`.
+    """
+    t = reports["occurred_at"]
+    now = reports[(t >= start) & (t < end)]
+    before = reports[(t >= start - (end - start)) & (t < start)]
+    rows = []
+    for name, polygon in areas.items():
+        a, b = _inside(now, polygon), _inside(before, polygon)
+        n, p = len(a), len(b)
+        dark = float(a["is_dark"].astype(float).mean()) if n and "is_dark" in a.columns else np.nan
+        rows.append(
+            [
+                name,
+                n,
+                p,
+                round(100.0 * (n - p) / p, 1) if p else np.nan,
+                int((a["source"].astype(str) == "resident").sum()),
+                round(dark, 3) if not np.isnan(dark) else np.nan,
+                _mix(a["category"]),
+                _mix(a["source"]),
+                "få händelser: en skillnad på några stycken kan vara slump" if max(n, p) < 10 else "",
+            ]
+        )
+    return pd.DataFrame(rows, columns=AREA_COLUMNS)
+
+
+def area_weeks(
+    reports: gpd.GeoDataFrame, polygon: BaseGeometry, *, start: pd.Timestamp, end: pd.Timestamp
+) -> dict[str, int]:
+    """Return the area's report count per ISO week (``2026-W41``) of the period, zero weeks included."""
+    t = reports["occurred_at"]
+    inside = _inside(reports[(t >= start) & (t < end)], polygon)
+    out: dict[str, int] = {}
+    day = start.normalize()
+    while day < end:
+        iso = day.isocalendar()
+        out.setdefault(f"{iso.year}-W{iso.week:02d}", 0)
+        day = (day + pd.Timedelta(days=1)).normalize()
+    for when in inside["occurred_at"]:
+        iso = when.isocalendar()
+        key = f"{iso.year}-W{iso.week:02d}"
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+def area_lines(figures: pd.DataFrame) -> list[str]:
+    """Say each area's figures in a Swedish sentence for the summary page."""
+    lines = []
+    for r in figures.itertuples():
+        change = "" if pd.isna(r.change_pct) else f" ({r.change_pct:+.0f} %)"
+        dark = "" if pd.isna(r.dark_share) else f", {100 * r.dark_share:.0f} % i mörker"
+        caveat = f"; {r.caveat}" if r.caveat else ""
+        lines.append(
+            f"{r.area}: {r.n_reports} rapporter (perioden före: {r.n_previous}{change}), "
+            f"varav {r.n_residents} från invånare{dark}{caveat}."
+        )
+    return lines
