@@ -63,15 +63,9 @@ class BacktestResult(StageResult):
 
     Attributes
     ----------
-    weeks
-        One row a week, method and coverage: ``week``, ``week_start``, ``method``, ``coverage_pct``, ``pai``,
-        ``hit_rate``, ``pei``, ``hits``, ``incidents``, ``k``, ``n_active``, ``seconds``.
-    summary
-        One row a method and coverage: ``method``, ``coverage_pct``, ``mean_pai``, ``median_pai``,
-        ``mean_hit_rate``, ``mean_pei``, ``median_hit_rate``, ``weeks``, ``seconds_per_week``,
-        ``pai_vs_count_365``.
-    recommended
-        The method to trust on this data (``""`` when nothing could be tested).
+    weeks, summary, recommended
+        As in :class:`geo.forecast.backtest.BacktestResult` (the weekly scores, their summary per method
+        and coverage, and the method to trust; ``""`` when nothing could be tested).
     start
         The first forecast moment (local midnight).
     """
