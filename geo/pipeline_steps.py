@@ -17,19 +17,40 @@ import pandas as pd
 from geo.config import stage_settings
 from geo.io.export import write_frame
 from geo.io.manifest import OutputFile
+from geo.model import Reports
 from geo.pipeline_measures import measures_step
 from geo.run_summary import DEMO_LABEL
 from geo.stages.forecast import ForecastSettings
-from geo.stages.hotspots import HotspotSettings
+from geo.stages.hotspots import HotspotResult, HotspotSettings
 from geo.stages.lighting import LightingSettings
 from geo.stages.maps import MapSettings
 from geo.stages.patrol import PatrolSettings
 from geo.stages.speed import SpeedSettings
+from geo.time.parse import local_midnight
 
 if TYPE_CHECKING:
     from geo.pipeline import RunContext
 
 __all__ = ["STAGES"]
+
+
+def _short_period_trends(run: RunContext, res: HotspotResult, settings: HotspotSettings) -> None:
+    """Under 8 weeks, compare each hot-spot with the weeks before the period (:mod:`geo.rhythm.trend`)."""
+    from geo.rhythm.trend import short_trend_text, short_trends
+    from geo.stages.hotspots import select_reports
+
+    start, end = run.config.period.start, run.period_end
+    if start is None or end is None or run.all_reports is None or not len(res.hotspots):
+        return
+    begin = local_midnight(start, str(run.reports["occurred_at"].dt.tz))
+    weeks_now = round((end - begin) / pd.Timedelta(weeks=1))
+    if weeks_now >= 8:
+        return
+    history = select_reports(Reports(run.all_reports.to_crs(run.crs)), settings)
+    trends, weeks = short_trends(res.hotspots, history, start=begin, end=end)
+    if weeks:
+        res.hotspots = res.hotspots.assign(trend=trends)
+        res.chosen["trend"] = short_trend_text(weeks_now, weeks, lang=run.config.run.lang)
 
 
 def _hotspots(run: RunContext) -> None:
@@ -56,6 +77,7 @@ def _hotspots(run: RunContext) -> None:
         lang=config.run.lang,
         progress=run.say,
     )
+    _short_period_trends(run, res, settings)
     if config.run.demo:
         res.hotspots = res.hotspots.assign(data=DEMO_LABEL)
     files = write_hotspots(res, run.out / "hotspots.geojson")

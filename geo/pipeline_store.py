@@ -29,6 +29,7 @@ from geo.io.runstore import (
     run_key,
 )
 from geo.rhythm.changes import count_changes, hotspot_changes, since_last_lines
+from geo.rhythm.measures import measure_records, measure_status_lines
 from geo.rhythm.period import period_text
 from geo.service.storage import Store
 from geo.service.storage.lagesbild import LagesbildRecord
@@ -56,11 +57,20 @@ class KeptRuns:
 
 
 def open_kept(spec: str, run: RunContext) -> KeptRuns:
-    """Open the store `spec` for `run` (its period must have a first and a last day)."""
+    """Open the store `spec` for `run`.
+
+    The kept period is the run's (``--as-of``, ``[period] weeks`` or start/end); a run without one (a run
+    started through the service on every stored report) is kept under the days its reports span.
+    """
     from geo.errors import ConfigError
 
     p = run.config.period
-    if p.start is None or p.end is None:
+    start, end = p.start, p.end
+    times = run.result.reports["occurred_at"]
+    if (start is None or end is None) and len(times):
+        start = start or times.min().date()
+        end = end or times.max().date()
+    if start is None or end is None:
         raise ConfigError(
             "--store needs a period with a first and a last day: give --as-of, [period] weeks or start/end"
         )
@@ -70,10 +80,10 @@ def open_kept(spec: str, run: RunContext) -> KeptRuns:
         store=store,
         spec=spec,
         area=area,
-        start=p.start,
-        end=p.end,
-        previous=previous_run(store, area=area, end=p.end),
-        id_history=id_history(store, area=area, end=p.end),
+        start=start,
+        end=end,
+        previous=previous_run(store, area=area, end=end),
+        id_history=id_history(store, area=area, end=end),
     )
 
 
@@ -175,14 +185,18 @@ def store_step(run: RunContext) -> None:
             "arkiv: ingen tidigare lägesbild för området i arkivet; ingen changes.csv den här gången"
         )
     r.changes, r.change_counts = changes, counts
+    measures = measure_records(None if r.measures is None else r.measures.map_frame())
+    document = {**_document(run, kept), "areas": areas, "measures": measures}
     r.since_last = since_last_lines(changes, counts, previous_period=previous_text)
+    if kept.previous is not None:
+        r.since_last += measure_status_lines(measures, kept.previous.document.get("measures"))
     record = LagesbildRecord(
         key=run_key(kept.area, kept.start, kept.end),
         area=kept.area,
         period_start=kept.start,
         period_end=kept.end,
         created_at=dt.datetime.now(dt.UTC),
-        document={**_document(run, kept), "areas": areas},
+        document=document,
     )
     kept.store.save_lagesbild(record)
     run.record(files, stage="store", settings={"store": _shown(kept.spec)})

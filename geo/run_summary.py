@@ -122,6 +122,12 @@ def summary_text(result: RunResult, *, title: str, area_name: str | None, demo: 
     lines.append(f"Period: {result.period}")
     lines.append(_reports_line(result))
     lines.append(f"CRS: {result.crs_reason}")
+    if result.since_last:
+        lines.append("Sedan förra lägesbilden / since the last one:")
+        lines.extend(f"  {line}" for line in result.since_last)
+    if result.area_lines:
+        lines.append("Prioriterade områden / priority areas:")
+        lines.extend(f"  {line}" for line in result.area_lines)
     for part in (_hotspot_lines, _patrol_lines, _lighting_lines, _speed_lines, _forecast_lines):
         lines.extend(part(result))
     lines.extend(f"Obs: {note}" for note in result.notes)

@@ -34,7 +34,9 @@ def _demo_dict(**tables) -> dict:
 def _only_reading(**tables) -> dict:
     off = {"enabled": False}
     stages = dict.fromkeys(("hotspots", "lighting", "patrol", "speed", "forecast", "maps", "measures"), off)
-    return _demo_dict(**{**stages, **tables})
+    data = _demo_dict(**{**stages, **tables})
+    data["areas"] = []  # no priority-area figures either
+    return data
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geo.demo.areas import priority_areas
 from geo.demo.feed import police_feed
 from geo.demo.lamps import dark_segments, street_lamps
 from geo.demo.measures import measures_table
@@ -49,6 +50,8 @@ class World:
         The register of measures (:func:`geo.demo.measures.measures_table`).
     feed
         The Police events feed (polisen.se JSON shape).
+    areas
+        The priority areas (:func:`geo.demo.areas.priority_areas`).
     """
 
     seed: int
@@ -62,6 +65,7 @@ class World:
     truth: dict[str, Any] = field(default_factory=dict)
     feed: list[dict[str, Any]] = field(default_factory=list)
     measures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    areas: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _counts(world: World) -> dict[str, int]:
@@ -112,6 +116,7 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
     world.measures = measures_table(
         proj, label=DEMO_LABEL
     )  # no random draws: every other file stays as it was
+    world.areas = priority_areas(proj)
     world.truth = {
         "data": DEMO_LABEL,
         "seed": seed,
@@ -126,6 +131,7 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
         **speed_truth(speed_info),
         "planted_bad_rows": extra["bad_rows"],
         "feed_rejected_rows": feed_rejected,
+        "priority_areas": [{"name": a["name"], "hotspots": a["hotspots"]} for a in world.areas],
         "counts": _counts(world),
     }
     return world

@@ -83,17 +83,17 @@ def area_weeks(
     """Return the area's report count per ISO week (``2026-W41``) of the period, zero weeks included."""
     t = reports["occurred_at"]
     inside = _inside(reports[(t >= start) & (t < end)], polygon)
-    out: dict[str, int] = {}
-    day = start.normalize()
-    while day < end:
-        iso = day.isocalendar()
-        out.setdefault(f"{iso.year}-W{iso.week:02d}", 0)
-        day = (day + pd.Timedelta(days=1)).normalize()
-    for when in inside["occurred_at"]:
-        iso = when.isocalendar()
-        key = f"{iso.year}-W{iso.week:02d}"
-        out[key] = out.get(key, 0) + 1
+    days = pd.date_range(start.normalize(), end, freq="D", inclusive="left")
+    out = dict.fromkeys(_week_keys(pd.Series(days)), 0)
+    for key, n in _week_keys(inside["occurred_at"]).value_counts().items():
+        out[str(key)] = out.get(str(key), 0) + int(n)
     return out
+
+
+def _week_keys(times: pd.Series) -> pd.Series:
+    """Return the ISO week (``2026-W41``) of each time."""
+    iso = times.dt.isocalendar()
+    return iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
 
 
 def area_lines(figures: pd.DataFrame) -> list[str]:

@@ -198,6 +198,12 @@ def _run_config(ctx: RunContext, run_dir: Path) -> Any:
     )
 
 
+def _store_spec(ctx: RunContext) -> str:
+    """Return the service store as ``geo run --store`` names it (the GeoPackage path or the database URL)."""
+    spec = ctx.store.reader_source()
+    return spec if "://" in spec else str(Path(spec).resolve())
+
+
 def execute_run(ctx: RunContext, run_dir: Path, *, previous: Path | None) -> tuple[dict[str, str], int, str]:
     """Run ``geo run`` (:func:`geo.pipeline.run`) on the stored reports into `run_dir`.
 
@@ -223,7 +229,8 @@ def execute_run(ctx: RunContext, run_dir: Path, *, previous: Path | None) -> tup
     if previous is not None and previous.exists():
         shutil.copyfile(previous, run_dir / "hotspots.parquet")
     try:
-        result = pipeline_run(_run_config(ctx, run_dir), out_dir=run_dir)
+        # kept in the service's own store, so `geo history` and the next run's changes see it
+        result = pipeline_run(_run_config(ctx, run_dir), out_dir=run_dir, store=_store_spec(ctx))
     finally:
         (run_dir / "service_reports.parquet").unlink(missing_ok=True)  # holds free text: not kept
     outputs = {

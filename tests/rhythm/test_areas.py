@@ -69,3 +69,20 @@ def test_area_figures_every_run_and_the_history(town):
         timeout=120,
     )
     assert missing.returncode == 1 and "Torget" in (missing.stdout + missing.stderr)
+
+
+def test_weekly_series_crosses_the_autumn_clock_change():
+    """Regression: the day-by-day loop never left 2023-10-29 (25 hours long) and hung `geo demo`."""
+    import geopandas as gpd
+
+    from geo.rhythm.areas import area_weeks
+
+    tz = "Europe/Stockholm"
+    times = pd.to_datetime(["2023-10-28 12:00", "2023-10-29 23:30", "2023-10-30 01:00"]).tz_localize(tz)
+    pts = gpd.GeoDataFrame(
+        {"occurred_at": times}, geometry=gpd.points_from_xy([1, 1, 1], [1, 1, 1]), crs=3006
+    )
+    weeks = area_weeks(
+        pts, box(0, 0, 2, 2), start=pd.Timestamp("2023-10-23", tz=tz), end=pd.Timestamp("2023-11-06", tz=tz)
+    )
+    assert weeks == {"2023-W43": 2, "2023-W44": 1}

@@ -50,6 +50,16 @@ def test_four_weeks_find_the_active_hotspots(four_weeks):
     assert manifest["period"] == {"start": "2026-10-05", "end": "2026-11-01", "weeks": 4}
 
 
+def test_four_weeks_trend_against_the_quarter_before(four_weeks):
+    words = "trend: de senaste 4 veckorna jämfört med föregående 13 veckor"
+    assert four_weeks.hotspots.chosen["trend"] == words and words in four_weeks.summary
+    found = four_weeks.hotspots.hotspots.to_crs(TRUTH["crs"])
+    centrum = next(h for h in TRUTH["hotspots"] if h["id"] == "centrum")  # the same every week for years
+    at = found.distance(Point(centrum["x"], centrum["y"])).idxmin()
+    assert found.loc[at, "trend"] == "persistent"
+    assert set(found["trend"]) <= {"new", "intensifying", "persistent", "diminishing", "sporadic", "none"}
+
+
 def test_patrol_claims_no_more_history_than_the_period(four_weeks):
     plan = four_weeks.patrol.plan
     assert plan.history_start is not None and plan.history_start.date() >= dt.date(2026, 10, 5)

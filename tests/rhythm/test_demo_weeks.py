@@ -47,6 +47,15 @@ def test_three_weeks_into_one_store(tmp_path):
             assert old.loc[hid].geometry.intersects(new.loc[hid].geometry), hid  # the id follows the place
         assert "Sedan förra lägesbilden" in now.outputs["map_summary"].read_text(encoding="utf-8")
 
+    # the demo's priority area has its figures each week, and the measures' verdicts are kept
+    for r in results:
+        areas = pd.read_csv(r.outputs["areas"])
+        assert list(areas["area"]) == ["Centrum"] and areas.loc[0, "n_reports"] > 0
+    assert all(
+        k.document["measures"] and {"measure_id", "status", "verdict"} <= set(k.document["measures"][0])
+        for k in kept
+    )
+
     # Handelsplats Mossle (the demo's emerging place) keeps one id all three weeks
     mossle = gpd.GeoSeries([Point(14.070623, 57.196667)], crs="EPSG:4326")
     ids = []

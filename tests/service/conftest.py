@@ -142,8 +142,9 @@ def make_db(kind: str, tmp: Path, request: pytest.FixtureRequest) -> str:
 class Deployment:
     """A running server with its database and tokens."""
 
-    def __init__(self, kind: str, server: Server, staff: str, viewer: str) -> None:
+    def __init__(self, kind: str, server: Server, staff: str, viewer: str, db: str = "") -> None:
         self.kind = kind
+        self.db = db
         self.server = server
         self.staff = staff
         self.viewer = viewer
@@ -170,6 +171,6 @@ def deployment(
     viewer = add_user(db, "viewer-user", "viewer")
     server = Server(db, tmp, "--rate-limit", "0").start()
     try:
-        yield Deployment(kind, server, staff, viewer)
+        yield Deployment(kind, server, staff, viewer, db=str(db))
     finally:
         server.stop()

@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
+from geo.service.storage import open_store
 from tests.service.conftest import BOR, VARNAMO, Deployment
 
 INJECTION = "<script>alert('xss')</script><img src=x onerror=alert(2)> Trasig lampa"
@@ -116,3 +117,12 @@ def test_submit_run_hotspots_maps(deployment: Deployment) -> None:
         assert at_bor and at_bor[0]["properties"]["n_reports"] >= 30
         assert "hög hastighet" in at_bor[0]["properties"]["category_mix"]
         assert pub.get("/maps/lagesbild_public.html").text != public_map.text
+
+        # the runs were kept in the service's own store (`geo history` and the next run's changes read it)
+        store = open_store(deployment.db)
+        try:
+            kept = store.lagesbild_runs()
+        finally:
+            store.close()
+        assert kept and kept[-1].document["counts"]["reports"] == second["n_reports"]
+        assert any(h["n_reports"] >= 30 for h in kept[-1].document["hotspots"])

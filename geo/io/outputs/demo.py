@@ -37,6 +37,7 @@ FILES: dict[str, str] = {
     "readme": "README.md",
     "config": "demo.toml",
     "measures": "atgarder.csv",
+    "areas": "centrum.geojson",
 }
 """Role -> file name of every file the generator writes."""
 
@@ -246,6 +247,18 @@ def _walks_geojson(world: World) -> bytes:
     return _geojson("trygghetsvandringar", feats)
 
 
+def _areas_geojson(world: World) -> bytes:
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {"name": a["name"], "data": DEMO_LABEL},
+            "geometry": {"type": "Polygon", "coordinates": [a["ring"]]},
+        }
+        for a in world.areas
+    ]
+    return _geojson("prioriterade_omraden", feats)
+
+
 def demo_config_text() -> str:
     """Return the demo's run configuration (``demo.toml``), shipped with the package."""
     return resources.files("geo.demo").joinpath("demo.toml").read_text(encoding="utf-8")
@@ -293,6 +306,7 @@ def _readme_rows(world: World) -> list[tuple[str, str]]:
             "körkonfigurationen för `geo run` / `geo demo` — exemplet en kommun kopierar och pekar mot "
             "sina egna exporter",
         ),
+        (FILES["areas"], "prioriterat område Centrum (Stortorget, Resecentrum, Stadsparken) för `[[areas]]`"),
     ]
 
 
@@ -357,6 +371,7 @@ def write_world(world: World, out_dir: str | Path) -> dict[str, Path]:
         "truth": (json.dumps(world.truth, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
         "readme": _readme(world).encode("utf-8"),
         "config": demo_config_text().encode("utf-8"),
+        "areas": _areas_geojson(world),
         "measures": _csv_text(list(world.measures.columns), world.measures.values.tolist(), sep=",").encode(),
     }
     return {role: _write_bytes(data, out / FILES[role]) for role, data in blobs.items()}

@@ -1,0 +1,83 @@
+"""Measures in the run store: what each kept run said of them, and which changed status since the last run.
+
+A kept run holds one record a measure (``measure_id``, ``name``, ``kind``, ``status``, ``verdict``);
+:func:`measure_status_lines` compares this run's records with the previous run's and says in Swedish which
+measures changed their status in the register (``beslutad → genomförd``) or their measured effect
+(``för tidigt att säga → minskning``), for the summary page's "Sedan förra lägesbilden".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from geo.measures.texts import VERDICT_WORDS
+
+__all__ = ["MEASURE_FIELDS", "measure_records", "measure_status_lines"]
+
+MEASURE_FIELDS: tuple[str, ...] = ("measure_id", "name", "kind", "status", "verdict")
+"""Fields kept a measure in the run store."""
+
+
+def measure_records(frame: pd.DataFrame | None) -> list[dict[str, str]]:
+    """Return one record a measure from an evaluation's map frame (``EvaluateResult.map_frame()``).
+
+    Parameters
+    ----------
+    frame
+        Measures with ``measure_id``, ``name``, ``kind``, ``status`` and ``verdict`` (empty when not
+        evaluated); ``None`` when the run had no measures.
+    """
+    if frame is None or not len(frame):
+        return []
+    cols = [c for c in MEASURE_FIELDS if c in frame.columns]
+    rows = frame[cols].to_dict("records")
+    return [{str(c): "" if pd.isna(v) else str(v) for c, v in row.items()} for row in rows]
+
+
+def _verdict(value: str) -> str:
+    return VERDICT_WORDS["sv"].get(value, value) if value else "ej utvärderad"
+
+
+def measure_status_lines(
+    now: list[dict[str, str]], before: list[dict[str, Any]] | None, *, top: int = 5
+) -> list[str]:
+    """Say which measures changed status or verdict since the previous kept run.
+
+    Parameters
+    ----------
+    now
+        This run's records (:func:`measure_records`).
+    before
+        The previous kept run's records; ``None`` when that run kept none (an older store or no measures).
+    top
+        Measures named; the rest are counted.
+
+    Returns
+    -------
+    lines
+        At most one line (``Åtgärder som ändrats (2): ...``); empty when nothing changed or there is nothing
+        to compare with.
+    """
+    if before is None or not now:
+        return []
+    earlier = {str(r.get("measure_id")): r for r in before}
+    items = []
+    for rec in now:
+        old = earlier.get(rec["measure_id"])
+        name = rec.get("name") or rec["measure_id"]
+        if old is None:
+            items.append(f"{name} ny i registret ({rec.get('status') or 'utan status'})")
+            continue
+        parts = []
+        if str(old.get("status", "")) != rec.get("status", ""):
+            parts.append(f"{old.get('status') or 'utan status'} → {rec.get('status') or 'utan status'}")
+        if str(old.get("verdict", "")) != rec.get("verdict", ""):
+            parts.append(f"{_verdict(str(old.get('verdict', '')))} → {_verdict(rec.get('verdict', ''))}")
+        if parts:
+            items.append(f"{name}: " + "; ".join(parts))
+    if not items:
+        return []
+    more = f" och {len(items) - top} till" if len(items) > top else ""
+    return [f"Åtgärder som ändrats ({len(items)}): " + ", ".join(items[:top]) + more + "."]
