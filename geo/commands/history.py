@@ -13,7 +13,9 @@ __all__ = ["history_command", "register"]
 
 def history_command(
     store: str = typer.Option(..., "--store", help="The run store (FILE.gpkg or postgresql://...)."),
-    area: str = typer.Option(..., "--area", help="The priority area's name ([[areas]] name in the config)."),
+    area: str = typer.Option(
+        ..., "--area", help="The priority area's name (the name of an \\[\\[areas]] table in the config)."
+    ),
     out: Path | None = typer.Option(
         None, "--out", help="PNG chart to write (default: historik-<area>.png in the current folder)."
     ),
