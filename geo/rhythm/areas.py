@@ -53,28 +53,31 @@ def area_figures(
     start, end
         The period (end exclusive); the previous period has the same length and ends at `start`.
     """
+    from geo.rhythm.changes import covers
+
     t = reports["occurred_at"]
     now = reports[(t >= start) & (t < end)]
     before = reports[(t >= start - (end - start)) & (t < start)]
+    known = covers(reports, start - (end - start))  # else the previous count is unknown, not 0
     rows = []
     for name, polygon in areas.items():
         a, b = _inside(now, polygon), _inside(before, polygon)
-        n, p = len(a), len(b)
+        n, p = len(a), (len(b) if known else None)
         dark = float(a["is_dark"].astype(float).mean()) if n and "is_dark" in a.columns else np.nan
         rows.append(
             [
                 name,
                 n,
                 p,
-                round(100.0 * (n - p) / p, 1) if p else np.nan,
+                round(100.0 * (n - p) / p, 1) if p else np.nan,  # p None: before the data
                 int((a["source"].astype(str) == "resident").sum()),
                 round(dark, 3) if not np.isnan(dark) else np.nan,
                 _mix(a["category"]),
                 _mix(a["source"]),
-                "få händelser: en skillnad på några stycken kan vara slump" if max(n, p) < 10 else "",
+                "få händelser: en skillnad på några stycken kan vara slump" if max(n, p or 0) < 10 else "",
             ]
         )
-    return pd.DataFrame(rows, columns=AREA_COLUMNS)
+    return pd.DataFrame(rows, columns=AREA_COLUMNS).astype({"n_previous": "Int64"})
 
 
 def area_weeks(
@@ -101,10 +104,11 @@ def area_lines(figures: pd.DataFrame) -> list[str]:
     lines = []
     for r in figures.itertuples():
         change = "" if pd.isna(r.change_pct) else f" ({r.change_pct:+.0f} %)"
+        before = "saknas i data" if pd.isna(r.n_previous) else f"{r.n_previous}{change}"
         dark = "" if pd.isna(r.dark_share) else f", {100 * r.dark_share:.0f} % i mörker"
         caveat = f"; {r.caveat}" if r.caveat else ""
         lines.append(
-            f"{r.area}: {r.n_reports} rapporter (perioden före: {r.n_previous}{change}), "
+            f"{r.area}: {r.n_reports} rapporter (perioden före: {before}), "
             f"varav {r.n_residents} från invånare{dark}{caveat}."
         )
     return lines

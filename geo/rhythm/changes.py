@@ -17,6 +17,7 @@ __all__ = [
     "COUNT_COLUMNS",
     "SMALL_N",
     "count_changes",
+    "covers",
     "hotspot_changes",
     "since_last_lines",
 ]
@@ -43,7 +44,7 @@ _CAVEAT = "få händelser: en skillnad på några stycken kan vara slump"
 
 
 def _pct(now: float, before: float) -> float:
-    return round(100.0 * (now - before) / before, 1) if before > 0 else float("nan")
+    return round(100.0 * (now - before) / before, 1) if before > 0 else float("nan")  # NaN > 0 is False
 
 
 def _centroids(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -92,6 +93,15 @@ def hotspot_changes(now: gpd.GeoDataFrame, before: gpd.GeoDataFrame) -> pd.DataF
     return out.drop(columns=["_o", "_c"]).reset_index(drop=True)
 
 
+def covers(reports: pd.DataFrame, start: pd.Timestamp, *, slack_days: int = 7) -> bool:
+    """Return whether the data reach back to `start` (their first report at most `slack_days` after it).
+
+    A window before the first report is not a window with no reports: its count is unknown, not 0.
+    """
+    t = reports["occurred_at"]
+    return bool(len(t)) and t.min() <= start + pd.Timedelta(days=slack_days)
+
+
 def _window_counts(reports: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, by: str) -> pd.Series:
     t = reports["occurred_at"]
     inside = reports[(t >= start) & (t < end)]
@@ -113,20 +123,25 @@ def count_changes(reports: pd.DataFrame, *, start: pd.Timestamp, end: pd.Timesta
     -------
     counts
         :data:`COUNT_COLUMNS`, ``group`` ``kategori`` or ``källa``; percentages empty where the earlier
-        count is 0; ``caveat`` says when the numbers are too small to read much into.
+        count is 0; an earlier count is empty (unknown) when the data do not reach back to its window
+        (:func:`covers`); ``caveat`` says when the numbers are too small to read much into.
     """
     length = end - start
     year = pd.Timedelta(weeks=52)
+    has_prev, has_old = covers(reports, start - length), covers(reports, start - year)
     rows = []
     for group, col in (("kategori", "category"), ("källa", "source")):
         now = _window_counts(reports, start, end, col)
         prev = _window_counts(reports, start - length, start, col)
         old = _window_counts(reports, start - year, end - year, col)
         for value in sorted(set(now.index) | set(prev.index) | set(old.index)):
-            n, p, o = int(now.get(value, 0)), int(prev.get(value, 0)), int(old.get(value, 0))
-            caveat = _CAVEAT if max(n, p) < SMALL_N else ""
+            n = int(now.get(value, 0))
+            p = float(prev.get(value, 0)) if has_prev else np.nan
+            o = float(old.get(value, 0)) if has_old else np.nan
+            caveat = _CAVEAT if max(n, 0 if np.isnan(p) else p) < SMALL_N else ""
             rows.append([group, value, n, p, _pct(n, p), o, _pct(n, o), caveat])
-    return pd.DataFrame(rows, columns=COUNT_COLUMNS)
+    out = pd.DataFrame(rows, columns=COUNT_COLUMNS)
+    return out.astype({"n_previous": "Int64", "n_year_before": "Int64"})
 
 
 def _signed(pct: float) -> str:
@@ -173,7 +188,9 @@ def since_last_lines(
                 lines.append(f"{word}: {items}.")
         if not len(changes[changes["status"] != "continuing"]) and not len(up) and not len(down):
             lines.append("Samma platser som förra gången, med oförändrat antal.")
-    if counts is not None and len(counts):
+    if counts is not None and len(counts) and counts["n_previous"].isna().all():
+        lines.append("Perioden före ligger före de äldsta data: antalen jämförs inte.")
+    elif counts is not None and len(counts):
         src = counts[counts["group"] == "kategori"]
         moved = src.assign(d=(src["n_now"] - src["n_previous"]).abs()).sort_values("d", ascending=False)
         moves = [
