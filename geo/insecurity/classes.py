@@ -66,13 +66,17 @@ def evidence_text(
 ) -> str:
     """Say the counts, expected counts and adjusted p-values in words (``12 otrygghetsrapporter ...``)."""
     if lang == "sv":
+        reports = "otrygghetsrapport" if felt == 1 else "otrygghetsrapporter"
+        crimes = "anmält brott" if recorded == 1 else "anmälda brott"
         return (
-            f"{felt} otrygghetsrapporter (väntat {_num(felt_expected, lang)}, p = {_p(felt_p)}), "
-            f"{recorded} anmälda brott (väntat {_num(recorded_expected, lang)}, p = {_p(recorded_p)})"
+            f"{felt} {reports} (väntat {_num(felt_expected, lang)}, p = {_p(felt_p)}), "
+            f"{recorded} {crimes} (väntat {_num(recorded_expected, lang)}, p = {_p(recorded_p)})"
         )
+    reports = "felt-insecurity report" if felt == 1 else "felt-insecurity reports"
+    crimes = "recorded crime" if recorded == 1 else "recorded crimes"
     return (
-        f"{felt} felt-insecurity reports (expected {_num(felt_expected, lang)}, p = "
-        f"{_p(felt_p).replace(',', '.')}), {recorded} recorded crimes (expected "
+        f"{felt} {reports} (expected {_num(felt_expected, lang)}, p = "
+        f"{_p(felt_p).replace(',', '.')}), {recorded} {crimes} (expected "
         f"{_num(recorded_expected, lang)}, p = {_p(recorded_p).replace(',', '.')})"
     )
 
