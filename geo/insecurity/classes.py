@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["CLASSES", "CLASS_NAMES", "class_sentence", "evidence_text"]
+__all__ = ["CLASSES", "CLASS_NAMES", "class_advice", "class_sentence", "evidence_text"]
 
 CLASSES: tuple[str, ...] = ("felt_not_recorded", "recorded_not_felt", "both", "neither")
 """The classes, in the order the summary lists them."""
@@ -118,3 +118,9 @@ def class_sentence(
         lang=lang,
     )
     return f"{name[0].upper()}{name[1:]}: {_SUGGESTS[lang][cls]} ({evidence})."
+
+
+def class_advice(cls: str, *, lang: str = "sv") -> str:
+    """Return the class and what it suggests, without counts (``"Upplevd otrygghet ...: belysning ..."``)."""
+    name = CLASS_NAMES[lang][cls]
+    return f"{name[0].upper()}{name[1:]}: {_SUGGESTS[lang][cls]}."
