@@ -163,7 +163,7 @@ def insecurity(
         except ValueError as err:
             which = survey if survey is not None and "survey" in str(err) else areas
             raise InputError(str(err), path=str(which) if which else None) from err
-        files = write_insecurity(result, out)
+        files = write_insecurity(result, out.resolve())
     manifest = Manifest()
     manifest.add(files, stage="insecurity", settings=settings)
     write_manifest(manifest, out)

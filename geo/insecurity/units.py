@@ -35,17 +35,33 @@ class Units:
         Reports of each kind that fell outside every unit (outside the study area or the areas).
     """
 
-    def __init__(self, frame: gpd.GeoDataFrame, id_column: str, exposure: str) -> None:
+    def __init__(
+        self,
+        frame: gpd.GeoDataFrame,
+        id_column: str,
+        exposure: str,
+        *,
+        grid: tuple[float, np.ndarray, BaseGeometry | None] | None = None,
+    ) -> None:
         self.frame = frame
         self.id_column = id_column
         self.exposure = exposure
         self.outside: dict[str, int] = {}
+        self._grid = grid  # (cell_m, cell keys, study area): count by cell index, not by geometry
 
     def count(self, points: gpd.GeoDataFrame, *, kind: str) -> np.ndarray:
         """Count `points` per unit (in the units' order); those outside every unit go to `outside`."""
         counts = np.zeros(len(self.frame), dtype="int64")
         if len(points) == 0 or len(self.frame) == 0:
-            self.outside[kind] = 0
+            self.outside[kind] = len(points)
+            return counts
+        if self._grid is not None:
+            cell_m, keys, area = self._grid
+            x, y = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
+            inside = _in_area(area, x, y)
+            idx = pd.Index(keys).get_indexer(cell_keys(*cell_index(x[inside], y[inside], cell_m=cell_m)))
+            counts += np.bincount(idx[idx >= 0], minlength=len(keys)).astype("int64")
+            self.outside[kind] = int(len(points) - (idx >= 0).sum())
             return counts
         geoms = self.frame.geometry.to_numpy()
         tree = shapely.STRtree(geoms)
@@ -81,11 +97,10 @@ def grid_units(points: list[gpd.GeoDataFrame], *, cell_m: float, area: BaseGeome
     crs = next((p.crs for p in points if p.crs is not None), None)
     xs = np.concatenate([p.geometry.x.to_numpy() for p in points]) if points else np.zeros(0)
     ys = np.concatenate([p.geometry.y.to_numpy() for p in points]) if points else np.zeros(0)
-    if area is not None and len(xs):
-        inside = shapely.contains_xy(area, xs, ys) | shapely.intersects_xy(area, xs, ys)
-        xs, ys = xs[inside], ys[inside]
+    inside = _in_area(area, xs, ys)
+    xs, ys = xs[inside], ys[inside]
     i, j = cell_index(xs, ys, cell_m=cell_m)
-    _, first = np.unique(cell_keys(i, j), return_index=True)
+    keys, first = np.unique(cell_keys(i, j), return_index=True)
     i, j = i[first], j[first]
     boxes = cell_boxes(i, j, cell_m=cell_m)
     if area is not None and len(boxes):
@@ -96,7 +111,15 @@ def grid_units(points: list[gpd.GeoDataFrame], *, cell_m: float, area: BaseGeome
         geometry=gpd.GeoSeries(boxes, crs=crs),
         crs=crs,
     )
-    return Units(frame.reset_index(drop=True), "cell_id", "area")
+    return Units(frame.reset_index(drop=True), "cell_id", "area", grid=(cell_m, keys, area))
+
+
+def _in_area(area: BaseGeometry | None, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Tell which positions lie in `area` (its edge included); all of them without an area."""
+    if area is None or not len(x):
+        return np.ones(len(x), dtype=bool)
+    shapely.prepare(area)
+    return np.asarray(shapely.intersects_xy(area, x, y), dtype=bool)
 
 
 def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:

@@ -117,3 +117,17 @@ def test_help_has_an_example(geo_inproc) -> None:
     for text in ("--cell", "--areas", "--felt-sources", "--recorded-sources", "--survey", "Example:"):
         assert text in res.stdout
     assert "Benjamini" in res.stdout and "--lat-col" in res.stdout
+
+
+def test_relative_out_and_geo_map_results(
+    world_csv: Path, tmp_path: Path, geo_inproc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    res = geo_inproc("insecurity", str(world_csv), "--out", "ut")
+    assert res.returncode == 0, res.stdout + res.stderr
+    res = geo_inproc("map", "--results", "ut", "--out", "ut/karta.html")
+    assert res.returncode == 0, res.stdout + res.stderr
+    page = (tmp_path / "ut" / "karta.html").read_text(encoding="utf-8")
+    assert "Otrygghet och brott" in page
+    summary = (tmp_path / "ut" / "karta-sammanfattning.html").read_text(encoding="utf-8")
+    assert "Förslag till trygghetsvandring" in summary
