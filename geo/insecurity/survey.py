@@ -147,6 +147,7 @@ def join_survey(
         values = table[name].to_numpy()[pick] if len(table) else np.zeros(len(out))
         return pd.Series(values, index=out.index).where(has)
 
+    out.attrs["min_respondents"] = min_respondents
     out["survey_id"] = column("survey_id")
     out["survey_share_unsafe"] = column("share_unsafe").astype("float64")
     out["survey_n"] = column("n_respondents").astype("Int64")

@@ -29,6 +29,8 @@ _T = {
         "recorded": "Brott (väntat)",
         "reports": "rapporter",
         "expected": "väntat",
+        "survey": "Trygghetsmätningen: {n} områden, {small} med färre än {k} svarande "
+        "(litet urval, osäkert).",
     },
     "en": {
         "title": "Felt insecurity and crime",
@@ -44,6 +46,7 @@ _T = {
         "recorded": "Crime (expected)",
         "reports": "reports",
         "expected": "expected",
+        "survey": "Survey: {n} areas, {small} with fewer than {k} respondents (small sample, uncertain).",
     },
 }
 
@@ -116,6 +119,11 @@ def insecurity_section(frame: pd.DataFrame, *, lang: str, top: int) -> str:
         n=len(frame),
     )
     parts = [f'<h2 id="insecurity">{escape(t["title"])}</h2>', f"<p>{escape(counts)}</p>"]
+    if "survey_id" in frame.columns and frame["survey_id"].notna().any():
+        areas = frame.dropna(subset=["survey_id"]).drop_duplicates("survey_id")
+        small = int(areas["survey_small_sample"].fillna(False).astype(bool).sum())
+        k = frame.attrs.get("min_respondents", 30)
+        parts.append(f"<p>{escape(t['survey'].format(n=len(areas), small=small, k=k))}</p>")
     walks = walk_suggestions(frame, top=top)
     if len(walks):
         items = "".join(
