@@ -14,6 +14,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from geo.config_insecurity import InsecurityConfig, resolve_insecurity_paths
 from geo.config_measures import MeasuresConfig, resolve_measure_paths
 from geo.errors import ConfigError
 from geo.io.options import ReaderOptions
@@ -254,6 +255,7 @@ class RunConfig(_Model):
     forecast: ForecastConfig = ForecastConfig()
     maps: MapsConfig = MapsConfig()
     measures: MeasuresConfig = MeasuresConfig()
+    insecurity: InsecurityConfig = InsecurityConfig()
     store: StoreConfig = StoreConfig()
     areas: list[PriorityArea] = Field(default_factory=list)
     """Priority areas: figures per area in every run (``areas.csv``) and in the run store."""
@@ -296,6 +298,7 @@ def _resolve(data: dict[str, Any], base: Path) -> dict[str, Any]:
             layers["speed"] = fix(layers["speed"])
         out["layers"] = layers
     resolve_measure_paths(out, fix)
+    resolve_insecurity_paths(out, fix)
     if isinstance(out.get("areas"), list):
         out["areas"] = [{**a, "file": fix(a.get("file"))} if isinstance(a, dict) else a for a in out["areas"]]
     store = out.get("store")

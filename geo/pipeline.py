@@ -42,6 +42,7 @@ from geo.stages._base import Progress, StageResult, quiet
 from geo.stages.evaluate import EvaluateResult
 from geo.stages.forecast import ForecastResult
 from geo.stages.hotspots import HotspotResult
+from geo.stages.insecurity import InsecurityResult
 from geo.stages.lighting import LightingResult
 from geo.stages.maps import MapResult
 from geo.stages.patrol import PatrolResult
@@ -95,6 +96,7 @@ class RunResult:
     speed: SpeedResult | None = None
     forecast: ForecastResult | None = None
     measures: EvaluateResult | None = None
+    insecurity: InsecurityResult | None = None
     maps: list[MapResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -263,7 +265,7 @@ def _finish(run: RunContext, t0: float) -> None:
         "notes": r.notes,
         "stage_notes": {
             name: stage.notes
-            for name in ("hotspots", "lighting", "patrol", "speed", "forecast", "measures")
+            for name in ("hotspots", "lighting", "patrol", "speed", "forecast", "measures", "insecurity")
             if isinstance(stage := getattr(r, name), StageResult) and stage.notes
         },
     }

@@ -18,6 +18,7 @@ from geo.config import stage_settings
 from geo.io.export import write_frame
 from geo.io.manifest import OutputFile
 from geo.model import Reports
+from geo.pipeline_insecurity import insecurity_step
 from geo.pipeline_measures import measures_step
 from geo.run_summary import DEMO_LABEL
 from geo.stages.forecast import ForecastSettings
@@ -226,12 +227,15 @@ def _maps(run: RunContext) -> None:
         speed=r.speed,
         forecast=r.forecast,
         measures=r.measures,
+        insecurity=r.insecurity,
     )
     internal.notes, internal.period = list(r.notes), r.period  # why a stage found nothing
     internal.since_last, internal.area_lines = list(r.since_last), list(r.area_lines)
     public_inputs = MapInputs.from_results(hotspots=r.hotspots)
     public_inputs.notes = [n for n in r.notes if n.startswith("hotspots:")]
     public_inputs.period = r.period
+    if r.insecurity is not None and r.insecurity.settings.public:  # k-suppressed on the public map
+        public_inputs.set("insecurity", r.insecurity.cells, "insecurity")
     now = pd.Timestamp.now(tz=str(run.reports["occurred_at"].dt.tz)).floor("min")
     for public in (False, True) if settings.public else (False,):
         res = map_stage(
@@ -258,6 +262,7 @@ STAGES: tuple[tuple[str, str, Callable[[RunContext], None]], ...] = (
     ("speed", "Hastighet / speed", _speed),
     ("forecast", "Prognos / forecast", _forecast),
     ("measures", "Åtgärder / measures", measures_step),
+    ("insecurity", "Otrygghet och brott / felt insecurity and crime", insecurity_step),
     ("store", "Arkiv: vad har ändrats / run store: what changed", _store),
     ("maps", "Kartor / maps", _maps),
 )

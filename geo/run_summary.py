@@ -101,6 +101,21 @@ def _forecast_lines(result: RunResult) -> list[str]:
     return lines
 
 
+def _insecurity_lines(result: RunResult) -> list[str]:
+    ins = result.insecurity
+    if ins is None:
+        return []
+    c = ins.class_counts()
+    walks = ins.walk_places(8)
+    named = [str(p) for p in walks.get("place", walks[ins.id_column]).fillna("") if str(p)]
+    where = f"; trygghetsvandring / safety walk: {', '.join(list(dict.fromkeys(named))[:3])}" if named else ""
+    return [
+        f"Otrygghet och brott / felt insecurity and crime: {c['felt_not_recorded']} upplevt utan anmält / "
+        f"felt not recorded, {c['recorded_not_felt']} anmält utan upplevt / recorded not felt, "
+        f"{c['both']} båda / both{where}"
+    ]
+
+
 def summary_text(result: RunResult, *, title: str, area_name: str | None, demo: bool, seconds: float) -> str:
     """Return the run's console summary (Swedish / English).
 
@@ -128,7 +143,14 @@ def summary_text(result: RunResult, *, title: str, area_name: str | None, demo: 
     if result.area_lines:
         lines.append("Prioriterade områden / priority areas:")
         lines.extend(f"  {line}" for line in result.area_lines)
-    for part in (_hotspot_lines, _patrol_lines, _lighting_lines, _speed_lines, _forecast_lines):
+    for part in (
+        _hotspot_lines,
+        _patrol_lines,
+        _lighting_lines,
+        _speed_lines,
+        _forecast_lines,
+        _insecurity_lines,
+    ):
         lines.extend(part(result))
     lines.extend(f"Obs: {note}" for note in result.notes)
     for name in ("hotspots", "lighting", "patrol", "speed"):

@@ -14,7 +14,7 @@ from geo.demo.period import PERIOD_END, TZ, YEAR_STARTS, fix_dst
 from geo.demo.places import Proj, along, disc
 from geo.time.sun import sun_window
 
-__all__ = ["RESIDENT_TEXT", "resident_reports"]
+__all__ = ["RESIDENT_TEXT", "ROWDY_PLACES", "resident_reports"]
 
 RESIDENT_TEXT: dict[str, tuple[str, ...]] = {
     "mörkt": (
@@ -38,7 +38,8 @@ RESIDENT_TEXT: dict[str, tuple[str, ...]] = {
 _N = 380
 """Residents' reports."""
 
-_ROWDY_PLACES = ["Stortorget", "Resecentrum", "Bredasten", "Handelsplats Mossle"]
+ROWDY_PLACES = ["Stortorget", "Resecentrum", "Bredasten", "Handelsplats Mossle"]
+"""Places where residents report rowdiness (the police hot-spots of the same name get felt insecurity too)."""
 
 
 def _dark_reports(
@@ -60,10 +61,10 @@ def _dark_reports(
 
 def _rowdy_positions(rng: np.random.Generator, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Return `k` positions around the rowdy places."""
-    which = rng.integers(0, len(_ROWDY_PLACES), k)
+    which = rng.integers(0, len(ROWDY_PLACES), k)
     rx = np.empty(k)
     ry = np.empty(k)
-    for i, s in enumerate(_ROWDY_PLACES):
+    for i, s in enumerate(ROWDY_PLACES):
         sel = which == i
         rx[sel], ry[sel] = disc(rng, int(sel.sum()), PLACES[s], 120)
     return rx, ry

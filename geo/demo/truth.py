@@ -17,9 +17,18 @@ from geo.demo.hotspots import HOTSPOTS, HotspotSpec, active_windows
 from geo.demo.network import CENTRE_LAT, CENTRE_LON, PLACES, Segment
 from geo.demo.period import PERIOD_END, PERIOD_START, YEAR_STARTS
 from geo.demo.places import Proj
+from geo.demo.residents import ROWDY_PLACES
 from geo.demo.speed import NIGHT_HOURS, SPEED_WEEK_START
 
-__all__ = ["centre_truth", "dark_truth", "hotspot_truth", "period_truth", "point_truth", "speed_truth"]
+__all__ = [
+    "centre_truth",
+    "dark_truth",
+    "hotspot_truth",
+    "insecurity_truth",
+    "period_truth",
+    "point_truth",
+    "speed_truth",
+]
 
 
 def point_truth(proj: Proj, ex: float, ny: float) -> dict[str, float]:
@@ -143,3 +152,37 @@ def speed_truth(speed_info: list[dict[str, Any]]) -> dict[str, Any]:
         "speeding_segments": [i for i in speed_info if i["planted"]],
         "speed_controls": [i for i in speed_info if not i["planted"]],
     }
+
+
+def insecurity_truth(proj: Proj, dark: dict[str, list[Segment]]) -> list[dict[str, Any]]:
+    """Return the planted places of felt insecurity against recorded crime, each with its expected class.
+
+    By construction: a police hot-spot where residents also report rowdiness, or that a dark path runs
+    through, is ``both``; the other hot-spots are ``recorded_not_felt``; a dark stretch away from every
+    hot-spot (residents' and safety walks' reports, police background only) is ``felt_not_recorded``. Each
+    place's point is the hot-spot's centre or the stretch's middle; over the whole demo period the cell
+    holding it (250 m, ``geo insecurity``'s default) has that class.
+    """
+    lines = [s.line for group in dark.values() for s in group]
+    out = []
+    for spec in HOTSPOTS:
+        ex, ny = PLACES[spec.place]
+        felt = spec.place in ROWDY_PLACES or min(ln.distance(Point(ex, ny)) for ln in lines) <= 60
+        cls = "both" if felt else "recorded_not_felt"
+        out.append(
+            {"name": spec.name, "kind": f"hotspot:{spec.key}", "class": cls, **point_truth(proj, ex, ny)}
+        )
+    for kind, group in dark.items():
+        line = LineString([c for s in group for c in s.line.coords])
+        mid = line.interpolate(0.5, normalized=True)
+        if min(Point(PLACES[h.place]).distance(mid) for h in HOTSPOTS) <= 300:
+            continue  # the path through the park: the park's hot-spot above is "both"
+        out.append(
+            {
+                "name": group[0].street.name,
+                "kind": f"dark:{kind}",
+                "class": "felt_not_recorded",
+                **point_truth(proj, mid.x, mid.y),
+            }
+        )
+    return out

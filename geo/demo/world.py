@@ -23,7 +23,14 @@ from geo.demo.places import Proj
 from geo.demo.police import police_reports
 from geo.demo.residents import resident_reports
 from geo.demo.speed import speed_measurements
-from geo.demo.truth import centre_truth, dark_truth, hotspot_truth, period_truth, speed_truth
+from geo.demo.truth import (
+    centre_truth,
+    dark_truth,
+    hotspot_truth,
+    insecurity_truth,
+    period_truth,
+    speed_truth,
+)
 from geo.demo.walks import safety_walks
 
 __all__ = ["DEMO_LABEL", "World", "build_world"]
@@ -128,6 +135,7 @@ def build_world(seed: int, *, noise: float = 1.0) -> World:
         "period": period_truth(),
         "hotspots": hotspot_truth(proj, police),
         "dark_segments": dark_truth(proj, dark, lamps, residents),
+        "insecurity": insecurity_truth(proj, dark),
         **speed_truth(speed_info),
         "planted_bad_rows": extra["bad_rows"],
         "feed_rejected_rows": feed_rejected,

@@ -19,6 +19,7 @@ speed_segments     ``speed_segments`` / ``speed_segments_gpkg`` (layer ``segment
 enforcement        ``enforcement_plan`` (CSV)
 patrol_visits      ``patrol_plan`` (CSV), else ``patrol_plan_gpkg`` (layer ``visits``)
 forecast_cells     ``forecast_gpkg`` / ``forecast`` (layer ``forecast_top``)
+insecurity         ``insecurity_cells`` / ``insecurity_gpkg`` (layer ``insecurity``)
 area               ``study_area``
 =================  ===================================================================================
 
@@ -65,6 +66,7 @@ MAP_SOURCES: dict[str, tuple[tuple[str, str | None], ...]] = {
     "enforcement": (("enforcement_plan", None),),
     "patrol_visits": (("patrol_plan", None), ("patrol_plan_gpkg", "visits")),
     "forecast_cells": (("forecast_gpkg", "forecast_top"), ("forecast", "forecast_top")),
+    "insecurity": (("insecurity_cells", "insecurity"), ("insecurity_gpkg", "insecurity")),
     "area": (("study_area", None),),
 }
 """Map frame -> the (manifest kind, GeoPackage layer) pairs it is read from, in order of preference."""

@@ -20,6 +20,7 @@ from geo.maps.elements import HtmlPanel
 from geo.maps.layers.feed import add_feed_panel
 from geo.maps.layers.forecast import add_forecast
 from geo.maps.layers.hotspots import add_hotspots
+from geo.maps.layers.insecurity import add_insecurity
 from geo.maps.layers.lighting import (
     add_dark_places,
     add_dark_stretches,
@@ -52,6 +53,7 @@ _PLAN_LAYERS: dict[str, tuple[Callable[..., LeanMap], bool]] = {
     "patrol": (add_patrol, False),
     "forecast": (add_forecast, False),
     "measures": (add_measures, True),
+    "insecurity": (add_insecurity, False),
 }
 """The internal plan layers in drawing order: layer key -> (drawing function, visible on opening)."""
 

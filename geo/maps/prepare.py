@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.maps.aggregate import choose_cell_m, grid_counts, suppress
 from geo.maps.layers.feed import feed_trend
+from geo.maps.layers.insecurity import public_insecurity
 from geo.maps.layers.overview import gistar_feature_count
 from geo.maps.layers.patrol import shifts_of
 from geo.maps.public import public_hotspots
@@ -97,6 +98,8 @@ class MapLayers:
             elif key == "patrol":
                 n_routes = sum(1 for _, g in frame.groupby(shifts_of(frame)) if len(g) >= 2)
                 out[key] = int(frame["place_id"].nunique()) + n_routes
+            elif key == "insecurity":  # the cells classed neither are not drawn
+                out[key] = int((frame["class"].astype(str) != "neither").sum())
             else:
                 out[key] = len(frame)
         return out
@@ -276,6 +279,9 @@ def prepare_layers(
         out.frames["hotspots"] = (
             public_hotspots(hs, reports, k=k, cell_m=out.cell_m, lang=lang) if public else hs
         )
+    insecurity = _frame(inputs, "insecurity")
+    if insecurity is not None and len(insecurity):  # the public map: findings with at least k reports
+        out.frames["insecurity"] = public_insecurity(insecurity, k=k) if public else insecurity
     if public:
         return out
     gistar = _frame(inputs, "gistar")

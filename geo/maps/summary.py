@@ -13,6 +13,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from geo.maps.insecurity_summary import insecurity_section
 from geo.maps.measures_summary import measures_section
 from geo.maps.prepare import MapLayers
 from geo.maps.static import static_map_png
@@ -127,6 +128,7 @@ _SECTIONS = {
     "lamp_proposals": _lighting_section,
     "enforcement": _enforcement_section,
     "measures": measures_section,
+    "insecurity": insecurity_section,
 }
 """Layer key -> the summary section drawn from it, in page order."""
 

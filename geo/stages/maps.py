@@ -13,6 +13,7 @@ from geo.stages._base import Progress, StageResult, StageSettings, quiet
 from geo.stages.evaluate import EvaluateResult
 from geo.stages.forecast import ForecastResult
 from geo.stages.hotspots import HotspotResult
+from geo.stages.insecurity import InsecurityResult
 from geo.stages.lighting import LightingResult
 from geo.stages.patrol import PatrolResult
 from geo.stages.speed import SpeedResult
@@ -56,6 +57,10 @@ class MapInputs:
         The forecast's highest-risk cells.
     measures
         Every measure with its status and verdict (:meth:`~geo.stages.evaluate.EvaluateResult.map_frame`).
+    insecurity
+        Felt insecurity against recorded crime per cell or area
+        (:attr:`~geo.stages.insecurity.InsecurityResult.cells`); on the public map only cells with at least k
+        reports.
     feed
         Weekly Police-feed counts (``week``, ``category``, ``count``); default computed from the reports.
     area
@@ -91,6 +96,7 @@ class MapInputs:
     patrol_visits: pd.DataFrame | None = None
     forecast_cells: gpd.GeoDataFrame | None = None
     measures: gpd.GeoDataFrame | None = None
+    insecurity: gpd.GeoDataFrame | None = None
     feed: pd.DataFrame | None = None
     area: gpd.GeoDataFrame | None = None
     origin: dict[str, str] = field(default_factory=dict)
@@ -111,6 +117,7 @@ class MapInputs:
         speed: SpeedResult | None = None,
         forecast: ForecastResult | None = None,
         measures: EvaluateResult | None = None,
+        insecurity: InsecurityResult | None = None,
     ) -> MapInputs:
         """Collect the frames a map draws from the stages' results (each may be ``None``).
 
@@ -138,6 +145,8 @@ class MapInputs:
             out.set("forecast_cells", forecast.cells, "forecast")
         if measures is not None:
             out.set("measures", measures.map_frame(), "evaluate")
+        if insecurity is not None:
+            out.set("insecurity", insecurity.cells, "insecurity")
         return out
 
     def set(self, name: str, frame: pd.DataFrame | None, origin: str) -> None:
@@ -310,7 +319,7 @@ def _explain(
         result.notes.append("inga rapporter: kartan har ingen rapportruta och inga rapportpunkter")
     elif "grid" not in layers.frames:
         result.notes.append("inga punktrapporter (bara kommun- eller områdesnivå): ingen rapportruta")
-    if result.public and set(inputs.frames()) - {"hotspots", "area", "feed"}:
+    if result.public and set(inputs.frames()) - {"hotspots", "area", "feed", "insecurity"}:
         result.notes.append(
             "den publika kartan visar bara rapportrutor och hot-spot-områden (minst k händelser)"
         )

@@ -14,6 +14,7 @@ from geo.stages.backtest import BacktestSettings
 from geo.stages.evaluate import EvaluateSettings
 from geo.stages.forecast import ForecastSettings
 from geo.stages.hotspots import HotspotSettings
+from geo.stages.insecurity import InsecuritySettings
 from geo.stages.lighting import LightingSettings
 from geo.stages.maps import MapSettings
 from geo.stages.patrol import PatrolSettings
@@ -30,6 +31,8 @@ NOT_ON_THE_COMMAND_LINE = {
     ("forecast", "top"),
     # geo run writes the public map beside the internal one; geo map --public draws one public map
     ("map", "public"),
+    # geo run's public map; geo insecurity draws no map
+    ("insecurity", "public"),
 }
 
 
@@ -44,6 +47,7 @@ NOT_ON_THE_COMMAND_LINE = {
         ("backtest", BacktestSettings),
         ("map", MapSettings),
         ("evaluate", EvaluateSettings),
+        ("insecurity", InsecuritySettings),
     ],
 )
 def test_command_offers_every_setting(command, settings):
