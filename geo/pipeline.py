@@ -201,7 +201,7 @@ def _start(config: RunConfig, out: Path, say: Progress) -> RunContext:
         rows_read=read.n_read,
         outside_period=int((~keep).sum()),
         crs_reason=read.crs_reason,
-        period=period_text(config.period.start, config.period.end),
+        period=period_text(config.period.start, config.period.end, lang=config.run.lang),
     )
     streets = None
     if config.layers.streets is not None:

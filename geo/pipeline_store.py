@@ -124,7 +124,7 @@ def _priority_areas(run: RunContext, start: pd.Timestamp, end: pd.Timestamp) -> 
         stage="areas",
         settings={"areas": [a.model_dump(mode="json") for a in run.config.areas]},
     )
-    r.areas, r.area_lines = figures, area_lines(figures)
+    r.areas, r.area_lines = figures, area_lines(figures, lang=run.config.run.lang)
     rows = frame_records(figures)
     return {
         row["area"]: {**row, "weekly": area_weeks(reports, polygons[row["area"]], start=start, end=end)}
@@ -163,7 +163,9 @@ def store_step(run: RunContext) -> None:
     changes = None
     previous_text = None
     if kept.previous is not None:
-        previous_text = period_text(kept.previous.period_start, kept.previous.period_end)
+        previous_text = period_text(
+            kept.previous.period_start, kept.previous.period_end, lang=run.config.run.lang
+        )
         now = r.hotspots.hotspots if r.hotspots is not None else None
         before = hotspots_from_record(kept.previous)
         if now is None:
@@ -175,7 +177,7 @@ def store_step(run: RunContext) -> None:
             "arkiv: ingen tidigare lägesbild för området i arkivet; ingen changes.csv den här gången"
         )
     r.changes, r.change_counts = changes, counts
-    r.since_last = since_last_lines(changes, counts, previous_period=previous_text)
+    r.since_last = since_last_lines(changes, counts, previous_period=previous_text, lang=run.config.run.lang)
     record = LagesbildRecord(
         key=run_key(kept.area, kept.start, kept.end),
         area=kept.area,

@@ -130,7 +130,7 @@ class MapInputs:
             out.set("lamp_proposals", layers.get("proposals"), "lighting")
             out.set("quick_fixes", layers.get("quick_fixes"), "lighting")
         if patrol is not None:
-            out.set("patrol_visits", patrol.plan.visits, "patrol")
+            out.set("patrol_visits", _with_week_expected(patrol), "patrol")
         if speed is not None:
             out.set("speed_segments", speed.layer.segments, "speed")
             out.set("enforcement", speed.plan, "speed")
@@ -152,6 +152,21 @@ class MapInputs:
     def frames(self) -> dict[str, pd.DataFrame]:
         """Return the frames that are set, by name (``feed`` and ``area`` included)."""
         return {n: getattr(self, n) for n in FRAME_NAMES if getattr(self, n) is not None}
+
+
+def _with_week_expected(patrol: PatrolResult) -> pd.DataFrame:
+    """Return the plan's visits carrying the week's expected incidents (``attrs["week_expected"]``).
+
+    The plan's shares are shares of its history window's incidents; a week of that window holds
+    ``n_history`` × 7 / days of them, so the summary can say "ungefär 2 av veckans 30 förväntade händelser".
+    """
+    plan = patrol.plan
+    visits = plan.visits.copy()
+    if plan.history_start is not None and plan.history_end is not None:
+        days = (plan.history_end - plan.history_start).total_seconds() / 86_400
+        if days > 0:
+            visits.attrs["week_expected"] = float(plan.n_history) * 7.0 / days
+    return visits
 
 
 FRAME_NAMES = tuple(
