@@ -38,13 +38,13 @@ def extract() -> Catalog:
 
 def untranslated(catalog: Catalog) -> list[str]:
     """Return the message ids of `catalog` without a (complete) translation."""
-    out = []
+    out: list[str] = []
     for m in catalog:
         if not m.id:
             continue
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
         if not all(strings):
-            out.append(m.id[0] if isinstance(m.id, tuple) else m.id)
+            out.append(str(m.id[0] if isinstance(m.id, (tuple, list)) else m.id))
     return out
 
 
