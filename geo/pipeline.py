@@ -35,6 +35,7 @@ from geo.io.manifest import Manifest, OutputFile, write_manifest
 from geo.model import Reports
 from geo.pipeline_steps import STAGES
 from geo.pipeline_store import KeptRuns, open_kept
+from geo.rejects_text import localize_rejects
 from geo.rhythm.asof import resolve_period
 from geo.rhythm.period import period_text
 from geo.run_summary import DEMO_LABEL, summary_text
@@ -223,7 +224,11 @@ def _start(config: RunConfig, out: Path, say: Progress) -> RunContext:
     )
     files = [
         OutputFile("reports", str(write_frame(reports, out / "reports.parquet")), "reports"),
-        OutputFile("rejects", str(write_csv(read.rejects, out / "rejects.csv")), "reports"),
+        OutputFile(
+            "rejects",
+            str(write_csv(localize_rejects(read.rejects, config.run.lang), out / "rejects.csv")),
+            "reports",
+        ),
     ]
     run.record(files, stage="reports", settings=None)
     return run
@@ -270,7 +275,12 @@ def _finish(run: RunContext, t0: float) -> None:
     r.outputs["manifest"] = write_manifest(r.manifest, run.out)
     area_name = run.area.name if run.area is not None else None
     r.summary = summary_text(
-        r, title=config.run.title, area_name=area_name, demo=config.run.demo, seconds=time.perf_counter() - t0
+        r,
+        title=config.run.title,
+        area_name=area_name,
+        demo=config.run.demo,
+        seconds=time.perf_counter() - t0,
+        lang=config.run.lang,
     )
 
 

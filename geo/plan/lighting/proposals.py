@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 from scipy import sparse
 
+from geo import i18n
 from geo.layers.lighting.layer import LightingLayer
 from geo.plan.lighting.optimise import (
     covered_weight,
@@ -294,20 +295,47 @@ def _reason(
     gain: float,
     repair: list[str],
     radius: float,
+    lang: str = "sv",
 ) -> str:
-    """Return the Swedish reason of one proposal."""
+    """Return the reason of one proposal in words (Swedish by default, plural forms by count)."""
     parts = []
     if n_inc:
-        parts.append(f"{n_inc} brott/händelser i mörker")
+        parts.append(i18n.ngettext("%(num)s händelse i mörker", "%(num)s händelser i mörker", n_inc, lang))
     if n_place:
-        parts.append(f"{n_place} rapporter om mörka eller otrygga platser")
-    reason = (
-        f"Ny lampa på {street}: lyser upp platsen för {n_new} rapporter "
-        f"({' och '.join(parts) if parts else 'inga'}){', mest ' + peak if peak else ''}; "
-        f"vinst {gain:.1f}."
+        parts.append(
+            i18n.ngettext(
+                "%(num)s rapport om en mörk eller otrygg plats",
+                "%(num)s rapporter om mörka eller otrygga platser",
+                n_place,
+                lang,
+            )
+        )
+    what = i18n.gettext(" och ", lang).join(parts) if parts else i18n.gettext("inga", lang)
+    reason = i18n.ngettext(
+        "Ny lampa på %(street)s: lyser upp platsen för %(num)s rapport (%(what)s)",
+        "Ny lampa på %(street)s: lyser upp platsen för %(num)s rapporter (%(what)s)",
+        n_new,
+        lang,
+        street=street,
+        what=what,
+    )
+    if peak:
+        reason += i18n.gettext(", mest %(peak)s", lang, peak=peak)
+    decimals = 0 if float(gain).is_integer() else 1
+    reason += i18n.gettext(
+        "; poäng %(gain)s (1 per händelse i mörker, 2 per rapport om platsen).",
+        lang,
+        gain=i18n.number(gain, lang, decimals=decimals),
     )
     if repair:
-        reason += f" Laga först trasig lampa {', '.join(repair[:3])} inom {radius:.0f} m."
+        reason += " " + i18n.ngettext(
+            "Laga först den trasiga lampan %(lamps)s inom %(num)s m.",
+            "Laga först de trasiga lamporna %(lamps)s inom %(num)s m.",
+            len(repair[:3]),
+            lang,
+            lamps=", ".join(repair[:3]),
+            num=i18n.number(radius, lang),
+        )
     return reason
 
 
