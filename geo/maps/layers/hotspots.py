@@ -145,7 +145,7 @@ def _popup_rows(row: pd.Series, *, trend: str, public: bool, k: int, lang: str) 
     unit = text("incidents" if public else "reports", lang)
     rows: list[tuple[str, str]] = [(text("n_reports", lang), f"{int(row['n_reports'])} {unit}")]
     if "share" in row.index:
-        rows.append((text("share_of_all", lang), pct(row["share"])))
+        rows.append((text("share_of_all", lang), pct(row["share"], lang)))
     if not public:
         if "area_m2" in row.index:
             rows.append((text("area", lang), _area_text(row["area_m2"])))
@@ -156,7 +156,7 @@ def _popup_rows(row: pd.Series, *, trend: str, public: bool, k: int, lang: str) 
         if mix:
             rows.append((text("category_mix", lang), _mix_text(mix, k=k if public else None, lang=lang)))
     if "dark_share" in row.index and not public:
-        rows.append((text("dark_share", lang), pct(row["dark_share"])))
+        rows.append((text("dark_share", lang), pct(row["dark_share"], lang)))
     if "peak_windows" in row.index and pd.notna(row["peak_windows"]):
         rows.append((text("peak", lang), str(row["peak_windows"])))
     rows.append((text("trend", lang), text(trend, lang)))
