@@ -19,7 +19,6 @@ import pandas as pd
 import shapely
 from scipy import sparse
 
-from geo import i18n
 from geo.layers.lighting.layer import LightingLayer
 from geo.plan.lighting.optimise import (
     covered_weight,
@@ -29,7 +28,7 @@ from geo.plan.lighting.optimise import (
     solve_mclp,
     strongest_candidates,
 )
-from geo.plan.lighting.words import hours_text
+from geo.plan.lighting.words import hours_text, proposal_reason
 
 __all__ = ["Proposals", "propose_lamps"]
 
@@ -285,60 +284,6 @@ def propose_lamps(
     )
 
 
-def _reason(
-    street: str,
-    *,
-    n_new: int,
-    n_inc: int,
-    n_place: int,
-    peak: str,
-    gain: float,
-    repair: list[str],
-    radius: float,
-    lang: str = "sv",
-) -> str:
-    """Return the reason of one proposal in words (Swedish by default, plural forms by count)."""
-    parts = []
-    if n_inc:
-        parts.append(i18n.ngettext("%(num)s händelse i mörker", "%(num)s händelser i mörker", n_inc, lang))
-    if n_place:
-        parts.append(
-            i18n.ngettext(
-                "%(num)s rapport om en mörk eller otrygg plats",
-                "%(num)s rapporter om mörka eller otrygga platser",
-                n_place,
-                lang,
-            )
-        )
-    what = i18n.gettext(" och ", lang).join(parts) if parts else i18n.gettext("inga", lang)
-    reason = i18n.ngettext(
-        "Ny lampa på %(street)s: lyser upp platsen för %(num)s rapport (%(what)s)",
-        "Ny lampa på %(street)s: lyser upp platsen för %(num)s rapporter (%(what)s)",
-        n_new,
-        lang,
-        street=street,
-        what=what,
-    )
-    if peak:
-        reason += i18n.gettext(", mest %(peak)s", lang, peak=peak)
-    decimals = 0 if float(gain).is_integer() else 1
-    reason += i18n.gettext(
-        "; poäng %(gain)s (1 per händelse i mörker, 2 per rapport om platsen).",
-        lang,
-        gain=i18n.number(gain, lang, decimals=decimals),
-    )
-    if repair:
-        reason += " " + i18n.ngettext(
-            "Laga först den trasiga lampan %(lamps)s inom %(num)s m.",
-            "Laga först de trasiga lamporna %(lamps)s inom %(num)s m.",
-            len(repair[:3]),
-            lang,
-            lamps=", ".join(repair[:3]),
-            num=i18n.number(radius, lang),
-        )
-    return reason
-
-
 def _proposal_table(
     chosen: list[int],
     cand: gpd.GeoDataFrame,
@@ -378,7 +323,7 @@ def _proposal_table(
             repair = sorted(broken["lamp_id"].astype(str).to_numpy()[near].tolist())
         street = str(cand["street"].iloc[j])
         peak = hours_text({int(h): float(c) for h, c in hours.items()})
-        reason = _reason(
+        reason = proposal_reason(
             street,
             n_new=len(new),
             n_inc=n_inc,
