@@ -19,6 +19,10 @@ from geo.maps.texts import text
 __all__ = ["add_hotspots"]
 
 
+METHOD_NAMES = {"dbscan": "DBSCAN", "hdbscan": "HDBSCAN", "kde": "KDE", "gistar": "Getis-Ord Gi*"}
+"""The hot-spot methods by their names (a popup says "metod DBSCAN", not the option's value)."""
+
+
 def _profile(value: Any) -> np.ndarray | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -161,7 +165,8 @@ def _popup_rows(row: pd.Series, *, trend: str, public: bool, k: int, lang: str) 
         rows.append((text("peak", lang), str(row["peak_windows"])))
     rows.append((text("trend", lang), text(trend, lang)))
     if "method" in row.index and not public and pd.notna(row["method"]):
-        rows.append((text("method", lang), str(row["method"])))
+        method = str(row["method"])
+        rows.append((text("method", lang), METHOD_NAMES.get(method, method)))
     return rows
 
 
