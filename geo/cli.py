@@ -99,15 +99,45 @@ def main() -> None:
         print(f"error: {exc}".replace("\n", " "), file=sys.stderr)
         raise SystemExit(1) from None
     except Exception as exc:  # click usage errors and the unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
+        if _is_usage_error(exc):
+            print(f"error: {usage_text(exc, command)}", file=sys.stderr)
+            raise SystemExit(getattr(exc, "exit_code", 2)) from None
         if debug:
             raise
-        print(
-            f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)".replace("\n", " "),
-            file=sys.stderr,
-        )
+        print(f"error: {exc} (run with --debug for the traceback)".replace("\n", " "), file=sys.stderr)
         raise SystemExit(1) from None
+
+
+def _is_usage_error(exc: BaseException) -> bool:
+    """Tell a command-line usage error (click's, also typer's bundled click) from everything else."""
+    return any(c.__name__ == "ClickException" for c in type(exc).__mro__)
+
+
+def usage_text(exc: BaseException, command: str | None) -> str:
+    """Say a command-line usage error in one line, without click's class names, with what to do.
+
+    Parameters
+    ----------
+    exc
+        A click usage error (``NoSuchOption``, ``MissingParameter``, ``BadParameter``, ...).
+    command
+        The command the user ran (for the ``--help`` hint), if known.
+    """
+    help_hint = f"see geo {command} --help" if command else "see geo --help"
+    kind = type(exc).__name__
+    if kind == "NoSuchOption":
+        name = getattr(exc, "option_name", "?")
+        possible = sorted(getattr(exc, "possibilities", None) or [])
+        close = f"; did you mean {' or '.join(possible[:3])}?" if possible else ""
+        return f"unknown option {name}{close} ({help_hint})"
+    if kind == "MissingParameter":
+        param = getattr(exc, "param", None)
+        opts = getattr(param, "opts", None) or []
+        name = opts[0] if opts and str(opts[0]).startswith("-") else (getattr(param, "name", None) or "?")
+        what = "option" if str(name).startswith("-") else "argument"
+        return f"missing {what} {str(name).upper() if what == 'argument' else name} ({help_hint})"
+    message = " ".join(str(exc.format_message() if hasattr(exc, "format_message") else exc).split())
+    if message.startswith("No such command"):
+        name = message.removeprefix("No such command").strip(" .'\"")
+        return f"unknown command '{name}' (see geo --help for the commands)"
+    return f"{message} ({help_hint})"

@@ -35,6 +35,7 @@ from geo.io.manifest import Manifest, OutputFile, write_manifest
 from geo.model import Reports
 from geo.pipeline_steps import STAGES
 from geo.pipeline_store import KeptRuns, open_kept
+from geo.rejects_text import localize_rejects
 from geo.rhythm.asof import resolve_period
 from geo.rhythm.period import period_text
 from geo.run_summary import DEMO_LABEL, summary_text
@@ -203,7 +204,7 @@ def _start(config: RunConfig, out: Path, say: Progress) -> RunContext:
         rows_read=read.n_read,
         outside_period=int((~keep).sum()),
         crs_reason=read.crs_reason,
-        period=period_text(config.period.start, config.period.end),
+        period=period_text(config.period.start, config.period.end, lang=config.run.lang),
     )
     streets = None
     if config.layers.streets is not None:
@@ -225,7 +226,11 @@ def _start(config: RunConfig, out: Path, say: Progress) -> RunContext:
     )
     files = [
         OutputFile("reports", str(write_frame(reports, out / "reports.parquet")), "reports"),
-        OutputFile("rejects", str(write_csv(read.rejects, out / "rejects.csv")), "reports"),
+        OutputFile(
+            "rejects",
+            str(write_csv(localize_rejects(read.rejects, config.run.lang), out / "rejects.csv")),
+            "reports",
+        ),
     ]
     run.record(files, stage="reports", settings=None)
     return run
@@ -272,7 +277,12 @@ def _finish(run: RunContext, t0: float) -> None:
     r.outputs["manifest"] = write_manifest(r.manifest, run.out)
     area_name = run.area.name if run.area is not None else None
     r.summary = summary_text(
-        r, title=config.run.title, area_name=area_name, demo=config.run.demo, seconds=time.perf_counter() - t0
+        r,
+        title=config.run.title,
+        area_name=area_name,
+        demo=config.run.demo,
+        seconds=time.perf_counter() - t0,
+        lang=config.run.lang,
     )
 
 

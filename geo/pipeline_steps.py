@@ -215,7 +215,7 @@ def _map_stem(run: RunContext) -> str:
 
 
 def _maps(run: RunContext) -> None:
-    from geo.io.outputs.maps import write_map
+    from geo.io.outputs.maps import SUFFIXES, write_map
     from geo.stages.maps import MapInputs, map_stage
 
     config, r = run.config, run.result
@@ -250,8 +250,11 @@ def _maps(run: RunContext) -> None:
             generated_at=now,
             progress=run.say,
         )
-        html = run.out / f"{_map_stem(run)}{'-publik' if public else ''}.html"
-        run.record(write_map(res, html), stage="maps_public" if public else "maps", settings=settings)
+        suffix = f"-{SUFFIXES[config.run.lang]['public']}" if public else ""
+        html = run.out / f"{_map_stem(run)}{suffix}.html"
+        files = write_map(res, html, lang=config.run.lang)
+        r.notes.extend(n for n in res.notes if n.startswith(("ingen PDF", "no PDF")))  # one line, run goes on
+        run.record(files, stage="maps_public" if public else "maps", settings=settings)
         r.maps.append(res)
 
 

@@ -134,7 +134,7 @@ def _priority_areas(run: RunContext, start: pd.Timestamp, end: pd.Timestamp) -> 
         stage="areas",
         settings={"areas": [a.model_dump(mode="json") for a in run.config.areas]},
     )
-    r.areas, r.area_lines = figures, area_lines(figures)
+    r.areas, r.area_lines = figures, area_lines(figures, lang=run.config.run.lang)
     rows = frame_records(figures)
     return {
         row["area"]: {**row, "weekly": area_weeks(reports, polygons[row["area"]], start=start, end=end)}
@@ -173,7 +173,9 @@ def store_step(run: RunContext) -> None:
     changes = None
     previous_text = None
     if kept.previous is not None:
-        previous_text = period_text(kept.previous.period_start, kept.previous.period_end)
+        previous_text = period_text(
+            kept.previous.period_start, kept.previous.period_end, lang=run.config.run.lang
+        )
         now = r.hotspots.hotspots if r.hotspots is not None else None
         before = hotspots_from_record(kept.previous)
         if now is None:
@@ -187,9 +189,10 @@ def store_step(run: RunContext) -> None:
     r.changes, r.change_counts = changes, counts
     measures = measure_records(None if r.measures is None else r.measures.map_frame())
     document = {**_document(run, kept), "areas": areas, "measures": measures}
-    r.since_last = since_last_lines(changes, counts, previous_period=previous_text)
+    lang = run.config.run.lang
+    r.since_last = since_last_lines(changes, counts, previous_period=previous_text, lang=lang)
     if kept.previous is not None:
-        r.since_last += measure_status_lines(measures, kept.previous.document.get("measures"))
+        r.since_last += measure_status_lines(measures, kept.previous.document.get("measures"), lang=lang)
     record = LagesbildRecord(
         key=run_key(kept.area, kept.start, kept.end),
         area=kept.area,

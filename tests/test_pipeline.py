@@ -132,17 +132,23 @@ def test_geo_demo_prints_the_summary(demo_run):
         - 3
         - len(TRUTH["feed_rejected_rows"])
     )
-    assert f"{n:,}" in text
-    assert "avvisade / rejected 6" in text
+    assert f"{n:,}".replace(",", "\xa0") in text  # Swedish digit groups
+    assert "avvisade 6" in text
     assert str(out) in text
     for heading in (
         "Hot-spots:",
-        "Patrullering / patrol plan",
-        "Belysningsförslag / lighting proposals",
-        "Hastighetskontroller / speed checks",
-        "Prognos / forecast",
+        "Patrullering:",
+        "Belysningsförslag:",
+        "Hastighetskontroller:",
+        "Prognos (",
     ):
         assert heading in text, heading
+    # one language a line: no English among the Swedish words, plural forms by count
+    assert "trend persistent" not in text and "trend bestående" in text
+    assert " / " not in "\n".join(line for line in text.splitlines() if not line.startswith("  "))
+    assert "metod dbscan" not in text and "1 rapporter" not in text
+    assert "ungefär" in text and "av veckans" in text  # the plan's figures in plain words
+    assert "Ignoring" not in proc.stderr and "Warning" not in proc.stderr  # no library warning
 
 
 def test_period_keeps_only_its_reports(tmp_path):

@@ -26,6 +26,7 @@ from geo.io import ReaderOptions, ReadResult, read_reports
 from geo.io.area import StudyArea, load_area
 from geo.io.export import write_csv
 from geo.model import PRECISIONS
+from geo.rejects_text import localize_rejects, reason_text
 
 __all__ = ["ReaderArgs", "console", "load_reports", "with_reader_options"]
 
@@ -187,7 +188,8 @@ def load_reports(
         )
     _check_strict(result, strict=reader.strict)
     path = _rejects_path(reader, out)
-    write_csv(result.rejects.drop(columns="value") if public else result.rejects, path)
+    rejects = localize_rejects(result.rejects, "sv")  # the file a user reads, in Swedish
+    write_csv(rejects.drop(columns="value") if public else rejects, path)
     _print_summary(result, quiet=quiet)
     console.print(f"Avvisningstabell / rejects: {path}")
     return result
@@ -222,7 +224,8 @@ def _print_summary(result: ReadResult, *, quiet: bool) -> None:
             "status", "field", "reason", "rows", title="Avvisade och varningar / rejected and warnings"
         )
         for _, r in result.summary_by_reason().head(15).iterrows():
-            table.add_row(str(r["status"]), str(r["field"]), str(r["reason"])[:90], f"{int(r['rows']):,}")
+            reason = reason_text(str(r["reason"]), "sv")
+            table.add_row(str(r["status"]), str(r["field"]), reason[:90], f"{int(r['rows']):,}")
         console.print(table)
     if result.crs is not None:
         console.print(f"CRS: {result.crs_reason}")

@@ -210,7 +210,7 @@ def map_command(
             filter_text=filter_text or None,
             summary=summary,
         )
-        files = write_map(result, out, gpkg=gpkg, summary=summary)
+        files = write_map(result, out, gpkg=gpkg, summary=summary, lang=lang)
     manifest = _manifest(out.parent)
     if results is None and data is not None:
         manifest.add([], stage="hotspots", settings=hs_settings)

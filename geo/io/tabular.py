@@ -12,7 +12,7 @@ import pandas as pd
 
 from geo.errors import InputError
 
-__all__ = ["read_csv_raw", "sniff_csv"]
+__all__ = ["encoding_hint", "read_csv_raw", "sniff_csv"]
 
 
 def _open_bytes(path: Path, n: int | None = None) -> bytes:
@@ -84,6 +84,22 @@ def _read_with_arrow(path: Path, text: str, *, encoding: str, sep: str) -> pd.Da
     return table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow") if t == pa.string() else None)
 
 
+def encoding_hint(data: bytes, failed: str) -> str:
+    """Suggest an ``--encoding`` that decodes `data`, never the one that just `failed`."""
+    import codecs
+
+    tried = codecs.lookup(failed).name
+    for candidate in ("utf-8", "cp1252", "latin-1"):
+        if codecs.lookup(candidate).name == tried:
+            continue
+        try:
+            data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        return f"the file decodes as {candidate}: give --encoding {candidate}"
+    return "give --encoding with the file's encoding"
+
+
 def read_csv_raw(
     path: Path, *, encoding: str | None = None, sep: str | None = None
 ) -> tuple[pd.DataFrame, np.ndarray, str, str]:
@@ -114,7 +130,7 @@ def read_csv_raw(
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise InputError(
-            f"cannot decode as {encoding}; give --encoding (e.g. cp1252)", path=str(path), row=line
+            f"cannot decode as {encoding}; {encoding_hint(data, encoding)}", path=str(path), row=line
         ) from err
     except OSError as err:
         raise InputError(f"cannot read: {err}", path=str(path)) from err

@@ -6,54 +6,15 @@ Safety-walk planning starts from the ``felt_not_recorded`` places: they are list
 
 from __future__ import annotations
 
-from html import escape
+from typing import Any
 
 import pandas as pd
 
+from geo import i18n
 from geo.insecurity.classes import CLASS_NAMES
+from geo.maps.prepare import MapLayers
 
-__all__ = ["insecurity_section", "walk_suggestions"]
-
-_T = {
-    "sv": {
-        "title": "Otrygghet och brott",
-        "counts": "{fnr} platser med upplevd otrygghet utan anmälda brott, {rnf} med anmälda brott utan "
-        "upplevd otrygghet, {both} med båda ({n} rutor/områden jämförda med områdets genomsnitt: Poisson, "
-        "Benjamini–Hochberg).",
-        "walks": "Förslag till trygghetsvandring",
-        "walks_why": "upplevd otrygghet utan anmälda brott: belysning, insyn, skötsel",
-        "none": "Inga platser med upplevd otrygghet utan anmälda brott.",
-        "place": "Plats",
-        "class": "Klass",
-        "felt": "Otrygghet (väntat)",
-        "recorded": "Brott (väntat)",
-        "reports": "rapporter",
-        "expected": "väntat",
-        "survey": "Trygghetsmätningen: {n} områden, {small} med färre än {k} svarande "
-        "(litet urval, osäkert).",
-    },
-    "en": {
-        "title": "Felt insecurity and crime",
-        "counts": "{fnr} places with felt insecurity without recorded crime, {rnf} with recorded crime "
-        "without felt insecurity, {both} with both ({n} cells/areas against the area's average: Poisson, "
-        "Benjamini–Hochberg).",
-        "walks": "Suggested safety walks",
-        "walks_why": "felt insecurity without recorded crime: lighting, sightlines, maintenance",
-        "none": "No places with felt insecurity without recorded crime.",
-        "place": "Place",
-        "class": "Class",
-        "felt": "Insecurity (expected)",
-        "recorded": "Crime (expected)",
-        "reports": "reports",
-        "expected": "expected",
-        "survey": "Survey: {n} areas, {small} with fewer than {k} respondents (small sample, uncertain).",
-    },
-}
-
-
-def _num(value: float, lang: str) -> str:
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "sv" else text
+__all__ = ["insecurity_context", "walk_suggestions"]
 
 
 def _place(frame: pd.DataFrame) -> pd.Series:
@@ -98,57 +59,73 @@ def walk_suggestions(frame: pd.DataFrame, *, top: int = 8) -> pd.DataFrame:
     return grouped.sort_values("felt", ascending=False, kind="stable").head(top).reset_index(drop=True)
 
 
-def insecurity_section(frame: pd.DataFrame, *, lang: str, top: int) -> str:
+def _expected(value: object, lang: str) -> str:
+    return i18n.number(float(pd.to_numeric(value)), lang, decimals=1)
+
+
+def insecurity_context(layers: MapLayers, *, lang: str, top: int) -> dict[str, Any] | None:
     """Return the section: the classes in numbers, suggested safety walks, then the other findings.
 
     Parameters
     ----------
-    frame
-        The map's ``insecurity`` layer (:attr:`geo.stages.insecurity.InsecurityResult.cells`).
+    layers
+        The map's layers; the section reads ``insecurity``
+        (:attr:`geo.stages.insecurity.InsecurityResult.cells`).
     lang
         ``"sv"`` or ``"en"``.
     top
         Most places listed for the walks; half as many rows of each other class.
     """
-    t = _T[lang]
+    frame = layers.frames.get("insecurity")
+    if frame is None or not len(frame):
+        return None
     cls = frame["class"].astype(str)
-    counts = t["counts"].format(
-        fnr=int((cls == "felt_not_recorded").sum()),
-        rnf=int((cls == "recorded_not_felt").sum()),
-        both=int((cls == "both").sum()),
-        n=len(frame),
+    counts = i18n.gettext(
+        "%(fnr)s platser med upplevd otrygghet utan anmälda brott, %(rnf)s med anmälda brott utan upplevd "
+        "otrygghet, %(both)s med båda (%(n)s rutor/områden jämförda med områdets genomsnitt: Poisson, "
+        "Benjamini–Hochberg).",
+        lang,
+        fnr=i18n.number(int((cls == "felt_not_recorded").sum()), lang),
+        rnf=i18n.number(int((cls == "recorded_not_felt").sum()), lang),
+        both=i18n.number(int((cls == "both").sum()), lang),
+        n=i18n.number(len(frame), lang),
     )
-    parts = [f'<h2 id="insecurity">{escape(t["title"])}</h2>', f"<p>{escape(counts)}</p>"]
+    survey = ""
     if "survey_id" in frame.columns and frame["survey_id"].notna().any():
         areas = frame.dropna(subset=["survey_id"]).drop_duplicates("survey_id")
-        small = int(areas["survey_small_sample"].fillna(False).astype(bool).sum())
-        k = frame.attrs.get("min_respondents", 30)
-        parts.append(f"<p>{escape(t['survey'].format(n=len(areas), small=small, k=k))}</p>")
-    walks = walk_suggestions(frame, top=top)
-    if len(walks):
-        items = "".join(
-            f"<li>{escape(str(r['place']))}: {int(r['felt'])} {t['reports']} "
-            f"({t['expected']} {_num(float(r['felt_expected']), lang)})</li>"
-            for _, r in walks.iterrows()
+        survey = i18n.gettext(
+            "Trygghetsmätningen: %(n)s områden, %(small)s med färre än %(k)s svarande "
+            "(litet urval, osäkert).",
+            lang,
+            n=i18n.number(len(areas), lang),
+            small=i18n.number(int(areas["survey_small_sample"].fillna(False).astype(bool).sum()), lang),
+            k=i18n.number(frame.attrs.get("min_respondents", 30), lang),
         )
-        parts.append(
-            f'<p><b>{escape(t["walks"])}</b> ({escape(t["walks_why"])}):</p><ul class="walks">{items}</ul>'
+    walks = [
+        i18n.ngettext(
+            "%(place)s: %(num)s rapport (väntat %(expected)s)",
+            "%(place)s: %(num)s rapporter (väntat %(expected)s)",
+            int(r["felt"]),
+            lang,
+            place=str(r["place"]),
+            expected=_expected(r["felt_expected"], lang),
         )
-    else:
-        parts.append(f"<p>{escape(t['none'])}</p>")
+        for _, r in walk_suggestions(frame, top=top).iterrows()
+    ]
     others = frame[cls.isin(["both", "recorded_not_felt"])].copy()
+    rows = []
     if len(others):
         others["_place"] = _place(others).to_numpy()
         others = others.sort_values(["class", "recorded"], ascending=[True, False])
         others = others.groupby("class", sort=False).head(max(1, top // 2))  # some of each class
-        head = "".join(f"<th>{escape(t[h])}</th>" for h in ("place", "class", "felt", "recorded"))
-        rows = "".join(
-            "<tr>"
-            f"<td>{escape(str(r['_place']))}</td><td>{escape(CLASS_NAMES[lang][str(r['class'])])}</td>"
-            f"<td>{int(r['felt'])} ({_num(float(r['felt_expected']), lang)})</td>"
-            f"<td>{int(r['recorded'])} ({_num(float(r['recorded_expected']), lang)})</td>"
-            "</tr>"
+        rows = [
+            {
+                "place": str(r["_place"]),
+                "class": CLASS_NAMES[lang][str(r["class"])],
+                "felt": f"{i18n.number(int(r['felt']), lang)} ({_expected(r['felt_expected'], lang)})",
+                "recorded": f"{i18n.number(int(r['recorded']), lang)} "
+                f"({_expected(r['recorded_expected'], lang)})",
+            }
             for _, r in others.iterrows()
-        )
-        parts.append(f"<table><tr>{head}</tr>{rows}</table>")
-    return "".join(parts)
+        ]
+    return {"counts": counts, "survey": survey, "walks": walks, "rows": rows}

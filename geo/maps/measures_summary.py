@@ -2,81 +2,74 @@
 
 from __future__ import annotations
 
-from html import escape
+from typing import Any
 
 import pandas as pd
 
+from geo import i18n
+from geo.i18n import N_
+from geo.maps.prepare import MapLayers
 from geo.measures.model import FOCUS, STATUSES
 from geo.measures.texts import VERDICT_WORDS
 
-__all__ = ["measures_section"]
+__all__ = ["measures_context"]
 
-_T = {
-    "sv": {
-        "title": "Åtgärder och uppföljning",
-        "focus": "Fokusområde",
-        "none": "utan fokus",
-        "measure": "Åtgärd",
-        "effect": "Effekt",
-        "not_evaluated": "ej utvärderad",
-        "too_early": "för tidigt att säga",
-    },
-    "en": {
-        "title": "Measures and follow-up",
-        "focus": "Focus area",
-        "none": "no focus",
-        "measure": "Measure",
-        "effect": "Effect",
-        "not_evaluated": "not evaluated",
-        "too_early": "too early to tell",
-    },
-}
+_NONE = N_("utan fokus")
+
+VOCABULARY = (
+    *(N_("föreslagen"), N_("beslutad"), N_("pågår"), N_("genomförd"), N_("avbruten")),
+    *(N_("trygghet"), N_("förebygga brott"), N_("narkotika"), N_("trafik")),
+    *(N_("patrull/närvaro"), N_("belysning"), N_("lagning av lampa"), N_("röjning/skötsel"), N_("kamera")),
+    *(N_("hastighetskontroll"), N_("trygghetsvandring"), N_("information"), N_("ombyggnad"), N_("annat")),
+)
+"""The register's statuses, focus areas and kinds (:mod:`geo.measures.model`), for the catalogue."""
 
 
-def _status_table(frame: pd.DataFrame, t: dict[str, str]) -> str:
+def _status_rows(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[dict[str, Any]]]:
     status = frame["status"].fillna("").replace("", "–")
-    focus = frame["focus"].fillna("").replace("", t["none"])
+    focus = frame["focus"].fillna("").replace("", _NONE)
     counts = pd.crosstab(focus, status)
     cols = [s for s in (*STATUSES, "–") if s in counts.columns]
-    rows_order = [f for f in (*FOCUS, t["none"]) if f in counts.index]
-    head = "".join(f"<th>{escape(c)}</th>" for c in [t["focus"], *cols])
-    body = "".join(
-        "<tr>"
-        + f"<td>{escape(f)}</td>"
-        + "".join(f"<td>{int(counts.loc[f, c])}</td>" for c in cols)
-        + "</tr>"
-        for f in rows_order
-    )
-    return f"<table><tr>{head}</tr>{body}</table>"
+    order = [f for f in (*FOCUS, _NONE) if f in counts.index]
+    rows = [
+        {
+            "focus": i18n.gettext(f, lang),
+            "counts": [i18n.number(counts.loc[f, c], lang) for c in cols],
+        }
+        for f in order
+    ]
+    return [i18n.gettext(c, lang) if c != "–" else c for c in cols], rows
 
 
-def measures_section(frame: pd.DataFrame, *, lang: str, top: int) -> str:
+def measures_context(layers: MapLayers, *, lang: str, top: int) -> dict[str, Any] | None:
     """Return the section: a focus × status table, then each evaluated measure's effect in words.
 
     Parameters
     ----------
-    frame
-        The map's ``measures`` layer (:meth:`geo.stages.evaluate.EvaluateResult.map_frame`).
+    layers
+        The map's layers; the section reads ``measures``
+        (:meth:`geo.stages.evaluate.EvaluateResult.map_frame`).
     lang
         ``"sv"`` or ``"en"``.
     top
         Unused (every evaluated measure is listed: the follow-up is the point of the section).
     """
     del top
-    t = _T[lang]
-    rows = []
+    frame = layers.frames.get("measures")
+    if frame is None or not len(frame):
+        return None
+    effects = []
+    effect_col = "effect_en" if lang == "en" and "effect_en" in frame.columns else "effect"
     for _, r in frame.iterrows():
         verdict = str(r.get("verdict") or "")
         if not verdict:
             continue
-        effect = str(r.get("effect") or "") or t["too_early"]
+        effect = str(r.get(effect_col) or "") or VERDICT_WORDS[lang]["too_early"]
         if verdict in {"no_clear_effect", "increase"}:
             effect = f"{VERDICT_WORDS[lang][verdict]}: {effect}"
-        name = f"{r['measure_id']} {r.get('name') or r['kind']} ({r['kind']}, {r.get('status') or '–'})"
-        rows.append(f"<tr><td>{escape(name)}</td><td>{escape(effect)}</td></tr>")
-    effects = (
-        f"<table><tr><th>{t['measure']}</th><th>{t['effect']}</th></tr>{''.join(rows)}</table>"
-        if rows
-        else ""
-    )
-    return f"<h2>{escape(t['title'])}</h2>" + _status_table(frame, t) + effects
+        kind = i18n.gettext(str(r["kind"]), lang)
+        status = i18n.gettext(str(r.get("status") or "–"), lang)
+        name = r.get("name") or kind  # the register's own words, as the user wrote them
+        effects.append({"name": f"{r['measure_id']} {name} ({kind}, {status})", "effect": effect})
+    statuses, status_rows = _status_rows(frame, lang)
+    return {"statuses": statuses, "status_rows": status_rows, "effects": effects}

@@ -55,19 +55,39 @@ def _draw_lamps(ax: Any, proposals: Any, crs: Any) -> None:
     ax.scatter(lp.geometry.x, lp.geometry.y, s=22, c="#d4a000", edgecolors="black", linewidths=0.5, zorder=5)
 
 
-def _frame_view(ax: Any, layers: MapLayers, crs: Any) -> None:
-    """Frame the hot-spots with a margin (at least 500 m: the meeting looks at them), else the map's view."""
+def _fit_aspect(x0: float, y0: float, x1: float, y1: float, ratio: float) -> tuple[float, ...]:
+    """Widen the box ``(x0, y0, x1, y1)`` about its centre until width / height equals `ratio`."""
+    w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    if w / h < ratio:
+        w = h * ratio
+    else:
+        h = w / ratio
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+
+
+def _frame_view(ax: Any, layers: MapLayers, crs: Any, ratio: float) -> None:
+    """Frame the hot-spots with a margin (at least 500 m: the meeting looks at them), else the map's view.
+
+    The box is widened to the image's `ratio` (width / height) so that metres are square without
+    matplotlib having to move the limits (which it warns about).
+    """
     f = layers.frames
     if "hotspots" in f and len(f["hotspots"]) and crs is not None:
         x0, y0, x1, y1 = f["hotspots"].to_crs(crs).total_bounds
         pad = max(500.0, 0.15 * max(x1 - x0, y1 - y0))
-        ax.set_xlim(x0 - pad, x1 + pad)
-        ax.set_ylim(y0 - pad, y1 + pad)
+        box = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
     elif (bounds := view_bounds(layers)) is not None and crs is not None:
         (s, w), (n, e) = bounds
-        box = gpd.GeoSeries(gpd.points_from_xy([w, e], [s, n]), crs="EPSG:4326").to_crs(crs)
-        ax.set_xlim(box.x.min(), box.x.max())
-        ax.set_ylim(box.y.min(), box.y.max())
+        pts = gpd.GeoSeries(gpd.points_from_xy([w, e], [s, n]), crs="EPSG:4326").to_crs(crs)
+        box = (pts.x.min(), pts.y.min(), pts.x.max(), pts.y.max())
+    else:
+        ax.set_aspect("equal", adjustable="datalim")
+        return
+    bx0, by0, bx1, by1 = _fit_aspect(*box, ratio)
+    ax.set_xlim(bx0, bx1)
+    ax.set_ylim(by0, by1)
+    ax.set_aspect("equal", adjustable="box")
 
 
 def static_map_png(layers: MapLayers, *, width_px: int = 900, height_px: int = 700, dpi: int = 120) -> bytes:
@@ -96,10 +116,9 @@ def static_map_png(layers: MapLayers, *, width_px: int = 900, height_px: int = 7
         _draw_hotspots(ax, f["hotspots"], crs)
     if "lamp_proposals" in f and crs is not None:
         _draw_lamps(ax, f["lamp_proposals"], crs)
-    _frame_view(ax, layers, crs)
     ax.set_axis_off()
-    ax.set_aspect("equal", adjustable="datalim")
-    fig.tight_layout(pad=0.2)
+    fig.subplots_adjust(left=0.005, right=0.995, bottom=0.005, top=0.995)
+    _frame_view(ax, layers, crs, width_px / height_px)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)

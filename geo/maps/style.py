@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo import i18n
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
 from geo.maps.registry import LeanMap
@@ -91,11 +92,9 @@ def fmt_num(value: Any, *, decimals: int = 0) -> str:
     return f"{v:,.{decimals}f}".replace(",", "\u202f")
 
 
-def pct(value: Any) -> str:
-    """Format a share (0..1) as a percentage with one decimal; ``–`` when missing."""
-    if value is None or pd.isna(value):
-        return "–"
-    return f"{100.0 * float(value):.1f} %"
+def pct(value: Any, lang: str = "sv") -> str:
+    """Format a share (0..1) as a percentage with one decimal for `lang` (Babel); ``–`` when missing."""
+    return i18n.pct(value, lang)
 
 
 def popup_html(title: str, rows: Sequence[tuple[str, str]], *, extra: str = "", subtitle: str = "") -> str:

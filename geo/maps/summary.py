@@ -1,147 +1,66 @@
-"""The one-page summary for the weekly EST meeting.
+"""The one-page summary for the weekly EST meeting (A4 landscape), from Jinja2 templates.
 
-A map image, the hot-spots in focus with their times, the top proposals and the patrol plan (the plan's
-visits, never the naive comparison plan), as HTML with a print stylesheet (A4 landscape). The map image is
-a static render (:func:`geo.maps.static.static_map_png`).
+A map image, what changed since the last lägesbild, the hot-spots in focus with their times, the patrol plan
+(the plan's visits, never the naive comparison plan) in plain figures, the top proposals and the measures'
+follow-up. The page is ``geo/maps/templates/summary/page.html``; each section is one template
+(``summary/<name>.html``) and one context function ``(layers, *, lang, top) -> dict | None`` (``None``: the
+section is left out), listed in :data:`SECTIONS` in page order. The map image is a static render
+(:func:`geo.maps.static.static_map_png`).
 """
 
 from __future__ import annotations
 
 import base64
-from html import escape
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from geo.maps.insecurity_summary import insecurity_section
-from geo.maps.measures_summary import measures_section
+from geo import i18n
+from geo.maps.insecurity_summary import insecurity_context
+from geo.maps.measures_summary import measures_context
 from geo.maps.prepare import MapLayers
 from geo.maps.static import static_map_png
-from geo.maps.style import TREND_COLORS, pct
-from geo.maps.texts import text
+from geo.maps.summary_sections import (
+    enforcement_context,
+    hotspots_context,
+    lighting_context,
+    patrol_context,
+)
+from geo.maps.templating import render
 
-__all__ = ["summary_html"]
+__all__ = ["SECTIONS", "Section", "summary_html"]
 
-_CSS = """
-@page { size: A4 landscape; margin: 9mm; }
-body { font: 11px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 12px; color: #111; }
-h1 { font-size: 18px; margin: 0 0 2px 0; } h2 { font-size: 13px; margin: 8px 0 3px 0; }
-.meta { color: #555; margin-bottom: 6px; }
-.demo { color: #fff; background: #b2182b; font-weight: bold; padding: 2px 6px; border-radius: 3px; }
-.cols { display: grid; grid-template-columns: 46% 54%; gap: 12px; }
-img.map { width: 100%; border: 1px solid #999; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 2px 5px; border-bottom: 1px solid #ddd; vertical-align: top; }
-th { background: #f0f0f0; }
-.hint { color: #777; font-size: 10px; }
-@media print { .hint { display: none; } body { margin: 0; } .cols { break-inside: avoid; } }
-"""
+ContextFn = Callable[..., dict[str, Any] | None]
 
 
-def _table(headers: list[str], rows: list[list[str]], *, lang: str) -> str:
-    """Render an HTML table with the texts of the `headers` keys as column heads."""
-    if not rows:
-        return f"<p>{escape(text('no_items', lang))}</p>"
-    head = "".join(f"<th>{escape(text(h, lang))}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+@dataclass(frozen=True)
+class Section:
+    """One section of the summary page.
+
+    Attributes
+    ----------
+    template
+        Its template under ``geo/maps/templates`` (it reads its context as ``section``).
+    context
+        ``context(layers, *, lang, top) -> dict | None``: the section's figures, already formatted for
+        `lang`; ``None`` leaves the section out (e.g. the stage did not run).
+    """
+
+    template: str
+    context: ContextFn
 
 
-def _section(key: str, headers: list[str], rows: list[list[str]], *, lang: str, extra: str = "") -> str:
-    return f"<h2>{escape(text(key, lang))}{extra}</h2>" + _table(headers, rows, lang=lang)
-
-
-def _trend(value: object, lang: str) -> str:
-    trend = str(value or "none")
-    return text(trend, lang) if trend in TREND_COLORS else str(value)
-
-
-def _hotspot_section(hotspots: pd.DataFrame, *, lang: str, top: int) -> str:
-    hs = hotspots.sort_values("n_reports", ascending=False).head(top)
-    rows = [
-        [
-            str(r["hotspot_id"]),
-            str(r.get("label", "") or ""),
-            str(int(r["n_reports"])),
-            pct(r.get("share")),
-            str(r.get("peak_windows", "") or ""),
-            _trend(r.get("trend"), lang),
-            pct(r.get("dark_share")),
-        ]
-        for _, r in hs.iterrows()
-    ]
-    headers = ["id", "place", "n_reports", "share", "peak", "trend", "dark_share"]
-    return _section("top_hotspots", headers, rows, lang=lang)
-
-
-def _patrol_section(visits: pd.DataFrame, *, lang: str, top: int) -> str:
-    """Render the patrol plan's first `top` visits, with the number of visits and their expected share."""
-    rows = [
-        [
-            f"{r['weekday']} {r['date']}",
-            f"{r['start']}–{r['end']}",
-            str(r["place"]),
-            str(int(r["order"])),
-            pct(r.get("expected_share")),
-        ]
-        for _, r in visits.head(top).iterrows()
-    ]
-    has_share = "expected_share" in visits.columns
-    total = pd.to_numeric(visits["expected_share"], errors="coerce").sum() if has_share else np.nan
-    n_visits = f"{len(visits)} {escape(text('visits', lang))}"
-    extra = f" ({n_visits}, {escape(text('expected_share', lang))} {pct(total)})"
-    headers = ["date", "window", "place", "order", "expected_share"]
-    return _section("top_patrol", headers, rows, lang=lang, extra=extra)
-
-
-def _lighting_section(proposals: pd.DataFrame, *, lang: str, top: int) -> str:
-    lp = proposals.sort_values("rank").head(top)
-    rows = [
-        [
-            str(int(r["rank"])),
-            str(r.get("street", "") or ""),
-            str(r.get("covered_reports", "")),
-            str(r.get("reason", "") or ""),
-        ]
-        for _, r in lp.iterrows()
-    ]
-    return _section("top_lighting", ["rank", "street", "covered_reports", "reason"], rows, lang=lang)
-
-
-def _enforcement_section(plan: pd.DataFrame, *, lang: str, top: int) -> str:
-    ep = plan.sort_values("rank").head(top)
-    rows = [
-        [
-            str(int(r["rank"])),
-            str(r.get("street", "") or ""),
-            f"{r.get('weekdays', '')} {r.get('start', '')}–{r.get('end', '')}",
-            pct(r.get("share_over_limit")),
-        ]
-        for _, r in ep.iterrows()
-    ]
-    return _section("top_enforcement", ["rank", "street", "window", "share_over_limit"], rows, lang=lang)
-
-
-_SECTIONS = {
-    "hotspots": _hotspot_section,
-    "patrol": _patrol_section,
-    "lamp_proposals": _lighting_section,
-    "enforcement": _enforcement_section,
-    "measures": measures_section,
-    "insecurity": insecurity_section,
-}
-"""Layer key -> the summary section drawn from it, in page order."""
-
-
-def _meta(layers: MapLayers, *, lang: str, generated_at: pd.Timestamp | None) -> str:
-    meta = []
-    if layers.period:
-        meta.append(f"{text('period', lang)}: {layers.period}")
-    if generated_at is not None:
-        meta.append(f"{text('generated', lang)}: {generated_at:%Y-%m-%d %H:%M}")
-    if layers.sources:
-        meta.append(f"{text('sources', lang)}: {', '.join(layers.sources)}")
-    return f'<div class="meta">{escape(" · ".join(meta))}</div>'
+SECTIONS: tuple[Section, ...] = (
+    Section("summary/hotspots.html", hotspots_context),
+    Section("summary/patrol.html", patrol_context),
+    Section("summary/lighting.html", lighting_context),
+    Section("summary/enforcement.html", enforcement_context),
+    Section("summary/measures.html", measures_context),
+    Section("summary/insecurity.html", insecurity_context),
+)
+"""The sections in page order (right-hand columns)."""
 
 
 def summary_html(
@@ -152,19 +71,19 @@ def summary_html(
     demo: bool = False,
     generated_at: pd.Timestamp | None = None,
     map_png: bytes | None = None,
-    top: int = 8,
+    top: int = 6,
 ) -> str:
     """Build the printable one-page summary for the weekly EST meeting.
 
     Parameters
     ----------
     layers
-        From :func:`geo.maps.prepare.prepare_layers` (internal version); the patrol section lists the
+        From :func:`geo.maps.prepare.prepare_layers` (internal version); the patrol section reads the
         ``patrol`` layer, the plan's visits.
     title
-        Heading (default "Lägesbild").
+        Heading (default "Lägesbild" / "Situational picture").
     lang
-        ``"sv"`` or ``"en"``.
+        ``"sv"`` or ``"en"``: every word, number, share and date of the page.
     demo
         Mark the page "syntetiska demodata".
     generated_at
@@ -177,35 +96,31 @@ def summary_html(
     Returns
     -------
     html
-        A complete HTML page with the image embedded (no external resources).
+        A complete HTML page with the image embedded (no external resources), one A4 landscape page in print.
+
+    Raises
+    ------
+    ValueError
+        If `lang` is not ``"sv"`` or ``"en"``.
     """
-    title = title or text("title_default", lang)
+    i18n.check_lang(lang)
     png = map_png if map_png is not None else static_map_png(layers)
-    src = f"data:image/png;base64,{base64.b64encode(png).decode()}"
-    img = f'<img class="map" alt="{escape(title)}" src="{src}">'
-    parts = [f"<h1>{escape(title)} — {escape(text('summary_title', lang))}</h1>"]
-    if demo:
-        parts.append(f'<p><span class="demo">{escape(text("demo", lang))}</span></p>')
-    parts.append(_meta(layers, lang=lang, generated_at=generated_at))
-    if layers.since_last:
-        items = "".join(f"<li>{escape(line)}</li>" for line in layers.since_last)
-        parts.append(f'<h2 id="since-last">{escape(text("since_last", lang))}</h2><ul>{items}</ul>')
-    f = layers.frames
-    right = []
-    for key, section in _SECTIONS.items():
-        if key in f and len(f[key]):
-            right.append(section(f[key], lang=lang, top=top))
-            if key == "hotspots" and layers.trend_text:  # every trend word says what it compared
-                right.append(f'<p class="trend">{escape(layers.trend_text)}</p>')
-    if layers.area_lines:
-        items = "".join(f"<li>{escape(line)}</li>" for line in layers.area_lines)
-        right.append(f"<h2>{escape(text('priority_areas', lang))}</h2><ul>{items}</ul>")
-    if layers.notes:
-        items = "".join(f"<li>{escape(n)}</li>" for n in layers.notes)
-        right.append(f"<h2>{escape(text('why_empty', lang))}</h2><ul>{items}</ul>")
-    parts.append(f'<div class="cols"><div>{img}</div><div>{"".join(right)}</div></div>')
-    parts.append(f'<p class="hint">{escape(text("print_hint", lang))}</p>')
-    return (
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-        f"<style>{_CSS}</style></head><body>{''.join(parts)}</body></html>"
+    sections = []
+    for section in SECTIONS:
+        ctx = section.context(layers, lang=lang, top=top)
+        if ctx is not None:
+            sections.append({"template": section.template, **ctx})
+    return render(
+        "summary/page.html",
+        lang,
+        title=title or i18n.gettext("Lägesbild", lang),
+        demo=demo,
+        period=layers.period,
+        generated=i18n.datetime(generated_at, lang) if generated_at is not None else "",
+        sources=list(layers.sources),
+        map_src=f"data:image/png;base64,{base64.b64encode(png).decode()}",
+        since_last=list(layers.since_last),
+        area_lines=list(layers.area_lines),
+        notes=list(layers.notes),
+        sections=sections,
     )

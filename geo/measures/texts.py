@@ -13,7 +13,7 @@ from geo.measures.hours import Hours
 if TYPE_CHECKING:
     from geo.measures.evaluate import Rules
 
-__all__ = ["VERDICT_WORDS", "counted_text", "effect_text", "note_text", "pct"]
+__all__ = ["VERDICT_WORDS", "comparison_english", "counted_text", "effect_text", "note_text", "pct"]
 
 _DAY_NAMES = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 
@@ -64,6 +64,14 @@ def pct(value: float, *, sign: bool = True) -> str:
         return "–"
     text = f"{value:+.0f}" if sign else f"{value:.0f}"
     return text.replace("-", "−") + " %"
+
+
+def comparison_english(name: str) -> str:
+    """Say the comparison area's Swedish name in English ("övriga Värnamo" -> "the rest of Värnamo")."""
+    fixed = {"övriga området": "the rest of the area", "jämförelseområdet": "the comparison area"}
+    if name in fixed:
+        return fixed[name]
+    return f"the rest of {name.removeprefix('övriga ')}" if name.startswith("övriga ") else name
 
 
 def effect_text(row: Mapping[str, object], *, comparison: str, lang: str = "sv") -> str:

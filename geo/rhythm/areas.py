@@ -13,6 +13,9 @@ import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from geo import i18n
+from geo.i18n import N_
+
 __all__ = ["AREA_COLUMNS", "area_figures", "area_lines", "area_weeks"]
 
 AREA_COLUMNS = [
@@ -27,6 +30,9 @@ AREA_COLUMNS = [
     "caveat",
 ]
 """Columns of ``areas.csv``."""
+
+
+_FEW = N_("få händelser: en skillnad på några stycken kan vara slump")
 
 
 def _inside(reports: gpd.GeoDataFrame, polygon: BaseGeometry) -> gpd.GeoDataFrame:
@@ -74,7 +80,9 @@ def area_figures(
                 round(dark, 3) if not np.isnan(dark) else np.nan,
                 _mix(a["category"]),
                 _mix(a["source"]),
-                "få händelser: en skillnad på några stycken kan vara slump" if max(n, p or 0) < 10 else "",
+                N_("få händelser: en skillnad på några stycken kan vara slump")
+                if max(n, p or 0) < 10
+                else "",
             ]
         )
     return pd.DataFrame(rows, columns=AREA_COLUMNS).astype({"n_previous": "Int64"})
@@ -99,16 +107,33 @@ def _week_keys(times: pd.Series) -> pd.Series:
     return iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
 
 
-def area_lines(figures: pd.DataFrame) -> list[str]:
-    """Say each area's figures in a Swedish sentence for the summary page."""
+def area_lines(figures: pd.DataFrame, *, lang: str = "sv") -> list[str]:
+    """Say each area's figures in a sentence (in `lang`) for the summary page."""
     lines = []
     for r in figures.itertuples():
-        change = "" if pd.isna(r.change_pct) else f" ({r.change_pct:+.0f} %)"
-        before = "saknas i data" if pd.isna(r.n_previous) else f"{r.n_previous}{change}"
-        dark = "" if pd.isna(r.dark_share) else f", {100 * r.dark_share:.0f} % i mörker"
-        caveat = f"; {r.caveat}" if r.caveat else ""
+        change = "" if pd.isna(r.change_pct) else f" ({r.change_pct:+.0f} %)".replace("-", "−")
+        dark = (
+            ""
+            if pd.isna(r.dark_share)
+            else i18n.gettext(", %(share)s i mörker", lang, share=i18n.pct(r.dark_share, lang, decimals=0))
+        )
+        caveat = f"; {i18n.gettext(r.caveat, lang)}" if r.caveat else ""
+        known = not pd.isna(r.n_previous)
+        before = i18n.number(r.n_previous, lang) if known else i18n.gettext("saknas i data", lang)
         lines.append(
-            f"{r.area}: {r.n_reports} rapporter (perioden före: {before}), "
-            f"varav {r.n_residents} från invånare{dark}{caveat}."
+            i18n.ngettext(
+                "%(area)s: %(num)s rapport (perioden före: %(before)s%(change)s), varav %(residents)s från "
+                "invånare%(dark)s%(caveat)s.",
+                "%(area)s: %(num)s rapporter (perioden före: %(before)s%(change)s), varav %(residents)s från "
+                "invånare%(dark)s%(caveat)s.",
+                r.n_reports,
+                lang,
+                area=r.area,
+                before=before,
+                change=change if known else "",
+                residents=i18n.number(r.n_residents, lang),
+                dark=dark,
+                caveat=caveat,
+            )
         )
     return lines

@@ -3,7 +3,8 @@
 Pure functions on frames. :func:`hotspot_changes` compares this run's hot-spots with the previous run's by
 ``hotspot_id`` (ids are matched by overlap when the hot-spots are found, so the same place keeps its id);
 :func:`count_changes` compares report counts per category and per source with the previous period of equal
-length and with the same weeks a year before; :func:`since_last_lines` says it in Swedish for the pages.
+length and with the same weeks a year before; :func:`since_last_lines` says it in words (Swedish or
+English) for the pages.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+from geo import i18n
+from geo.i18n import N_
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -40,7 +44,7 @@ COUNT_COLUMNS = [
 SMALL_N = 10
 """Below this many reports in both periods a change is flagged as possibly chance."""
 
-_CAVEAT = "få händelser: en skillnad på några stycken kan vara slump"
+_CAVEAT = N_("få händelser: en skillnad på några stycken kan vara slump")
 
 
 def _pct(now: float, before: float) -> float:
@@ -145,7 +149,7 @@ def count_changes(reports: pd.DataFrame, *, start: pd.Timestamp, end: pd.Timesta
 
 
 def _signed(pct: float) -> str:
-    return "" if np.isnan(pct) else f" ({pct:+.0f} %)"
+    return "" if np.isnan(pct) else f" ({pct:+.0f} %)".replace("-", "−")
 
 
 def since_last_lines(
@@ -154,8 +158,9 @@ def since_last_lines(
     *,
     previous_period: str | None,
     top: int = 3,
+    lang: str = "sv",
 ) -> list[str]:
-    """Say in Swedish what changed since the last lägesbild (the summary page's opening section).
+    """Say in words what changed since the last lägesbild (the summary page's opening section).
 
     Parameters
     ----------
@@ -167,37 +172,44 @@ def since_last_lines(
         The previous kept run's period in words, or ``None`` when there is none.
     top
         Places listed per kind of change.
+    lang
+        ``"sv"`` or ``"en"``.
     """
     if previous_period is None:
-        return ["Ingen tidigare lägesbild i arkivet: nästa körning jämförs med den här."]
-    lines = [f"Jämfört med lägesbilden för {previous_period}."]
+        return [i18n.gettext("Ingen tidigare lägesbild i arkivet: nästa körning jämförs med den här.", lang)]
+    lines = [i18n.gettext("Jämfört med lägesbilden för %(period)s.", lang, period=previous_period)]
     if changes is not None and len(changes):
-        for status, word in (("new", "Nya platser"), ("ended", "Platser som upphört")):
+        for status, word in (("new", N_("Nya platser")), ("ended", N_("Platser som upphört"))):
             part = changes[changes["status"] == status]
             if len(part):
                 names = ", ".join(f"{r.hotspot_id} {r.label}" for r in part.head(top).itertuples())
-                lines.append(f"{word} ({len(part)}): {names}.")
+                lines.append(f"{i18n.gettext(word, lang)} ({len(part)}): {names}.")
         cont = changes[changes["status"] == "continuing"].dropna(subset=["change_pct"])
         up = cont[cont["n_now"] > cont["n_before"]].sort_values("change_pct", ascending=False).head(top)
         down = cont[cont["n_now"] < cont["n_before"]].sort_values("change_pct").head(top)
-        for part, word in ((up, "Störst ökning"), (down, "Störst minskning")):
+        for part, word in ((up, N_("Störst ökning")), (down, N_("Störst minskning"))):
             if len(part):
                 items = ", ".join(
                     f"{r.label} {r.n_before}→{r.n_now}{_signed(r.change_pct)}" for r in part.itertuples()
                 )
-                lines.append(f"{word}: {items}.")
+                lines.append(f"{i18n.gettext(word, lang)}: {items}.")
         if not len(changes[changes["status"] != "continuing"]) and not len(up) and not len(down):
-            lines.append("Samma platser som förra gången, med oförändrat antal.")
+            lines.append(i18n.gettext("Samma platser som förra gången, med oförändrat antal.", lang))
     if counts is not None and len(counts) and counts["n_previous"].isna().all():
-        lines.append("Perioden före ligger före de äldsta data: antalen jämförs inte.")
+        lines.append(i18n.gettext("Perioden före ligger före de äldsta data: antalen jämförs inte.", lang))
     elif counts is not None and len(counts):
         src = counts[counts["group"] == "kategori"]
         moved = src.assign(d=(src["n_now"] - src["n_previous"]).abs()).sort_values("d", ascending=False)
+        few = i18n.gettext(" (få händelser)", lang)
         moves = [
-            f"{r.value} {r.n_previous}→{r.n_now}{' (få händelser)' if r.caveat else ''}"
+            f"{r.value} {r.n_previous}→{r.n_now}{few if r.caveat else ''}"
             for r in moved.head(top).itertuples()
             if r.n_now != r.n_previous
         ]
         if moves:
-            lines.append("Kategorier mot perioden före (lika lång): " + ", ".join(moves) + ".")
+            lines.append(
+                i18n.gettext(
+                    "Kategorier mot perioden före (lika lång): %(moves)s.", lang, moves=", ".join(moves)
+                )
+            )
     return lines

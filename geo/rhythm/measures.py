@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from geo import i18n
 from geo.measures.texts import VERDICT_WORDS
 
 __all__ = ["MEASURE_FIELDS", "measure_records", "measure_status_lines"]
@@ -36,12 +37,16 @@ def measure_records(frame: pd.DataFrame | None) -> list[dict[str, str]]:
     return [{str(c): "" if pd.isna(v) else str(v) for c, v in row.items()} for row in rows]
 
 
-def _verdict(value: str) -> str:
-    return VERDICT_WORDS["sv"].get(value, value) if value else "ej utvärderad"
+def _verdict(value: str, lang: str) -> str:
+    return VERDICT_WORDS[lang].get(value, value) if value else i18n.gettext("ej utvärderad", lang)
+
+
+def _status(value: object, lang: str) -> str:
+    return i18n.gettext(str(value), lang) if value else i18n.gettext("utan status", lang)
 
 
 def measure_status_lines(
-    now: list[dict[str, str]], before: list[dict[str, Any]] | None, *, top: int = 5
+    now: list[dict[str, str]], before: list[dict[str, Any]] | None, *, top: int = 5, lang: str = "sv"
 ) -> list[str]:
     """Say which measures changed status or verdict since the previous kept run.
 
@@ -53,6 +58,8 @@ def measure_status_lines(
         The previous kept run's records; ``None`` when that run kept none (an older store or no measures).
     top
         Measures named; the rest are counted.
+    lang
+        ``"sv"`` or ``"en"``.
 
     Returns
     -------
@@ -68,16 +75,26 @@ def measure_status_lines(
         old = earlier.get(rec["measure_id"])
         name = rec.get("name") or rec["measure_id"]
         if old is None:
-            items.append(f"{name} ny i registret ({rec.get('status') or 'utan status'})")
+            items.append(
+                i18n.gettext(
+                    "%(name)s ny i registret (%(status)s)",
+                    lang,
+                    name=name,
+                    status=_status(rec.get("status"), lang),
+                )
+            )
             continue
         parts = []
         if str(old.get("status", "")) != rec.get("status", ""):
-            parts.append(f"{old.get('status') or 'utan status'} → {rec.get('status') or 'utan status'}")
+            parts.append(f"{_status(old.get('status'), lang)} → {_status(rec.get('status'), lang)}")
         if str(old.get("verdict", "")) != rec.get("verdict", ""):
-            parts.append(f"{_verdict(str(old.get('verdict', '')))} → {_verdict(rec.get('verdict', ''))}")
+            parts.append(
+                f"{_verdict(str(old.get('verdict', '')), lang)} → {_verdict(rec.get('verdict', ''), lang)}"
+            )
         if parts:
             items.append(f"{name}: " + "; ".join(parts))
     if not items:
         return []
-    more = f" och {len(items) - top} till" if len(items) > top else ""
-    return [f"Åtgärder som ändrats ({len(items)}): " + ", ".join(items[:top]) + more + "."]
+    more = i18n.gettext(" och %(n)s till", lang, n=len(items) - top) if len(items) > top else ""
+    head = i18n.gettext("Åtgärder som ändrats (%(n)s)", lang, n=len(items))
+    return [f"{head}: " + ", ".join(items[:top]) + more + "."]

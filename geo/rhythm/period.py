@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from geo import i18n
+
 __all__ = ["DEFAULT_WEEKS", "period_text", "weeks_before"]
 
 DEFAULT_WEEKS = 4
@@ -35,13 +37,13 @@ def weeks_before(as_of: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
     return end - dt.timedelta(days=7 * weeks - 1), end
 
 
-def period_text(start: dt.date | None, end: dt.date | None) -> str:
-    """Return the period in words for the console and pages.
+def period_text(start: dt.date | None, end: dt.date | None, *, lang: str = "sv") -> str:
+    """Return the period in words for the console and pages, in `lang`.
 
     Example: ``2026-10-05 – 2026-11-01 (v. 41–44, 4 veckor)``.
     """
     if start is None and end is None:
-        return "hela datamängden"
+        return i18n.gettext("hela datamängden", lang)
     if start is None or end is None:
         return f"{start or '…'} – {end or '…'}"
     days = (end - start).days + 1
@@ -49,7 +51,14 @@ def period_text(start: dt.date | None, end: dt.date | None) -> str:
     if start.weekday() == 0 and days % 7 == 0:
         w0, w1 = start.isocalendar().week, end.isocalendar().week
         weeks = days // 7
-        text += f" (v. {w0}{f'–{w1}' if weeks > 1 else ''}, {weeks} {'vecka' if weeks == 1 else 'veckor'})"
+        span = f"{w0}{f'–{w1}' if weeks > 1 else ''}"
+        text += (
+            " ("
+            + i18n.ngettext(
+                "v. %(weeks)s, %(num)s vecka", "v. %(weeks)s, %(num)s veckor", weeks, lang, weeks=span
+            )
+            + ")"
+        )
     else:
-        text += f" ({days} dagar)"
+        text += " (" + i18n.ngettext("%(num)s dag", "%(num)s dagar", days, lang) + ")"
     return text

@@ -73,10 +73,11 @@ class EvaluateResult(StageResult):
 
         Columns: the measure's (``measure_id``, ``kind``, ``name``, ``status``, ``focus``, ``hours``,
         ``start``, ``end`` as dates), ``buffer_m``, and for evaluated measures ``verdict``,
-        ``buffer_verdict``, ``effect`` (in words, :func:`~geo.measures.texts.effect_text`) and ``note``;
+        ``buffer_verdict``, ``effect`` (in words, :func:`~geo.measures.texts.effect_text`), ``effect_en`` (the
+        same in English) and ``note``;
         polygons of the treated areas.
         """
-        from geo.measures.texts import effect_text
+        from geo.measures.texts import comparison_english, effect_text
 
         m = self.measures
         cols = ["measure_id", "kind", "name", "status", "focus", "hours", "start", "end"]
@@ -87,20 +88,25 @@ class EvaluateResult(StageResult):
         out["end"] = m["end"].dt.strftime("%Y-%m-%d").fillna("")
         out["buffer_m"] = self.settings.buffer_m
         ev = self.evaluation.set_index("measure_id") if len(self.evaluation) else pd.DataFrame()
-        verdicts, buffers, effects, notes = [], [], [], []
+        verdicts, buffers, effects, effects_en, notes = [], [], [], [], []
+        comparison_en = comparison_english(self.comparison)
         for mid in out["measure_id"]:
             if mid in ev.index:
                 row = ev.loc[mid]
                 verdicts.append(str(row["verdict"]))
                 buffers.append(str(row["buffer_verdict"]))
                 effects.append(effect_text({**row.to_dict()}, comparison=self.comparison))
+                effects_en.append(effect_text({**row.to_dict()}, comparison=comparison_en, lang="en"))
                 notes.append(str(row["note"]))
             else:
                 verdicts.append("")
                 buffers.append("")
                 effects.append("")
+                effects_en.append("")
                 notes.append("")
-        return out.assign(verdict=verdicts, buffer_verdict=buffers, effect=effects, note=notes)
+        return out.assign(
+            verdict=verdicts, buffer_verdict=buffers, effect=effects, effect_en=effects_en, note=notes
+        )
 
 
 def evaluate_stage(

@@ -18,7 +18,7 @@ from geo.stages.lighting import LightingResult
 from geo.stages.patrol import PatrolResult
 from geo.stages.speed import SpeedResult
 
-__all__ = ["MapInputs", "MapResult", "MapSettings", "map_stage"]
+__all__ = ["MapInputs", "MapResult", "MapSettings", "map_stage", "week_expected"]
 
 
 class MapSettings(StageSettings):
@@ -137,7 +137,7 @@ class MapInputs:
             out.set("lamp_proposals", layers.get("proposals"), "lighting")
             out.set("quick_fixes", layers.get("quick_fixes"), "lighting")
         if patrol is not None:
-            out.set("patrol_visits", patrol.plan.visits, "patrol")
+            out.set("patrol_visits", _with_week_expected(patrol), "patrol")
         if speed is not None:
             out.set("speed_segments", speed.layer.segments, "speed")
             out.set("enforcement", speed.plan, "speed")
@@ -161,6 +161,27 @@ class MapInputs:
     def frames(self) -> dict[str, pd.DataFrame]:
         """Return the frames that are set, by name (``feed`` and ``area`` included)."""
         return {n: getattr(self, n) for n in FRAME_NAMES if getattr(self, n) is not None}
+
+
+def week_expected(plan: Any) -> float | None:
+    """Return the incidents a week of the patrol plan's history held on average (``None``: no history).
+
+    The plan's shares are shares of its history window's incidents; a week of that window holds
+    ``n_history`` × 7 / days of them, so a page can say "ungefär 2 av veckans 30 förväntade händelser".
+    """
+    if plan.history_start is None or plan.history_end is None:
+        return None
+    days = (plan.history_end - plan.history_start).total_seconds() / 86_400
+    return float(plan.n_history) * 7.0 / days if days > 0 else None
+
+
+def _with_week_expected(patrol: PatrolResult) -> pd.DataFrame:
+    """Return the plan's visits carrying :func:`week_expected` in ``attrs["week_expected"]``."""
+    visits = patrol.plan.visits.copy()
+    week = week_expected(patrol.plan)
+    if week is not None:
+        visits.attrs["week_expected"] = week
+    return visits
 
 
 FRAME_NAMES = tuple(

@@ -25,5 +25,5 @@ def test_public_map_rejects_hold_no_raw_values(tmp_path: Path, data_dir: Path) -
     assert proc.returncode == 0, proc.stderr
     rejects = pd.read_csv(tmp_path / "pub.rejects.csv")
     assert "value" not in rejects.columns
-    assert (rejects["reason"].str.contains("outside the study area")).any()
+    assert (rejects["reason"].str.contains("utanför studieområdet")).any()  # the reasons are in Swedish
     assert "59.3293" not in (tmp_path / "pub.rejects.csv").read_text(encoding="utf-8")

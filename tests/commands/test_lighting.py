@@ -74,7 +74,7 @@ def test_cli_register_gpkg_with_follow_up(tmp_path: Path, geo_inproc) -> None:
     assert summary["layer"]["lamps_broken"] == 1 and summary["optimiser"]["method"] in ("mclp", "greedy")
     props = pd.read_csv(out / "lighting_proposals.csv")
     assert len(props) == 1 and props.loc[0, "covered_reports"] == 4
-    assert "Laga först trasig lampa L5" in props.loc[0, "reason"]
+    assert "Laga först den trasiga lampan L5" in props.loc[0, "reason"]
     fixes = pd.read_csv(out / "quick_fixes.csv")
     assert fixes.loc[0, "lamp_id"] == "L5"
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, box
 
-from geo.maps.insecurity_summary import insecurity_section, walk_suggestions
+from geo.maps.insecurity_summary import insecurity_context, walk_suggestions
 from geo.maps.layers.insecurity import public_insecurity
+from geo.maps.templating import render
 from geo.model import Reports
 from geo.stages.insecurity import insecurity_stage
 from tests.insecurity.conftest import CELL_M, PLANTED, X0, Y0, planted_reports
+
+
+def insecurity_section(cells: gpd.GeoDataFrame, *, lang: str, top: int) -> str:
+    """Render the summary page's section on its own, as the page includes it."""
+    layers = SimpleNamespace(frames={"insecurity": cells})
+    return render("summary/insecurity.html", lang, section=insecurity_context(layers, lang=lang, top=top))
 
 
 @pytest.fixture(scope="module")

@@ -85,8 +85,8 @@ def test_internal_demo_map(browser, tmp_path_factory, artifacts, demo_reports, d
         top = demo_hotspots.sort_values("n_reports", ascending=False).iloc[0]
         popup = _popup_text(page, "hotspots", top["hotspot_id"])
         assert f"{int(top['n_reports'])} rapporter" in popup
-        assert f"{100 * top['share']:.1f} %" in popup
-        assert f"{100 * top['dark_share']:.1f} %" in popup
+        for share in (top["share"], top["dark_share"]):  # Swedish: decimal comma, no-break space
+            assert f"{100 * share:.1f}".replace(".", ",") + "\u00a0%" in popup
         assert top["peak_windows"] in popup and top["hotspot_id"] in popup
         assert text(top["trend"], "sv") in popup
         assert page.locator(".leaflet-popup-content svg.lb-chart").count() == 1
@@ -125,7 +125,9 @@ def test_public_demo_map(browser, tmp_path_factory, artifacts, demo_reports, dem
         hs = layers.frames["hotspots"].sort_values("n_reports", ascending=False).iloc[0]
         popup = _popup_text(page, "hotspots", hs["hotspot_id"])
         assert f"{int(hs['n_reports'])} händelser" in popup
-        assert f"{100 * hs['share']:.1f} %" in popup and hs["peak_windows"] in popup
+        assert (
+            f"{100 * hs['share']:.1f}".replace(".", ",") + "\u00a0%" in popup and hs["peak_windows"] in popup
+        )
         assert "i mörker" not in popup and "metod" not in popup
         _toggle(page, text("layer_grid_public", "sv"))
         assert page.evaluate("() => LB.visible('grid')") is False

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.maps.measures_summary import measures_section
+from geo.maps.measures_summary import measures_context
+from geo.maps.prepare import MapLayers
 from geo.measures.synth import PlantedPlace, planted_reports
 from geo.stages.evaluate import EvaluateSettings, evaluate_stage
 from geo.stages.maps import MapInputs, MapSettings, map_stage
@@ -34,8 +35,16 @@ def test_internal_map_draws_measures_and_the_summary_lists_them():
 
 def test_section_counts_statuses_per_focus_and_gives_effects_in_words():
     _, res = _result()
-    html = measures_section(res.map_frame(), lang="sv", top=8)
-    assert "<td>trygghet</td><td>1</td><td>1</td>" in html  # föreslagen 1, pågår 1
-    assert "jämfört med övriga området; ingen förflyttning till omgivningen" in html
-    assert "M2" not in html.split("Effekt")[1]  # the proposal is counted, not evaluated
+    layers = MapLayers(frames={"measures": res.map_frame()})
+    sv = measures_context(layers, lang="sv", top=8)
+    assert sv is not None and sv["statuses"] == ["föreslagen", "pågår"]
+    assert {"focus": "trygghet", "counts": ["1", "1"]} in sv["status_rows"]
+    (effect,) = sv["effects"]  # the proposal is counted, not evaluated
+    assert "jämfört med övriga området; ingen förflyttning till omgivningen" in effect["effect"]
+    en = measures_context(layers, lang="en", top=8)
+    assert en is not None and en["statuses"] == ["proposed", "ongoing"]
+    assert (
+        "compared with the rest of the area; no displacement to the surroundings"
+        in en["effects"][0]["effect"]
+    )
     assert isinstance(res.map_frame(), pd.DataFrame)

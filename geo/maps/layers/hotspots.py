@@ -19,6 +19,10 @@ from geo.maps.texts import text
 __all__ = ["add_hotspots"]
 
 
+METHOD_NAMES = {"dbscan": "DBSCAN", "hdbscan": "HDBSCAN", "kde": "KDE", "gistar": "Getis-Ord Gi*"}
+"""The hot-spot methods by their names (a popup says "metod DBSCAN", not the option's value)."""
+
+
 def _profile(value: Any) -> np.ndarray | None:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -145,7 +149,7 @@ def _popup_rows(row: pd.Series, *, trend: str, public: bool, k: int, lang: str) 
     unit = text("incidents" if public else "reports", lang)
     rows: list[tuple[str, str]] = [(text("n_reports", lang), f"{int(row['n_reports'])} {unit}")]
     if "share" in row.index:
-        rows.append((text("share_of_all", lang), pct(row["share"])))
+        rows.append((text("share_of_all", lang), pct(row["share"], lang)))
     if not public:
         if "area_m2" in row.index:
             rows.append((text("area", lang), _area_text(row["area_m2"])))
@@ -156,12 +160,13 @@ def _popup_rows(row: pd.Series, *, trend: str, public: bool, k: int, lang: str) 
         if mix:
             rows.append((text("category_mix", lang), _mix_text(mix, k=k if public else None, lang=lang)))
     if "dark_share" in row.index and not public:
-        rows.append((text("dark_share", lang), pct(row["dark_share"])))
+        rows.append((text("dark_share", lang), pct(row["dark_share"], lang)))
     if "peak_windows" in row.index and pd.notna(row["peak_windows"]):
         rows.append((text("peak", lang), str(row["peak_windows"])))
     rows.append((text("trend", lang), text(trend, lang)))
     if "method" in row.index and not public and pd.notna(row["method"]):
-        rows.append((text("method", lang), str(row["method"])))
+        method = str(row["method"])
+        rows.append((text("method", lang), METHOD_NAMES.get(method, method)))
     return rows
 
 

@@ -85,7 +85,7 @@ def _place_features(pts: gpd.GeoDataFrame, *, lang: str) -> list[tuple[Any, dict
         share = (
             pd.to_numeric(grp["expected_share"], errors="coerce").sum() if "expected_share" in grp else np.nan
         )
-        lines.append((text("expected_share", lang), pct(share)))
+        lines.append((text("expected_share", lang), pct(share, lang)))
         popup = popup_html(str(first["place"]), lines, subtitle=str(pid))
         out.append((first.geometry, {"_k": 0, "_n": len(grp), "_p": popup}))
     return out

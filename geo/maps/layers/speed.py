@@ -70,7 +70,7 @@ def add_speed_segments(
             rows.append((text("limit_kmh", lang), fmt_num(row["limit_kmh"])))
         for col in ("share_over_limit", "share_over_limit_10"):
             if col in row.index:
-                rows.append((text(col, lang), pct(row[col])))
+                rows.append((text(col, lang), pct(row[col], lang)))
         if "p85_kmh" in row.index:
             rows.append((text("p85_kmh", lang), fmt_num(row["p85_kmh"], decimals=1)))
         title = str(row["segment_id"]) if "segment_id" in row.index else text("layer_speed", lang)
@@ -114,7 +114,7 @@ def add_enforcement(m: LeanMap, plan: pd.DataFrame, *, lang: str = "sv", show: b
                 rows.append((text(col, lang), fmt_num(row[col])))
         for col in ("share_over_limit", "share_over_limit_10"):
             if col in row.index and pd.notna(row[col]):
-                rows.append((text(col, lang), pct(row[col])))
+                rows.append((text(col, lang), pct(row[col], lang)))
         if "p85_kmh" in row.index and pd.notna(row["p85_kmh"]):
             rows.append((text("p85_kmh", lang), fmt_num(row["p85_kmh"], decimals=1)))
         popups.append(rows)

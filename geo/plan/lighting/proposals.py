@@ -28,7 +28,7 @@ from geo.plan.lighting.optimise import (
     solve_mclp,
     strongest_candidates,
 )
-from geo.plan.lighting.words import hours_text
+from geo.plan.lighting.words import hours_text, proposal_reason
 
 __all__ = ["Proposals", "propose_lamps"]
 
@@ -284,33 +284,6 @@ def propose_lamps(
     )
 
 
-def _reason(
-    street: str,
-    *,
-    n_new: int,
-    n_inc: int,
-    n_place: int,
-    peak: str,
-    gain: float,
-    repair: list[str],
-    radius: float,
-) -> str:
-    """Return the Swedish reason of one proposal."""
-    parts = []
-    if n_inc:
-        parts.append(f"{n_inc} brott/händelser i mörker")
-    if n_place:
-        parts.append(f"{n_place} rapporter om mörka eller otrygga platser")
-    reason = (
-        f"Ny lampa på {street}: lyser upp platsen för {n_new} rapporter "
-        f"({' och '.join(parts) if parts else 'inga'}){', mest ' + peak if peak else ''}; "
-        f"vinst {gain:.1f}."
-    )
-    if repair:
-        reason += f" Laga först trasig lampa {', '.join(repair[:3])} inom {radius:.0f} m."
-    return reason
-
-
 def _proposal_table(
     chosen: list[int],
     cand: gpd.GeoDataFrame,
@@ -350,7 +323,7 @@ def _proposal_table(
             repair = sorted(broken["lamp_id"].astype(str).to_numpy()[near].tolist())
         street = str(cand["street"].iloc[j])
         peak = hours_text({int(h): float(c) for h, c in hours.items()})
-        reason = _reason(
+        reason = proposal_reason(
             street,
             n_new=len(new),
             n_inc=n_inc,

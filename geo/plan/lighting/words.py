@@ -9,7 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["BROKEN_WORDS", "DARK_WORDS", "contains_any", "hours_text", "is_place_report"]
+from geo import i18n
+
+__all__ = ["BROKEN_WORDS", "DARK_WORDS", "contains_any", "hours_text", "is_place_report", "proposal_reason"]
 
 
 DARK_WORDS: tuple[str, ...] = (
@@ -85,3 +87,57 @@ def hours_text(hours: dict[int, float]) -> str:
     start, length = best if best else (0, 24)
     end = (start + length) % 24
     return f"kl {start:02d}" if length == 1 else f"kl {start:02d}–{end:02d}"
+
+
+def proposal_reason(
+    street: str,
+    *,
+    n_new: int,
+    n_inc: int,
+    n_place: int,
+    peak: str,
+    gain: float,
+    repair: list[str],
+    radius: float,
+    lang: str = "sv",
+) -> str:
+    """Return the reason of one proposal in words (Swedish by default, plural forms by count)."""
+    parts = []
+    if n_inc:
+        parts.append(i18n.ngettext("%(num)s händelse i mörker", "%(num)s händelser i mörker", n_inc, lang))
+    if n_place:
+        parts.append(
+            i18n.ngettext(
+                "%(num)s rapport om en mörk eller otrygg plats",
+                "%(num)s rapporter om mörka eller otrygga platser",
+                n_place,
+                lang,
+            )
+        )
+    what = i18n.gettext(" och ", lang).join(parts) if parts else i18n.gettext("inga", lang)
+    reason = i18n.ngettext(
+        "Ny lampa på %(street)s: lyser upp platsen för %(num)s rapport (%(what)s)",
+        "Ny lampa på %(street)s: lyser upp platsen för %(num)s rapporter (%(what)s)",
+        n_new,
+        lang,
+        street=street,
+        what=what,
+    )
+    if peak:
+        reason += i18n.gettext(", mest %(peak)s", lang, peak=peak)
+    decimals = 0 if float(gain).is_integer() else 1
+    reason += i18n.gettext(
+        "; poäng %(gain)s (1 per händelse i mörker, 2 per rapport om platsen).",
+        lang,
+        gain=i18n.number(gain, lang, decimals=decimals),
+    )
+    if repair:
+        reason += " " + i18n.ngettext(
+            "Laga först den trasiga lampan %(lamps)s inom %(num)s m.",
+            "Laga först de trasiga lamporna %(lamps)s inom %(num)s m.",
+            len(repair[:3]),
+            lang,
+            lamps=", ".join(repair[:3]),
+            num=i18n.number(radius, lang),
+        )
+    return reason

@@ -18,7 +18,7 @@ def _inputs() -> MapInputs:
 
 def test_internal_map_files_and_kinds(tmp_path: Path) -> None:
     result = map_stage(None, _inputs(), MapSettings(tiles="none"), public=False, title="T")
-    files = write_map(result, tmp_path / "karta.html")
+    files = write_map(result, tmp_path / "karta.html", pdf=False)
     assert [(f.kind, Path(f.path).name, f.stage) for f in files] == [
         ("map", "karta.html", "maps"),
         ("map_gpkg", "karta.gpkg", "maps"),
@@ -39,3 +39,17 @@ def test_public_map_and_options(tmp_path: Path) -> None:
     files = write_map(internal, tmp_path / "intern.html", gpkg=False, summary=False)
     assert [f.kind for f in files] == ["map"]
     assert not map_paths(tmp_path / "intern.html")["gpkg"].exists()
+
+
+def test_english_file_names_and_the_summary_pdf(tmp_path: Path) -> None:
+    """`--lang en` names the summary in English; the PDF is Chromium's print, or a sentence says why not."""
+    result = map_stage(None, _inputs(), MapSettings(tiles="none"), public=False, title="T", lang="en")
+    files = write_map(result, tmp_path / "map.html", gpkg=False, lang="en")
+    names = {f.kind: Path(f.path).name for f in files}
+    assert names["map_summary"] == "map-summary.html"
+    if "map_summary_pdf" in names:
+        assert names["map_summary_pdf"] == "map-summary.pdf"
+        assert (tmp_path / "map-summary.pdf").read_bytes().startswith(b"%PDF")
+    else:
+        assert [n for n in result.notes if n.startswith("no PDF of the summary")]
+    assert not list(tmp_path.glob("*sammanfattning*"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -46,5 +48,5 @@ def test_enforcement_and_speed_segments(small_map):
     add_enforcement(small_map, plan)
     add_speed_segments(small_map, segs)
     html = render_html(small_map)
-    assert "fre–lör 22:00–02:00" in html and "61.0 %" in html
+    assert "fre–lör 22:00–02:00" in html and re.search(r"61,0(\xa0|\\u00a0)%", html)  # Swedish decimals
     assert registered(html) == ["enforcement", "speed"]
