@@ -43,7 +43,7 @@ def test_typer_and_rich_only_in_the_command_line():
 
 
 @pytest.mark.parametrize(
-    "package", ["hotspots", "layers", "plan", "forecast", "maps", "stages", "demo", "measures"]
+    "package", ["hotspots", "layers", "plan", "forecast", "maps", "stages", "demo", "measures", "nearrepeat"]
 )
 def test_computation_never_touches_files(package):
     offenders = {

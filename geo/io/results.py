@@ -66,6 +66,7 @@ MAP_SOURCES: dict[str, tuple[tuple[str, str | None], ...]] = {
     "patrol_visits": (("patrol_plan", None), ("patrol_plan_gpkg", "visits")),
     "forecast_cells": (("forecast_gpkg", "forecast_top"), ("forecast", "forecast_top")),
     "area": (("study_area", None),),
+    "nearrepeat_zones": (("nearrepeat_zones", None),),
 }
 """Map frame -> the (manifest kind, GeoPackage layer) pairs it is read from, in order of preference."""
 

@@ -29,6 +29,7 @@ GPKG_LAYER_NAMES: dict[str, str] = {
     "patrol": "patrol_visits",
     "forecast": "forecast_cells",
     "measures": "measures",
+    "nearrepeat": "nearrepeat_zones",
 }
 """Map layer key → GeoPackage layer name."""
 

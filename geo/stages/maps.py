@@ -56,6 +56,9 @@ class MapInputs:
         The forecast's highest-risk cells.
     measures
         Every measure with its status and verdict (:meth:`~geo.stages.evaluate.EvaluateResult.map_frame`).
+    nearrepeat_zones
+        Near-repeat alert zones (:attr:`~geo.stages.nearrepeat.NearRepeatResult.zones`,
+        ``alert_zones.geojson`` of ``geo nearrepeat``).
     feed
         Weekly Police-feed counts (``week``, ``category``, ``count``); default computed from the reports.
     area
@@ -91,6 +94,7 @@ class MapInputs:
     patrol_visits: pd.DataFrame | None = None
     forecast_cells: gpd.GeoDataFrame | None = None
     measures: gpd.GeoDataFrame | None = None
+    nearrepeat_zones: gpd.GeoDataFrame | None = None
     feed: pd.DataFrame | None = None
     area: gpd.GeoDataFrame | None = None
     origin: dict[str, str] = field(default_factory=dict)

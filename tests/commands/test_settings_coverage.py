@@ -16,6 +16,7 @@ from geo.stages.forecast import ForecastSettings
 from geo.stages.hotspots import HotspotSettings
 from geo.stages.lighting import LightingSettings
 from geo.stages.maps import MapSettings
+from geo.stages.nearrepeat import NearRepeatSettings
 from geo.stages.patrol import PatrolSettings
 from geo.stages.speed import SpeedSettings
 
@@ -44,6 +45,7 @@ NOT_ON_THE_COMMAND_LINE = {
         ("backtest", BacktestSettings),
         ("map", MapSettings),
         ("evaluate", EvaluateSettings),
+        ("nearrepeat", NearRepeatSettings),
     ],
 )
 def test_command_offers_every_setting(command, settings):
