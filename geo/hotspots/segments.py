@@ -40,6 +40,7 @@ __all__ = [
     "SEGMENT_COLUMNS",
     "SegmentSummary",
     "concentration",
+    "corridor_places",
     "segment_hotspots",
     "snap_to_segments",
     "split_at_junctions",
@@ -364,3 +365,30 @@ def _empty(crs: object) -> Hotspots:
     for col in EXTRA_COLUMNS:
         out[col] = pd.Series([], dtype="object" if col == "segment_id" else "float64")
     return Hotspots(out[[*HOTSPOT_COLUMNS, *EXTRA_COLUMNS, "geometry"]])
+
+
+def corridor_places(places: gpd.GeoDataFrame, *, default_m: float = 25.0) -> gpd.GeoDataFrame:
+    """Return `places` with each line (a hot street) widened to the corridor its reports were counted in.
+
+    Planners that place reports in areas (the patrol plan) take hot streets this way. The width is the
+    place's ``snap_m`` (as :func:`segment_hotspots` writes it), else `default_m`; other geometries stay.
+
+    Parameters
+    ----------
+    places
+        Hot-spots or other places, in a metric CRS.
+    default_m
+        Half-width in metres of a line without ``snap_m``.
+    """
+    lines = places.geom_type.isin(("LineString", "MultiLineString")).to_numpy()
+    if not lines.any():
+        return places
+    width = (
+        pd.to_numeric(places["snap_m"], errors="coerce").fillna(default_m).to_numpy()
+        if "snap_m" in places.columns
+        else np.full(len(places), default_m)
+    )
+    out = places.copy()
+    geoms = out.geometry.to_numpy().copy()
+    geoms[lines] = shapely.buffer(geoms[lines], width[lines], quad_segs=4)
+    return out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))

@@ -94,7 +94,9 @@ def helsinki_streets() -> gpd.GeoDataFrame:
     return read_streets(DATA / "helsinki_center.osm.pbf")
 
 
-def test_reports_planted_along_real_osm_ways_rank_those_ways_top(helsinki_streets):
+@pytest.fixture(scope="module")
+def planted_helsinki(helsinki_streets):
+    """Reports planted along three real OSM streets of central Helsinki (40, 30, 22) in 500 uniform ones."""
     network = split_at_junctions(helsinki_streets)
     long = network[network["name"].notna() & (network["length_m"] > 80)].sort_values("segment_id")
     planted = long.iloc[[0, len(long) // 2, len(long) - 1]]
@@ -111,7 +113,11 @@ def test_reports_planted_along_real_osm_ways_rank_those_ways_top(helsinki_street
     times = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.uniform(0, 365 * 86400, len(x)), unit="s")
     reports = make_reports(x, y, times.round("min"), crs=str(helsinki_streets.crs), tz="Europe/Helsinki")
     settings = HotspotSettings(method="segments", overview=False, min_samples=10)
-    result = hotspots_stage(reports, settings, streets=helsinki_streets)
+    return reports, planted, hotspots_stage(reports, settings, streets=helsinki_streets)
+
+
+def test_reports_planted_along_real_osm_ways_rank_those_ways_top(planted_helsinki):
+    reports, planted, result = planted_helsinki
     hot = result.hotspots
     assert hot["segment_id"].head(3).tolist() == planted["segment_id"].tolist()
     assert hot["rank"].head(3).tolist() == [1, 2, 3]
@@ -127,3 +133,15 @@ def test_segments_need_streets():
     reports = make_reports(np.array([X0]), np.array([Y0]), pd.DatetimeIndex(["2025-01-01"]))
     with pytest.raises(ConfigError, match="streets"):
         hotspots_stage(reports, HotspotSettings(method="segments", overview=False))
+
+
+def test_hot_streets_are_places_for_the_patrol_plan(planted_helsinki):
+    from geo.stages.patrol import PatrolSettings, patrol_stage
+
+    reports, planted, result = planted_helsinki
+    settings = PatrolSettings(week="2026-W02", shifts=["08-16"], visits_per_shift=2)
+    plan = patrol_stage(reports, result.hotspots, settings, today=pd.Timestamp("2026-01-01").date())
+    visits = plan.plan.visits
+    assert len(visits) > 0
+    assert set(visits["place_id"]) <= set(result.hotspots["hotspot_id"])
+    assert (pd.to_numeric(visits["expected_share"]) > 0).all()  # activity counted along the corridor
