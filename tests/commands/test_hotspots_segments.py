@@ -22,7 +22,7 @@ PBF = DATA / "helsinki_center.osm.pbf"
 
 @pytest.fixture(scope="module")
 def street_reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """Reports along one real street of central Helsinki (Mannerheimintie's longest segment) plus background."""
+    """Reports along the longest named street segment of central Helsinki, plus background."""
     from geo.hotspots.segments import split_at_junctions
     from geo.io.layers import read_streets
 
