@@ -34,6 +34,7 @@ import shapely
 from geo.hotspots.dbscan import suggest_min_samples
 from geo.hotspots.methods import Choices, positions
 from geo.hotspots.objects import HOTSPOT_COLUMNS, Hotspots, build_hotspots, empty_hotspots
+from geo.hotspots.segments_network import NOT_STREETS, snap_to_segments, split_at_junctions
 
 __all__ = [
     "NOT_STREETS",
@@ -45,27 +46,6 @@ __all__ = [
     "snap_to_segments",
     "split_at_junctions",
 ]
-
-NOT_STREETS: frozenset[str] = frozenset(
-    {
-        "footway",
-        "cycleway",
-        "path",
-        "steps",
-        "bridleway",
-        "corridor",
-        "proposed",
-        "construction",
-        "platform",
-        "elevator",
-        "bus_stop",
-        "raceway",
-        "abandoned",
-        "disused",
-        "trail",
-    }
-)
-"""``highway`` values that are not streets; unnamed ``service`` roads are left out too."""
 
 SEGMENT_COLUMNS: tuple[str, ...] = ("segment_id", "name", "length_m", "n_reports", "per_100m", "rank")
 """Columns of the segment table (plus ``geometry``)."""
@@ -117,110 +97,6 @@ class SegmentSummary:
             f"{self.n_far:,} ({share:.0%}) längre bort räknas inte / {self.n_far:,} reports farther than "
             f"{self.snap_m:g} m from every street are not counted"
         )
-
-
-def _street_lines(streets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    lines = streets[streets.geom_type.isin(("LineString", "MultiLineString"))]
-    if "highway" in lines.columns:
-        hw = lines["highway"].astype("string").fillna("")
-        named = lines["name"].notna() if "name" in lines.columns else pd.Series(False, index=lines.index)
-        keep = ~hw.isin(NOT_STREETS) & ~((hw == "service") & ~named)
-        lines = lines[keep.to_numpy()]
-    names = lines["name"] if "name" in lines.columns else pd.Series(None, index=lines.index)
-    frame = gpd.GeoDataFrame(
-        {"name": names.astype("string").to_numpy()}, geometry=lines.geometry.to_numpy(), crs=streets.crs
-    )
-    frame = frame.explode(index_parts=False, ignore_index=True)
-    return frame[~frame.geometry.is_empty & (frame.geometry.length > 0)].reset_index(drop=True)
-
-
-def _merge_by_name(lines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Join pieces of one street (same name; unnamed with unnamed) that meet end to end, and only two there.
-
-    OpenStreetMap splits a street into many ways, at every bridge, lane or tag change.
-    """
-    named = lines["name"].fillna("").astype(str).to_numpy()
-    geoms = lines.geometry.to_numpy()
-    rows_name: list[str | None] = []
-    rows_geom: list[object] = []
-    for name in pd.unique(named):
-        merged = shapely.line_merge(shapely.union_all(geoms[named == name]))
-        for g in getattr(merged, "geoms", [merged]):
-            rows_name.append(name or None)
-            rows_geom.append(g)
-    return gpd.GeoDataFrame({"name": pd.array(rows_name, dtype="string")}, geometry=rows_geom, crs=lines.crs)
-
-
-def split_at_junctions(streets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Cut street lines into segments between junctions.
-
-    Parameters
-    ----------
-    streets
-        Lines in a metric CRS, with an optional ``name`` and ``highway`` column.
-
-    Returns
-    -------
-    segments
-        ``segment_id`` (``SEG-000001``... in input order), ``name``, ``length_m`` and the line.
-    """
-    lines = _street_lines(streets)
-    if len(lines):
-        lines = _merge_by_name(lines)
-    if not len(lines):
-        return gpd.GeoDataFrame(
-            {"segment_id": [], "name": [], "length_m": []},
-            geometry=gpd.GeoSeries([], crs=streets.crs),
-            crs=streets.crs,
-        )
-    coords, owner = shapely.get_coordinates(lines.geometry.to_numpy(), return_index=True)
-    codes, uniq = pd.factorize(np.ascontiguousarray(coords).view(np.complex128).ravel())
-    pairs = np.unique(owner.astype("int64") * len(uniq) + codes)
-    lines_at = np.bincount(pairs % len(uniq), minlength=len(uniq))
-    junction = lines_at[codes] >= 2
-    starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
-    ends = np.r_[starts[1:], len(owner)]
-    geoms, names = [], []
-    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
-        cuts = [a, *(a + 1 + np.flatnonzero(junction[a + 1 : b - 1])), b - 1]
-        for s, e in zip(cuts[:-1], cuts[1:], strict=True):
-            if e > s:
-                geoms.append(shapely.LineString(coords[s : e + 1]))
-                names.append(lines["name"].iloc[k])
-    out = gpd.GeoDataFrame({"name": pd.array(names, dtype="string")}, geometry=geoms, crs=streets.crs)
-    out = out[out.geometry.length > 0].reset_index(drop=True)
-    out.insert(0, "segment_id", [f"SEG-{i + 1:06d}" for i in range(len(out))])
-    out.insert(2, "length_m", out.geometry.length.to_numpy())
-    return out
-
-
-def snap_to_segments(
-    xy: np.ndarray, segments: gpd.GeoDataFrame, *, snap_m: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return the nearest segment of each position within `snap_m` metres (-1: none) and the distance.
-
-    Parameters
-    ----------
-    xy
-        ``(n, 2)`` positions in metres, in the segments' CRS.
-    segments
-        From :func:`split_at_junctions`.
-    snap_m
-        Largest distance in metres (inclusive).
-    """
-    if not snap_m > 0:
-        raise ValueError(f"snap_m must be > 0 metres, got {snap_m}")
-    seg = np.full(len(xy), -1, dtype="int64")
-    dist = np.full(len(xy), np.nan)
-    if not len(xy) or not len(segments):
-        return seg, dist
-    tree = shapely.STRtree(segments.geometry.to_numpy())
-    idx, d = tree.query_nearest(
-        shapely.points(xy), max_distance=snap_m, return_distance=True, all_matches=False
-    )
-    seg[idx[0]] = idx[1]
-    dist[idx[0]] = d
-    return seg, dist
 
 
 def concentration(
@@ -342,13 +218,11 @@ def segment_hotspots(
         list(_corridors(hot.geometry.to_numpy(), snap_m)),
         members,
         method="segments",
-        streets=network,
         previous=prev,
         period_end=period_end,
         lang=lang,
     )
-    named = hot["name"].fillna("").astype(str).to_numpy()
-    found["label"] = np.where(named != "", named, found["label"].to_numpy())
+    found["label"] = _names(hot, network)
     for col in ("rank", "per_100m", "length_m", "segment_id"):
         found[col] = hot[col].to_numpy()
     found["snap_m"] = float(snap_m)
@@ -358,6 +232,18 @@ def segment_hotspots(
         segments,
         summary,
     )
+
+
+def _names(hot: gpd.GeoDataFrame, network: gpd.GeoDataFrame) -> np.ndarray:
+    """Each hot segment's street name; an unnamed one takes the nearest named segment's name."""
+    names = hot["name"].fillna("").astype(str).to_numpy()
+    named = network[network["name"].notna()]
+    blank = np.flatnonzero(names == "")
+    if len(blank) and len(named):
+        tree = shapely.STRtree(named.geometry.to_numpy())
+        near = tree.query_nearest(hot.geometry.to_numpy()[blank], all_matches=False)
+        names[blank[near[0]]] = named["name"].astype(str).to_numpy()[near[1]]
+    return np.where(names != "", names, hot["segment_id"].to_numpy())
 
 
 def _empty(crs: object) -> Hotspots:

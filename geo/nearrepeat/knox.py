@@ -98,11 +98,11 @@ def knox_counts(
     Parameters
     ----------
     t_days
-        Each incident's time in days (any origin).
+        Each incident's time (any origin), in the unit of `time_edges`.
     i, j, space_band
         From :func:`close_pairs`.
     time_edges
-        Increasing band edges in days.
+        Increasing band edges (:func:`knox_test` uses seconds).
 
     Returns
     -------
@@ -159,7 +159,7 @@ def knox_test(
     if permutations < 1:
         raise ValueError(f"permutations must be >= 1, got {permutations}")
     xy = np.asarray(xy, dtype="float64").reshape(-1, 2)
-    t = _days(times)
+    t = _seconds(times)  # whole seconds are exact in float64: a gap of exactly 7 days is never 6.99999
     if len(t) != len(xy):
         raise ValueError(f"xy has {len(xy)} rows but times has {len(t)}")
     if not np.isfinite(t).all():
@@ -167,12 +167,13 @@ def knox_test(
     n_s, n_t = len(s_edges) - 1, len(t_edges) - 1
     cells = n_s * n_t
     i, j, sb = close_pairs(xy, space_edges=s_edges)
-    observed = _pad(knox_counts(t, i, j, sb, time_edges=t_edges), cells)
+    t_edges_s = t_edges * _DAY_S
+    observed = _pad(knox_counts(t, i, j, sb, time_edges=t_edges_s), cells)
     rng = np.random.default_rng(seed)
     at_least = np.zeros(cells, dtype="int64")
     total = np.zeros(cells, dtype="float64")
     for _ in range(permutations):
-        sim = _pad(knox_counts(rng.permutation(t), i, j, sb, time_edges=t_edges), cells)
+        sim = _pad(knox_counts(rng.permutation(t), i, j, sb, time_edges=t_edges_s), cells)
         at_least += sim >= observed
         total += sim
     expected = total / permutations
@@ -199,11 +200,16 @@ def _pad(counts: np.ndarray, cells: int) -> np.ndarray:
     return out
 
 
-def _days(times: pd.Series | np.ndarray) -> np.ndarray:
-    """Return times as float days since the epoch (UTC instants); numbers are taken as days."""
+def _seconds(times: pd.Series | np.ndarray) -> np.ndarray:
+    """Return times as float seconds since the first (UTC instants); numbers are taken as days."""
     series = pd.Series(times)
     if pd.api.types.is_datetime64_any_dtype(series):
-        ns = series.to_numpy(dtype="datetime64[ns]").astype("int64").astype("float64")
-        ns[series.isna().to_numpy()] = np.nan
-        return ns / 1e9 / _DAY_S
-    return series.to_numpy(dtype="float64")
+        ns = series.to_numpy(dtype="datetime64[ns]").astype("int64")
+        missing = series.isna().to_numpy()
+        if missing.all():
+            return np.full(len(ns), np.nan)
+        origin = ns[~missing].min()
+        out = ((ns - origin) // 1_000_000_000).astype("float64") + ((ns - origin) % 1_000_000_000) / 1e9
+        out[missing] = np.nan
+        return out
+    return series.to_numpy(dtype="float64") * _DAY_S

@@ -103,3 +103,15 @@ def test_bad_arguments(kwargs, match):
 def test_too_few_incidents_give_zero_counts():
     knox = knox_test(np.zeros((1, 2)), np.zeros(1), space_bands_m=SPACE, time_bands_days=TIME, permutations=9)
     assert (knox["observed"] == 0).all() and knox["ratio"].isna().all()
+
+
+def test_a_gap_of_exactly_a_band_edge_counts_in_the_next_band():
+    times = pd.Series(pd.to_datetime(["2017-03-20 14:00", "2017-03-27 14:00"]).tz_localize("America/Toronto"))
+    knox = knox_test(
+        np.array([[0.0, 0.0], [0.0, 100.0]]),
+        times,
+        space_bands_m=[0, 100, 200],
+        time_bands_days=[0, 7, 14],
+        permutations=3,
+    )
+    assert knox["observed"].tolist() == [0, 0, 0, 1]  # 100 m and 7 days: [100, 200) × [7, 14)
