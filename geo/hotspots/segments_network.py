@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.hotspots.dbscan import collapse_duplicates
+
 __all__ = ["NOT_STREETS", "snap_to_segments", "split_at_junctions"]
 
 NOT_STREETS: frozenset[str] = frozenset(
@@ -127,14 +129,16 @@ def snap_to_segments(
     """
     if not snap_m > 0:
         raise ValueError(f"snap_m must be > 0 metres, got {snap_m}")
-    seg = np.full(len(xy), -1, dtype="int64")
-    dist = np.full(len(xy), np.nan)
     if not len(xy) or not len(segments):
-        return seg, dist
+        return np.full(len(xy), -1, dtype="int64"), np.full(len(xy), np.nan)
+    # reports stacked on one address are snapped once (Toronto: 114,721 reports on 16,395 positions)
+    uniq, inverse, _ = collapse_duplicates(np.asarray(xy, dtype="float64"))
     tree = shapely.STRtree(segments.geometry.to_numpy())
     idx, d = tree.query_nearest(
-        shapely.points(xy), max_distance=snap_m, return_distance=True, all_matches=False
+        shapely.points(uniq), max_distance=snap_m, return_distance=True, all_matches=False
     )
-    seg[idx[0]] = idx[1]
-    dist[idx[0]] = d
-    return seg, dist
+    seg_u = np.full(len(uniq), -1, dtype="int64")
+    dist_u = np.full(len(uniq), np.nan)
+    seg_u[idx[0]] = idx[1]
+    dist_u[idx[0]] = d
+    return seg_u[inverse], dist_u[inverse]
