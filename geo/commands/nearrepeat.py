@@ -15,6 +15,7 @@ from rich.table import Table
 from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError
+from geo.io.manifest import MANIFEST_NAME
 from geo.stages.nearrepeat import NearRepeatResult, NearRepeatSettings
 
 __all__ = ["nearrepeat", "register"]
@@ -89,7 +90,7 @@ def nearrepeat(
     --time-bands 0,7,14,21,28 --permutations 999 --alerts-days 14 --out nearrepeat/
     """
     from geo.io.layers import read_streets
-    from geo.io.manifest import MANIFEST_NAME, Manifest, read_manifest, write_manifest
+    from geo.io.manifest import Manifest, read_manifest, write_manifest
     from geo.io.outputs.nearrepeat import write_nearrepeat
     from geo.stages.nearrepeat import nearrepeat_stage
 
@@ -107,7 +108,8 @@ def nearrepeat(
         seed=seed,
     )
     out.mkdir(parents=True, exist_ok=True)
-    loaded = load_reports(sources, reader, out=out)
+    earlier = (out / MANIFEST_NAME).exists()  # a folder of an earlier run: its rejects.csv is kept
+    loaded = load_reports(sources, reader, out=out / "nearrepeat.csv" if earlier else out)
     street_frame = read_streets(streets, crs=loaded.reports.crs) if streets is not None else None
     with console.status("Knox-test / Knox test ..."):
         result = nearrepeat_stage(loaded.reports, settings, streets=street_frame)
@@ -119,7 +121,7 @@ def nearrepeat(
         )
     files = write_nearrepeat(result, out)
     # into a folder of an earlier run the files are added to its manifest: `geo map --results` draws them
-    manifest = read_manifest(out) if (out / MANIFEST_NAME).exists() else Manifest()
+    manifest = read_manifest(out) if earlier else Manifest()
     manifest.add(files, stage="nearrepeat", settings=settings)
     write_manifest(manifest, out)
     _print(result, out)

@@ -127,3 +127,21 @@ def test_bad_options_name_the_option(
     )
     assert proc.returncode == 1
     assert message in proc.stderr
+
+
+def test_into_an_earlier_run_folder_the_manifest_grows_and_its_rejects_stay(
+    burglaries_csv: Path, tmp_path: Path
+) -> None:
+    from geo.io.manifest import Manifest, OutputFile, write_manifest
+
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "rejects.csv").write_text("the run's own\n", encoding="utf-8")
+    write_manifest(Manifest(files=[OutputFile("rejects", str(out / "rejects.csv"), "reports")]), out)
+    proc = run_geo(
+        "nearrepeat", str(burglaries_csv), "--category", "bostadsinbrott", "--permutations", "19",
+        "--time-col", "tid", "--category-col", "brottstyp", "--out", str(out), cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "rejects.csv").read_text(encoding="utf-8") == "the run's own\n"
+    assert {"rejects", "nearrepeat_knox", "nearrepeat_zones"} <= set(read_manifest(out).kinds)
