@@ -271,6 +271,8 @@ def hotspots(
     filters |= {"only_source": only_source, "dark": dark, "weekdays": weekdays, "hours": hours}
     if any(filters.values()):
         manifest.info["filters"] = {k: v for k, v in filters.items() if v}
+    if settings.method == "segments":  # the concentration curve and the snapping, for the record
+        manifest.info["hot_streets"] = {k: result.chosen[k] for k in ("concentration", "snap_m")}
     write_manifest(manifest, out.parent)
     _print_result(result, out)
 

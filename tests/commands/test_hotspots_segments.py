@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -84,6 +85,8 @@ def test_contract(street_reports: tuple[Path, str], tmp_path: Path, suffix: str)
     )
     assert "% av gatunätet har 50 % av händelserna" in proc.stdout.replace("\n", " ")
     assert "längre bort räknas inte" in proc.stdout.replace("\n", " ")
+    info = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["hot_streets"]
+    assert "av gatunätet har 50 % av händelserna" in info["concentration"] and "20 m" in info["snap_m"]
     if suffix == ".gpkg":
         assert "street_segments" in [name for name, _ in pyogrio.list_layers(out)]
 
