@@ -39,6 +39,7 @@ _MODULE_OF = {
     "evaluate": "evaluate",
     "history": "history",
     "insecurity": "insecurity",
+    "nearrepeat": "nearrepeat",
 }
 """Which command module defines each command, so running one command imports only its module."""
 

@@ -46,6 +46,7 @@ from geo.stages.hotspots import HotspotResult
 from geo.stages.insecurity import InsecurityResult
 from geo.stages.lighting import LightingResult
 from geo.stages.maps import MapResult
+from geo.stages.nearrepeat import NearRepeatResult
 from geo.stages.patrol import PatrolResult
 from geo.stages.speed import SpeedResult
 from geo.time.parse import local_midnight
@@ -98,6 +99,7 @@ class RunResult:
     forecast: ForecastResult | None = None
     measures: EvaluateResult | None = None
     insecurity: InsecurityResult | None = None
+    nearrepeat: NearRepeatResult | None = None
     maps: list[MapResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)

@@ -20,6 +20,7 @@ from geo.io.manifest import OutputFile
 from geo.model import Reports
 from geo.pipeline_insecurity import insecurity_step
 from geo.pipeline_measures import measures_step
+from geo.pipeline_nearrepeat import nearrepeat_step
 from geo.run_summary import DEMO_LABEL
 from geo.stages.forecast import ForecastSettings
 from geo.stages.hotspots import HotspotResult, HotspotSettings
@@ -230,6 +231,8 @@ def _maps(run: RunContext) -> None:
         insecurity=r.insecurity,
     )
     internal.notes, internal.period = list(r.notes), r.period  # why a stage found nothing
+    if r.nearrepeat is not None:
+        internal.set("nearrepeat_zones", r.nearrepeat.zones, "nearrepeat")
     internal.since_last, internal.area_lines = list(r.since_last), list(r.area_lines)
     public_inputs = MapInputs.from_results(hotspots=r.hotspots)
     public_inputs.notes = [n for n in r.notes if n.startswith("hotspots:")]
@@ -266,6 +269,7 @@ STAGES: tuple[tuple[str, str, Callable[[RunContext], None]], ...] = (
     ("forecast", "Prognos / forecast", _forecast),
     ("measures", "Åtgärder / measures", measures_step),
     ("insecurity", "Otrygghet och brott / felt insecurity and crime", insecurity_step),
+    ("nearrepeat", "Nära upprepning / near repeats", nearrepeat_step),
     ("store", "Arkiv: vad har ändrats / run store: what changed", _store),
     ("maps", "Kartor / maps", _maps),
 )

@@ -43,7 +43,11 @@ def test_typer_and_rich_only_in_the_command_line():
 
 
 @pytest.mark.parametrize(
-    "package", ["hotspots", "layers", "plan", "forecast", "maps", "stages", "demo", "measures", "insecurity"]
+    "package",
+    [
+        *("hotspots", "layers", "plan", "forecast", "maps", "stages", "demo", "measures"),
+        *("insecurity", "nearrepeat"),
+    ],
 )
 def test_computation_never_touches_files(package):
     offenders = {

@@ -119,8 +119,9 @@ def _print_table(found: pd.DataFrame, method: str) -> None:
 
 
 def _print_result(result: HotspotResult, out: Path) -> None:
-    for reason in result.chosen.values():
-        console.print(f"Automatiskt val / automatic choice: {reason}")
+    for key, reason in result.chosen.items():
+        plain = key in {"concentration", "snap_m"}  # hot streets: what was found, not a choice
+        console.print(reason if plain else f"Automatiskt val / automatic choice: {reason}")
     for note in result.notes:
         console.print(f"[yellow]{note}[/yellow]")
     found, cells = result.hotspots, result.gistar
@@ -129,7 +130,19 @@ def _print_result(result: HotspotResult, out: Path) -> None:
         counts = cells["class"].value_counts()
         console.print("Celler / cells: " + ", ".join(f"{k} {int(counts.get(k, 0)):,}" for k in _CLASSES))
         what, n_written = "celler / cells", len(cells)
-    _print_table(found, result.settings.method)
+    if result.settings.method == "segments" and len(found):
+        table = Table("rank", "gata/street", "n", "per 100 m", "trend", title="Heta gator / hot streets")
+        for _, r in found.head(15).iterrows():
+            table.add_row(
+                str(int(r["rank"])),
+                str(r["label"])[:40],
+                f"{int(r['n_reports']):,}",
+                f"{r['per_100m']:.1f}",
+                str(r["trend"]),
+            )
+        console.print(table)
+    else:
+        _print_table(found, result.settings.method)
     console.print(f"Skrev / wrote {n_written:,} {what} ({len(found)} hot-spots) till / to {out}")
 
 
@@ -150,6 +163,7 @@ def hotspots(
     band: float | None = option(HotspotSettings, "band_m", "--band"),
     alpha: float | None = option(HotspotSettings, "alpha", "--alpha"),
     shape: str | None = option(HotspotSettings, "shape", "--shape"),
+    snap: float | None = option(HotspotSettings, "snap_m", "--snap-m"),
     since: str | None = typer.Option(
         None, "--since", help="Only reports from this date (YYYY-MM-DD, local, inclusive)."
     ),
@@ -168,7 +182,10 @@ def hotspots(
     ),
     hours: str | None = typer.Option(None, "--hours", help="Only these local hours, e.g. 22-03."),
     streets: Path | None = typer.Option(
-        None, "--streets", help="Street lines with a 'name' column (GeoJSON/GPKG, or OSM .pbf) for labels."
+        None,
+        "--streets",
+        help="Street lines with a 'name' column (GeoJSON/GPKG, or OSM .pbf): labels; the segments of "
+        "--method segments.",
     ),
     previous: Path | None = typer.Option(
         None, "--previous", help="Hot-spots of an earlier run: matching ones keep their id."
@@ -183,8 +200,14 @@ def hotspots(
     profile, peak windows, trend and a stable id. For gistar the output is every cell with count, z, p,
     p_fdr and class. A run.json beside the output lists the file and the settings used.
 
+    With --method segments (hot streets) reports are snapped to the nearest street segment of --streets
+    within --snap-m; the output holds the top segments (lines) with rank, n_reports and per_100m, and a
+    .gpkg also every segment with reports (layer street_segments).
+
     Example: geo hotspots data/toronto_mci_2014_2017.csv.gz --method dbscan --eps 150 --min-samples 50
     --out hotspots.geojson
+
+    Example: geo hotspots reports.csv --method segments --streets town.osm.pbf --out hot_streets.gpkg
     """
     # the engine is imported here, so that `geo` starts fast for every other command
     from geo.hotspots.filters import filter_reports
@@ -205,6 +228,7 @@ def hotspots(
         band_m=band,
         alpha=alpha,
         shape=shape,
+        snap_m=snap,
         overview=False,  # the command writes the hot-spots (or Gi* cells) only
     )
     day_filter, hour_filter = _time_filters(weekdays, hours)
@@ -247,6 +271,8 @@ def hotspots(
     filters |= {"only_source": only_source, "dark": dark, "weekdays": weekdays, "hours": hours}
     if any(filters.values()):
         manifest.info["filters"] = {k: v for k, v in filters.items() if v}
+    if settings.method == "segments":  # the concentration curve and the snapping, for the record
+        manifest.info["hot_streets"] = {k: result.chosen[k] for k in ("concentration", "snap_m")}
     write_manifest(manifest, out.parent)
     _print_result(result, out)
 

@@ -68,6 +68,7 @@ MAP_SOURCES: dict[str, tuple[tuple[str, str | None], ...]] = {
     "forecast_cells": (("forecast_gpkg", "forecast_top"), ("forecast", "forecast_top")),
     "insecurity": (("insecurity_cells", "insecurity"), ("insecurity_gpkg", "insecurity")),
     "area": (("study_area", None),),
+    "nearrepeat_zones": (("nearrepeat_zones", None),),
 }
 """Map frame -> the (manifest kind, GeoPackage layer) pairs it is read from, in order of preference."""
 

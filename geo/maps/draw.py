@@ -29,6 +29,7 @@ from geo.maps.layers.lighting import (
     add_quick_fixes,
 )
 from geo.maps.layers.measures import add_measures
+from geo.maps.layers.nearrepeat import add_nearrepeat_zones
 from geo.maps.layers.overview import add_density, add_gistar
 from geo.maps.layers.patrol import add_patrol
 from geo.maps.layers.reports import add_area, add_report_grid, add_report_points
@@ -54,6 +55,7 @@ _PLAN_LAYERS: dict[str, tuple[Callable[..., LeanMap], bool]] = {
     "forecast": (add_forecast, False),
     "measures": (add_measures, True),
     "insecurity": (add_insecurity, False),
+    "nearrepeat": (add_nearrepeat_zones, False),
 }
 """The internal plan layers in drawing order: layer key -> (drawing function, visible on opening)."""
 

@@ -30,6 +30,7 @@ GPKG_LAYER_NAMES: dict[str, str] = {
     "forecast": "forecast_cells",
     "measures": "measures",
     "insecurity": "insecurity_cells",
+    "nearrepeat": "nearrepeat_zones",
 }
 """Map layer key → GeoPackage layer name."""
 

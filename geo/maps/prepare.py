@@ -44,6 +44,7 @@ INTERNAL_FRAMES: dict[str, str] = {
     "patrol_visits": "patrol",
     "forecast_cells": "forecast",
     "measures": "measures",
+    "nearrepeat_zones": "nearrepeat",
 }
 """:class:`~geo.stages.maps.MapInputs` frame -> map layer key, for the internal-only plan layers."""
 

@@ -23,8 +23,9 @@ class HotspotSettings(StageSettings):
     :attr:`HotspotResult.chosen`.
     """
 
-    method: Literal["dbscan", "hdbscan", "kde", "gistar"] = Field(
-        "dbscan", description="Hot-spot method: dbscan, hdbscan, kde or gistar"
+    method: Literal["dbscan", "hdbscan", "kde", "gistar", "segments"] = Field(
+        "dbscan",
+        description="Hot-spot method: dbscan, hdbscan, kde, gistar or segments (hot streets; needs streets)",
     )
     eps_m: float | None = Field(
         None, gt=0, description="DBSCAN radius in metres (automatic: from the k-distance curve)"
@@ -45,7 +46,17 @@ class HotspotSettings(StageSettings):
         None, gt=0, description="KDE bandwidth (Gaussian sd) in metres (automatic: mean spacing of reports)"
     )
     share: float = Field(
-        0.5, gt=0, le=1, description="KDE: hot-spots are the densest region holding this share of reports"
+        0.5,
+        gt=0,
+        le=1,
+        description="KDE: hot-spots are the densest region holding this share of reports; segments: the top "
+        "segments holding this share",
+    )
+    snap_m: float = Field(
+        25.0,
+        gt=0,
+        description="Segments: a report counts for the nearest street segment within this many metres "
+        "(farther ones are counted apart and reported)",
     )
     cell_m: float | None = Field(
         None, gt=0, description="Gi* cell side in metres (KDE: grid cell; DBSCAN/HDBSCAN: shape grid)"
@@ -93,12 +104,16 @@ class HotspotResult(StageResult):
         the hot-spots were found on, with their ``hotspot_id``; otherwise only with ``settings.overview``.
     n_reports
         The point reports the stage counted (of `settings.sources` and `settings.categories`).
+    segments
+        With method ``segments``: every street segment with reports (``segment_id``, ``name``,
+        ``length_m``, ``n_reports``, ``per_100m``, ``rank``).
     """
 
     hotspots: gpd.GeoDataFrame
     density: gpd.GeoDataFrame | None = None
     gistar: gpd.GeoDataFrame | None = None
     n_reports: int = 0
+    segments: gpd.GeoDataFrame | None = None
 
 
 def select_reports(reports: Reports, settings: HotspotSettings) -> Reports:
@@ -181,6 +196,38 @@ def _overview(
         )
 
 
+def _segments(
+    pts: Reports,
+    settings: HotspotSettings,
+    streets: gpd.GeoDataFrame | None,
+    previous: gpd.GeoDataFrame | None,
+    period_end: pd.Timestamp | None,
+    lang: str,
+    result: HotspotResult,
+) -> gpd.GeoDataFrame:
+    """Hot streets (:func:`geo.hotspots.segments.segment_hotspots`); the curve sentence goes in chosen."""
+    from geo.errors import ConfigError
+    from geo.hotspots.segments import segment_hotspots
+
+    if streets is None:
+        raise ConfigError(
+            "method segments needs street lines: give --streets (or [layers] streets in geo run)"
+        )
+    found, result.segments, summary = segment_hotspots(
+        pts,
+        streets,
+        snap_m=settings.snap_m,
+        share=settings.share,
+        min_samples=settings.min_samples,
+        previous=previous,
+        period_end=period_end,
+        lang=lang,
+    )
+    result.chosen["concentration"] = summary.sentence(lang) or "inga rapporter nära en gata"
+    result.chosen["snap_m"] = summary.far_sentence()
+    return found
+
+
 def hotspots_stage(
     reports: Reports,
     settings: HotspotSettings,
@@ -239,7 +286,9 @@ def hotspots_stage(
     progress(f"Hot-spots ({settings.method})")
     settings = _scaled(settings, pts, period_end, result)
     context = {"area": area, "streets": streets, "previous": previous, "period_end": period_end, "lang": lang}
-    if settings.method == "gistar":
+    if settings.method == "segments":
+        found = _segments(pts, settings, streets, previous, period_end, lang, result)
+    elif settings.method == "gistar":
         found, result.gistar = gistar_hotspots(
             pts,
             cell_m=settings.cell_m,

@@ -61,6 +61,9 @@ class MapInputs:
         Felt insecurity against recorded crime per cell or area
         (:attr:`~geo.stages.insecurity.InsecurityResult.cells`); on the public map only cells with at least k
         reports.
+    nearrepeat_zones
+        Near-repeat alert zones (:attr:`~geo.stages.nearrepeat.NearRepeatResult.zones`,
+        ``alert_zones.geojson`` of ``geo nearrepeat``).
     feed
         Weekly Police-feed counts (``week``, ``category``, ``count``); default computed from the reports.
     area
@@ -97,6 +100,7 @@ class MapInputs:
     forecast_cells: gpd.GeoDataFrame | None = None
     measures: gpd.GeoDataFrame | None = None
     insecurity: gpd.GeoDataFrame | None = None
+    nearrepeat_zones: gpd.GeoDataFrame | None = None
     feed: pd.DataFrame | None = None
     area: gpd.GeoDataFrame | None = None
     origin: dict[str, str] = field(default_factory=dict)

@@ -153,6 +153,8 @@ def patrol_stage(
         If the reports have no point position, the history window holds no incident, a shift is shorter than
         a visit, or the places lack an id column.
     """
+    from geo.hotspots.segments import corridor_places
+
     week, why_week = _planning_week(settings, today)
     counted = select_reports(reports, settings)
     nothing = _nothing_to_plan(reports, counted, places, settings)
@@ -169,7 +171,7 @@ def patrol_stage(
     else:
         progress("Patrullplan / patrol plan")
         plan = plan_patrols(
-            places,
+            corridor_places(places),  # hot streets (lines) are visited along their corridor
             counted,
             week=week,
             shifts=settings.shifts,

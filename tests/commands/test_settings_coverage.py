@@ -17,6 +17,7 @@ from geo.stages.hotspots import HotspotSettings
 from geo.stages.insecurity import InsecuritySettings
 from geo.stages.lighting import LightingSettings
 from geo.stages.maps import MapSettings
+from geo.stages.nearrepeat import NearRepeatSettings
 from geo.stages.patrol import PatrolSettings
 from geo.stages.speed import SpeedSettings
 
@@ -48,6 +49,7 @@ NOT_ON_THE_COMMAND_LINE = {
         ("map", MapSettings),
         ("evaluate", EvaluateSettings),
         ("insecurity", InsecuritySettings),
+        ("nearrepeat", NearRepeatSettings),
     ],
 )
 def test_command_offers_every_setting(command, settings):

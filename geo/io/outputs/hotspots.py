@@ -1,5 +1,9 @@
 """Writing the hot-spot stage's result: one GeoJSON (WGS84) or GeoPackage (metric CRS) file the user names.
 
+With method ``segments`` the hot-spots are street segments (lines) and a GeoPackage also holds every
+segment with reports (layer ``street_segments``: ``segment_id``, ``name``, ``length_m``, ``n_reports``,
+``per_100m``, ``rank``).
+
 The file holds the hot-spots (layer ``hotspots``) or, for method ``gistar``, every Gi* cell with its
 ``count``, ``z``, ``p``, ``p_fdr``, ``class``, ``neighbours`` and the ``hotspot_id`` it belongs to (layer
 ``gistar``): the contract of ``geo hotspots --out``.
@@ -73,4 +77,8 @@ def write_hotspots(
         raise InputError("no Gi* cells in the result to write (settings.overview is off)", path=str(out))
     _write(frame, out, layer=layer)
     gpkg = out.suffix.lower() == ".gpkg"
-    return [OutputFile(kind=layer, path=str(out), stage="hotspots", layer=layer if gpkg else None)]
+    files = [OutputFile(kind=layer, path=str(out), stage="hotspots", layer=layer if gpkg else None)]
+    if gpkg and result.segments is not None:  # hot streets: every segment with reports, beside the top ones
+        write_frame(result.segments, out, layer="street_segments")
+        files.append(OutputFile("street_segments", str(out), "hotspots", layer="street_segments"))
+    return files
