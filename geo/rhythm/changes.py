@@ -148,6 +148,10 @@ def count_changes(reports: pd.DataFrame, *, start: pd.Timestamp, end: pd.Timesta
     return out.astype({"n_previous": "Int64", "n_year_before": "Int64"})
 
 
+def _moved(before: int, now: int, lang: str) -> str:
+    return f"{i18n.number(before, lang)}→{i18n.number(now, lang)}"
+
+
 def _signed(pct: float) -> str:
     return "" if np.isnan(pct) else f" ({pct:+.0f} %)".replace("-", "−")
 
@@ -190,7 +194,8 @@ def since_last_lines(
         for part, word in ((up, N_("Störst ökning")), (down, N_("Störst minskning"))):
             if len(part):
                 items = ", ".join(
-                    f"{r.label} {r.n_before}→{r.n_now}{_signed(r.change_pct)}" for r in part.itertuples()
+                    f"{r.label} {_moved(r.n_before, r.n_now, lang)}{_signed(r.change_pct)}"
+                    for r in part.itertuples()
                 )
                 lines.append(f"{i18n.gettext(word, lang)}: {items}.")
         if not len(changes[changes["status"] != "continuing"]) and not len(up) and not len(down):
@@ -202,7 +207,7 @@ def since_last_lines(
         moved = src.assign(d=(src["n_now"] - src["n_previous"]).abs()).sort_values("d", ascending=False)
         few = i18n.gettext(" (få händelser)", lang)
         moves = [
-            f"{r.value} {r.n_previous}→{r.n_now}{few if r.caveat else ''}"
+            f"{r.value} {_moved(r.n_previous, r.n_now, lang)}{few if r.caveat else ''}"
             for r in moved.head(top).itertuples()
             if r.n_now != r.n_previous
         ]

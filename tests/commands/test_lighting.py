@@ -8,6 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
+from geopandas.testing import assert_geodataframe_equal
 
 from tests.layers.lighting.street import CRS, X0, Y0, register_csv, reports_along, street_and_lamps
 
@@ -124,6 +125,6 @@ def test_command_and_stage_give_identical_files(tmp_path: Path, geo_inproc) -> N
             layers = [n for n, _ in pyogrio.list_layers(f.path)]
             assert [n for n, _ in pyogrio.list_layers(out / name)] == layers
             for layer in layers:
-                gpd.testing.assert_geodataframe_equal(
+                assert_geodataframe_equal(
                     gpd.read_file(out / name, layer=layer), gpd.read_file(f.path, layer=layer)
                 )

@@ -53,3 +53,16 @@ def test_english_file_names_and_the_summary_pdf(tmp_path: Path) -> None:
     else:
         assert [n for n in result.notes if n.startswith("no PDF of the summary")]
     assert not list(tmp_path.glob("*sammanfattning*"))
+
+
+def test_without_a_browser_the_summary_has_no_pdf_and_one_sentence_says_so(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import geo.io.outputs.summary_pdf as summary_pdf
+
+    monkeypatch.setattr(summary_pdf, "chromium_path", lambda: None)
+    result = map_stage(None, _inputs(), MapSettings(tiles="none"), public=False, title="T")
+    files = write_map(result, tmp_path / "karta.html", gpkg=False)
+    assert [f.kind for f in files] == ["map", "map_summary"]
+    (note,) = [n for n in result.notes if n.startswith("ingen PDF")]
+    assert "Chromium saknas" in note and "karta-sammanfattning.html" in note and "\n" not in note
