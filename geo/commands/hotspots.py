@@ -149,6 +149,8 @@ def hotspots(
     cell: float | None = option(HotspotSettings, "cell_m", "--cell"),
     band: float | None = option(HotspotSettings, "band_m", "--band"),
     alpha: float | None = option(HotspotSettings, "alpha", "--alpha"),
+    simulations: int | None = option(HotspotSettings, "simulations", "--simulations"),
+    seed: int | None = option(HotspotSettings, "seed", "--seed"),
     shape: str | None = option(HotspotSettings, "shape", "--shape"),
     since: str | None = typer.Option(
         None, "--since", help="Only reports from this date (YYYY-MM-DD, local, inclusive)."
@@ -183,6 +185,11 @@ def hotspots(
     profile, peak windows, trend and a stable id. For gistar the output is every cell with count, z, p,
     p_fdr and class. A run.json beside the output lists the file and the settings used.
 
+    KDE: a hot-spot is a concentration denser than complete spatial randomness in the study area (or the
+    reports' convex hull) allows anywhere, by a Monte Carlo test (--simulations seeded surfaces, level
+    --alpha); it is outlined where its density is at least --share (0.3) of its own peak above the
+    background, so a place comes out at about its own size.
+
     Example: geo hotspots data/toronto_mci_2014_2017.csv.gz --method dbscan --eps 150 --min-samples 50
     --out hotspots.geojson
     """
@@ -204,6 +211,8 @@ def hotspots(
         cell_m=cell,
         band_m=band,
         alpha=alpha,
+        simulations=simulations,
+        seed=seed,
         shape=shape,
         overview=False,  # the command writes the hot-spots (or Gi* cells) only
     )
