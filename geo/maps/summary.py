@@ -74,22 +74,32 @@ def _hotspot_section(hotspots: pd.DataFrame, *, lang: str, top: int) -> str:
 
 
 def _patrol_section(visits: pd.DataFrame, *, lang: str, top: int) -> str:
-    """Render the patrol plan's first `top` visits, with the number of visits and their expected share."""
+    """Render the patrol plan's first `top` visits, with how many there are and what they should cover.
+
+    A visit's expected share of all incidents is a fraction of a percent, so the rows give the expected
+    incidents at the visit this week (when the plan has them) rather than a share that rounds to 0.0 %.
+    """
+    counted = "expected_incidents" in visits.columns
+    column = "expected_incidents" if counted else "expected_share"
+
+    def fmt(value: object) -> str:
+        return f"{float(value):.2f}" if counted and pd.notna(value) else pct(value)
+
     rows = [
         [
             f"{r['weekday']} {r['date']}",
             f"{r['start']}–{r['end']}",
             str(r["place"]),
             str(int(r["order"])),
-            pct(r.get("expected_share")),
+            fmt(r.get(column)),
         ]
         for _, r in visits.head(top).iterrows()
     ]
-    has_share = "expected_share" in visits.columns
-    total = pd.to_numeric(visits["expected_share"], errors="coerce").sum() if has_share else np.nan
+    has = column in visits.columns
+    total = pd.to_numeric(visits[column], errors="coerce").sum() if has else np.nan
     n_visits = f"{len(visits)} {escape(text('visits', lang))}"
-    extra = f" ({n_visits}, {escape(text('expected_share', lang))} {pct(total)})"
-    headers = ["date", "window", "place", "order", "expected_share"]
+    extra = f" ({n_visits}, {escape(text(column, lang))} {escape(fmt(total))})"
+    headers = ["date", "window", "place", "order", column]
     return _section("top_patrol", headers, rows, lang=lang, extra=extra)
 
 
