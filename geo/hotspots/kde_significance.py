@@ -204,17 +204,23 @@ def _peaks(density: np.ndarray, sig: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _outline(
-    surface: DensitySurface, region: np.ndarray, level: float, threshold: np.ndarray, peak: tuple[int, int]
+    surface: DensitySurface,
+    region: np.ndarray,
+    level: float,
+    threshold: np.ndarray,
+    peak: tuple[int, int],
+    origin: tuple[int, int],
 ) -> BaseGeometry | None:
-    """Contour polygon of `region` (cells) at `level` and above the threshold, holding the peak."""
+    """Contour polygon of `region` (cells of a window at `origin`) at `level` and above the threshold."""
     rr, cc = np.nonzero(region)
     r0, r1 = max(int(rr.min()) - 2, 0), min(int(rr.max()) + 3, region.shape[0])
     c0, c1 = max(int(cc.min()) - 2, 0), min(int(cc.max()) + 3, region.shape[1])
-    d = surface.density[r0:r1, c0:c1]
     near = ndimage.binary_dilation(region, iterations=1)[r0:r1, c0:c1]
-    z = np.minimum(d - level, d - threshold[r0:r1, c0:c1])
+    g0, g1 = origin[0] + r0, origin[1] + c0  # the window's first cell on the whole grid
+    d = surface.density[g0 : g0 + (r1 - r0), g1 : g1 + (c1 - c0)]
+    z = np.minimum(d - level, d - threshold[g0 : g0 + (r1 - r0), g1 : g1 + (c1 - c0)])
     z = np.where(near, z, np.where(np.isfinite(d), -1.0, np.nan))
-    polys = _polygons(z, surface.xs[c0:c1], surface.ys[r0:r1])
+    polys = _polygons(z, surface.xs[g1 : g1 + (c1 - c0)], surface.ys[g0 : g0 + (r1 - r0)])
     here = shapely.Point(surface.xs[peak[1]], surface.ys[peak[0]])
     hit = [p for p in polys if p.distance(here) <= surface.cell_m]
     return hit[0] if hit else None
@@ -249,16 +255,23 @@ def significant_places(
     taken = np.zeros(d.shape, dtype=bool)
     out: list[BaseGeometry] = []
     eight = np.ones((3, 3), dtype=bool)
+    components, _ = ndimage.label(sig, structure=eight)
+    boxes = ndimage.find_objects(components)
+    dz = np.nan_to_num(d)
+    ny, nx = d.shape
     for r, c in _peaks(d, sig):
         if taken[r, c]:
             continue
         level = significance.background + share * (float(d[r, c]) - significance.background)
-        labels, _ = ndimage.label(sig & (np.nan_to_num(d) >= level), structure=eight)
-        region = labels == labels[r, c]
-        if (region & taken).any():
+        box = boxes[components[r, c] - 1]  # work in the window of the peak's significant component
+        r0, r1 = max(box[0].start - 2, 0), min(box[0].stop + 2, ny)
+        c0, c1 = max(box[1].start - 2, 0), min(box[1].stop + 2, nx)
+        labels, _ = ndimage.label(sig[r0:r1, c0:c1] & (dz[r0:r1, c0:c1] >= level), structure=eight)
+        region = labels == labels[r - r0, c - c0]
+        if (region & taken[r0:r1, c0:c1]).any():
             continue  # a shoulder of a higher concentration
-        geom = _outline(surface, region, level, thr, (r, c))
-        taken |= region
+        geom = _outline(surface, region, level, thr, (r, c), (r0, c0))
+        taken[r0:r1, c0:c1] |= region
         if geom is not None:
             out.append(geom)
     return out
