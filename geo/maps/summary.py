@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from html import escape
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -82,7 +83,7 @@ def _patrol_section(visits: pd.DataFrame, *, lang: str, top: int) -> str:
     counted = "expected_incidents" in visits.columns
     column = "expected_incidents" if counted else "expected_share"
 
-    def fmt(value: object) -> str:
+    def fmt(value: Any) -> str:
         return f"{float(value):.2f}" if counted and pd.notna(value) else pct(value)
 
     rows = [
