@@ -162,8 +162,11 @@ def hotspots(
     cell: float | None = option(HotspotSettings, "cell_m", "--cell"),
     band: float | None = option(HotspotSettings, "band_m", "--band"),
     alpha: float | None = option(HotspotSettings, "alpha", "--alpha"),
+    simulations: int | None = option(HotspotSettings, "simulations", "--simulations"),
+    seed: int | None = option(HotspotSettings, "seed", "--seed"),
     shape: str | None = option(HotspotSettings, "shape", "--shape"),
     snap: float | None = option(HotspotSettings, "snap_m", "--snap-m"),
+    segment_share: float | None = option(HotspotSettings, "segment_share", "--segment-share"),
     since: str | None = typer.Option(
         None, "--since", help="Only reports from this date (YYYY-MM-DD, local, inclusive)."
     ),
@@ -204,6 +207,11 @@ def hotspots(
     within --snap-m; the output holds the top segments (lines) with rank, n_reports and per_100m, and a
     .gpkg also every segment with reports (layer street_segments).
 
+    KDE: a hot-spot is a concentration denser than complete spatial randomness in the study area (or the
+    reports' convex hull) allows anywhere, by a Monte Carlo test (--simulations seeded surfaces, level
+    --alpha); it is outlined where its density is at least --share (0.3) of its own peak above the
+    background, so a place comes out at about its own size.
+
     Example: geo hotspots data/toronto_mci_2014_2017.csv.gz --method dbscan --eps 150 --min-samples 50
     --out hotspots.geojson
 
@@ -227,8 +235,11 @@ def hotspots(
         cell_m=cell,
         band_m=band,
         alpha=alpha,
+        simulations=simulations,
+        seed=seed,
         shape=shape,
         snap_m=snap,
+        segment_share=segment_share,
         overview=False,  # the command writes the hot-spots (or Gi* cells) only
     )
     day_filter, hour_filter = _time_filters(weekdays, hours)

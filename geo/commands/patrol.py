@@ -36,6 +36,7 @@ def _print(result: PatrolResult) -> None:
         f"({len(plan.visits)} besök / visits) · naiv plan / naive plan {100 * plan.naive_share:.1f} % "
         f"({len(plan.naive)} besök / visits)"
     )
+
     for note in dict.fromkeys([*result.notes, *plan.notes]):
         console.print(f"[dim]{note}[/dim]")
 
@@ -47,10 +48,14 @@ _REPORTS = typer.Argument(
 _OUT = typer.Option(
     ...,
     "--out",
-    help="Output folder: patrol_plan.csv, patrol_plan.html, patrol_naive.csv, patrol_plan.gpkg, run.json.",
+    help="Output folder: patrol_plan.csv, patrol_plan.html, patrol_plan.ics, patrol_naive.csv, "
+    "patrol_plan.gpkg, run.json.",
 )
 _WEEK = option(PatrolSettings, "week", "--week")
 _VISITS = option(PatrolSettings, "visits_per_shift", "--visits-per-shift", min=1)
+_UNITS = option(PatrolSettings, "units", "--units", min=1)
+_MIN_GAIN = option(PatrolSettings, "min_gain_share", "--min-gain-share")
+_MIN_PER_HOUR = option(PatrolSettings, "min_expected_per_hour", "--min-expected-per-hour")
 _SHIFT = option(PatrolSettings, "shifts", "--shift")
 _VISIT_MIN = option(PatrolSettings, "visit_min", "--visit-minutes", min=1, max=240)
 _HISTORY = option(PatrolSettings, "history_days", "--history-days", min=1)
@@ -77,6 +82,9 @@ def patrol(
     out: Path = _OUT,
     week: str | None = _WEEK,
     visits_per_shift: int | None = _VISITS,
+    units: int | None = _UNITS,
+    min_gain_share: float | None = _MIN_GAIN,
+    min_expected_per_hour: float | None = _MIN_PER_HOUR,
     shift: list[str] | None = _SHIFT,
     visit_minutes: int | None = _VISIT_MIN,
     history_days: int | None = _HISTORY,
@@ -98,6 +106,12 @@ def patrol(
     nearest of --streets). Prints the plan's expected coverage beside a naive plan's (top places by count at
     fixed times).
 
+    A visit is planned only where it pays: at least --min-gain-share of the best visit's expected incidents,
+    and at least --min-expected-per-hour past incidents per hour of visit at that place and time. Shift time
+    without such a visit is reported free ("ingen prioriterad plats 01–07: använd tiden för annat"), not
+    filled; --visits-per-shift is a ceiling per unit. --units N plans N routes per shift. With --streets the
+    routes follow the streets. patrol_plan.ics has one calendar event a visit (Europe/Stockholm).
+
     Example: geo patrol data/demo/polisanmalningar.csv --encoding cp1252 --sep ";" --week 2026-W45
     --shift 15-23 --shift 23-07 --visits-per-shift 6 --out plan/
     """
@@ -108,6 +122,9 @@ def patrol(
         week=week,
         shifts=shift or None,
         visits_per_shift=visits_per_shift,
+        units=units,
+        min_gain_share=min_gain_share,
+        min_expected_per_hour=min_expected_per_hour,
         visit_min=visit_minutes,
         history_days=history_days,
         speed_kmh=speed_kmh,

@@ -10,8 +10,10 @@ classes and why shapes are never hulls of report positions):
   lone fringe reports (alone in their cell of the shape grid) are left out of the hot-spot, which keeps
   its shape on the place rather than on the noise HDBSCAN attaches to it, and no cell of the shape holds a
   single report;
-- ``kde`` (:mod:`~geo.hotspots.kde`, :mod:`~geo.hotspots.contours`): FFT kernel density; hot-spots are the
-  parts of the highest-density region holding ``share`` of the incidents;
+- ``kde`` (:mod:`~geo.hotspots.kde`, :mod:`~geo.hotspots.kde_significance`): FFT kernel density; a hot-spot
+  is a concentration significantly denser than complete spatial randomness in the study area allows
+  (Monte Carlo, ``simulations`` seeded surfaces, level ``alpha``), outlined where it is at least ``share``
+  (30 %) of its own peak above the background;
 - ``gistar`` (:mod:`~geo.hotspots.gistar`, cells in :mod:`~geo.hotspots.cells`, band in
   :mod:`~geo.hotspots.band`): Getis-Ord Gi* on cells of the one grid (:mod:`geo.grid`),
   Benjamini–Hochberg FDR; hot-spots are connected groups of hot cells significant at ``alpha``.
@@ -59,8 +61,8 @@ def _check(
         raise ValueError(f"min_samples must be >= 1, got {min_samples}")
     if bandwidth_m is not None and not bandwidth_m > 0:
         raise ValueError(f"bandwidth_m must be > 0 metres, got {bandwidth_m}")
-    if not 0 < share <= 1:
-        raise ValueError(f"share must be in (0, 1], got {share}")
+    if not 0 < share < 1:
+        raise ValueError(f"share must be between 0 and 1 (exclusive), got {share}")
 
 
 def find_hotspots(
@@ -70,7 +72,7 @@ def find_hotspots(
     eps_m: float | None = None,
     min_samples: int | None = None,
     bandwidth_m: float | None = None,
-    share: float = 0.5,
+    share: float = 0.3,
     cell_m: float | None = None,
     band_m: float | None = None,
     alpha: float = 0.05,
@@ -80,6 +82,8 @@ def find_hotspots(
     period_end: pd.Timestamp | None = None,
     shape: str = "square",
     min_cluster_size: int | None = None,
+    simulations: int = 99,
+    seed: int = 0,
     lang: str = "sv",
 ) -> Hotspots:
     """Find hot-spots in reports with one of the four methods.
@@ -100,7 +104,8 @@ def find_hotspots(
     bandwidth_m
         KDE Gaussian standard deviation in metres; default the mean spacing of reports.
     share
-        KDE: hot-spots are the parts of the densest region holding this share (0..1) of the reports.
+        KDE: each hot-spot is outlined where its density is at least this share (0..1, exclusive) of its
+        peak above the background (the rule: :mod:`geo.hotspots.kde_significance`).
     cell_m
         Gi*: cell size in metres; KDE: grid cell; DBSCAN/HDBSCAN: the grid of the hot-spot shapes
         (default half of ``eps_m``).
@@ -108,7 +113,8 @@ def find_hotspots(
         Gi*: binary distance band in metres between cell centres; default from incremental spatial
         autocorrelation.
     alpha
-        Gi*: false discovery rate for hot cells.
+        Gi*: false discovery rate for hot cells; KDE: level of the Monte Carlo test (the chance that
+        randomness alone makes any cell of the study area as dense as a hot-spot's).
     area
         Study polygon in the reports' CRS (a shapely geometry, a :class:`~geo.io.area.StudyArea` or a
         GeoDataFrame): KDE edge correction and Gi* cells.
@@ -122,6 +128,10 @@ def find_hotspots(
         Gi* cells: ``"square"`` or ``"hex"``.
     min_cluster_size
         HDBSCAN's smallest cluster in reports; default ``3 × min_samples``.
+    simulations
+        KDE: number of simulated surfaces under complete spatial randomness (>= 19).
+    seed
+        KDE: seed of the simulations (the same seed gives the same hot-spots).
     lang
         Language of ``peak_windows``.
 
@@ -169,6 +179,9 @@ def find_hotspots(
             share=share,
             min_samples=min_samples,
             area=area_geom,
+            alpha=alpha,
+            simulations=simulations,
+            seed=seed,
         )
     else:
         shapes, members = cluster_members(

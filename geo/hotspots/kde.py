@@ -34,7 +34,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.grid import nice_cell_m
 from geo.hotspots._area import as_area_geometry
 
-__all__ = ["DensitySurface", "kde_grid", "kde_surface", "suggest_bandwidth"]
+__all__ = ["DensitySurface", "kde_grid", "kde_surface", "kernel_on_grid", "linear_bin", "suggest_bandwidth"]
 
 _TRUNCATE_SD = 4.0
 _MAX_SIDE = 2000
@@ -169,9 +169,16 @@ def _kernel(bandwidth_m: float, cell_m: float) -> np.ndarray:
     return np.outer(g, g) / (2 * math.pi * bandwidth_m**2)  # per m²
 
 
-def _linear_bin(
+def kernel_on_grid(bandwidth_m: float, cell_m: float) -> np.ndarray:
+    """Return the Gaussian kernel on a grid of `cell_m` (per m², summing to exactly 1 over the cells)."""
+    k = _kernel(bandwidth_m, cell_m)
+    return k / (k.sum() * cell_m * cell_m)
+
+
+def linear_bin(
     xy: np.ndarray, w: np.ndarray, x0: float, y0: float, cell_m: float, shape: tuple[int, int]
 ) -> np.ndarray:
+    """Spread weights `w` at positions `xy` linearly over the four surrounding nodes of the grid."""
     ny, nx = shape
     fx = (xy[:, 0] - x0) / cell_m
     fy = (xy[:, 1] - y0) / cell_m
@@ -238,9 +245,8 @@ def _density(
     ny = int(math.floor((ymax - ymin) / cell)) + 2
     x0 = math.floor(xmin / cell) * cell + cell / 2
     y0 = math.floor(ymin / cell) * cell + cell / 2
-    counts = _linear_bin(xy, w, x0, y0, cell, (ny, nx)) if len(xy) else np.zeros((ny, nx))
-    k = _kernel(bandwidth_m, cell)
-    k = k / (k.sum() * cell * cell)  # the sampled kernel integrates to exactly 1 (mass kept on coarse grids)
+    counts = linear_bin(xy, w, x0, y0, cell, (ny, nx)) if len(xy) else np.zeros((ny, nx))
+    k = kernel_on_grid(bandwidth_m, cell)  # integrates to exactly 1 (mass kept on coarse grids)
     dens = np.clip(fftconvolve(counts, k, mode="same") * 1e6, 0, None)
     if area is not None:
         dens = _edge_corrected(dens, k, area, x0 + cell * np.arange(nx), y0 + cell * np.arange(ny), cell)

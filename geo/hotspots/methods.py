@@ -3,7 +3,8 @@
 :func:`geo.hotspots.find_hotspots` runs one of them:
 
 - DBSCAN/HDBSCAN clusters become unions of cells of a shape grid (:func:`cluster_members`);
-- KDE gives the parts of the densest region holding a share of the reports (:func:`kde_members`);
+- KDE gives the concentrations significantly above the background, outlined at half their peak
+  (:func:`kde_members`);
 - Gi* gives connected groups of significant hot cells (:func:`gistar_hotspots`, :func:`hotspots_from_cells`),
   and the cells learn the hot-spot they belong to (:func:`label_cells`).
 
@@ -23,11 +24,11 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.grid import cell_index, cell_keys
 from geo.hotspots._area import as_area_geometry
-from geo.hotspots.contours import density_contours
 from geo.hotspots.dbscan import dbscan_labels, suggest_eps, suggest_min_samples
 from geo.hotspots.gistar import gistar_cells
 from geo.hotspots.hdbscan import hdbscan_labels
 from geo.hotspots.kde import kde_surface
+from geo.hotspots.kde_significance import csr_threshold, significant_places
 from geo.hotspots.objects import Hotspots, build_hotspots, cell_union
 
 __all__ = [
@@ -202,15 +203,33 @@ def kde_members(
     share: float,
     min_samples: int | None,
     area: BaseGeometry | None,
+    alpha: float = 0.05,
+    simulations: int = 99,
+    seed: int = 0,
 ) -> tuple[list[BaseGeometry], list[np.ndarray]]:
-    """Shapes and members of the parts of the densest region holding `share` of the reports."""
+    """Shapes and members of the significant concentrations of kernel density.
+
+    The Monte Carlo test against complete spatial randomness in the study area (or the reports' convex hull)
+    and the outline at `share` of each peak above the background are described in
+    :mod:`geo.hotspots.kde_significance`.
+    """
     surface = kde_surface(pts, bandwidth_m=bandwidth_m, cell_m=cell_m, area=area)
     rec.choices["bandwidth_m"] = (surface.bandwidth_m, surface.bandwidth_reason)
     if bandwidth_m is None:
         rec.auto.append("bandwidth_m")
     rec.choices["cell_m"] = (surface.cell_m, f"rutnät / grid {surface.cell_m:g} m")
-    contours = density_contours(surface, shares=(share,))
-    polys = _parts(contours.geometry.iloc[0])
+    hull = None if area is not None else shapely.MultiPoint(xy).convex_hull.buffer(surface.cell_m)
+    test = csr_threshold(
+        surface,
+        round(surface.n),
+        hull=hull,
+        edge_corrected=area is not None,
+        simulations=simulations,
+        alpha=alpha,
+        seed=seed,
+    )
+    rec.choices["significance"] = (test.q, test.reason())
+    polys = significant_places(surface, test, share=share)
     found = _members_in(polys, xy)
     ms = int(rec.choose("min_samples", min_samples, lambda: suggest_min_samples(len(xy))))
     keep = [i for i, m in enumerate(found) if len(m) >= ms]

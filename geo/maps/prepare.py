@@ -23,7 +23,6 @@ from geo.maps.aggregate import choose_cell_m, grid_counts, suppress
 from geo.maps.layers.feed import feed_trend
 from geo.maps.layers.insecurity import public_insecurity
 from geo.maps.layers.overview import gistar_feature_count
-from geo.maps.layers.patrol import shifts_of
 from geo.maps.public import public_hotspots
 from geo.maps.texts import LANGS
 from geo.model import point_reports
@@ -97,8 +96,7 @@ class MapLayers:
             if key == "gistar":
                 out[key] = gistar_feature_count(frame)
             elif key == "patrol":
-                n_routes = sum(1 for _, g in frame.groupby(shifts_of(frame)) if len(g) >= 2)
-                out[key] = int(frame["place_id"].nunique()) + n_routes
+                out[key] = int(frame["place_id"].nunique())  # the routes are the patrol_route layer
             elif key == "insecurity":  # the cells classed neither are not drawn
                 out[key] = int((frame["class"].astype(str) != "neither").sum())
             else:

@@ -107,9 +107,17 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "expected_share": ("förväntad andel", "expected share"),
     "date": ("datum", "date"),
     "patrol_legend": (
-        "Siffran är besökets ordning i passet; linjen är rutten.",
-        "The number is the visit's order in the shift; the line is the route.",
+        "Siffran är antalet planerade besök på platsen under veckan (klicka för tiderna).",
+        "The number is how many visits the place has in the week (click for the times).",
     ),
+    "layer_patrol_route": ("Patrullrutt (ett pass i taget)", "Patrol route (one shift at a time)"),
+    "patrol_route_legend": (
+        "Välj pass i listan. Siffran är besökets ordning i passet; linjen är rutten (längs gatorna när "
+        "planen gjordes med gator).",
+        "Choose a shift in the list. The number is the visit's order in the shift; the line is the route "
+        "(along the streets when the plan was made with streets).",
+    ),
+    "expected_incidents": ("förväntade händelser", "expected incidents"),
     "speed_legend": ("Andel fordon över hastighetsgränsen", "Share of vehicles over the speed limit"),
     "lit_legend": ("Yta som nås av gatubelysning", "Area reached by street lighting"),
     "dark_stretch_legend": ("Gång- och cykelvägar utan belysning", "Walkable ways without lighting"),

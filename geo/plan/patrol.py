@@ -14,13 +14,17 @@ expected share is their sum: the historical share of incidents that the planned 
 
 **Choosing visits** (greedy, per shift in time order). Every start time on a ``step_min`` grid inside the
 shift and every place is a candidate; its gain is the uncovered expected share, times ``repeat_decay`` for
-each visit the place already has in the same shift (diminishing returns: a place is visited again only when
-its next window still beats the alternatives) and never sooner than ``revisit_min`` after the last visit
-there. A candidate is feasible when the visits before and after it
-can be reached in time (visit length + travel time). The best feasible candidate is added until the shift is
-full or no candidate has any expected gain. The visits in time order are the route; the travel time before
-each visit is the shortest path on the street network (networkx, when streets are given) or the straight
-line, at ``speed_kmh``.
+each visit the place already has in the same shift (diminishing returns) and never sooner than
+``revisit_min`` after the last visit there. A candidate is feasible when some patrol unit (``units`` per
+shift, each with its own route of at most ``visits_per_shift`` visits) can reach it from its visit before and
+reach its visit after (visit length + travel time). The best feasible candidate is added while its gain
+passes the **threshold**: at least ``min_gain_share`` (default 0.1) of the best single visit's gain in the
+week, and at least ``min_expected_per_hour`` (default 1) incidents per hour of visit at that place and
+weekly time in the history. ``visits_per_shift`` is a ceiling, not a quota: time where no place passes the
+threshold is reported **free** (:mod:`geo.plan.patrol_free`: "ingen prioriterad plats 01–07: använd tiden
+för annat"). The visits of a unit in time order are its route; travel is the shortest path on the street
+network (networkx, when streets are given, and the route is drawn along it) or the straight line, at
+``speed_kmh``.
 
 Times are local wall-clock times. On the night the clocks change, a visit keeps its wall-clock start and end
 (a visit planned in the hour skipped in spring starts at 03:00).
@@ -36,99 +40,21 @@ printable page (:mod:`geo.plan.patrol_page`); shifts and weeks are :mod:`geo.tim
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geo.model import Reports, require_metric_crs
-from geo.plan.patrol_greedy import greedy_visits, naive_visits
+from geo.plan.patrol_free import free_windows
+from geo.plan.patrol_greedy import best_gain, greedy_visits, naive_visits
 from geo.plan.patrol_places import candidates, place_activity, place_columns
+from geo.plan.patrol_plan import PATROL_COLUMNS, VISIT_COLUMNS, WEEKDAYS_SV, PatrolPlan
 from geo.plan.patrol_table import empty_visits, routes, visits_frame
-from geo.plan.travel import travel_minutes
-from geo.texts import WEEKDAYS
+from geo.plan.travel import path_lonlat, street_paths, travel_minutes
 from geo.time.weeks import Shift, parse_shift, parse_week, skipped_minutes, week_start
 
 __all__ = ["PATROL_COLUMNS", "WEEKDAYS_SV", "PatrolPlan", "empty_plan", "plan_patrols"]
-
-PATROL_COLUMNS: tuple[str, ...] = (
-    "date",
-    "weekday",
-    "start",
-    "end",
-    "place_id",
-    "place",
-    "lat",
-    "lon",
-    "order",
-    "expected_share",
-)
-"""Columns of ``patrol_plan.csv``, in order (further columns follow them)."""
-
-WEEKDAYS_SV = WEEKDAYS["sv"]
-_VISIT_COLUMNS = [*PATROL_COLUMNS, "shift", "shift_no", "travel_min", "travel_m", "start_at", "end_at"]
-
-
-@dataclass
-class PatrolPlan:
-    """A week's patrol plan and how it was made.
-
-    Attributes
-    ----------
-    visits
-        One row a visit, in time order within each shift: :data:`PATROL_COLUMNS`, then ``shift``
-        (e.g. ``"fredag 15:00–23:00"``), ``shift_no``, ``travel_min`` and ``travel_m`` (from the previous
-        visit of the shift; 0 for the first), ``start_at``/``end_at`` (timezone-aware local times); Point
-        geometry (a point inside the place) in the places' CRS.
-    naive
-        The naive plan's visits, same columns.
-    expected_share
-        Sum of the visits' expected shares (0..1).
-    naive_share
-        The same for the naive plan.
-    week
-        ``YYYY-Www``.
-    shifts
-        The daily shifts.
-    history_start, history_end
-        The history window (local, end exclusive).
-    n_history
-        Point incidents in the history window (the denominator of every share).
-    travel
-        ``"gatunät"`` (street network) or ``"fågelvägen"`` (straight line).
-    speed_kmh, visit_min, visits_per_shift
-        The assumptions.
-    routes
-        One LineString per shift with visits, through its visits in order (for the map).
-    notes
-        Sentences for the user.
-    """
-
-    visits: gpd.GeoDataFrame
-    naive: gpd.GeoDataFrame
-    expected_share: float
-    naive_share: float
-    week: str
-    shifts: tuple[Shift, ...]
-    history_start: pd.Timestamp | None
-    history_end: pd.Timestamp | None
-    n_history: float
-    travel: str
-    speed_kmh: float
-    visit_min: int
-    visits_per_shift: int
-    routes: gpd.GeoDataFrame
-    notes: list[str] = field(default_factory=list)
-
-    def table(self, *, naive: bool = False) -> pd.DataFrame:
-        """Return the visits as the CSV table (contract columns first, then the extras)."""
-        v = self.naive if naive else self.visits
-        extra = ["shift", "travel_min", "travel_m"]
-        out = pd.DataFrame(v.drop(columns=v.geometry.name))[[*PATROL_COLUMNS, *extra]].copy()
-        out["expected_share"] = out["expected_share"].round(6)
-        out["travel_m"] = out["travel_m"].round(0).astype("int64")
-        return out
 
 
 def _check_arguments(
@@ -139,10 +65,19 @@ def _check_arguments(
     repeat_decay: float,
     step_min: int,
     revisit_min: int,
+    units: int = 1,
+    min_gain_share: float = 0.0,
+    min_expected_per_hour: float = 0.0,
 ) -> tuple[Shift, ...]:
     """Check the planner's parameters; return the parsed shifts."""
     if visits_per_shift < 1:
         raise ValueError(f"visits_per_shift must be >= 1, got {visits_per_shift}")
+    if units < 1:
+        raise ValueError(f"units must be >= 1, got {units}")
+    if not 0 <= min_gain_share <= 1:
+        raise ValueError(f"min_gain_share must be between 0 and 1, got {min_gain_share}")
+    if min_expected_per_hour < 0:
+        raise ValueError(f"min_expected_per_hour must be >= 0, got {min_expected_per_hour}")
     if not 1 <= visit_min <= 240:
         raise ValueError(f"visit_min must be between 1 and 240 minutes, got {visit_min}")
     if not 0 < repeat_decay <= 1:
@@ -169,6 +104,7 @@ def empty_plan(
     visit_min: int = 15,
     speed_kmh: float = 30.0,
     notes: Sequence[str] = (),
+    units: int = 1,
 ) -> PatrolPlan:
     """Return a plan without visits (nothing to plan), with `notes` saying why.
 
@@ -187,8 +123,8 @@ def empty_plan(
     """
     parse_week(week)
     return PatrolPlan(
-        visits=empty_visits(crs, _VISIT_COLUMNS),
-        naive=empty_visits(crs, _VISIT_COLUMNS),
+        visits=empty_visits(crs, VISIT_COLUMNS),
+        naive=empty_visits(crs, VISIT_COLUMNS),
         expected_share=0.0,
         naive_share=0.0,
         week=week,
@@ -200,8 +136,9 @@ def empty_plan(
         speed_kmh=speed_kmh,
         visit_min=visit_min,
         visits_per_shift=visits_per_shift,
-        routes=routes(empty_visits(crs, _VISIT_COLUMNS), crs),
+        routes=routes(empty_visits(crs, VISIT_COLUMNS), crs),
         notes=list(notes),
+        units=units,
     )
 
 
@@ -223,6 +160,9 @@ def plan_patrols(
     point_radius_m: float = 100.0,
     tz: str | None = None,
     total: float | None = None,
+    units: int = 1,
+    min_gain_share: float = 0.1,
+    min_expected_per_hour: float = 1.0,
 ) -> PatrolPlan:
     """Plan a week of patrol visits that cover the largest expected share of incidents.
 
@@ -240,7 +180,7 @@ def plan_patrols(
     shifts
         Daily shifts (``"15-23"``, ``"23-07"`` past midnight, ``"07:30-16:00"``), each on all seven days.
     visits_per_shift
-        Most visits per shift.
+        Most visits per shift and patrol unit: a ceiling, not a quota (see `min_gain_share`).
     visit_min
         Length of one visit in minutes (10–15 minutes is what hot-spot patrol research supports).
     history_days
@@ -264,6 +204,16 @@ def plan_patrols(
         Local zone (default: the reports' zone, else Europe/Stockholm).
     total
         Denominator of the shares when `reports` is ``None`` (default: the sum of the profiles).
+    units
+        Patrol units per shift; each gets its own route of at most `visits_per_shift` visits.
+    min_gain_share
+        A visit is planned only when it adds at least this share (0..1) of the best single visit's expected
+        gain in the week.
+    min_expected_per_hour
+        ... and only when its place had at least this many incidents per hour of visit in the visit's weekly
+        time window over the history window (1: not on a place-hour with under one past incident; not used
+        with given profiles, where `reports` is ``None``). Time where no visit passes is reported free
+        (``free``), not filled.
 
     Returns
     -------
@@ -282,6 +232,9 @@ def plan_patrols(
         repeat_decay=repeat_decay,
         step_min=step_min,
         revisit_min=revisit_min,
+        units=units,
+        min_gain_share=min_gain_share,
+        min_expected_per_hour=min_expected_per_hour,
     )
     require_metric_crs(places, what="places")
     place_columns(places)
@@ -301,6 +254,15 @@ def plan_patrols(
     # share of all incidents per place-minute of the week (each hour's count spread evenly over its minutes)
     intensity = np.repeat(cand.profiles / 60.0, 60, axis=1) / activity.n_history
     skipped = skipped_minutes(monday, tz)
+    best = best_gain(intensity, shifts=parsed, visit_min=visit_min, step_min=step_min)
+    # incidents per hour of visit in the history (with given profiles, e.g. a forecast, only the share rule)
+    history = reports is not None and activity.n_history > 0
+    per_hour = min_expected_per_hour * visit_min / 60.0 / activity.n_history if history else 0.0
+    min_gain = max(min_gain_share * best, per_hour)
+    reason = f"minst {100 * min_gain_share:.0f} % av bästa besökets vinst"
+    if history:
+        plural = "r" if min_expected_per_hour != 1 else ""
+        reason += f" och minst {min_expected_per_hour:g} händelse{plural} per besökstimme i historiken"
     plan_rows = greedy_visits(
         intensity,
         minutes,
@@ -311,11 +273,22 @@ def plan_patrols(
         step_min=step_min,
         revisit_min=revisit_min,
         skipped=skipped,
+        units=units,
+        min_gain=min_gain,
     )
     k_naive = min(visits_per_shift, len(cand.points))
     naive_rows = naive_visits(intensity, shifts=parsed, k=k_naive, visit_min=visit_min, skipped=skipped)
-    visits = visits_frame(plan_rows, cand, minutes, metres, monday=monday, tz=tz, columns=_VISIT_COLUMNS)
-    naive = visits_frame(naive_rows, cand, minutes, metres, monday=monday, tz=tz, columns=_VISIT_COLUMNS)
+    visits = visits_frame(plan_rows, cand, minutes, metres, monday=monday, tz=tz, columns=VISIT_COLUMNS)
+    naive = visits_frame(naive_rows, cand, minutes, metres, monday=monday, tz=tz, columns=VISIT_COLUMNS)
+    days = _history_days(activity.history_start, activity.history_end, history_days)
+    for frame in (visits, naive):
+        frame["expected_incidents"] = frame["expected_share"].astype(float) * activity.n_history * 7.0 / days
+    paths = street_paths(visits, streets) if how == "gatunät" else None
+    visits["path"] = path_lonlat(paths, visits.crs) if paths is not None else ""
+    naive["path"] = ""
+    free = free_windows(
+        intensity, shifts=parsed, visit_min=visit_min, step_min=step_min, min_gain=min_gain, monday=monday
+    )
     notes = list(activity.notes)
     if not len(cand.points):
         notes.append("Inga platser med händelser i historiken; inga besök planerade.")
@@ -333,6 +306,18 @@ def plan_patrols(
         speed_kmh=speed_kmh,
         visit_min=visit_min,
         visits_per_shift=visits_per_shift,
-        routes=routes(visits, cand.points.crs),
+        routes=routes(visits, cand.points.crs, paths=paths),
         notes=notes,
+        units=units,
+        min_gain=min_gain,
+        min_gain_reason=reason,
+        free=free,
+        history_days=days,
     )
+
+
+def _history_days(start: pd.Timestamp | None, end: pd.Timestamp | None, default: int) -> float:
+    """Length of the history window in days (`default` when unknown)."""
+    if start is None or end is None:
+        return float(default)
+    return max((end - start).total_seconds() / 86400.0, 1.0)

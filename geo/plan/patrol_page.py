@@ -37,6 +37,10 @@ _HTML_TEXT: dict[str, dict[str, str]] = {
         "define": "Förväntad andel = den andel av alla händelser i historiken som inträffade på platsen "
         "under besökets veckodag och klockslag (och inte redan täcks av ett tidigare besök).",
         "none": "Inga besök planerade: ingen plats har händelser i historiken.",
+        "gain": "Förväntat antal",
+        "units": "Enheter per pass",
+        "free": "Fri tid (ingen plats värd ett besök)",
+        "unit": "enhet",
         "shift": "pass",
         "shift_sum": "{n} besök · förväntad andel {p} · restid totalt {t} min",
         "head": "<th>Nr</th><th>Datum</th><th>Tid</th><th>Plats</th><th>Position (lat, lon)</th>"
@@ -61,6 +65,10 @@ _HTML_TEXT: dict[str, dict[str, str]] = {
         "define": "Expected share = the share of all incidents in the history that happened at the place "
         "on the visit's weekday and time of day (and are not already covered by an earlier visit).",
         "none": "No visits planned: no place has incidents in the history.",
+        "gain": "Expected number",
+        "units": "Units per shift",
+        "free": "Free time (no place worth a visit)",
+        "unit": "unit",
         "shift": "shift",
         "shift_sum": "{n} visits · expected share {p} · travel in total {t} min",
         "head": "<th>No.</th><th>Date</th><th>Time</th><th>Place</th><th>Position (lat, lon)</th>"
@@ -99,7 +107,9 @@ def _summary(plan: PatrolPlan, t: dict[str, str], *, lang: str) -> list[str]:
     rows = [
         (t["plan"], t["plan_v"].format(p=_pct(plan.expected_share, lang=lang), n=len(plan.visits))),
         (t["naive"], t["naive_v"].format(p=_pct(plan.naive_share, lang=lang), k=plan.visits_per_shift)),
+        (t["gain"], plan.gain_text() if lang == "sv" else _gain_en(plan)),
         (t["shifts"], ", ".join(s.label for s in plan.shifts)),
+        (t["units"], str(plan.units)),
         (t["visits"], t["visits_v"].format(k=plan.visits_per_shift, m=plan.visit_min)),
         (t["travel"], f"{travel}, {plan.speed_kmh:g} km/h"),
     ]
@@ -108,6 +118,13 @@ def _summary(plan: PatrolPlan, t: dict[str, str], *, lang: str) -> list[str]:
     parts.append("</table>")
     parts.append(f"<p>{escape(t['define'])}</p>")
     parts += [f"<p><i>{escape(note)}</i></p>" for note in plan.notes]
+    if plan.n_history:
+        parts.append(f"<p>{escape(plan.capacity_text())}</p>")
+    free = plan.free_text()
+    if free:
+        parts.append(f"<h3>{escape(t['free'])}</h3><ul>")
+        parts += [f"<li>{escape(line)}</li>" for line in free]
+        parts.append("</ul>")
     if len(plan.visits) == 0:
         parts.append(f"<p>{escape(t['none'])}</p>")
     return parts
@@ -124,10 +141,21 @@ def _shift_date(first: pd.Series, *, lang: str) -> str:
     return f"{name} {day.day} {MONTHS[lang][day.month - 1]} {day.year}"
 
 
-def _shift_section(g: pd.DataFrame, t: dict[str, str], *, lang: str) -> list[str]:
+def _gain_en(plan: PatrolPlan) -> str:
+    return (
+        f"about {plan.expected_incidents:.1f} of the week's expected {plan.weekly_expected:.0f} incidents "
+        "happen at planned visits"
+    )
+
+
+def _shift_section(
+    g: pd.DataFrame, t: dict[str, str], *, lang: str, units: int = 1, free: pd.DataFrame | None = None
+) -> list[str]:
     """Return one shift's section: heading, summary line and the table of its visits with a column to sign."""
     first = g.iloc[0]
     label = first["shift"].split(" ", 1)[1]
+    if units > 1:
+        label = f"{label} · {t['unit']} {int(first.get('unit', 1))}"
     summary = t["shift_sum"].format(
         n=len(g), p=_pct(float(g["expected_share"].sum()), lang=lang), t=int(g["travel_min"].sum())
     )
@@ -145,7 +173,10 @@ def _shift_section(g: pd.DataFrame, t: dict[str, str], *, lang: str) -> list[str
             f"<td>{r.lat:.5f}, {r.lon:.5f}</td><td class='num'>{r.travel_min} min</td>"
             f"<td class='num'>{_pct(float(r.expected_share), 2, lang=lang)}</td><td></td></tr>"
         )
-    parts.append("</table></section>")
+    parts.append("</table>")
+    if free is not None and len(free):
+        parts += [f"<p><i>{escape(str(x))}</i></p>" for x in free["text"]]
+    parts.append("</section>")
     return parts
 
 
@@ -182,7 +213,9 @@ def plan_html(plan: PatrolPlan, *, title: str | None = None, demo: bool = False,
         parts.append(f'<p class="demo">{t["demo"]}</p>')
     parts.append(f'<p class="sub">{escape(_history_text(plan, t))}</p>')
     parts += _summary(plan, t, lang=lang)
-    for _, g in plan.visits.groupby("shift_no", sort=True):
-        parts += _shift_section(g, t, lang=lang)
+    units = plan.visits["unit"] if "unit" in plan.visits.columns else 1
+    for (shift_no, _), g in plan.visits.assign(_unit=units).groupby(["shift_no", "_unit"], sort=True):
+        free = plan.free[plan.free["shift_no"] == shift_no] if len(plan.free) else None
+        parts += _shift_section(g, t, lang=lang, units=plan.units, free=free)
     parts.append(f'<p class="sign">{escape(t["sign"])}</p></body></html>')
     return "\n".join(parts)

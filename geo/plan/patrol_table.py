@@ -58,8 +58,11 @@ def visits_frame(
     info = cand.info
     recs: list[dict[str, object]] = []
     geoms = []
-    df = pd.DataFrame(rows).sort_values(["shift_no", "offset"], kind="stable")
-    for _, g in df.groupby("shift_no", sort=True):
+    df = pd.DataFrame(rows)
+    if "unit" not in df.columns:
+        df["unit"] = 1
+    df = df.sort_values(["shift_no", "unit", "offset"], kind="stable")
+    for _, g in df.groupby(["shift_no", "unit"], sort=True):
         prev: int | None = None
         for order, r in enumerate(g.itertuples(index=False), start=1):
             s: Shift = r.shift
@@ -81,6 +84,7 @@ def visits_frame(
                     "expected_share": float(r.share),
                     "shift": f"{_WEEKDAYS_SV[shift_day.weekday()]} {s.label}",
                     "shift_no": int(r.shift_no),
+                    "unit": int(r.unit),
                     "travel_min": int(minutes[prev, p]) if prev is not None else 0,
                     "travel_m": float(metres[prev, p]) if prev is not None else 0.0,
                     "start_at": start_at,
@@ -95,20 +99,42 @@ def visits_frame(
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=crs).to_numpy(), crs=crs)
 
 
-def routes(visits: gpd.GeoDataFrame, crs: object) -> gpd.GeoDataFrame:
-    """Return one line per shift through its visits in order (a shift with one visit gets a point-like line).
+def routes(
+    visits: gpd.GeoDataFrame, crs: object, *, paths: Sequence[np.ndarray | None] | None = None
+) -> gpd.GeoDataFrame:
+    """Return one line per shift and unit through its visits in order (one visit: a point-like line).
 
-    Columns: ``shift_no``, ``shift``, ``date`` (of the first visit), ``visits``, ``travel_min``,
-    ``expected_share``; LineString geometry in `crs`.
+    Parameters
+    ----------
+    visits
+        The plan's visits.
+    crs
+        Their CRS.
+    paths
+        Per visit (aligned to `visits`), the street path from the previous visit of its route (``n × 2``
+        coordinates), or ``None`` for a straight line (:func:`geo.plan.travel.street_paths`).
+
+    Returns
+    -------
+    routes
+        Columns ``shift_no``, ``unit``, ``shift``, ``date`` (of the first visit), ``visits``, ``travel_min``,
+        ``expected_share``; LineString geometry in `crs`.
     """
     recs = []
-    for shift_no, g in visits.groupby("shift_no", sort=True):
-        pts = [(p.x, p.y) for p in g.geometry]
+    units = visits["unit"] if "unit" in visits.columns else pd.Series(1, index=visits.index)
+    for (shift_no, unit), g in visits.assign(_unit=units).groupby(["shift_no", "_unit"], sort=True):
+        pts: list[tuple[float, float]] = []
+        for k, (i, p) in enumerate(zip(g.index, g.geometry, strict=True)):
+            path = paths[visits.index.get_loc(i)] if paths is not None and k > 0 else None
+            if path is not None and len(path):
+                pts.extend((float(x), float(y)) for x, y in path)
+            pts.append((p.x, p.y))
         if len(pts) == 1:
             pts = pts * 2
         recs.append(
             {
                 "shift_no": int(shift_no),
+                "unit": int(unit),
                 "shift": g["shift"].iloc[0],
                 "date": g["date"].iloc[0],
                 "visits": len(g),
@@ -119,7 +145,15 @@ def routes(visits: gpd.GeoDataFrame, crs: object) -> gpd.GeoDataFrame:
         )
     if not recs:
         return gpd.GeoDataFrame(
-            {"shift_no": [], "shift": [], "date": [], "visits": [], "travel_min": [], "expected_share": []},
+            {
+                "shift_no": [],
+                "unit": [],
+                "shift": [],
+                "date": [],
+                "visits": [],
+                "travel_min": [],
+                "expected_share": [],
+            },
             geometry=gpd.GeoSeries([], crs=crs),
             crs=crs,
         )

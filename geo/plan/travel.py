@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import networkx as nx
 import numpy as np
+import pyproj
 from scipy.spatial import cKDTree
 
-__all__ = ["street_graph", "travel_minutes"]
+__all__ = ["path_lonlat", "street_graph", "street_paths", "travel_minutes"]
 
 
 def _add_line(graph: nx.Graph, coords: np.ndarray, node_of: dict[tuple[float, float], int]) -> None:
@@ -109,3 +112,56 @@ def travel_minutes(
     minutes = np.ceil(metres / (speed_kmh * 1000.0 / 60.0) - 1e-9)
     np.fill_diagonal(minutes, 0)
     return minutes.astype("int64"), metres, how
+
+
+def street_paths(visits: gpd.GeoDataFrame, streets: gpd.GeoDataFrame | None) -> list[np.ndarray | None]:
+    """Return the street path from each visit's previous visit in its route (shift and unit).
+
+    Parameters
+    ----------
+    visits
+        The plan's visits (``shift_no``, optional ``unit``, in route order), Point geometry, metric CRS.
+    streets
+        Street lines; reprojected to the visits' CRS when needed.
+
+    Returns
+    -------
+    paths
+        Aligned to `visits`: ``None`` for the first visit of a route, a pair the network does not connect or
+        without streets; else the ``n × 2`` coordinates of the street vertices between the two places
+        (shortest path, networkx Dijkstra), to be joined by the straight walk to and from each place.
+    """
+    out: list[np.ndarray | None] = [None] * len(visits)
+    if streets is None or not len(streets) or not len(visits):
+        return out
+    streets = streets.to_crs(visits.crs) if streets.crs != visits.crs else streets
+    graph, nodes = street_graph(streets)
+    if not len(nodes):
+        return out
+    xy = np.column_stack([visits.geometry.x.to_numpy(), visits.geometry.y.to_numpy()])
+    _, near = cKDTree(nodes).query(xy)
+    units = visits["unit"].to_numpy() if "unit" in visits.columns else np.ones(len(visits))
+    key = list(zip(visits["shift_no"].to_numpy(), units, strict=True))
+    for i in range(1, len(visits)):
+        if key[i] != key[i - 1]:
+            continue
+        try:
+            path = nx.shortest_path(graph, int(near[i - 1]), int(near[i]), weight="length")
+        except nx.NetworkXNoPath:
+            continue
+        out[i] = nodes[np.asarray(path, dtype="int64")]
+    return out
+
+
+def path_lonlat(paths: list[np.ndarray | None], crs: object) -> list[str]:
+    """Return each path as JSON ``[[lon, lat], ...]`` in WGS84 (6 decimals), ``""`` for none."""
+    to_wgs = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    out = []
+    for path in paths:
+        if path is None or not len(path):
+            out.append("")
+            continue
+        lon, lat = to_wgs.transform(path[:, 0], path[:, 1])
+        pairs = [[round(float(a), 6), round(float(b), 6)] for a, b in zip(lon, lat, strict=True)]
+        out.append(json.dumps(pairs))
+    return out

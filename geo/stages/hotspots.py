@@ -46,11 +46,17 @@ class HotspotSettings(StageSettings):
         None, gt=0, description="KDE bandwidth (Gaussian sd) in metres (automatic: mean spacing of reports)"
     )
     share: float = Field(
+        0.3,
+        gt=0,
+        lt=1,
+        description="KDE: outline each significant concentration where its density is at least this share "
+        "of its peak above the background",
+    )
+    segment_share: float = Field(
         0.5,
         gt=0,
         le=1,
-        description="KDE: hot-spots are the densest region holding this share of reports; segments: the top "
-        "segments holding this share",
+        description="Segments: the hot streets are the top segments holding this share of the reports",
     )
     snap_m: float = Field(
         25.0,
@@ -58,6 +64,13 @@ class HotspotSettings(StageSettings):
         description="Segments: a report counts for the nearest street segment within this many metres "
         "(farther ones are counted apart and reported)",
     )
+    simulations: int = Field(
+        99,
+        ge=19,
+        description="KDE: simulated surfaces under complete spatial randomness in the study area for the "
+        "significance test",
+    )
+    seed: int = Field(0, ge=0, description="KDE: seed of the simulations (same seed, same hot-spots)")
     cell_m: float | None = Field(
         None, gt=0, description="Gi* cell side in metres (KDE: grid cell; DBSCAN/HDBSCAN: shape grid)"
     )
@@ -68,7 +81,11 @@ class HotspotSettings(StageSettings):
         "(automatic: incremental spatial autocorrelation)",
     )
     alpha: float = Field(
-        0.05, gt=0, lt=1, description="Gi*: false discovery rate for hot cells (Benjamini–Hochberg)"
+        0.05,
+        gt=0,
+        lt=1,
+        description="Gi*: false discovery rate for hot cells (Benjamini–Hochberg); KDE: level of the "
+        "Monte Carlo test (chance that randomness alone makes any cell that dense)",
     )
     sources: list[str] = Field(default_factory=list, description="Only these sources (empty: all)")
     categories: list[str] = Field(default_factory=list, description="Only these categories (empty: all)")
@@ -85,7 +102,11 @@ class HotspotSettings(StageSettings):
         """Return the keyword arguments of :func:`geo.hotspots.find_hotspots` these settings give."""
         keys = ("method", "eps_m", "min_samples", "bandwidth_m", "share", "cell_m", "band_m", "alpha")
         extra = {"shape": self.shape, "min_cluster_size": self.min_cluster_size}
-        return {k: getattr(self, k) for k in keys} | extra
+        extra |= {"simulations": self.simulations, "seed": self.seed}
+        out = {k: getattr(self, k) for k in keys} | extra
+        if self.method == "segments":  # the hot streets' own share (KDE's share is an outline level)
+            out["share"] = self.segment_share
+        return out
 
 
 @dataclass

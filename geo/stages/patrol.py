@@ -29,7 +29,24 @@ class PatrolSettings(StageSettings):
         description="Daily shifts HH-HH or HH:MM-HH:MM in local time, each on all seven days; may pass "
         "midnight (23-07)",
     )
-    visits_per_shift: int = Field(6, ge=1, description="Most visits per shift")
+    visits_per_shift: int = Field(
+        6, ge=1, description="Most visits per shift and patrol unit (a ceiling: quiet time is left free)"
+    )
+    units: int = Field(1, ge=1, description="Patrol units per shift, each with its own route")
+    min_gain_share: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="A visit is planned only when it covers at least this share of the best visit's "
+        "expected incidents",
+    )
+    min_expected_per_hour: float = Field(
+        1.0,
+        ge=0,
+        description="... and only when its place had at least this many incidents per hour of visit in the "
+        "visit's weekly time window over the history (1: not where under one incident happened); time "
+        "without such a visit is reported free",
+    )
     visit_min: int = Field(15, ge=1, le=240, description="Length of one visit in minutes")
     history_days: int = Field(
         365, ge=1, description="Days of history counted before the planning week (or the data's end)"
@@ -167,6 +184,7 @@ def patrol_stage(
             visit_min=settings.visit_min,
             speed_kmh=settings.speed_kmh,
             notes=[nothing],
+            units=settings.units,
         )
     else:
         progress("Patrullplan / patrol plan")
@@ -180,6 +198,9 @@ def patrol_stage(
             history_days=settings.history_days,
             speed_kmh=settings.speed_kmh,
             streets=streets,
+            units=settings.units,
+            min_gain_share=settings.min_gain_share,
+            min_expected_per_hour=settings.min_expected_per_hour,
         )
     result = PatrolResult(settings=settings, plan=plan, places=places)
     if why_week is not None:
@@ -188,4 +209,5 @@ def patrol_stage(
         result.notes.append(nothing)
     else:
         result.chosen["travel"] = _TRAVEL[plan.travel]
+        result.notes.extend([plan.gain_text(), plan.capacity_text(), *plan.free_text()])
     return result

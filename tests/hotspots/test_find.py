@@ -160,7 +160,7 @@ def test_demo_world_peak_windows_match_planted_hours(demo_reports, demo_truth) -
 
 def test_quiet_world_every_hotspot_has_a_planted_source(quiet_world) -> None:
     reports, truth = quiet_world
-    for method, kwargs in (("dbscan", {}), ("hdbscan", {}), ("kde", {"share": 0.9})):
+    for method, kwargs in (("dbscan", {}), ("hdbscan", {}), ("kde", {})):
         hs = find_hotspots(reports, method=method, **kwargs)
         _check_found(hs, reports, truth, method)
         centres = member_centres(hs, reports)

@@ -67,7 +67,15 @@ def test_capacity_shifts_travel_and_order(plan) -> None:
 
 
 def test_shift_past_midnight(demo_police, planted_places) -> None:
-    p = plan_patrols(planted_places, demo_police, week=CUT_WEEK, shifts=["23-07"], visits_per_shift=4)
+    p = plan_patrols(
+        planted_places,
+        demo_police,
+        week=CUT_WEEK,
+        shifts=["23-07"],
+        visits_per_shift=4,
+        min_gain_share=0,
+        min_expected_per_hour=0,
+    )
     v = p.visits
     after = v[v["start_at"].dt.hour < 7]
     assert len(after) > 0
@@ -130,7 +138,10 @@ def test_with_the_hotspot_engine(demo_police, demo_truth) -> None:
     from geo.hotspots import find_hotspots
 
     hs = find_hotspots(point_reports(demo_police), eps_m=60, min_samples=20)
-    p = plan_patrols(hs, demo_police, week=CUT_WEEK, shifts=SHIFTS)
+    # without a threshold every planted place with hours is visited, best in its planted window
+    p = plan_patrols(hs, demo_police, week=CUT_WEEK, shifts=SHIFTS, min_gain_share=0, min_expected_per_hour=0)
+    default = plan_patrols(hs, demo_police, week=CUT_WEEK, shifts=SHIFTS)
+    assert 0 < len(default.visits) < len(p.visits)
     v = p.visits
     for h in demo_truth["hotspots"]:
         if not h["hours"]:
@@ -141,6 +152,11 @@ def test_with_the_hotspot_engine(demo_police, demo_truth) -> None:
         assert len(at), h["id"]
         best = at.sort_values("expected_share", ascending=False).iloc[0]
         assert in_planted_window(best["start_at"], h), (h["id"], best["weekday"], best["start"])
+        # with the default threshold, at least 80 % of a planted place's visits are in its planted window
+        kept = default.visits[default.visits["place_id"] == holder["hotspot_id"].iloc[0]]
+        if len(kept):
+            inside = [in_planted_window(t, h) for t in kept["start_at"]]
+            assert np.mean(inside) >= 0.8, (h["id"], len(kept), np.mean(inside))
 
 
 # ------------------------------------------------------------------------------ planner behaviour
@@ -161,9 +177,10 @@ def _profile_places(weights: list[float]) -> gpd.GeoDataFrame:
 
 def test_diminishing_returns_spread_the_visits() -> None:
     places = _profile_places([10.0, 1.0])
-    greedy = plan_patrols(places, week="2026-W45", shifts=["15-23"], repeat_decay=1.0, revisit_min=0)
+    every = {"min_gain_share": 0.0}  # P1 has a tenth of P0's incidents: the default threshold is 0.1
+    greedy = plan_patrols(places, week="2026-W45", shifts=["15-23"], repeat_decay=1.0, revisit_min=0, **every)
     assert set(greedy.visits["place_id"]) == {"P0"}
-    spread = plan_patrols(places, week="2026-W45", shifts=["15-23"])
+    spread = plan_patrols(places, week="2026-W45", shifts=["15-23"], **every)
     counts = spread.visits.groupby("place_id").size()
     assert counts["P0"] > counts["P1"] > 0
     # the stated share is honest either way: spreading costs a little expected coverage

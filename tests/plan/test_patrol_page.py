@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from geo.plan.patrol import empty_plan
+from geo.plan.patrol import empty_plan, plan_patrols
 from geo.plan.patrol_page import plan_html
 
 
-def test_html_one_section_per_shift(plan) -> None:
+def test_html_one_section_per_shift(demo_police, planted_places) -> None:
+    from tests.plan.conftest import CUT_WEEK, SHIFTS
+
+    # every shift filled (no threshold), so the Monday night shift has visits after midnight
+    plan = plan_patrols(
+        planted_places, demo_police, week=CUT_WEEK, shifts=SHIFTS, min_gain_share=0, min_expected_per_hour=0
+    )
     html = plan_html(plan, demo=True)
     assert html.count('<section class="shift">') == plan.visits["shift_no"].nunique()
     assert "Förväntad täckning, naiv plan" in html and "Syntetiska demodata" in html
@@ -31,3 +37,11 @@ def test_html_of_an_empty_plan_says_why() -> None:
     html = plan_html(empty)
     assert '<section class="shift">' not in html
     assert "inga platser att planera för" in html and "Inga besök planerade" in html
+
+
+def test_html_says_what_the_plan_gains_and_which_time_is_free(plan) -> None:
+    html = plan_html(plan)
+    assert "av veckans förväntade" in html and "möjliga besök planerade" in html
+    assert "Fri tid" in html and "ingen prioriterad plats" in html and "använd tiden för annat" in html
+    en = plan_html(plan, lang="en")
+    assert "of the week&#x27;s expected" in en

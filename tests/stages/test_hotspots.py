@@ -69,6 +69,11 @@ def test_settings_are_checked() -> None:
         HotspotSettings(eps_m=-1)
     with pytest.raises(ValueError, match="method"):
         HotspotSettings(method="kmeans")  # type: ignore[arg-type]
-    assert HotspotSettings(share=1.0).share == 1.0  # (0, 1], as --share has always taken
+    # KDE: the outline's share of each peak above the background, strictly between 0 and 1
+    assert HotspotSettings(share=0.5).share == 0.5
+    with pytest.raises(ValueError, match="share"):
+        HotspotSettings(share=1.0)
+    with pytest.raises(ValueError, match="simulations"):
+        HotspotSettings(simulations=5)
     assert isinstance(HotspotSettings().method_kwargs(), dict)
     assert HotspotSettings().eps_m is None  # automatic

@@ -24,7 +24,9 @@ def test_frames_in_plan_out(demo_police: Reports, places) -> None:
     before_r, before_p = demo_police.copy(), places.copy()
     result = patrol_stage(demo_police, places, settings)
     assert isinstance(result, PatrolResult) and result.settings is settings
-    assert result.places is places and result.notes == []
+    assert result.places is places
+    assert result.notes[:2] == [result.plan.gain_text(), result.plan.capacity_text()]
+    assert result.notes[2:] == result.plan.free_text()
     assert result.chosen == {"travel": "fågelvägen: inga gator givna"}
     expected = plan_patrols(places, demo_police, week=CUT_WEEK, shifts=["15-23"], visits_per_shift=3)
     pd.testing.assert_frame_equal(result.plan.table(), expected.table())

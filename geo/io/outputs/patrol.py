@@ -6,6 +6,7 @@ from pathlib import Path
 
 from geo.io.export import atomic_path, write_csv, write_frame, write_text
 from geo.io.manifest import OutputFile
+from geo.io.outputs.patrol_ics import plan_ics
 from geo.plan.patrol_page import plan_html
 from geo.stages.patrol import PatrolResult
 
@@ -15,7 +16,7 @@ __all__ = ["write_patrol"]
 def write_patrol(
     result: PatrolResult, out_dir: str | Path, *, demo: bool = False, lang: str = "sv"
 ) -> list[OutputFile]:
-    """Write ``patrol_plan.csv``, ``patrol_naive.csv``, ``patrol_plan.html`` and ``patrol_plan.gpkg``.
+    """Write ``patrol_plan.csv``, ``patrol_naive.csv``, ``patrol_plan.html``, ``patrol_plan.ics``, ``.gpkg``.
 
     Every file is written atomically. The GeoPackage (layers ``visits`` and ``routes``, for the map) is
     written only when the plan has visits.
@@ -35,7 +36,9 @@ def write_patrol(
     -------
     files
         Kinds ``patrol_plan`` (the plan's table), ``patrol_naive`` (the naive comparison plan's table),
-        ``patrol_plan_html`` (the printable page), ``patrol_plan_gpkg`` (the GeoPackage) with its layers
+        ``patrol_plan_html`` (the printable page), ``patrol_plan_ics`` (one calendar event a
+        visit, :func:`geo.io.outputs.patrol_ics.plan_ics`), ``patrol_plan_gpkg`` (the GeoPackage) with its
+        layers
         ``patrol_visits`` (layer ``visits``) and ``patrol_routes`` (layer ``routes``).
     """
     plan = result.plan
@@ -48,6 +51,7 @@ def write_patrol(
             "patrol_naive", str(write_csv(plan.table(naive=True), out / "patrol_naive.csv")), "patrol"
         ),
         OutputFile("patrol_plan_html", str(write_text(html, out / "patrol_plan.html")), "patrol"),
+        OutputFile("patrol_plan_ics", str(_write_bytes(plan_ics(plan), out / "patrol_plan.ics")), "patrol"),
     ]
     if len(plan.visits):
         gpkg = out / "patrol_plan.gpkg"
@@ -60,3 +64,9 @@ def write_patrol(
             OutputFile("patrol_routes", str(gpkg), "patrol", layer="routes"),
         ]
     return files
+
+
+def _write_bytes(data: bytes, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path

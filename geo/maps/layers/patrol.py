@@ -1,4 +1,4 @@
-"""The patrol layer: the week's planned visits by place, and each shift's route."""
+"""The patrol layers: the week's planned visits by place, and one shift's route at a time."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry import LineString
 
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
+from geo.maps.layers.patrol_routes import add_patrol_routes
 from geo.maps.registry import LeanMap
 from geo.maps.style import as_points, pct, popup_html, require_columns, swatch_legend
 from geo.maps.texts import text
@@ -37,10 +37,12 @@ def shifts_of(visits: pd.DataFrame) -> np.ndarray:
 
 
 def add_patrol(m: LeanMap, visits: pd.DataFrame, *, lang: str = "sv", show: bool = False) -> LeanMap:
-    """Draw the patrol plan.
+    """Draw the patrol plan: the places, and one shift's route at a time.
 
-    One badge per place (number = visits there) listing day, time window and order, and each shift's route
-    as a line in visit order.
+    Layer ``patrol``: one badge per place, the number being how many visits the place has in the week (the
+    legend says so), whose popup lists day, time window and order in its shift. Layer ``patrol_route``
+    (:mod:`geo.maps.layers.patrol_routes`): one route at a time, chosen from a list of shifts, its stops
+    numbered in visit order.
 
     Parameters
     ----------
@@ -58,20 +60,25 @@ def add_patrol(m: LeanMap, visits: pd.DataFrame, *, lang: str = "sv", show: bool
     require_columns(visits, list(PATROL_COLUMNS[:9]), "patrol plan")
     pts = as_points(visits, "patrol plan").reset_index(drop=True)
     pts["_shift"] = shifts_of(pts)
-    rows = _route_features(pts) + _place_features(pts, lang=lang)
+    rows = _place_features(pts, lang=lang)
     frame = gpd.GeoDataFrame(geometry=[g for g, _ in rows], crs="EPSG:4326")
     fc = feature_collection(frame, [p for _, p in rows])
-    styles: list[dict[str, Any]] = [
-        {"color": "#006d2c", "fillColor": "#006d2c"},
-        {"color": "#31a354", "weight": 2, "opacity": 0.7, "dashArray": "5,4"},
-    ]
-    legend = swatch_legend(text("layer_patrol", lang), [("#006d2c", text("patrol_legend", lang))])
+    styles: list[dict[str, Any]] = [{"color": "#006d2c", "fillColor": "#006d2c"}]
+    note = ""
+    if "expected_incidents" in pts.columns:
+        total = float(pd.to_numeric(pts["expected_incidents"], errors="coerce").sum())
+        note = (
+            f"Besöken täcker ungefär {total:.1f} av veckans förväntade händelser."
+            if lang == "sv"
+            else f"The visits cover about {total:.1f} of the week's expected incidents."
+        )
+    legend = swatch_legend(text("layer_patrol", lang), [("#006d2c", text("patrol_legend", lang))], note=note)
     DataLayer("patrol", text("layer_patrol", lang), fc, styles=styles, show=show, legend=legend).add_to(m)
-    return m
+    return add_patrol_routes(m, pts, lang=lang, show=show)
 
 
 def _place_features(pts: gpd.GeoDataFrame, *, lang: str) -> list[tuple[Any, dict[str, Any]]]:
-    """Return one badge per place (number = its visits) whose popup lists day, time window and order."""
+    """Return one badge per place (number = its visits in the week) whose popup lists the visits."""
     out = []
     for pid, grp in pts.groupby("place_id", sort=False):
         first = grp.iloc[0]
@@ -82,22 +89,13 @@ def _place_features(pts: gpd.GeoDataFrame, *, lang: str) -> list[tuple[Any, dict
             )
             for _, r in grp.iterrows()
         ]
+        if "expected_incidents" in grp.columns:
+            n = pd.to_numeric(grp["expected_incidents"], errors="coerce").sum()
+            lines.append((text("expected_incidents", lang), f"{n:.2f}"))
         share = (
             pd.to_numeric(grp["expected_share"], errors="coerce").sum() if "expected_share" in grp else np.nan
         )
         lines.append((text("expected_share", lang), pct(share, lang)))
         popup = popup_html(str(first["place"]), lines, subtitle=str(pid))
         out.append((first.geometry, {"_k": 0, "_n": len(grp), "_p": popup}))
-    return out
-
-
-def _route_features(pts: gpd.GeoDataFrame) -> list[tuple[Any, dict[str, Any]]]:
-    """Return each shift's route (two visits or more) as a line through its visits in order."""
-    out = []
-    for _shift, grp in pts.groupby("_shift", sort=True):
-        grp = grp.sort_values("order")
-        if len(grp) >= 2:
-            first = grp.iloc[0]
-            tip = f"{first['weekday']} {first['date']} {first['start']}–{grp.iloc[-1]['end']}"
-            out.append((LineString([(p.x, p.y) for p in grp.geometry]), {"_k": 1, "_t": tip}))
     return out

@@ -28,6 +28,7 @@ def test_files_and_kinds(result, tmp_path: Path) -> None:
         "patrol_plan",
         "patrol_naive",
         "patrol_plan_html",
+        "patrol_plan_ics",
         "patrol_plan_gpkg",
         "patrol_visits",
         "patrol_routes",
@@ -35,7 +36,7 @@ def test_files_and_kinds(result, tmp_path: Path) -> None:
     assert {f.stage for f in files} == {"patrol"}
     plan = pd.read_csv(kinds["patrol_plan"].path)
     naive = pd.read_csv(kinds["patrol_naive"].path)
-    extra = ["shift", "travel_min", "travel_m"]
+    extra = ["shift", "unit", "travel_min", "travel_m", "expected_incidents"]
     assert list(plan.columns) == list(naive.columns) == [*PATROL_COLUMNS, *extra]
     assert plan["expected_share"].sum() == pytest.approx(result.plan.expected_share, abs=1e-5)
     assert naive["expected_share"].sum() == pytest.approx(result.plan.naive_share, abs=1e-5)
@@ -55,6 +56,18 @@ def test_files_and_kinds(result, tmp_path: Path) -> None:
 def test_no_geopackage_without_visits(demo_police, demo_truth, tmp_path: Path) -> None:
     empty = patrol_stage(demo_police, planted_frame(demo_truth).iloc[:0], PatrolSettings(week=CUT_WEEK))
     files = write_patrol(empty, tmp_path)
-    assert [f.kind for f in files] == ["patrol_plan", "patrol_naive", "patrol_plan_html"]
+    assert [f.kind for f in files] == ["patrol_plan", "patrol_naive", "patrol_plan_html", "patrol_plan_ics"]
     assert pd.read_csv(tmp_path / "patrol_plan.csv").empty
     assert "inga platser (hot-spots)" in (tmp_path / "patrol_plan.html").read_text(encoding="utf-8")
+
+
+def test_the_plan_as_a_calendar(result, tmp_path: Path) -> None:
+    import icalendar
+
+    files = write_patrol(result, tmp_path)
+    ics = next(f for f in files if f.kind == "patrol_plan_ics")
+    assert ics.path.endswith("patrol_plan.ics")
+    cal = icalendar.Calendar.from_ical(Path(ics.path).read_bytes())
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == len(result.plan.visits) > 0
+    assert {str(e["DTSTART"].params["TZID"]) for e in events} == {"Europe/Stockholm"}
