@@ -38,6 +38,7 @@ _MODULE_OF = {
     "backtest": "forecast",
     "evaluate": "evaluate",
     "history": "history",
+    "feed": "feed",
 }
 """Which command module defines each command, so running one command imports only its module."""
 
