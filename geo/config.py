@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from geo.config_measures import MeasuresConfig, resolve_measure_paths
+from geo.config_partner import PartnerConfig
 from geo.errors import ConfigError
 from geo.io.options import ReaderOptions
 from geo.model import PRECISIONS
@@ -254,6 +255,8 @@ class RunConfig(_Model):
     forecast: ForecastConfig = ForecastConfig()
     maps: MapsConfig = MapsConfig()
     measures: MeasuresConfig = MeasuresConfig()
+    partner: PartnerConfig = PartnerConfig()
+    """The EST checklist of partner reports in the service (``/rapportera/partner``)."""
     store: StoreConfig = StoreConfig()
     areas: list[PriorityArea] = Field(default_factory=list)
     """Priority areas: figures per area in every run (``areas.csv``) and in the run store."""
