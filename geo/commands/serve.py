@@ -62,6 +62,16 @@ def serve(
         list[str] | None,
         typer.Option("--trusted-proxy", help="Proxy address whose X-Forwarded-For is used."),
     ] = None,
+    feed_archive: Annotated[
+        Path | None,
+        typer.Option("--feed-archive", help="Keep the Police events archive (.jsonl) on a schedule."),
+    ] = None,
+    feed_url: Annotated[
+        str, typer.Option("--feed-url", help="Events feed for --feed-archive.")
+    ] = "https://polisen.se/api/events",
+    feed_interval_min: Annotated[
+        float, typer.Option("--feed-interval-min", help="Minutes between feed fetches (at least 10).")
+    ] = 30.0,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "warning",
     access_log: Annotated[
         bool, typer.Option("--access-log", help="Log every request (client addresses included).")
@@ -90,6 +100,9 @@ def serve(
         run_extra_sources=tuple(extra_source or ()),
         run_config=run_config,
         trusted_proxies=tuple(trusted_proxy or ()),
+        feed_archive=feed_archive,
+        feed_url=feed_url,
+        feed_interval_min=feed_interval_min,
     )
     app = create_app(settings)
     store = app.state.lb.store

@@ -199,6 +199,24 @@ def _retention_loop(state: ServiceState) -> None:
             return
 
 
+def _feed_thread(state: ServiceState) -> threading.Thread | None:
+    """Start the Police events archive's schedule when ``--feed-archive`` is given."""
+    s = state.settings
+    if s.feed_archive is None:
+        return None
+    from geo.service.feed_schedule import feed_loop
+
+    thread = threading.Thread(
+        target=feed_loop,
+        args=(s.feed_archive,),
+        kwargs={"url": s.feed_url, "interval_min": s.feed_interval_min, "stop": state.stop},
+        name="lagesbild-feed",
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
 def _check_extra_sources(settings: ServiceSettings) -> None:
     """Refuse an ``--extra-source`` that is the service's own GeoPackage."""
     for extra in settings.run_extra_sources:
@@ -278,10 +296,13 @@ def _lifespan(state_box: dict[str, ServiceState]) -> Callable[[FastAPI], Abstrac
             target=_retention_loop, args=(state,), name="lagesbild-retention", daemon=True
         )
         sweeper.start()
+        feed = _feed_thread(state)
         try:
             yield
         finally:
             state.stop.set()
+            if feed is not None:
+                feed.join(timeout=5)
             state.writer.close()
             state.runs.close()
             sweeper.join(timeout=5)
