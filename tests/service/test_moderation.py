@@ -9,6 +9,7 @@ import math
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -259,3 +260,26 @@ def test_no_new_report_in_unauthenticated_answers(roles: Roles) -> None:
     with roles.client("staff") as staff:  # staff still sees everything, text included
         full = staff.get("/open311/v2/requests.json", params={"service_request_id": rid311}).json()
         assert full[0]["description"] == text + "x"
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_reading_the_store_leaves_out_rejected_and_duplicates(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """geo ingest / geo run on the service's store: every report but rejected and duplicate ones."""
+    from geo.io import read_reports
+    from geo.service.storage import open_store
+    from tests.service.test_storage import new_report
+
+    db = make_db(kind, tmp_path, request)
+    store = open_store(db)
+    store.insert_batch([new_report(i) for i in range(1, 6)])
+    table = store.moderation
+    assert table.change("svc-test-1", by="m", status="approved") is not None
+    assert table.change("svc-test-2", by="m", status="rejected") is not None
+    assert table.change("svc-test-3", by="m", status="duplicate", duplicate_of="svc-test-1") is not None
+    store.close()
+    result = read_reports([db])
+    assert sorted(result.reports["report_id"]) == ["svc-test-1", "svc-test-4", "svc-test-5"]
+    left_out = result.rejects[result.rejects["field"] == "status"]
+    assert sorted(left_out["value"].astype(str)) == ["duplicate", "rejected"]
