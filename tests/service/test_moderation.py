@@ -93,6 +93,12 @@ def test_roles(roles: Roles) -> None:
     for role in ("viewer", "moderator", "staff"):
         with roles.client(role) as c:
             assert c.get("/api/partner/reports").status_code == 403, role
+    # the new roles reach nothing beyond their own rights
+    for role in ("partner", "moderator"):
+        with roles.client(role) as c:
+            assert c.post("/api/runs").status_code == 403, role
+            assert c.get("/api/measures").status_code == 403, role
+            assert c.get("/maps/lagesbild_internal.html").status_code == 403, role
 
 
 def test_queue_and_duplicate_candidates(roles: Roles) -> None:

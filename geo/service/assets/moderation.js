@@ -47,7 +47,7 @@
     if (i < 0 || !items[i]) { d.textContent = "Inga rapporter att granska."; return; }
     var f = items[i], p = f.properties, c = f.geometry.coordinates;
     document.querySelector("#queue li.sel").scrollIntoView({block: "nearest"});
-    markers[f.id].setStyle({color: "#c62828", radius: 11}); map.setView([c[1], c[0]], Math.max(map.getZoom(), 15));
+    markers[f.id].setStyle({color: "#c62828", radius: 11});
     var dl = document.createElement("dl");
     [["Kategori", label(p.category)], ["När", when(p)], ["Källa", p.source + (p.org ? " (" + p.org + ")" : "")],
      ["Personer", p.people == null ? "–" : String(p.people)], ["Status", p.status], ["Id", p.id]].forEach(function(row){
@@ -61,13 +61,17 @@
       var h = document.createElement("p"); h.textContent = "Möjliga dubbletter (närmast först):"; d.appendChild(h);
       cands.forEach(function(id, k){
         var b = document.createElement("button"); b.type = "button"; b.className = "cand"; b.textContent = id;
+        var other = items.filter(function(o){ return o.id === id; })[0];
+        b.dataset.id = id;
+        b.textContent = other ? label(other.properties.category) + ", " + when(other.properties) : id;
         b.addEventListener("click", function(){ pick(id); }); d.appendChild(b); if (k === 0) { pick(id); }
       });
     }
+    map.invalidateSize(); map.setView([c[1], c[0]], Math.max(map.getZoom(), 16));
   }
   function pick(id){
     target = id;
-    document.querySelectorAll(".cand").forEach(function(b){ b.classList.toggle("sel", b.textContent === id); });
+    document.querySelectorAll(".cand").forEach(function(b){ b.classList.toggle("sel", b.dataset.id === id); });
   }
   function decide(status){
     if (sel < 0 || !items[sel]) { return; }
