@@ -116,20 +116,36 @@ def duplicate_candidates(
     by_category: dict[str, list[StoredReport]] = defaultdict(list)
     for p in _pool(store, rows, days):
         by_category[p.category].append(p)
-    span = dt.timedelta(days=days)
+    arrays = {cat: _arrays(pool) for cat, pool in by_category.items()}
+    span_s = days * 86_400.0
     out: dict[str, list[str]] = {}
     for r in rows:
-        pool = [
-            p
-            for p in by_category.get(r.category, [])
-            if p.report_id != r.report_id
-            and p.created_at < r.created_at
-            and abs(p.occurred_at - r.occurred_at) <= span
-        ]
-        if not pool:
-            out[r.report_id] = []
+        out[r.report_id] = []
+        if r.category not in arrays:
             continue
-        d = _distance_m(r.lat, r.lon, np.array([p.lat for p in pool]), np.array([p.lon for p in pool]))
-        near = [(float(di), -p.occurred_at.timestamp(), p.report_id) for di, p in zip(d, pool, strict=True)]
-        out[r.report_id] = [rid for di, _, rid in sorted(near) if di <= radius_m]
+        ids, occurred, created, lat, lon = arrays[r.category]
+        t = r.occurred_at.timestamp()
+        lo = int(np.searchsorted(occurred, t - span_s, side="left"))
+        hi = int(np.searchsorted(occurred, t + span_s, side="right"))
+        # received earlier (the report itself, received at the same instant, is not)
+        idx = lo + np.flatnonzero(created[lo:hi] < r.created_at.timestamp())
+        if not len(idx):
+            continue
+        d = _distance_m(r.lat, r.lon, lat[idx], lon[idx])
+        ok = d <= radius_m
+        idx, d = idx[ok], d[ok]
+        order = np.lexsort((-occurred[idx], d))  # nearest first; ties: most recently happened first
+        out[r.report_id] = [str(ids[j]) for j in idx[order]]
     return out
+
+
+def _arrays(pool: list[StoredReport]) -> tuple[np.ndarray, ...]:
+    """Ids, occurred and received times (epoch seconds), latitudes and longitudes, by occurred time."""
+    pool = sorted(pool, key=lambda p: p.occurred_at)
+    return (
+        np.array([p.report_id for p in pool], dtype=object),
+        np.array([p.occurred_at.timestamp() for p in pool]),
+        np.array([p.created_at.timestamp() for p in pool]),
+        np.array([p.lat for p in pool]),
+        np.array([p.lon for p in pool]),
+    )
