@@ -40,6 +40,7 @@ _MODULE_OF = {
     "history": "history",
     "insecurity": "insecurity",
     "nearrepeat": "nearrepeat",
+    "feed": "feed",
 }
 """Which command module defines each command, so running one command imports only its module."""
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from geo.config_insecurity import InsecurityConfig, resolve_insecurity_paths
 from geo.config_measures import MeasuresConfig, resolve_measure_paths
 from geo.config_nearrepeat import NearRepeatConfig
+from geo.config_partner import PartnerConfig
 from geo.errors import ConfigError
 from geo.io.options import ReaderOptions
 from geo.model import PRECISIONS
@@ -258,6 +259,8 @@ class RunConfig(_Model):
     measures: MeasuresConfig = MeasuresConfig()
     insecurity: InsecurityConfig = InsecurityConfig()
     nearrepeat: NearRepeatConfig = NearRepeatConfig()
+    partner: PartnerConfig = PartnerConfig()
+    """The EST checklist of partner reports in the service (``/rapportera/partner``)."""
     store: StoreConfig = StoreConfig()
     areas: list[PriorityArea] = Field(default_factory=list)
     """Priority areas: figures per area in every run (``areas.csv``) and in the run store."""

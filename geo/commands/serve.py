@@ -62,6 +62,16 @@ def serve(
         list[str] | None,
         typer.Option("--trusted-proxy", help="Proxy address whose X-Forwarded-For is used."),
     ] = None,
+    feed_archive: Annotated[
+        Path | None,
+        typer.Option("--feed-archive", help="Keep the Police events archive (.jsonl) on a schedule."),
+    ] = None,
+    feed_url: Annotated[
+        str, typer.Option("--feed-url", help="Events feed for --feed-archive.")
+    ] = "https://polisen.se/api/events",
+    feed_interval_min: Annotated[
+        float, typer.Option("--feed-interval-min", help="Minutes between feed fetches (at least 10).")
+    ] = 30.0,
     log_level: Annotated[str, typer.Option("--log-level", help="uvicorn log level.")] = "warning",
     access_log: Annotated[
         bool, typer.Option("--access-log", help="Log every request (client addresses included).")
@@ -90,6 +100,9 @@ def serve(
         run_extra_sources=tuple(extra_source or ()),
         run_config=run_config,
         trusted_proxies=tuple(trusted_proxy or ()),
+        feed_archive=feed_archive,
+        feed_url=feed_url,
+        feed_interval_min=feed_interval_min,
     )
     app = create_app(settings)
     store = app.state.lb.store
@@ -130,14 +143,23 @@ def _open(db: str, area: str) -> Store:
 def users_add(
     name: str = typer.Argument(..., help="User name (e.g. a person or a system)."),
     db: str = typer.Option(..., "--db", help="GeoPackage file or postgresql:// URL of the service."),
-    role: str = typer.Option("staff", "--role", help="staff (everything) or viewer (maps, hot-spots, runs)."),
+    role: str = typer.Option(
+        "staff",
+        "--role",
+        help="partner (reports for an organisation), moderator (reviews reports), staff (everything) or "
+        "viewer (maps, hot-spots, runs).",
+    ),
+    org: str | None = typer.Option(
+        None, "--org", help="The partner's organisation (stored with its reports; needed for partner)."
+    ),
     area: str = typer.Option("Värnamo", "--area", help="Study area (only for creating a new store)."),
 ) -> None:
     """Add a user (or give an existing one a new token); prints the token as the last line.
 
-    The token is shown once and stored only as a hash.
+    The token is shown once and stored only as a hash. A partner opens its personal link
+    /rapportera/partner#token=TOKEN.
 
-    Example: geo users add anna --db lagesbild.gpkg --role staff
+    Example: geo users add fastighetsbolaget --db lagesbild.gpkg --role partner --org "Bostads AB"
     """
     from geo.service.auth import ROLES, hash_token, new_token
 
@@ -145,11 +167,19 @@ def users_add(
         raise InputError(f"--role must be one of {', '.join(ROLES)}, got '{role}'")
     if not name.strip() or len(name) > 100:
         raise InputError("user name must be 1-100 characters")
+    org = org.strip() if org else None
+    if role == "partner" and not org:
+        raise InputError("a partner needs --org NAME (the organisation its reports come from)")
+    if org is not None and len(org) > 200:
+        raise InputError("--org must be at most 200 characters")
     store = _open(db, area)
     token = new_token()
-    store.add_user(name.strip(), role=role, token_hash=hash_token(token))
+    store.add_user(name.strip(), role=role, token_hash=hash_token(token), org=org)
     store.close()
-    console.print(f"Användare / user '{name}' ({role}) sparad. Token (visas bara nu / shown only now):")
+    shown = f"{role}, {org}" if org else role
+    console.print(f"Användare / user '{name}' ({shown}) sparad. Token (visas bara nu / shown only now):")
+    if role == "partner":
+        console.print("Personlig länk / personal link: /rapportera/partner#token=<token>")
     print(token)
 
 
@@ -163,7 +193,7 @@ def users_list(
     """
     store = _open(db, "Värnamo")
     for u in store.list_users():
-        console.print(f"{u.name}\t{u.role}\t{u.created_at:%Y-%m-%d %H:%M}")
+        console.print(f"{u.name}\t{u.role}\t{u.org or ''}\t{u.created_at:%Y-%m-%d %H:%M}")
     store.close()
 
 

@@ -42,12 +42,33 @@ _COUNTY_RE = re.compile(r"\blän$", re.IGNORECASE)
 
 
 def is_polisen_json(path: Path) -> bool:
-    """Tell whether a ``.json`` file is a Police events export (a list of ``name``/``location`` objects)."""
-    if path.suffix.lower() != ".json":
+    """Tell whether a file is a Police events export.
+
+    That is a ``.json`` list of ``name``/``location`` objects, or a ``.jsonl`` archive of them (one a line,
+    as ``geo feed fetch`` writes).
+    """
+    suffix = path.suffix.lower()
+    if suffix not in {".json", ".jsonl"}:
         return False
     with open(path, "rb") as fh:
         head = fh.read(4096).decode("utf-8", errors="replace").lstrip()
-    return head.startswith("[") and '"location"' in head and '"datetime"' in head
+    start = "[" if suffix == ".json" else "{"
+    return head.startswith(start) and '"location"' in head and '"datetime"' in head
+
+
+def _load_events(path: Path) -> object:
+    """Return the events of a ``.json`` list or a ``.jsonl`` archive (blank lines skipped)."""
+    text = Path(path).read_text(encoding="utf-8")
+    if path.suffix.lower() != ".jsonl":
+        return json.loads(text)
+    events = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                events.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise InputError(f"line {n} of the events archive: {err}", path=str(path)) from err
+    return events
 
 
 def _event_time(name: str, published: pd.Timestamp) -> pd.Timestamp | None:
@@ -148,7 +169,7 @@ def _records(events: list[object], notes: list[tuple[int, str, str, str]]) -> pd
 def read_polisen_raw(
     path: Path, *, tz: str = "Europe/Stockholm"
 ) -> tuple[pd.DataFrame, np.ndarray, gpd.GeoSeries, dict[str, pd.Series], pd.DataFrame]:
-    """Read a Police events JSON file.
+    """Read a Police events JSON file (or a ``.jsonl`` archive of events).
 
     The event's own time is the HH:MM (or HH.MM) in ``name``; ``datetime`` is only when it was published and
     is used, with a warning, when the name holds no time. Positions are a municipality centre or the county
@@ -171,7 +192,7 @@ def read_polisen_raw(
         of rejections/warnings found while reading (``row``, ``field``, ``reason``, ``status``).
     """
     try:
-        events = json.loads(Path(path).read_text(encoding="utf-8"))
+        events = _load_events(Path(path))
     except (OSError, json.JSONDecodeError) as err:
         raise InputError(f"cannot read Police events JSON: {err}", path=str(path)) from err
     if not isinstance(events, list):

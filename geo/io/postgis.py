@@ -99,11 +99,17 @@ def _read_service_table(
 ) -> tuple[pd.DataFrame, np.ndarray, gpd.GeoSeries]:
     srid_row = con.execute("SELECT value FROM lagesbild_meta WHERE key = 'crs_epsg'").fetchone()
     srid = int(srid_row[0]) if srid_row else 3006
+    moderated = con.execute(  # schema 5: the moderation status (geo.io.moderated leaves some out)
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'reports' "
+        "AND column_name IN ('status', 'duplicate_of') AND table_schema = current_schema()"
+    ).fetchone()
+    status_sql = ", status, duplicate_of" if moderated and moderated[0] == 2 else ", NULL, NULL"
     with con.cursor() as cur:
         cur.execute("SET TIME ZONE 'UTC'")
         cur.execute(
             "SELECT fid, report_id, occurred_at, occurred_to, category, source, description, weight, "
-            "location_precision, lat, lon, created_at, tz, ST_AsBinary(geom) FROM reports ORDER BY fid"
+            f"location_precision, lat, lon, created_at, tz, ST_AsBinary(geom){status_sql} FROM reports "
+            "ORDER BY fid"
         )
         rows = cur.fetchall()
     from zoneinfo import ZoneInfo
@@ -126,6 +132,8 @@ def _read_service_table(
             "lat": np.array([r[9] for r in rows], dtype="float64"),
             "lon": np.array([r[10] for r in rows], dtype="float64"),
             "created_at": [r[11].isoformat() for r in rows],
+            "status": pd.array([r[14] for r in rows], dtype="string"),
+            "duplicate_of": pd.array([r[15] for r in rows], dtype="string"),
         }
     )
     for c in (

@@ -19,6 +19,7 @@ from geo.errors import InputError
 from geo.io.area import StudyArea
 from geo.io.canonical import from_canonical, is_canonical
 from geo.io.mapping import Mapped, to_reports
+from geo.io.moderated import drop_moderated
 from geo.io.options import ReaderOptions
 from geo.io.polisen import is_polisen_json, read_polisen_raw
 from geo.io.tabular import read_csv_raw
@@ -98,11 +99,14 @@ def _read_postgis(source: str, ctx: _Context) -> SourceRead:
     from geo.io.postgis import read_postgis_raw
 
     raw, rows, geometry = read_postgis_raw(source)
+    n_read = len(raw)
+    keep, notes = drop_moderated(raw, source=source)  # a service store: not rejected or duplicate ones
+    raw, rows, geometry = raw[keep].reset_index(drop=True), rows[keep], geometry[keep].reset_index(drop=True)
     if is_canonical(raw):
         frame = gpd.GeoDataFrame(raw, geometry=geometry, crs=geometry.crs)
-        return SourceRead(None, from_canonical(frame, file=source, crs=ctx.crs), len(raw))
+        return SourceRead(None, from_canonical(frame, file=source, crs=ctx.crs), n_read, notes)
     mapped = ctx.map(raw, file=source, rows=rows, geometry=geometry, default_source="service")
-    return SourceRead(mapped, None, len(raw))
+    return SourceRead(mapped, None, n_read, notes)
 
 
 def _polisen_notes(source: str, notes: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -149,13 +153,16 @@ def _read_vector(path: Path, source: str, ctx: _Context) -> SourceRead:
             frame = gpd.read_file(path, engine="pyogrio")
     except Exception as err:  # noqa: BLE001 - any driver failure is the user's file problem
         raise InputError(f"cannot read: {err}", path=source) from err
+    n_read = len(frame)
+    keep, notes = drop_moderated(frame, source=source)  # a service store: not rejected or duplicate ones
+    frame = frame[keep].reset_index(drop=True)
     if is_canonical(frame):
-        return SourceRead(None, from_canonical(frame, file=source, crs=ctx.crs), len(frame))
+        return SourceRead(None, from_canonical(frame, file=source, crs=ctx.crs), n_read, notes)
     geometry = frame.geometry
     raw = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     if ctx.options.crs and frame.crs is None:
         geometry = geometry.set_crs(ctx.options.crs)
-    rows = np.arange(1, len(raw) + 1, dtype="int64")
+    rows = np.arange(1, n_read + 1, dtype="int64")[keep]
     use_geom = not (ctx.options.lat_col or ctx.options.x_col)
     mapped = ctx.map(
         raw,
@@ -164,7 +171,7 @@ def _read_vector(path: Path, source: str, ctx: _Context) -> SourceRead:
         geometry=geometry if use_geom else None,
         default_source=path.name.split(".")[0],
     )
-    return SourceRead(mapped, None, len(raw))
+    return SourceRead(mapped, None, n_read, notes)
 
 
 def read_source(

@@ -24,11 +24,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from geo.config_partner import DEFAULT_CHECKLIST, ChecklistItem
 from geo.crs import choose_crs, choose_tz
 from geo.errors import InputError, LagesbildError
 from geo.io.area import StudyArea, load_area
 from geo.service.intake import Intake
+from geo.service.moderation_page import moderation_page
 from geo.service.page import report_page
+from geo.service.partner_page import partner_page
 from geo.service.ratelimit import RateLimiter
 from geo.service.runs import RunContext, RunManager
 from geo.service.settings import ServiceSettings
@@ -52,6 +55,9 @@ class ServiceState:
     runs: RunManager
     page_html: str
     stop: threading.Event
+    checklist: tuple[ChecklistItem, ...] = DEFAULT_CHECKLIST
+    partner_html: str = ""
+    moderation_html: str = ""
 
 
 def _area_crs(area: StudyArea) -> tuple[int, str]:
@@ -193,6 +199,24 @@ def _retention_loop(state: ServiceState) -> None:
             return
 
 
+def _feed_thread(state: ServiceState) -> threading.Thread | None:
+    """Start the Police events archive's schedule when ``--feed-archive`` is given."""
+    s = state.settings
+    if s.feed_archive is None:
+        return None
+    from geo.service.feed_schedule import feed_loop
+
+    thread = threading.Thread(
+        target=feed_loop,
+        args=(s.feed_archive,),
+        kwargs={"url": s.feed_url, "interval_min": s.feed_interval_min, "stop": state.stop},
+        name="lagesbild-feed",
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
 def _check_extra_sources(settings: ServiceSettings) -> None:
     """Refuse an ``--extra-source`` that is the service's own GeoPackage."""
     for extra in settings.run_extra_sources:
@@ -223,6 +247,7 @@ def _intake(settings: ServiceSettings, store: Store, area: StudyArea, tz: str) -
 def _state(settings: ServiceSettings, store: Store, area: StudyArea, tz: str) -> ServiceState:
     """Build the app's state: intake, rate limiter, writer thread, run queue and the report page."""
     intake = _intake(settings, store, area, tz)
+    checklist = _checklist(settings)
     return ServiceState(
         settings=settings,
         area=area,
@@ -244,7 +269,21 @@ def _state(settings: ServiceSettings, store: Store, area: StudyArea, tz: str) ->
         ),
         page_html=report_page(area_name=area.name, area_wgs84=area.geometry),
         stop=threading.Event(),
+        checklist=checklist,
+        partner_html=partner_page(area_name=area.name, area_wgs84=area.geometry, checklist=checklist),
+        moderation_html=moderation_page(
+            area_name=area.name, area_wgs84=area.geometry, labels={c.code: c.sv for c in checklist}
+        ),
     )
+
+
+def _checklist(settings: ServiceSettings) -> tuple[ChecklistItem, ...]:
+    """Return the partners' checklist: ``[partner]`` of ``--run-config`` when given, else the EST default."""
+    if settings.run_config is None:
+        return DEFAULT_CHECKLIST
+    from geo.config import load_config
+
+    return load_config(settings.run_config).partner.categories
 
 
 def _lifespan(state_box: dict[str, ServiceState]) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -257,10 +296,13 @@ def _lifespan(state_box: dict[str, ServiceState]) -> Callable[[FastAPI], Abstrac
             target=_retention_loop, args=(state,), name="lagesbild-retention", daemon=True
         )
         sweeper.start()
+        feed = _feed_thread(state)
         try:
             yield
         finally:
             state.stop.set()
+            if feed is not None:
+                feed.join(timeout=5)
             state.writer.close()
             state.runs.close()
             sweeper.join(timeout=5)
@@ -301,7 +343,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     InputError
         If the study area is unknown or the store cannot be opened.
     """
-    from geo.service.routes import hotspots, maps, measures, open311, pages, reports, runs
+    from geo.service.routes import hotspots, maps, measures, moderation, open311, pages, reports, runs
 
     _check_extra_sources(settings)
     store, area, tz = open_service_store(settings)
@@ -320,7 +362,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     state_box["state"] = state
     app.state.lb = state
     _add_error_handlers(app)
-    for module in (reports, hotspots, maps, runs, open311, pages, measures):
+    for module in (reports, moderation, hotspots, maps, runs, open311, pages, measures):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

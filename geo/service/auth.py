@@ -28,16 +28,22 @@ RIGHTS: dict[str, str] = {
     "runs:read": "see runs and their outputs",
     "runs:write": "start runs",
     "reports:read": "read stored reports with their free text",
+    "reports:moderate": "set a report's status (approve, reject, duplicate), edit its text, read its history",
+    "reports:partner": "submit an organisation's checklist reports (reviewed from the start), see one's own",
     "measures:read": "see the register of measures and its history",
     "measures:write": "create and change measures, accept proposals",
 }
 """Every right a role can hold."""
 
 ROLES: dict[str, frozenset[str]] = {
+    "partner": frozenset({"reports:partner"}),
+    "moderator": frozenset({"reports:read", "reports:moderate"}),
+    "staff": frozenset(RIGHTS) - {"reports:partner"},
     "viewer": frozenset({"hotspots:full", "maps:internal", "runs:read", "measures:read"}),
-    "staff": frozenset(RIGHTS),
 }
-"""Role -> rights. ``viewer`` sees outputs; ``staff`` also reads raw reports and starts runs."""
+"""Role -> rights. ``partner`` (an organisation's designated reporter) submits checklist reports and sees
+only its own; ``moderator`` reviews reports; ``viewer`` sees outputs; ``staff`` may do everything but report
+as a partner."""
 
 
 def new_token() -> str:

@@ -17,5 +17,6 @@ CATEGORIES: dict[str, tuple[str, str, str]] = {
 }
 """Category code -> (Swedish label, English label, group). The code is what is stored in ``category``."""
 
-SOURCES: tuple[str, ...] = ("resident", "safety_walk", "staff", "police", "open311")
-"""Allowed ``source`` values of a submission (``resident`` when left out; ``open311`` for GeoReport)."""
+SOURCES: tuple[str, ...] = ("resident", "safety_walk", "staff", "police", "open311", "partner")
+"""Allowed ``source`` values of a submission (``resident`` when left out; ``open311`` for GeoReport;
+``partner`` for an organisation's checklist report)."""

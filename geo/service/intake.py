@@ -88,6 +88,7 @@ class Intake:
         idempotency_key: str | None,
         body_hash: str | None,
         sources: tuple[str, ...] = ("resident", "safety_walk"),
+        categories: tuple[str, ...] = tuple(CATEGORIES),
     ) -> NewReport:
         """Check a parsed :class:`~geo.service.schemas.ReportIn` and build the report to store.
 
@@ -101,6 +102,8 @@ class Intake:
             Stored with the report.
         sources
             Sources this caller may give (staff: every one; the public: ``resident`` and ``safety_walk``).
+        categories
+            Category codes this caller may give (partners: the checklist's besides the public ones).
 
         Raises
         ------
@@ -117,9 +120,9 @@ class Intake:
                 f"platsen ligger utanför {self.area_name}"
             )
         category = unicodedata.normalize("NFC", str(payload["category"])).strip().casefold()
-        if category not in CATEGORIES:
+        if category not in categories:
             problems["category"] = (
-                f"unknown category '{payload['category']}'; allowed: {', '.join(CATEGORIES)}"
+                f"unknown category '{payload['category']}'; allowed: {', '.join(categories)}"
             )
         source = (payload.get("source") or sources[0]).strip()
         if source not in sources or source not in SOURCES:
@@ -150,6 +153,7 @@ class Intake:
             created_at=now.astimezone(dt.UTC),
             idempotency_key=idempotency_key,
             body_hash=body_hash,
+            people=payload.get("people"),
         )
 
     def _times(

@@ -25,7 +25,7 @@ import pandas as pd
 
 from geo.io.area import StudyArea
 from geo.io.export import atomic_path
-from geo.service.storage import RunRecord, Store
+from geo.service.storage import ANALYSED_STATUSES, PUBLIC_STATUSES, ReportFilter, RunRecord, Store
 
 __all__ = [
     "INTERNAL_MAP",
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 PUBLIC_MAP = "lagesbild_public.html"
 INTERNAL_MAP = "lagesbild_internal.html"
 
+_SNAPSHOT = "service_reports.parquet"
 _PUBLIC_HOTSPOT_COLUMNS = ("hotspot_id", "label", "method", "n_reports", "share", "peak_windows", "trend")
 
 
@@ -104,8 +105,20 @@ class RunContext:
     run_config: Path | None
 
 
-def snapshot_reports(store: Store, path: Path, *, tz: str, page: int = 100_000) -> Path:
-    """Write every stored report as canonical GeoParquet (the store's CRS, local times) and return `path`.
+def snapshot_reports(
+    store: Store,
+    path: Path,
+    *,
+    tz: str,
+    page: int = 100_000,
+    statuses: tuple[str, ...] = ANALYSED_STATUSES,
+) -> Path:
+    """Write the stored reports with `statuses` as canonical GeoParquet (store's CRS, local times).
+
+    Returns `path`.
+
+    By default every report an analysis uses (all but ``rejected`` and ``duplicate``); the public pass of a
+    run takes only ``approved`` ones.
 
     Runs read this snapshot instead of the live GeoPackage: GDAL links its own SQLite, and two SQLite
     libraries in one process break each other's POSIX locks, so a GDAL read inside the server could make
@@ -121,7 +134,7 @@ def snapshot_reports(store: Store, path: Path, *, tz: str, page: int = 100_000) 
     rows = []
     offset = 0
     while True:
-        chunk = store.list_reports(ReportFilter(limit=page, offset=offset))
+        chunk = store.list_reports(ReportFilter(limit=page, offset=offset, statuses=statuses))
         rows.extend(chunk)
         offset += len(chunk)
         if len(chunk) < page:
@@ -165,19 +178,18 @@ def _register_file(ctx: RunContext, run_dir: Path) -> Path | None:
     return write_csv(register_table(records), run_dir / "atgarder.csv").resolve()
 
 
-def _run_config(ctx: RunContext, run_dir: Path) -> Any:
+def _run_config(ctx: RunContext, run_dir: Path, *, statuses: tuple[str, ...] = ANALYSED_STATUSES) -> Any:
     """Build the ``geo run`` configuration of a service run: stored reports (and extra sources) as sources.
 
-    A PostGIS store is read through its URL; a GeoPackage through a snapshot (see :func:`snapshot_reports`).
+    Both stores are read through a snapshot of the reports with `statuses` (see :func:`snapshot_reports`),
+    so rejected reports and duplicates never reach an analysis.
     """
     from geo.config import AreaConfig, MapsConfig, RunConfig, RunSection, SourceConfig, load_config
     from geo.config_measures import MeasuresConfig
 
-    store_source = ctx.store.reader_source()
-    if "://" not in store_source:
-        store_source = str(
-            snapshot_reports(ctx.store, run_dir / "service_reports.parquet", tz=ctx.tz).resolve()
-        )
+    store_source = str(
+        snapshot_reports(ctx.store, run_dir / _SNAPSHOT, tz=ctx.tz, statuses=statuses).resolve()
+    )
     sources = [SourceConfig(path=store_source, name="service")]
     sources += [SourceConfig(path=s if "://" in s else str(Path(s).resolve())) for s in ctx.extra_sources]
     measures = _register_file(ctx, run_dir)
@@ -228,20 +240,29 @@ def execute_run(ctx: RunContext, run_dir: Path, *, previous: Path | None) -> tup
     run_dir.mkdir(parents=True, exist_ok=True)
     if previous is not None and previous.exists():
         shutil.copyfile(previous, run_dir / "hotspots.parquet")
+    public_dir = run_dir / "public"
     try:
         # kept in the service's own store, so `geo history` and the next run's changes see it
         result = pipeline_run(_run_config(ctx, run_dir), out_dir=run_dir, store=_store_spec(ctx))
+        public = result
+        if ctx.store.list_reports(ReportFilter(statuses=("new",), limit=1)):
+            # unreviewed reports count in the analysis, but what is public comes from approved ones only
+            public_dir.mkdir(parents=True, exist_ok=True)
+            public = pipeline_run(_run_config(ctx, public_dir, statuses=PUBLIC_STATUSES), out_dir=public_dir)
     finally:
-        (run_dir / "service_reports.parquet").unlink(missing_ok=True)  # holds free text: not kept
+        for folder in (run_dir, public_dir):
+            (folder / _SNAPSHOT).unlink(missing_ok=True)  # holds free text: not kept
     outputs = {
         name: str(Path(p).resolve().relative_to(ctx.maps_dir.resolve())) for name, p in result.outputs.items()
     }
     if (run_dir / "hotspots.parquet").exists() and result.hotspots is not None:
         outputs["hotspots_parquet"] = str((run_dir / "hotspots.parquet").relative_to(ctx.maps_dir))
-    for key, name in (("map_public", PUBLIC_MAP), ("map", INTERNAL_MAP)):
-        if key in result.outputs:
+    if public is not result and (public_dir / "hotspots.parquet").exists():
+        outputs["public_hotspots_parquet"] = str((public_dir / "hotspots.parquet").relative_to(ctx.maps_dir))
+    for key, name, source in (("map_public", PUBLIC_MAP, public), ("map", INTERNAL_MAP, result)):
+        if key in source.outputs:
             with atomic_path(ctx.maps_dir / name) as tmp:
-                shutil.copyfile(result.outputs[key], tmp)
+                shutil.copyfile(source.outputs[key], tmp)
             outputs["public_map" if key == "map_public" else "internal_map"] = name
     return outputs, len(result.reports), result.summary
 
@@ -303,7 +324,8 @@ class RunManager:
         last = self.ctx.store.latest_run(status="done")
         if last is None or "hotspots_parquet" not in last.outputs:
             return (last.run_id if last else None), None
-        path = self.ctx.maps_dir / last.outputs["hotspots_parquet"]
+        key = "public_hotspots_parquet" if public and "public_hotspots_parquet" in last.outputs else ""
+        path = self.ctx.maps_dir / last.outputs[key or "hotspots_parquet"]
         if not path.exists():
             return last.run_id, None
         frame = gpd.read_parquet(path)

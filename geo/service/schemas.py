@@ -40,6 +40,9 @@ class ReportIn(BaseModel):
     source: str | None = Field(
         default=None, max_length=32, description="resident (default), safety_walk, staff, ..."
     )
+    people: int | None = Field(
+        default=None, ge=0, le=10_000, description="How many people were there (partners' checklist)."
+    )
 
 
 class ReportCreated(BaseModel):

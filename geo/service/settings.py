@@ -41,6 +41,9 @@ class ServiceSettings(BaseModel):
         A ``geo run`` TOML configuration whose settings runs use (its sources are replaced by the store).
     trusted_proxies
         Addresses of reverse proxies whose ``X-Forwarded-For`` names the client.
+    feed_archive, feed_url, feed_interval_min
+        Keep an archive of the Police events feed (``.jsonl``, as ``geo feed fetch``): fetched from
+        `feed_url` at start and every `feed_interval_min` minutes (at least 10); ``None``: no schedule.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -58,3 +61,6 @@ class ServiceSettings(BaseModel):
     run_extra_sources: tuple[str, ...] = ()
     run_config: Path | None = None
     trusted_proxies: tuple[str, ...] = ()
+    feed_archive: Path | None = None
+    feed_url: str = "https://polisen.se/api/events"
+    feed_interval_min: float = Field(default=30.0, ge=10.0)

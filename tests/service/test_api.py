@@ -30,7 +30,7 @@ def test_health_docs_openapi(deployment: Deployment) -> None:
         h = c.get("/healthz").json()
         assert h["status"] == "ok"
         assert h["storage"] == ("geopackage" if deployment.kind == "gpkg" else "postgis")
-        assert h["schema_version"] == 4
+        assert h["schema_version"] == 5
         spec = c.get("/openapi.json").json()
         for path in (
             "/api/reports",
@@ -243,6 +243,9 @@ def test_open311(deployment: Deployment) -> None:
         )
         assert r.status_code == 201, r.text
         rid = r.json()[0]["service_request_id"]
+        # a new request is public only once a moderator approved it
+        assert c.get("/open311/v2/requests.json", params={"service_request_id": rid}).json() == []
+        assert staff.patch(f"/api/reports/{rid}", json={"status": "approved"}).status_code == 200
         public = c.get("/open311/v2/requests.json", params={"service_request_id": rid}).json()[0]
         assert public["description"] is None and public["lat"] == 57.187 and public["long"] == 14.045
         full = c.get(

@@ -33,6 +33,11 @@ def test_users_add_prints_token_last(tmp_path) -> None:  # noqa: ANN001
     runner = CliRunner()
     listed = runner.invoke(app, ["users", "list", "--db", db])
     assert "anna" in listed.output and token not in listed.output
+    partner = runner.invoke(
+        app, ["users", "add", "bo", "--db", db, "--role", "partner", "--org", "Bostads AB"]
+    )
+    assert partner.exit_code == 0 and "Bostads AB" in partner.output
+    assert "Bostads AB" in runner.invoke(app, ["users", "list", "--db", db]).output
     removed = runner.invoke(app, ["users", "remove", "anna", "--db", db])
     assert removed.exit_code == 0
     store = open_store(db)
@@ -45,6 +50,7 @@ def test_users_add_prints_token_last(tmp_path) -> None:  # noqa: ANN001
     [
         (["users", "add", "x", "--db", "reports.csv"], ".gpkg"),
         (["users", "add", "x", "--db", "{db}", "--role", "god"], "--role"),
+        (["users", "add", "x", "--db", "{db}", "--role", "partner"], "--org"),
         (["serve", "--db", "{db}", "--area", "Atlantis"], "unknown study area"),
     ],
 )

@@ -1,5 +1,6 @@
-"""The whole flow over the real server: submit -> run (geo.pipeline in the background) -> hot-spots and maps
-reflect the new reports; free text never reaches public outputs and is escaped in the staff's map.
+"""The whole flow over the real server: submit -> moderate -> run (geo.pipeline in the background) ->
+hot-spots and maps reflect the new reports; the public sees only approved reports, analyses leave out
+rejected ones; free text never reaches public outputs and is escaped in the staff's map.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ def submit_all(c: httpx.Client, points: list[tuple[float, float]], *, category: 
     return ids
 
 
+def moderate(staff: httpx.Client, ids: list[str], status: str = "approved") -> None:
+    for rid in ids:
+        assert staff.patch(f"/api/reports/{rid}", json={"status": status}).status_code == 200
+
+
 def run_and_wait(staff: httpx.Client) -> dict[str, object]:
     r = staff.post("/api/runs")
     assert r.status_code == 202, r.text
@@ -63,9 +69,9 @@ def test_submit_run_hotspots_maps(deployment: Deployment) -> None:
     with deployment.client() as pub, deployment.client(deployment.staff) as staff:
         n_before = pub.get("/healthz").json()["reports"]  # other tests share this server
 
-        submit_all(
+        background = submit_all(
             pub, cluster(VARNAMO, 80, radius_m=2500, seed=9), category="otrygg plats", day=2
-        )  # background
+        )
         dark = submit_all(pub, cluster(VARNAMO, 45, radius_m=30, seed=1), category="mörkt", day=3)
         rowdy = submit_all(pub, cluster(VARNAMO, 20, radius_m=30, seed=2), category="stökigt", day=4)
         inj = pub.post(
@@ -79,6 +85,7 @@ def test_submit_run_hotspots_maps(deployment: Deployment) -> None:
             },
         )
         assert inj.status_code == 201
+        moderate(staff, [*background, *dark, *rowdy, inj.json()["id"]])
         first = run_and_wait(staff)
         assert first["n_reports"] == n_before + 146
 
@@ -108,11 +115,17 @@ def test_submit_run_hotspots_maps(deployment: Deployment) -> None:
 
         # new reports in Bor: the next run sees them as a new hot-spot
         assert not covering(public["features"], BOR)
+        # not yet reviewed: analysed (the staff's view) but not public; a rejected report is not analysed
         bor = submit_all(pub, cluster(BOR, 40, radius_m=30, seed=3), category="hög hastighet", day=6)
+        moderate(staff, dark[:1], "rejected")
         second = run_and_wait(staff)
-        assert second["n_reports"] == n_before + 146 + len(bor)
+        assert second["n_reports"] == n_before + 146 + len(bor) - 1
+        assert not covering(pub.get("/api/hotspots").json()["features"], BOR)
+        assert covering(staff.get("/api/hotspots").json()["features"], BOR)
+        moderate(staff, bor)
+        third = run_and_wait(staff)
         after = pub.get("/api/hotspots").json()
-        assert after["run_id"] == second["run_id"]
+        assert after["run_id"] == third["run_id"]
         at_bor = covering(after["features"], BOR)
         assert at_bor and at_bor[0]["properties"]["n_reports"] >= 30
         assert "hög hastighet" in at_bor[0]["properties"]["category_mix"]

@@ -29,7 +29,7 @@ def _record(end: dt.date, area: str = "Testby", n: int = 1) -> LagesbildRecord:
 def test_kept_runs_round_trip(kind: str, tmp_path, request: pytest.FixtureRequest) -> None:  # noqa: ANN001
     store = open_store(make_db(kind, tmp_path, request))
     try:
-        assert store.schema_version() == 4
+        assert store.schema_version() == 5
         store.save_lagesbild(_record(dt.date(2026, 3, 8)))
         store.save_lagesbild(_record(dt.date(2026, 3, 1)))
         store.save_lagesbild(_record(dt.date(2026, 3, 8), n=7))  # the same period again replaces it

@@ -37,7 +37,7 @@ def test_store_round_trip(kind, tmp_path, request):
         assert table.all(status="genomförd") == []
         got = table.get("A1")
         assert got is not None and got.lat == pytest.approx(57.18) and got.end == ""
-        assert store.schema_version() == 4
+        assert store.schema_version() == 5
     finally:
         store.close()
 
@@ -152,7 +152,7 @@ def test_migration_v2_to_v3_adds_the_register(kind, tmp_path, request):
     old.close()
     store = open_store(db)
     try:
-        assert store.schema_version() == 4 and store.count_reports() == 1
+        assert store.schema_version() == 5 and store.count_reports() == 1
         assert store.measures.create(MeasureRecord("B1", "kamera", "2025-01-01", 57.2, 14.0, 50.0), by="x")
         assert [m.measure_id for m in store.measures.all()] == ["B1"]
     finally:

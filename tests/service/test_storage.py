@@ -56,7 +56,7 @@ def test_migration_v1_to_v2(kind: str, tmp_path, request: pytest.FixtureRequest)
     old.insert_batch([new_report(1)])
     old.close()
     store = open_store(db)
-    assert store.schema_version() == 4  # opening migrates to the current schema
+    assert store.schema_version() == 5  # opening migrates to the current schema
     assert store.purge_text(older_than=dt.datetime.now(dt.UTC)) == 1  # uses the v2 column
     assert store.list_reports(ReportFilter())[0].description is None
     store.close()

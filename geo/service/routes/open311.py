@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
@@ -21,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from geo.service.auth import OptionalUser
 from geo.service.categories import CATEGORIES
 from geo.service.intake import read_time
+from geo.service.moderation import public_reports
 from geo.service.routes.reports import check_key, check_rate, submit_report
 from geo.service.storage import ReportFilter, StoredReport
 
@@ -151,18 +153,19 @@ async def list_requests(
     if status and status not in {"open"}:
         return JSONResponse([])
     flt = ReportFilter(received_since=start, received_until=end, category=service_code, limit=limit, ids=ids)
-    rows = await run_in_threadpool(request.app.state.lb.store.list_reports, flt)
     full = user is not None and user.can("reports:read")
+    lb = request.app.state.lb
+    rows = await run_in_threadpool(lb.store.list_reports if full else partial(public_reports, lb.store), flt)
     return JSONResponse([_request_view(r, full=full) for r in rows])
 
 
 @router.get("/requests/{request_id}.json", summary="Open311: one service request")
 async def get_request(request_id: str, request: Request, user: OptionalUser) -> JSONResponse:
     """One request by id (a list of one, as GeoReport answers)."""
-    rows = await run_in_threadpool(
-        request.app.state.lb.store.list_reports, ReportFilter(ids=(request_id,), limit=1)
-    )
-    if not rows:
-        return _error(404, f"no request '{request_id}'")
     full = user is not None and user.can("reports:read")
+    lb = request.app.state.lb
+    read = lb.store.list_reports if full else partial(public_reports, lb.store)
+    rows = await run_in_threadpool(read, ReportFilter(ids=(request_id,), limit=1))
+    if not rows:
+        return _error(404, "no such request / ingen sådan rapport")
     return JSONResponse([_request_view(rows[0], full=full)])

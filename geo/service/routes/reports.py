@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 from typing import Annotated, Any
@@ -15,8 +16,9 @@ from starlette.concurrency import run_in_threadpool
 from geo.service.auth import OptionalUser, Principal, require
 from geo.service.categories import CATEGORIES, SOURCES
 from geo.service.intake import Refusal, read_time
+from geo.service.moderation import duplicate_candidates, initial_status
 from geo.service.schemas import ReportCreated, ReportIn
-from geo.service.storage import IdempotencyConflict, ReportFilter, StoredReport, request_hash
+from geo.service.storage import STATUSES, IdempotencyConflict, ReportFilter, StoredReport, request_hash
 
 __all__ = ["router", "submit_report", "reports_geojson"]
 
@@ -76,7 +78,9 @@ async def submit_report(
 ) -> tuple[str, bool]:
     """Validate and durably store one submission; return ``(id, replayed)``.
 
-    Staff may give any known source; the public only `public_sources`.
+    Staff may give any known source; the public only `public_sources`. A partner's report is stored with
+    ``source=partner`` and the partner's organisation and may use the checklist's categories; partners',
+    moderators' and staff's reports are ``approved`` from the start, everyone else's ``new``.
 
     Raises ``HTTPException`` 422 (invalid, or key reused with another body) or 503 (storage failed).
     """
@@ -87,7 +91,7 @@ async def submit_report(
         problems = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in err.errors()}
         raise HTTPException(status_code=422, detail={"problems": problems}) from None
     data = parsed.model_dump()
-    body_hash = request_hash(data)
+    body_hash = request_hash({k: v for k, v in data.items() if k != "people" or v is not None})
     if key is not None:
         found = await run_in_threadpool(lb.store.lookup_idempotent, key)
         if found is not None:
@@ -97,16 +101,29 @@ async def submit_report(
                     detail={"problems": {"Idempotency-Key": "used before for another report"}},
                 )
             return found[0], True
+    partner = user is not None and user.can("reports:partner")
+    sources = SOURCES if user is not None and user.can("reports:read") else public_sources
+    categories = tuple(CATEGORIES)
+    if partner:
+        sources = ("partner",)
+        categories = tuple(dict.fromkeys([*(c.code for c in lb.checklist), *CATEGORIES]))
     try:
         report = lb.intake.check(
             data,
             now=dt.datetime.now(dt.UTC),
             idempotency_key=key,
             body_hash=body_hash,
-            sources=SOURCES if user is not None and user.can("reports:read") else public_sources,
+            sources=sources,
+            categories=categories,
         )
     except Refusal as err:
         raise HTTPException(status_code=422, detail={"problems": err.problems}) from None
+    report = dataclasses.replace(
+        report,
+        status=initial_status(reviewed=partner or (user is not None and user.can("reports:moderate"))),
+        org=user.user.org if partner and user is not None else None,
+        submitted_by=user.user.name if user is not None else None,
+    )
     try:
         result = await asyncio.wrap_future(lb.writer.submit(report))
     except Exception as err:  # noqa: BLE001 - the database failed: nothing was stored
@@ -168,8 +185,16 @@ def _time_param(value: str | None, name: str, request: Request) -> dt.datetime |
         raise HTTPException(status_code=422, detail={"problems": {name: str(err)}}) from None
 
 
-def reports_geojson(rows: list[StoredReport], *, with_text: bool = True) -> list[dict[str, Any]]:
-    """GeoJSON features of stored reports (position in WGS84 as submitted)."""
+def reports_geojson(
+    rows: list[StoredReport],
+    *,
+    with_text: bool = True,
+    candidates: dict[str, list[str]] | None = None,
+) -> list[dict[str, Any]]:
+    """GeoJSON features of stored reports (position in WGS84 as submitted); internal views only.
+
+    With `candidates` (the queue) each feature also carries ``duplicate_candidates``.
+    """
     return [
         {
             "type": "Feature",
@@ -181,15 +206,35 @@ def reports_geojson(rows: list[StoredReport], *, with_text: bool = True) -> list
                 "occurred_to": r.occurred_to.isoformat() if r.occurred_to else None,
                 "category": r.category,
                 "source": r.source,
+                "status": r.status,
+                "org": r.org,
+                "people": r.people,
+                "duplicate_of": r.duplicate_of,
                 **({"description": r.description} if with_text else {}),
                 "created_at": r.created_at.isoformat(),
+                **(
+                    {"duplicate_candidates": candidates.get(r.report_id, [])}
+                    if candidates is not None
+                    else {}
+                ),
             },
         }
         for r in rows
     ]
 
 
-@router.get("/reports", summary="Stored reports as GeoJSON (staff)", responses={401: {}, 403: {}})
+def _statuses(value: str | None) -> tuple[str, ...]:
+    wanted = tuple(s.strip() for s in value.split(",") if s.strip()) if value else ()
+    unknown = [s for s in wanted if s not in STATUSES]
+    if unknown:
+        raise HTTPException(
+            status_code=422,
+            detail={"problems": {"status": f"unknown {', '.join(unknown)}; allowed: {', '.join(STATUSES)}"}},
+        )
+    return wanted
+
+
+@router.get("/reports", summary="Stored reports as GeoJSON (moderator, staff)", responses={401: {}, 403: {}})
 async def get_reports(
     request: Request,
     user: Annotated[Principal, Depends(require("reports:read"))],
@@ -200,10 +245,17 @@ async def get_reports(
     category: str | None = None,
     source: str | None = None,
     ids: Annotated[str | None, Query(description="comma-separated report ids")] = None,
+    status: Annotated[
+        str | None, Query(description="comma-separated: new, approved, rejected, duplicate")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    """List reports oldest first, paged with ``limit`` (default 1000, at most 100000) and ``offset``."""
+    """List reports oldest first, paged with ``limit`` (default 1000, at most 100000) and ``offset``.
+
+    With ``status`` (``?status=new`` is the moderation queue) each feature also lists its
+    ``duplicate_candidates``: earlier reports of the same category within 50 m and 7 days, nearest first.
+    """
     flt = ReportFilter(
         since=_time_param(since, "since", request),
         until=_time_param(until, "until", request),
@@ -212,11 +264,14 @@ async def get_reports(
         limit=limit,
         offset=offset,
         ids=tuple(i.strip() for i in ids.split(",") if i.strip()) if ids else (),
+        statuses=_statuses(status),
     )
-    rows = await run_in_threadpool(request.app.state.lb.store.list_reports, flt)
+    store = request.app.state.lb.store
+    rows = await run_in_threadpool(store.list_reports, flt)
+    candidates = await run_in_threadpool(duplicate_candidates, store, rows) if status else None
     body = {
         "type": "FeatureCollection",
-        "features": reports_geojson(rows),
+        "features": reports_geojson(rows, candidates=candidates),
         "limit": limit,
         "offset": offset,
         "count": len(rows),

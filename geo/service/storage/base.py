@@ -23,9 +23,23 @@ from typing import Any
 from geo.errors import InputError
 from geo.service.storage.lagesbild import LagesbildRecord
 from geo.service.storage.measures import MeasureTable
+from geo.service.storage.moderation import (
+    ANALYSED_STATUSES,
+    PUBLIC_STATUSES,
+    STATUSES,
+    HistoryEntry,
+    ModerationError,
+    ModerationTable,
+)
 
 __all__ = [
+    "ANALYSED_STATUSES",
+    "PUBLIC_STATUSES",
     "SCHEMA_VERSION",
+    "STATUSES",
+    "HistoryEntry",
+    "ModerationError",
+    "ModerationTable",
     "GroupCommitWriter",
     "IdempotencyConflict",
     "LagesbildRecord",
@@ -43,7 +57,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Schema version the program writes; older databases are migrated when opened."""
 
 
@@ -76,6 +90,10 @@ class NewReport:
         When the service accepted it (UTC).
     idempotency_key, body_hash
         The client's key (or ``None``) and a hash of the request body, to tell a retry from a reuse.
+    status
+        ``new`` (waits for a moderator) or ``approved`` (a partner's or staff's report counts as reviewed).
+    org, submitted_by, people
+        A partner's organisation, the submitting user (``None`` for the public), how many people were seen.
     """
 
     report_id: str
@@ -91,6 +109,10 @@ class NewReport:
     created_at: dt.datetime
     idempotency_key: str | None = None
     body_hash: str | None = None
+    status: str = "new"
+    org: str | None = None
+    submitted_by: str | None = None
+    people: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +128,11 @@ class StoredReport:
     source: str
     description: str | None
     created_at: dt.datetime
+    status: str = "approved"
+    org: str | None = None
+    duplicate_of: str | None = None
+    submitted_by: str | None = None
+    people: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +140,8 @@ class ReportFilter:
     """Filters of ``GET /api/reports``.
 
     ``since``/``until`` apply to ``occurred_at`` (until exclusive), ``received_since``/``received_until`` to
-    when the service received the report (Open311's dates).
+    when the service received the report (Open311's dates). ``statuses`` keeps only reports with one of
+    those statuses (empty: every status); ``submitted_by`` only one user's submissions.
     """
 
     since: dt.datetime | None = None
@@ -125,15 +153,18 @@ class ReportFilter:
     limit: int = 1000
     offset: int = 0
     ids: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    submitted_by: str | None = None
 
 
 @dataclass(frozen=True)
 class UserRecord:
-    """A user: name, role and when the token was made (the token itself is never stored)."""
+    """A user: name, role, when the token was made (the token itself is never stored) and organisation."""
 
     name: str
     role: str
     created_at: dt.datetime
+    org: str | None = None
 
 
 @dataclass
@@ -200,10 +231,14 @@ def filter_conditions(
         ("created_at", "<", flt.received_until),
         ("category", "=", flt.category),
         ("source", "=", flt.source),
+        ("submitted_by", "=", flt.submitted_by),
     ):
         if value is not None:
             where.append(f"{column} {op} {mark}")
             args.append(when(value) if isinstance(value, dt.datetime) else value)
+    if flt.statuses:
+        where.append(f"status IN ({', '.join([mark] * len(flt.statuses))})")
+        args.extend(flt.statuses)
     return where, args
 
 
@@ -243,8 +278,8 @@ class Store(abc.ABC):
         """Remove free text of reports created before `older_than`; return how many were cleared."""
 
     @abc.abstractmethod
-    def add_user(self, name: str, *, role: str, token_hash: str) -> None:
-        """Add a user (or replace its token and role)."""
+    def add_user(self, name: str, *, role: str, token_hash: str, org: str | None = None) -> None:
+        """Add a user (or replace its token, role and organisation)."""
 
     @abc.abstractmethod
     def user_for_token(self, token_hash: str) -> UserRecord | None:
@@ -278,6 +313,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def measures(self) -> MeasureTable:
         """The register of measures and their status history (:mod:`geo.service.storage.measures`)."""
+
+    @property
+    @abc.abstractmethod
+    def moderation(self) -> ModerationTable:
+        """Status changes and history of reports (:mod:`geo.service.storage.moderation`)."""
 
     @abc.abstractmethod
     def reader_source(self) -> str:

@@ -34,6 +34,7 @@ from geo.service.storage.base import (
 from geo.service.storage.gpkg_schema import MIGRATIONS
 from geo.service.storage.lagesbild import GpkgLagesbildRuns
 from geo.service.storage.measures import MeasureTable
+from geo.service.storage.moderation import ModerationTable, moderation_values
 
 __all__ = ["GeoPackageStore", "gpkg_point", "utc_key"]
 
@@ -76,6 +77,7 @@ class GeoPackageStore(GpkgLagesbildRuns, Store):
         self._write_lock = threading.Lock()
         self._local = threading.local()
         self._con = self._connect()
+        self._schema = upto_version
         self.crs_epsg = self._migrate(crs_epsg, upto_version)
 
     # -- connections -------------------------------------------------------------------------------------
@@ -155,9 +157,11 @@ class GeoPackageStore(GpkgLagesbildRuns, Store):
         return None
 
     def _insert(self, con: sqlite3.Connection, r: NewReport) -> None:
+        more = moderation_values(r, self._schema)
         con.execute(
             "INSERT INTO reports (geom, report_id, occurred_at, occurred_to, category, source, description,"
-            " lat, lon, created_at, occurred_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" lat, lon, created_at, occurred_utc{''.join(', ' + k for k in more)})"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?{', ?' * len(more)})",
             (
                 gpkg_point(r.x, r.y, self.crs_epsg),
                 r.report_id,
@@ -170,6 +174,7 @@ class GeoPackageStore(GpkgLagesbildRuns, Store):
                 r.lon,
                 utc_key(r.created_at),
                 utc_key(r.occurred_at),
+                *more.values(),
             ),
         )
 
@@ -214,8 +219,8 @@ class GeoPackageStore(GpkgLagesbildRuns, Store):
             where.append(f"report_id IN ({', '.join('?' * len(flt.ids))})")
             args.extend(flt.ids)
         sql = (
-            "SELECT report_id, lat, lon, occurred_at, occurred_to, category, source, description, created_at "
-            "FROM reports"
+            "SELECT report_id, lat, lon, occurred_at, occurred_to, category, source, description, "
+            "created_at, status, org, duplicate_of, submitted_by, people FROM reports"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY occurred_utc, fid LIMIT ? OFFSET ?"
         )
@@ -231,6 +236,11 @@ class GeoPackageStore(GpkgLagesbildRuns, Store):
                 source=r[6],
                 description=r[7],
                 created_at=dt.datetime.fromisoformat(r[8]),
+                status=r[9],
+                org=r[10],
+                duplicate_of=r[11],
+                submitted_by=r[12],
+                people=r[13],
             )
             for r in rows
         ]
@@ -243,34 +253,37 @@ class GeoPackageStore(GpkgLagesbildRuns, Store):
         """Remove free text of reports created before `older_than`; return how many were cleared."""
         with self._tx() as con:
             cur = con.execute(
-                "UPDATE reports SET description = NULL, text_purged_at = ? "
-                "WHERE description IS NOT NULL AND created_at < ?",
+                "UPDATE reports SET description = NULL, description_original = NULL, text_purged_at = ? "
+                "WHERE (description IS NOT NULL OR description_original IS NOT NULL) AND created_at < ?",
                 (utc_key(dt.datetime.now(dt.UTC)), utc_key(older_than)),
             )
             return int(cur.rowcount)
 
     # -- users -------------------------------------------------------------------------------------------
-    def add_user(self, name: str, *, role: str, token_hash: str) -> None:
-        """Add a user (or replace its token and role)."""
+    def add_user(self, name: str, *, role: str, token_hash: str, org: str | None = None) -> None:
+        """Add a user (or replace its token, role and organisation)."""
         with self._tx() as con:
             con.execute(
-                "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?)",
-                (name, role, token_hash, utc_key(dt.datetime.now(dt.UTC))),
+                "INSERT OR REPLACE INTO users (name, role, token_hash, created_at, org) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (name, role, token_hash, utc_key(dt.datetime.now(dt.UTC)), org),
             )
 
     def user_for_token(self, token_hash: str) -> UserRecord | None:
         """Find the user holding a token with this hash, or ``None``."""
         row = (
             self._reader()
-            .execute("SELECT name, role, created_at FROM users WHERE token_hash = ?", (token_hash,))
+            .execute("SELECT name, role, created_at, org FROM users WHERE token_hash = ?", (token_hash,))
             .fetchone()
         )
-        return UserRecord(row[0], row[1], dt.datetime.fromisoformat(row[2])) if row else None
+        return UserRecord(row[0], row[1], dt.datetime.fromisoformat(row[2]), row[3]) if row else None
 
     def list_users(self) -> list[UserRecord]:
         """Return all users, by name."""
-        rows = self._reader().execute("SELECT name, role, created_at FROM users ORDER BY name").fetchall()
-        return [UserRecord(r[0], r[1], dt.datetime.fromisoformat(r[2])) for r in rows]
+        rows = (
+            self._reader().execute("SELECT name, role, created_at, org FROM users ORDER BY name").fetchall()
+        )
+        return [UserRecord(r[0], r[1], dt.datetime.fromisoformat(r[2]), r[3]) for r in rows]
 
     def remove_user(self, name: str) -> bool:
         """Remove a user; return whether it existed."""
@@ -341,6 +354,11 @@ class GeoPackageStore(GpkgLagesbildRuns, Store):
     def measures(self) -> MeasureTable:
         """The register of measures (tables ``measures`` and ``measure_history``)."""
         return MeasureTable(self._tx, self._read_con, "?")
+
+    @property
+    def moderation(self) -> ModerationTable:
+        """Status changes and history of reports (table ``report_history``)."""
+        return ModerationTable(self._tx, self._read_con, "?")
 
     def reader_source(self) -> str:
         """Name what :func:`geo.io.read_reports` reads to get the stored reports."""

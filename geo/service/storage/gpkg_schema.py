@@ -13,6 +13,7 @@ from pyproj.enums import WktVersion
 
 from geo.service.storage.lagesbild import gpkg_runs_migration
 from geo.service.storage.measures import measure_tables_sql
+from geo.service.storage.moderation import gpkg_moderation_migration
 
 __all__ = ["MIGRATIONS"]
 
@@ -145,5 +146,6 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection, int], None]] = {
     2: _migration_2,
     3: _migration_3,
     4: gpkg_runs_migration,
+    5: gpkg_moderation_migration,
 }
 """Schema steps: version -> function bringing the file from version-1 to version."""

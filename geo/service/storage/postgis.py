@@ -33,6 +33,7 @@ from geo.service.storage.base import (
 )
 from geo.service.storage.lagesbild import PostgisLagesbildRuns
 from geo.service.storage.measures import MeasureTable
+from geo.service.storage.moderation import ModerationTable, moderation_values
 from geo.service.storage.postgis_schema import MIGRATIONS
 
 __all__ = ["PostgisStore", "redact_url"]
@@ -77,6 +78,7 @@ class PostgisStore(PostgisLagesbildRuns, Store):
         self._slots = threading.BoundedSemaphore(pool_size)
         self._writer: psycopg.Connection[Any] | None = None
         self._writer_lock = threading.Lock()
+        self._schema = upto_version
         self.crs_epsg = self._migrate(crs_epsg, upto_version)
 
     # -- connections -------------------------------------------------------------------------------------
@@ -165,10 +167,12 @@ class PostgisStore(PostgisLagesbildRuns, Store):
         return replay_or_conflict(r, row[0], row[1])
 
     def _insert(self, cur: psycopg.Cursor[Any], r: NewReport) -> None:
+        more = moderation_values(r, self._schema)
         cur.execute(
             "INSERT INTO reports (geom, report_id, occurred_at, occurred_to, category, source, "
-            "description, lat, lon, created_at, tz) "
-            "VALUES (ST_SetSRID(ST_MakePoint(%s, %s), %s), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            f"description, lat, lon, created_at, tz{''.join(', ' + k for k in more)}) VALUES "
+            "(ST_SetSRID(ST_MakePoint(%s, %s), %s), %s, %s, %s, %s, %s, %s, %s, %s, %s, %s"
+            f"{', %s' * len(more)})",
             (
                 r.x,
                 r.y,
@@ -183,6 +187,7 @@ class PostgisStore(PostgisLagesbildRuns, Store):
                 r.lon,
                 r.created_at,
                 getattr(r.occurred_at.tzinfo, "key", "UTC"),
+                *more.values(),
             ),
         )
 
@@ -225,7 +230,7 @@ class PostgisStore(PostgisLagesbildRuns, Store):
             args.append(list(flt.ids))
         sql = (
             "SELECT report_id, lat, lon, occurred_at, occurred_to, category, source, description, "
-            "created_at, tz FROM reports"
+            "created_at, tz, status, org, duplicate_of, submitted_by, people FROM reports"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY occurred_at, fid LIMIT %s OFFSET %s"
         )
@@ -238,15 +243,10 @@ class PostgisStore(PostgisLagesbildRuns, Store):
             tz = ZoneInfo(r[9])
             out.append(
                 StoredReport(
-                    report_id=r[0],
-                    lat=r[1],
-                    lon=r[2],
-                    occurred_at=r[3].astimezone(tz),
-                    occurred_to=r[4].astimezone(tz) if r[4] else None,
-                    category=r[5],
-                    source=r[6],
-                    description=r[7],
-                    created_at=r[8],
+                    *(r[0], r[1], r[2], r[3].astimezone(tz), r[4].astimezone(tz) if r[4] else None),
+                    *(r[5], r[6], r[7]),
+                    r[8],
+                    *(r[10], r[11], r[12], r[13], r[14]),
                 )
             )
         return out
@@ -261,35 +261,36 @@ class PostgisStore(PostgisLagesbildRuns, Store):
         """Remove free text of reports created before `older_than`; return how many were cleared."""
         with self._conn() as con:
             cur = con.execute(
-                "UPDATE reports SET description = NULL, text_purged_at = now() "
-                "WHERE description IS NOT NULL AND created_at < %s",
+                "UPDATE reports SET description = NULL, description_original = NULL, text_purged_at = now() "
+                "WHERE (description IS NOT NULL OR description_original IS NOT NULL) AND created_at < %s",
                 (older_than,),
             )
             return int(cur.rowcount)
 
     # -- users -------------------------------------------------------------------------------------------
-    def add_user(self, name: str, *, role: str, token_hash: str) -> None:
-        """Add a user (or replace its token and role)."""
+    def add_user(self, name: str, *, role: str, token_hash: str, org: str | None = None) -> None:
+        """Add a user (or replace its token, role and organisation)."""
         with self._conn() as con:
             con.execute(
-                "INSERT INTO users VALUES (%s, %s, %s, now()) ON CONFLICT (name) DO UPDATE SET "
-                "role = excluded.role, token_hash = excluded.token_hash, created_at = excluded.created_at",
-                (name, role, token_hash),
+                "INSERT INTO users (name, role, token_hash, created_at, org) VALUES (%s, %s, %s, now(), %s) "
+                "ON CONFLICT (name) DO UPDATE SET role = excluded.role, token_hash = excluded.token_hash, "
+                "created_at = excluded.created_at, org = excluded.org",
+                (name, role, token_hash, org),
             )
 
     def user_for_token(self, token_hash: str) -> UserRecord | None:
         """Find the user holding a token with this hash, or ``None``."""
         with self._conn() as con:
             row = con.execute(
-                "SELECT name, role, created_at FROM users WHERE token_hash = %s", (token_hash,)
+                "SELECT name, role, created_at, org FROM users WHERE token_hash = %s", (token_hash,)
             ).fetchone()
-        return UserRecord(row[0], row[1], row[2]) if row else None
+        return UserRecord(row[0], row[1], row[2], row[3]) if row else None
 
     def list_users(self) -> list[UserRecord]:
         """Return all users, by name."""
         with self._conn() as con:
-            rows = con.execute("SELECT name, role, created_at FROM users ORDER BY name").fetchall()
-        return [UserRecord(r[0], r[1], r[2]) for r in rows]
+            rows = con.execute("SELECT name, role, created_at, org FROM users ORDER BY name").fetchall()
+        return [UserRecord(r[0], r[1], r[2], r[3]) for r in rows]
 
     def remove_user(self, name: str) -> bool:
         """Remove a user; return whether it existed."""
@@ -365,6 +366,11 @@ class PostgisStore(PostgisLagesbildRuns, Store):
     def measures(self) -> MeasureTable:
         """The register of measures (tables ``measures`` and ``measure_history``)."""
         return MeasureTable(self._tx_con, self._conn, "%s")
+
+    @property
+    def moderation(self) -> ModerationTable:
+        """Status changes and history of reports (table ``report_history``)."""
+        return ModerationTable(self._tx_con, self._conn, "%s")
 
     def reader_source(self) -> str:
         """Name what :func:`geo.io.read_reports` reads to get the stored reports."""

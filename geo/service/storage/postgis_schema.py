@@ -13,6 +13,7 @@ import psycopg
 
 from geo.service.storage.lagesbild import postgis_runs_migration
 from geo.service.storage.measures import measure_tables_sql
+from geo.service.storage.moderation import postgis_moderation_migration
 
 __all__ = ["MIGRATIONS"]
 
@@ -74,5 +75,6 @@ MIGRATIONS: dict[int, Callable[[psycopg.Cursor[Any], int], None]] = {
     2: _migration_2,
     3: _migration_3,
     4: postgis_runs_migration,
+    5: postgis_moderation_migration,
 }
 """Schema steps: version -> function bringing the database from version-1 to version."""
