@@ -291,6 +291,10 @@ class Store(abc.ABC):
     def lagesbild_runs(self, *, area: str | None = None) -> list[LagesbildRecord]:
         """Return the kept lägesbild runs (of `area` when given), oldest period first."""
 
+    def check_writable(self) -> None:
+        """Commit one small write (``health_checked_at`` in ``lagesbild_meta``); raise when refused."""
+        raise NotImplementedError
+
     @abc.abstractmethod
     def close(self) -> None:
         """Close connections."""
