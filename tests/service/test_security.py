@@ -220,7 +220,7 @@ def test_access_log_never_shows_tokens(secured: Secured) -> None:
     assert "wrongwrongwrong" not in log
 
 
-# -- finding 7: rate limits for every submitting role, bounded memory -----------------------------------------
+# -- finding 7: rate limits for every submitting role, bounded memory ---------------------------------------
 def test_viewer_and_staff_are_rate_limited(secured: Secured) -> None:
     fresh = [add_user(secured.server.db, f"{role}-limited", role) for role in ("viewer", "staff")]
     for token in fresh:  # users with an untouched budget
