@@ -141,7 +141,7 @@ def snapshot_reports(store: Store, path: Path, *, tz: str, page: int = 100_000) 
             ),
             "category": pd.array([r.category for r in rows], dtype="string"),
             "source": pd.array([r.source for r in rows], dtype="string"),
-            "description": pd.array([r.description for r in rows], dtype="string"),
+            "description": pd.array([None] * len(rows), dtype="string"),  # runs never hold free text
             "weight": np.ones(len(rows)),
             "location_precision": pd.array(["exact"] * len(rows), dtype="string"),
             "source_file": pd.array(["lagesbild-service"] * len(rows), dtype="string"),
@@ -168,9 +168,20 @@ def _register_file(ctx: RunContext, run_dir: Path) -> Path | None:
 def _run_config(ctx: RunContext, run_dir: Path) -> Any:
     """Build the ``geo run`` configuration of a service run: stored reports (and extra sources) as sources.
 
+    Service runs never write free text (``[output] free_text = false``): their maps, GeoPackages, Parquet
+    and CSV files are served to roles without the right to read reports and outlive the retention time.
+
     A PostGIS store is read through its URL; a GeoPackage through a snapshot (see :func:`snapshot_reports`).
     """
-    from geo.config import AreaConfig, MapsConfig, RunConfig, RunSection, SourceConfig, load_config
+    from geo.config import (
+        AreaConfig,
+        MapsConfig,
+        OutputConfig,
+        RunConfig,
+        RunSection,
+        SourceConfig,
+        load_config,
+    )
     from geo.config_measures import MeasuresConfig
 
     store_source = ctx.store.reader_source()
@@ -183,7 +194,10 @@ def _run_config(ctx: RunContext, run_dir: Path) -> Any:
     measures = _register_file(ctx, run_dir)
     if ctx.run_config is not None:
         base = load_config(ctx.run_config)
-        update: dict[str, Any] = {"sources": [*base.sources, *sources]}
+        update: dict[str, Any] = {
+            "sources": [*base.sources, *sources],
+            "output": base.output.model_copy(update={"free_text": False}),
+        }
         if measures is not None and base.measures.file is None:
             update["measures"] = base.measures.model_copy(update={"file": measures})
         return base.model_copy(update=update)
@@ -193,6 +207,7 @@ def _run_config(ctx: RunContext, run_dir: Path) -> Any:
         run=RunSection(title=f"Lägesbild {ctx.area.name}"),
         area=area,
         sources=sources,
+        output=OutputConfig(free_text=False),
         maps=MapsConfig(k=ctx.k),
         measures=MeasuresConfig(file=measures),
     )

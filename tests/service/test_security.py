@@ -294,3 +294,53 @@ def test_healthz_503_when_writes_fail(tmp_path: Path) -> None:
             assert c.post("/api/reports", json=BODY).status_code == 201
     finally:
         server.stop()
+
+
+# -- finding 4: free text never reaches run outputs (maps, GeoPackages, Parquet, CSV) ----------------------
+def _holds(path: Path, secret: str) -> bool:
+    """Whether a file of any output format holds `secret` in any text cell or its text."""
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    def any_cell(frame: pd.DataFrame) -> bool:
+        return any(
+            frame[c].map(lambda v: isinstance(v, str) and secret in v).any()
+            for c in frame.columns
+            if c != "geometry"
+        )
+
+    if path.suffix == ".parquet":
+        return any_cell(pd.read_parquet(path))
+    if path.suffix == ".gpkg":
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        if any(any_cell(gpd.read_file(path, layer=layer, engine="pyogrio")) for layer in layers):
+            return True
+    return secret.encode() in path.read_bytes()
+
+
+def test_runs_never_hold_free_text(secured: Secured) -> None:
+    secret = "Hemligt Zyxwvu Qwertz"
+    staff_token = add_user(secured.server.db, "staff-text", "staff")
+    with secured.client(staff_token) as staff, secured.client(secured.viewer) as viewer:
+        for i in range(12):
+            body = {**BODY, "lat": VARNAMO[0] + (i % 4) * 3e-3, "lon": VARNAMO[1] + (i // 4) * 5e-3}
+            body["description"] = f"{secret} {i}"
+            assert staff.post("/api/reports", json=body).status_code == 201
+        run_id = staff.post("/api/runs").json()["run_id"]
+        deadline = time.monotonic() + 300
+        status = staff.get(f"/api/runs/{run_id}").json()
+        while status["status"] not in ("done", "failed") and time.monotonic() < deadline:
+            time.sleep(1)
+            status = staff.get(f"/api/runs/{run_id}").json()
+        assert status["status"] == "done", status["message"]
+        files = [p for p in secured.server.maps_dir.rglob("*") if p.is_file()]
+        assert any(p.suffix == ".gpkg" for p in files) and any(p.suffix == ".parquet" for p in files)
+        assert [p.name for p in files if _holds(p, secret)] == []
+        for url in status["outputs"].values():  # what a viewer (no reports:read) can fetch
+            r = viewer.get(url)
+            assert r.status_code == 200, url
+            assert secret.encode() not in r.content
+        assert secret.encode() not in viewer.get("/maps/lagesbild_internal.html").content
+        stored = staff.get("/api/reports", params={"limit": 100_000}).json()["features"]
+        assert any(secret in (f["properties"]["description"] or "") for f in stored)  # staff still read it
