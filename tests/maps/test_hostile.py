@@ -93,10 +93,6 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
         encoding="utf-8",
     )
-    import os
-
-    if os.environ.get("LB_HOSTILE_OUT"):  # debugging: reuse a run made before
-        return Path(os.environ["LB_HOSTILE_OUT"])
     out = data.parent / "out"
     run(load_config(data / "demo.toml"), out_dir=out)
     return out
