@@ -113,7 +113,7 @@ def check_crs_values(xs: np.ndarray, ys: np.ndarray, crs: Any, *, columns: str, 
             f"{columns} hold degrees (e.g. {xs[ok][0]:g}, {ys[ok][0]:g}) but {name} is in metres; "
             "give --lat-col/--lon-col for degrees, or the CRS the values are in",
             path=file,
-            field=columns,
+            field=columns.replace("'", ""),
         )
     outside = np.zeros(len(xs), dtype=bool)
     use = crs_obj.area_of_use
@@ -134,7 +134,7 @@ def check_crs_values(xs: np.ndarray, ys: np.ndarray, crs: Any, *, columns: str, 
             f"{columns}: most positions lie outside the area where {name} is used ({use.name}); "
             "are the coordinates in another CRS?",
             path=file,
-            field=columns,
+            field=columns.replace("'", ""),
         )
     outside[np.flatnonzero(ok)[~inside]] = True
     return outside
