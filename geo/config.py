@@ -230,6 +230,9 @@ class OutputConfig(_Model):
     dir: Path = Path("maps")
     strict: bool = False
     """Any rejected row is an error and nothing is written."""
+    free_text: bool = True
+    """Whether outputs may hold free text (descriptions); ``false`` empties them as the sources are read, so
+    no map, GeoPackage, Parquet or CSV of the run holds any (every service run does this)."""
 
 
 class RunConfig(_Model):

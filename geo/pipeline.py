@@ -32,6 +32,7 @@ from geo.io import ReadResult, merge_results, read_reports
 from geo.io.area import StudyArea, load_area
 from geo.io.export import label_tables, write_csv, write_frame
 from geo.io.manifest import Manifest, OutputFile, write_manifest
+from geo.io.merge import without_free_text
 from geo.model import Reports
 from geo.pipeline_steps import STAGES
 from geo.pipeline_store import KeptRuns, open_kept
@@ -191,6 +192,8 @@ def _start(config: RunConfig, out: Path, say: Progress) -> RunContext:
     say("Studieområde / study area")
     area = load_area(config.area.spec) if config.area is not None else None
     read = _read_sources(config, area, progress=say)
+    if not config.output.free_text:
+        read = without_free_text(read)
     _check_strict(config, read.rejects)
     keep = _in_period(read.reports, config, read.tz)
     reports = Reports(read.reports[keep.to_numpy()].reset_index(drop=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
@@ -37,8 +38,20 @@ def ingest(
     if out.suffix.lower() not in {".gpkg", ".parquet"}:
         raise InputError(f"--out must end in .gpkg or .parquet, got '{out.name}'")
     result = load_reports(sources, reader, out=out)
+    if not len(result.reports):
+        raise InputError(no_rows_accepted(result.rejects, n_read=sum(result.rows_read.values())))
     write_frame(result.reports, out, layer="reports" if out.suffix.lower() == ".gpkg" else None)
     console.print(f"Skrev / wrote {len(result.reports):,} rapporter till / reports to {out}")
+
+
+def no_rows_accepted(rejects: pd.DataFrame, *, n_read: int) -> str:
+    """Say why an ingest accepted no row: rows read and the most common reasons (nothing is written)."""
+    rejected = rejects[rejects["status"] == "rejected"] if len(rejects) else rejects
+    if not len(rejected):
+        return f"no row accepted ({n_read} rows read; the source holds no reports); nothing written"
+    top = rejected.groupby(["field", "reason"]).size().sort_values(ascending=False).head(3)
+    why = "; ".join(f"{field}: {reason} ({n} rows)" for (field, reason), n in top.items())
+    return f"no row accepted: all {n_read} rows rejected ({why}); see the rejection table; nothing written"
 
 
 def register(app: typer.Typer) -> None:

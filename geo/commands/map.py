@@ -181,6 +181,12 @@ def map_command(
         MapSettings, k=k, tiles=tiles, cell_m=cell, max_points=max_points, public=public
     )
     hs_settings = build_settings(HotspotSettings, method=method, overview=not public)
+    if public and (weekdays or hours):
+        raise InputError(
+            "a public map shows all reports: --public cannot be combined with --weekdays/--hours, since "
+            "maps made with different filters could be compared cell by cell to reveal counts below k "
+            "/ en publik karta visar alla rapporter (filtrerade kartor kan jämföras och röja små tal)"
+        )
     sources = list(reports or [])
     if not sources and results is None:
         raise InputError("give report files, --results DIR, or both")

@@ -9,6 +9,7 @@ rejected. The metric CRS and the local zone are chosen here from the positions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -24,7 +25,7 @@ from geo.io.options import ReaderOptions
 from geo.io.rejects import RawTable
 from geo.io.values import is_blank, to_number
 
-__all__ = ["Positions", "check_area", "choose_crs_and_zone", "read_positions"]
+__all__ = ["Positions", "check_area", "check_crs_values", "choose_crs_and_zone", "read_positions"]
 
 _COARSE = ("municipality", "county")
 
@@ -68,6 +69,15 @@ def _from_geometry(
         )
         geometry = geometry.copy()
         geometry[nonpoint] = geometry[nonpoint].representative_point()
+    if geometry.crs is not None and not geometry.crs.is_geographic:
+        pts = geometry[~missing]
+        xs = np.full(n, np.nan)
+        ys = np.full(n, np.nan)
+        xs[~missing] = shapely.get_x(pts.to_numpy())
+        ys[~missing] = shapely.get_y(pts.to_numpy())
+        outside = check_crs_values(xs, ys, geometry.crs, columns="geometry", file=t.file)
+        t.reject(outside, field="geometry", reason=f"outside the area of use of {geometry.crs.to_string()}")
+        missing = missing | outside
     wgs = geometry.to_crs("EPSG:4326")
     ok = ~missing
     lon[ok] = shapely.get_x(wgs[ok].to_numpy())
@@ -86,8 +96,61 @@ def _numbers(t: RawTable, column: str) -> np.ndarray:
     return vals
 
 
+def check_crs_values(xs: np.ndarray, ys: np.ndarray, crs: Any, *, columns: str, file: str) -> np.ndarray:
+    """Check coordinates against the CRS they are said to be in; return the rows outside its area of use.
+
+    Degree values (all within ±180/±90) in a projected CRS are an error, as is a majority of positions
+    outside the CRS's area of use (with one degree of margin); both name the columns and the CRS. A few
+    positions outside are returned, to be rejected one by one.
+    """
+    crs_obj = pyproj.CRS(crs)
+    ok = np.isfinite(xs) & np.isfinite(ys)
+    if not ok.any():
+        return np.zeros(len(xs), dtype=bool)
+    name = f"{crs_obj.name} ({crs_obj.to_string()})"
+    if crs_obj.is_projected and (np.abs(xs[ok]) <= 180).all() and (np.abs(ys[ok]) <= 90).all():
+        raise InputError(
+            f"{columns} hold degrees (e.g. {xs[ok][0]:g}, {ys[ok][0]:g}) but {name} is in metres; "
+            "give --lat-col/--lon-col for degrees, or the CRS the values are in",
+            path=file,
+            field=columns.replace("'", ""),
+        )
+    outside = np.zeros(len(xs), dtype=bool)
+    use = crs_obj.area_of_use
+    if use is None:
+        return outside
+    tr = pyproj.Transformer.from_crs(crs_obj, "EPSG:4326", always_xy=True)
+    lon, lat = (np.asarray(v, dtype=float) for v in tr.transform(xs[ok], ys[ok]))
+    margin = 1.0
+    inside = (
+        np.isfinite(lon)
+        & (lon >= use.west - margin)
+        & (lon <= use.east + margin)
+        & (lat >= use.south - margin)
+        & (lat <= use.north + margin)
+    )
+    if inside.mean() < 0.5:
+        raise InputError(
+            f"{columns}: most positions lie outside the area where {name} is used ({use.name}); "
+            "are the coordinates in another CRS?",
+            path=file,
+            field=columns.replace("'", ""),
+        )
+    outside[np.flatnonzero(ok)[~inside]] = True
+    return outside
+
+
 def _from_projected(t: RawTable, x_col: str, y_col: str, crs: str) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = _numbers(t, x_col), _numbers(t, y_col)
+    kept = t.keep.copy()
+    outside = check_crs_values(
+        np.where(kept, xs, np.nan),
+        np.where(kept, ys, np.nan),
+        crs,
+        columns=f"'{x_col}'/'{y_col}'",
+        file=t.file,
+    )
+    t.reject(outside, field=x_col, reason=f"outside the area of use of {crs}", value=t.raw[x_col])
     n = len(t.raw)
     lat, lon = np.full(n, np.nan), np.full(n, np.nan)
     ok = t.keep.copy()

@@ -11,6 +11,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.io.spreadsheet import spreadsheet_safe_frame
+
 __all__ = ["atomic_path", "label_tables", "write_csv", "write_frame", "write_text"]
 
 
@@ -41,9 +43,12 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table as UTF-8 CSV atomically and return the path."""
+    """Write a table as UTF-8 CSV atomically and return the path (formula-like text escaped).
+
+    Text cells a spreadsheet would read as a formula get a leading ``'`` (:mod:`geo.io.spreadsheet`).
+    """
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False, encoding="utf-8")
+        spreadsheet_safe_frame(frame).to_csv(tmp, index=False, encoding="utf-8")
     return Path(path)
 
 
@@ -106,7 +111,7 @@ def write_frame(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str | None 
             table = pd.DataFrame(wgs.drop(columns=wgs.geometry.name))
             table["lat"] = wgs.geometry.y.round(6)
             table["lon"] = wgs.geometry.x.round(6)
-            table.to_csv(tmp, index=False)
+            spreadsheet_safe_frame(table).to_csv(tmp, index=False)
         else:
             raise ValueError(
                 f"unknown output format '{final.suffix}' for {final}; use .parquet, .gpkg, .geojson or .csv"

@@ -113,12 +113,21 @@ def _build(t: RawTable, columns: dict[str, pd.Series], pos: Positions, crs: pypr
         frame[name] = frame[name].astype("string")
     frame["source_row"] = frame["source_row"].astype("Int64")
     used = {v for v in t.cols.values() if v}
-    for c in t.raw.columns:
-        if c not in used and fold(c) not in {"geometry", "wkt"} and c not in frame.columns:
-            frame[c] = pick(t.raw[c])
-    for name, series in t.preset.items():
-        if name not in frame.columns and name != "occurred_at":
-            frame[name] = pick(series)
+    # the other input columns are kept: built apart and joined once (linear in the number of columns)
+    names = list(dict.fromkeys(c for c in t.raw.columns if c not in used and c not in frame.columns))
+    names = [c for c in names if fold(c) not in {"geometry", "wkt"}]
+    parts = [frame]
+    if names:
+        parts.append(t.raw[names].reset_index(drop=True).iloc[sel].reset_index(drop=True))
+    preset = {
+        name: pick(series)
+        for name, series in t.preset.items()
+        if name not in frame.columns and name not in names and name != "occurred_at"
+    }
+    if preset:
+        parts.append(pd.DataFrame(preset))
+    if len(parts) > 1:
+        frame = pd.concat(parts, axis=1)
     frame = add_time_parts(frame, lat=pos.lat[k], lon=pos.lon[k])
     pts = gpd.GeoSeries(gpd.points_from_xy(mx, my), crs=crs)
     # validated once, by the caller (geo.io.read_reports), after sources are merged

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -12,7 +13,7 @@ import pyproj
 from geo.model import Reports, empty_reports, validate_reports
 from geo.rejects import REJECT_COLUMNS
 
-__all__ = ["ReadResult", "merge_frames", "merge_results"]
+__all__ = ["ReadResult", "merge_frames", "merge_results", "without_free_text"]
 
 
 @dataclass
@@ -171,3 +172,18 @@ def merge_results(results: Sequence[ReadResult]) -> ReadResult:
         [r.reports for r in results], [r.rejects for r in results], crs=out.crs, tz=out.tz
     )
     return out
+
+
+def without_free_text(read: ReadResult) -> ReadResult:
+    """Return `read` with every description emptied, in the reports and in the rejection table's values.
+
+    Used when outputs must never hold free text (``[output] free_text = false``; every service run).
+    """
+    reports = read.reports
+    if "description" in reports.columns:
+        reports = reports.assign(description=pd.array([pd.NA] * len(reports), dtype="string"))
+    rejects = read.rejects
+    if "value" in rejects.columns and "field" in rejects.columns:
+        rejects = rejects.copy()
+        rejects.loc[rejects["field"] == "description", "value"] = None
+    return dataclasses.replace(read, reports=Reports(reports), rejects=rejects)

@@ -7,10 +7,10 @@ is made of, and :mod:`geo.maps.layers` for the layers themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
 from branca.element import Element
+from markupsafe import escape
 
 from geo.maps.aggregate import public_coord
 from geo.maps.elements import TileBase

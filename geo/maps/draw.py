@@ -7,7 +7,6 @@ self-contained page (written by :func:`geo.io.outputs.maps.write_map`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -17,6 +16,7 @@ import pandas as pd
 from geo.maps.aggregate import wgs84_bounds
 from geo.maps.base import base_map
 from geo.maps.elements import HtmlPanel
+from geo.maps.escape import Markup, escape
 from geo.maps.layers.feed import add_feed_panel
 from geo.maps.layers.forecast import add_forecast
 from geo.maps.layers.hotspots import add_hotspots
@@ -68,7 +68,7 @@ def _footer(
     demo: bool,
     generated_at: pd.Timestamp | None,
     filter_text: str | None,
-) -> str:
+) -> Markup:
     parts = [f"<b>{escape(title)}</b>"]
     if demo:
         parts.append(f'<span class="lb-demo">{escape(text("demo", lang))}</span>')
@@ -86,7 +86,7 @@ def _footer(
     parts.append(" · ".join(facts))
     parts.extend(f"<b>{escape(text('why_empty', lang))}:</b> {escape(note)}" for note in layers.notes)
     parts.append(f"<i>{escape(text('public_note' if layers.public else 'internal_note', lang))}</i>")
-    return "<br>".join(p for p in parts if p)
+    return Markup("<br>".join(p for p in parts if p))
 
 
 def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -208,7 +208,7 @@ def draw_map(
     )
     HtmlPanel(footer, position="bottomleft", css_class="lb-panel lb-footer").add_to(m)
     if demo:
-        badge = f'<span class="lb-demo">{escape(text("demo", lang))}</span>'
+        badge = Markup(f'<span class="lb-demo">{escape(text("demo", lang))}</span>')
         HtmlPanel(badge, position="topleft", css_class="lb-panel").add_to(m)
     return m
 

@@ -12,6 +12,7 @@ from branca.element import MacroElement
 from offlinefolium.elements import JSCSSMixin
 from offlinefolium.template import Template
 
+from geo.maps.escape import as_html, safe_properties
 from geo.maps.registry import js_dumps
 
 __all__ = ["ClusterLayer", "DataLayer", "HtmlPanel", "TileBase"]
@@ -41,8 +42,9 @@ class TileBase(MacroElement):
 class DataLayer(MacroElement):
     """A GeoJSON overlay registered in the page's layer registry.
 
-    Features carry their style as an index ``_k`` into `styles`, their popup HTML in ``_p``, a tooltip in
-    ``_t`` and, for points, an optional number label ``_n`` (rank or visit order) drawn as a round badge.
+    Features carry their style as an index ``_k`` into `styles`, their popup in ``_p`` (HTML when a
+    :class:`~markupsafe.Markup`, else escaped as text), a tooltip in ``_t`` (always text, escaped here)
+    and, for points, an optional number label ``_n`` (rank or visit order) drawn as a round badge.
 
     Parameters
     ----------
@@ -57,14 +59,15 @@ class DataLayer(MacroElement):
     show
         Whether the layer is visible when the map opens.
     legend
-        HTML shown under the map while the layer is visible.
+        Shown under the map while the layer is visible (HTML when a :class:`~markupsafe.Markup`, else text).
     canvas
         Draw with Leaflet's canvas renderer (fast for thousands of polygons) instead of SVG.
     point_radius
         Radius in pixels of circle markers for point features without a number label.
     popup_template
-        Trusted popup HTML with ``{property}`` placeholders, filled (HTML-escaped) in the browser from each
-        feature's properties when it has no ``_p``; keeps thousands of similar popups out of the page.
+        Popup HTML (a :class:`~markupsafe.Markup`) with ``{property}`` placeholders, filled (HTML-escaped)
+        in the browser from each feature's properties when it has no ``_p``; keeps thousands of similar
+        popups out of the page.
     """
 
     _template = Template(
@@ -111,11 +114,11 @@ class DataLayer(MacroElement):
     ) -> None:
         super().__init__()
         self._name = "DataLayer"
-        self.template = js_dumps(popup_template)
+        self.template = js_dumps(None if popup_template is None else str(as_html(popup_template)))
         self.key = js_dumps(key)
-        self.data = js_dumps(geojson)
+        self.data = js_dumps(safe_properties(geojson))
         self.styles = js_dumps(list(styles))
-        self.opts = js_dumps({"name": name, "show": bool(show), "legend": legend})
+        self.opts = js_dumps({"name": str(as_html(name)), "show": bool(show), "legend": str(as_html(legend))})
         self.canvas = canvas
         self.point_radius = float(point_radius)
 
@@ -201,7 +204,7 @@ class ClusterLayer(JSCSSMixin, MacroElement):
         self.key = js_dumps(key)
         self.rows = js_dumps([list(r) for r in rows])
         self.colors = js_dumps(list(colors))
-        self.opts = js_dumps({"name": name, "show": bool(show), "legend": legend})
+        self.opts = js_dumps({"name": str(as_html(name)), "show": bool(show), "legend": str(as_html(legend))})
 
 
 class HtmlPanel(MacroElement):
@@ -229,5 +232,5 @@ class HtmlPanel(MacroElement):
         if position not in {"topleft", "topright", "bottomleft", "bottomright"}:
             raise ValueError(f"position must be a Leaflet corner, got '{position}'")
         self.position = js_dumps(position)
-        self.html = js_dumps(html)
+        self.html = js_dumps(str(as_html(html)))
         self.cls = js_dumps(css_class)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
 import geopandas as gpd
@@ -13,6 +12,7 @@ import pandas as pd
 from geo import i18n
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
+from geo.maps.escape import Markup, as_html, escape
 from geo.maps.registry import LeanMap
 from geo.maps.texts import text
 
@@ -97,8 +97,8 @@ def pct(value: Any, lang: str = "sv") -> str:
     return i18n.pct(value, lang)
 
 
-def popup_html(title: str, rows: Sequence[tuple[str, str]], *, extra: str = "", subtitle: str = "") -> str:
-    """Build a popup: an escaped title, a two-column table of escaped label/value pairs, then `extra` HTML.
+def popup_html(title: str, rows: Sequence[tuple[str, str]], *, extra: str = "", subtitle: str = "") -> Markup:
+    """Build a popup: an escaped title, a two-column table of escaped label/value pairs, then `extra`.
 
     Parameters
     ----------
@@ -107,13 +107,15 @@ def popup_html(title: str, rows: Sequence[tuple[str, str]], *, extra: str = "", 
     rows
         ``(label, value)`` pairs (both escaped here).
     extra
-        Trusted HTML appended below (an SVG chart built by :mod:`geo.maps.svg`).
+        Appended below: HTML when a :class:`~markupsafe.Markup` (an SVG chart built by :mod:`geo.maps.svg`),
+        otherwise escaped as text.
     subtitle
         Small grey line under the heading (escaped).
     """
     body = "".join(f"<tr><td>{escape(str(k))}</td><td>{escape(str(v))}</td></tr>" for k, v in rows)
     sub = f'<div style="color:#666;font-size:11px">{escape(subtitle)}</div>' if subtitle else ""
-    return f'<div class="lb-pop"><h4>{escape(title)}</h4>{sub}<table>{body}</table>{extra}</div>'
+    head = f'<div class="lb-pop"><h4>{escape(title)}</h4>{sub}'
+    return Markup(f"{head}<table>{body}</table>{as_html(extra)}</div>")
 
 
 def class_breaks(values: np.ndarray, *, n: int = len(GRID_COLORS), floor: int = 1) -> list[int]:
@@ -155,17 +157,19 @@ def class_of(values: np.ndarray, breaks: Sequence[int]) -> np.ndarray:
     return np.clip(np.searchsorted(np.asarray(breaks), values, side="right") - 1, 0, len(breaks) - 1)
 
 
-def legend_classes(title: str, breaks: Sequence[int], colors: Sequence[str], vmax: int) -> str:
+def legend_classes(title: str, breaks: Sequence[int], colors: Sequence[str], vmax: int) -> Markup:
     """Build a legend of count classes: one swatch per class with its range (the last up to `vmax`)."""
     parts = [f"<b>{escape(title)}</b>"]
     for i, b in enumerate(breaks):
         hi = breaks[i + 1] - 1 if i + 1 < len(breaks) else vmax
         label = f"{b}" if hi <= b else f"{b}–{hi}"
-        parts.append(f'<div><span class="lb-sw" style="background:{colors[i]}"></span>{label}</div>')
-    return "".join(parts)
+        parts.append(f'<div><span class="lb-sw" style="background:{escape(colors[i])}"></span>{label}</div>')
+    return Markup("".join(parts))
 
 
-def swatch_legend(title: str, items: Sequence[tuple[str, str]], *, note: str = "", line: bool = False) -> str:
+def swatch_legend(
+    title: str, items: Sequence[tuple[str, str]], *, note: str = "", line: bool = False
+) -> Markup:
     """Build a legend of coloured swatches (or lines) with labels and an optional note."""
     parts = [f"<b>{escape(title)}</b>"]
     for color, label in items:
@@ -174,10 +178,10 @@ def swatch_legend(title: str, items: Sequence[tuple[str, str]], *, note: str = "
             if not line
             else f"background:none;border:0;border-top:3px solid {color};height:0"
         )
-        parts.append(f'<div><span class="lb-sw" style="{style}"></span>{escape(label)}</div>')
+        parts.append(f'<div><span class="lb-sw" style="{escape(style)}"></span>{escape(label)}</div>')
     if note:
         parts.append(f'<div style="color:#555">{escape(note)}</div>')
-    return "".join(parts)
+    return Markup("".join(parts))
 
 
 def as_points(frame: pd.DataFrame, what: str) -> gpd.GeoDataFrame:
@@ -201,13 +205,13 @@ def require_geo(frame: pd.DataFrame, what: str) -> gpd.GeoDataFrame:
     return frame
 
 
-def popup_template(title: str, rows: Sequence[tuple[str, str]]) -> str:
+def popup_template(title: str, rows: Sequence[tuple[str, str]]) -> Markup:
     r"""Build a popup template (see :class:`geo.maps.elements.DataLayer`): ``{name}`` placeholders kept.
 
     Write the placeholders as ``\x00name\x01`` in `title` and `rows`; they survive the escaping of
     :func:`popup_html` and come back as ``{name}``.
     """
-    return popup_html(title, rows).replace("\x00", "{").replace("\x01", "}")
+    return Markup(str(popup_html(title, rows)).replace("\x00", "{").replace("\x01", "}"))
 
 
 def add_ranked(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
 import numpy as np
 
+from geo.maps.escape import Markup, escape
 from geo.maps.texts import WEEKDAYS, text
 
 __all__ = ["block_profile", "hour_week_svg", "sparkline_svg"]
@@ -46,7 +46,7 @@ def hour_week_svg(
     title: str | None = None,
     suppress_below: float | None = None,
     color: str = "#b2182b",
-) -> str:
+) -> Markup:
     """Draw a weekday × hour heat chart as inline SVG.
 
     Parameters
@@ -122,12 +122,12 @@ def hour_week_svg(
         anchor = "end" if h == 24 else "start" if h == 0 else "middle"
         parts.append(f'<text x="{x}" y="{top + 7 * ch + 10}" text-anchor="{anchor}">{h:02d}</text>')
     parts.append("</svg>")
-    return "".join(parts)
+    return Markup("".join(parts))
 
 
 def sparkline_svg(
     values: Sequence[float], *, width: int = 220, height: int = 40, color: str = "#2166ac"
-) -> str:
+) -> Markup:
     """Draw a small bar chart of a series (the Police feed's weekly counts) as inline SVG.
 
     Parameters
@@ -152,4 +152,4 @@ def sparkline_svg(
                 f'height="{_fmt(h)}" fill="{color}"/>'
             )
     parts.append("</svg>")
-    return "".join(parts)
+    return Markup("".join(parts))

@@ -22,12 +22,12 @@ import shapely
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from geo.config_partner import DEFAULT_CHECKLIST, ChecklistItem
 from geo.crs import choose_crs, choose_tz
 from geo.errors import InputError, LagesbildError
 from geo.io.area import StudyArea, load_area
+from geo.service.guard import RequestGuard, install_log_redaction
 from geo.service.intake import Intake
 from geo.service.moderation_page import moderation_page
 from geo.service.page import report_page
@@ -74,109 +74,6 @@ def open_service_store(settings: ServiceSettings) -> tuple[Store, StudyArea, str
     area = load_area(settings.area)
     epsg, tz = _area_crs(area)
     return open_store(settings.db, crs_epsg=epsg), area, tz
-
-
-_SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY")]
-
-
-class BodyLimit:
-    """Refuse request bodies over `max_bytes` with 413, also when sent chunked without a length.
-
-    Also adds ``X-Content-Type-Options: nosniff`` and ``X-Frame-Options: DENY`` to every answer (a plain ASGI
-    wrapper: Starlette's ``BaseHTTPMiddleware`` costs a task group per request).
-
-    Parameters
-    ----------
-    app
-        The wrapped ASGI app.
-    max_bytes
-        Largest body accepted.
-    """
-
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def _too_large(self, send: Send) -> None:
-        body = (
-            b'{"detail":"request body too large / f\\u00f6r stor f\\u00f6rfr\\u00e5gan (max '
-            + str(self.max_bytes).encode()
-            + b' bytes)"}'
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        send = _with_security_headers(send)
-        if scope["method"] in {"GET", "HEAD", "OPTIONS"}:
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length")
-        if length is not None:
-            try:
-                too_big = int(length) > self.max_bytes
-            except ValueError:
-                too_big = True
-            if too_big:
-                await self._too_large(send)
-                return
-            await self.app(scope, receive, send)
-            return
-        await self._chunked(scope, receive, send)
-
-    async def _chunked(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """No length given (chunked): read up to the limit, then replay the body to the app."""
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._too_large(send)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-
-def _with_security_headers(send: Send) -> Send:
-    """Wrap the server's `send` so every answer carries the security headers it does not set itself."""
-
-    async def send_with_headers(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            names = {k.lower() for k, _ in message.get("headers", [])}
-            extra = [(k, v) for k, v in _SECURITY_HEADERS if k not in names]
-            message = {**message, "headers": [*message.get("headers", []), *extra]}
-        await send(message)
-
-    return send_with_headers
 
 
 def _retention_loop(state: ServiceState) -> None:
@@ -292,6 +189,7 @@ def _lifespan(state_box: dict[str, ServiceState]) -> Callable[[FastAPI], Abstrac
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = state_box["state"]
+        install_log_redaction()  # uvicorn configures its loggers after the app is built
         sweeper = threading.Thread(
             target=_retention_loop, args=(state,), name="lagesbild-retention", daemon=True
         )
@@ -364,5 +262,6 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     _add_error_handlers(app)
     for module in (reports, moderation, hotspots, maps, runs, open311, pages, measures):
         app.include_router(module.router)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
+    install_log_redaction()
     return app

@@ -154,7 +154,7 @@ def snapshot_reports(
             ),
             "category": pd.array([r.category for r in rows], dtype="string"),
             "source": pd.array([r.source for r in rows], dtype="string"),
-            "description": pd.array([r.description for r in rows], dtype="string"),
+            "description": pd.array([None] * len(rows), dtype="string"),  # runs never hold free text
             "weight": np.ones(len(rows)),
             "location_precision": pd.array(["exact"] * len(rows), dtype="string"),
             "source_file": pd.array(["lagesbild-service"] * len(rows), dtype="string"),
@@ -183,8 +183,19 @@ def _run_config(ctx: RunContext, run_dir: Path, *, statuses: tuple[str, ...] = A
 
     Both stores are read through a snapshot of the reports with `statuses` (see :func:`snapshot_reports`),
     so rejected reports and duplicates never reach an analysis.
+
+    Service runs never write free text (``[output] free_text = false``): their maps, GeoPackages, Parquet
+    and CSV files are served to roles without the right to read reports and outlive the retention time.
     """
-    from geo.config import AreaConfig, MapsConfig, RunConfig, RunSection, SourceConfig, load_config
+    from geo.config import (
+        AreaConfig,
+        MapsConfig,
+        OutputConfig,
+        RunConfig,
+        RunSection,
+        SourceConfig,
+        load_config,
+    )
     from geo.config_measures import MeasuresConfig
 
     store_source = str(
@@ -195,7 +206,10 @@ def _run_config(ctx: RunContext, run_dir: Path, *, statuses: tuple[str, ...] = A
     measures = _register_file(ctx, run_dir)
     if ctx.run_config is not None:
         base = load_config(ctx.run_config)
-        update: dict[str, Any] = {"sources": [*base.sources, *sources]}
+        update: dict[str, Any] = {
+            "sources": [*base.sources, *sources],
+            "output": base.output.model_copy(update={"free_text": False}),
+        }
         if measures is not None and base.measures.file is None:
             update["measures"] = base.measures.model_copy(update={"file": measures})
         return base.model_copy(update=update)
@@ -205,6 +219,7 @@ def _run_config(ctx: RunContext, run_dir: Path, *, statuses: tuple[str, ...] = A
         run=RunSection(title=f"Lägesbild {ctx.area.name}"),
         area=area,
         sources=sources,
+        output=OutputConfig(free_text=False),
         maps=MapsConfig(k=ctx.k),
         measures=MeasuresConfig(file=measures),
     )

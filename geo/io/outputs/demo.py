@@ -21,6 +21,7 @@ import pandas as pd
 from geo.demo.places import Proj
 from geo.demo.world import DEMO_LABEL, World, build_world
 from geo.io.export import atomic_path
+from geo.io.spreadsheet import spreadsheet_safe
 
 __all__ = ["FILES", "demo_config_text", "generate_world", "write_world"]
 
@@ -53,8 +54,8 @@ def _write_bytes(data: bytes, path: Path) -> Path:
 def _csv_text(header: list[str], rows: list[list[str]], *, sep: str) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=sep, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([spreadsheet_safe(h) for h in header])
+    writer.writerows([spreadsheet_safe(v) for v in row] for row in rows)
     return buf.getvalue()
 
 

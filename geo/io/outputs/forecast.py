@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from geo.forecast.methods import BASELINES
 from geo.io.export import atomic_path, write_csv, write_frame, write_text
 from geo.io.manifest import OutputFile
+from geo.io.spreadsheet import spreadsheet_safe_frame
 from geo.stages.backtest import BacktestResult
 from geo.stages.forecast import ForecastResult
 
@@ -76,7 +77,7 @@ def write_forecast_points(result: ForecastResult, points: pd.DataFrame, path: st
     table = points.copy()
     table["risk"] = [f"{v:.6g}" for v in result.at_risk]
     with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL)
+        spreadsheet_safe_frame(table).to_csv(tmp, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL)
     return OutputFile("forecast_points", str(path), "forecast")
 
 

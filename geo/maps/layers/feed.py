@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 
 from geo.maps.elements import HtmlPanel
+from geo.maps.escape import Markup, escape
 from geo.maps.registry import LeanMap
 from geo.maps.style import require_columns
 from geo.maps.svg import sparkline_svg
@@ -69,7 +68,7 @@ def add_feed_panel(m: LeanMap, weekly: pd.DataFrame, *, lang: str = "sv", weeks:
     last = weekly[weekly["week"] >= totals.index[-min(weeks, len(totals))]]
     top = last.groupby("category")["count"].sum().sort_values(ascending=False).head(3)
     top_txt = ", ".join(f"{escape(str(c))} {int(v)}" for c, v in top.items())
-    html = (
+    html = Markup(
         f"<b>{escape(text('feed_title', lang))}</b><br>"
         f"{sparkline_svg(totals.iloc[-52:].to_numpy())}<br>"
         f"<span style='font-size:11px'>{escape(text('feed_total', lang, n=weeks, cur=cur, change=change))}"

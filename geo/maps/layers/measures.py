@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import geopandas as gpd
 import pandas as pd
 
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
+from geo.maps.escape import Markup, escape
 from geo.maps.registry import LeanMap
 from geo.maps.style import popup_html, require_columns, require_geo, swatch_legend
 
@@ -105,7 +104,9 @@ def add_measures(m: LeanMap, measures: gpd.GeoDataFrame, *, lang: str = "sv", sh
                 rows.append((t["focus"], str(r["focus"])))
             rows.append((t["effect"], str(r.get("effect") or _VERDICTS[lang].get(verdict, verdict))))
             extra = (
-                f"<p style='max-width:22em'>{escape(str(r.get('note') or ''))}</p>" if lang == "sv" else ""
+                Markup(f"<p style='max-width:22em'>{escape(str(r.get('note') or ''))}</p>")
+                if lang == "sv"
+                else ""
             )
             k = keys.index(verdict) if verdict in keys else len(keys) - 1
             props.append({"_k": k + (len(keys) if ring else 0), "_p": popup_html(title, rows, extra=extra)})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from html import escape
 from typing import Any
 
 import geopandas as gpd
@@ -12,6 +11,7 @@ import pandas as pd
 
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import ClusterLayer, DataLayer
+from geo.maps.escape import Markup, escape
 from geo.maps.registry import LeanMap
 from geo.maps.style import (
     CATEGORY_COLORS,
@@ -109,7 +109,7 @@ def add_report_grid(
     )
     legend = legend_classes(title, breaks, GRID_COLORS, int(counts.max()) if counts.size else 0)
     if public:
-        legend += f'<div style="color:#555">{escape(text("suppressed", lang, k=k))}</div>'
+        legend += Markup(f'<div style="color:#555">{escape(text("suppressed", lang, k=k))}</div>')
     name = text("layer_grid_public" if public else "layer_grid", lang)
     DataLayer(
         "grid", name, fc, styles=styles, show=show, legend=legend, canvas=True, popup_template=template

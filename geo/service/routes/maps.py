@@ -8,7 +8,8 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
 
-from geo.service.auth import OptionalUser
+from geo.service.auth import OptionalUser, Principal
+from geo.service.csp import map_file_csp
 from geo.service.runs import is_public_map
 
 __all__ = ["router", "safe_map_path"]
@@ -16,6 +17,18 @@ __all__ = ["router", "safe_map_path"]
 router = APIRouter(tags=["maps"])
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.html$")
+_SEGMENT = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,120}"
+_RUN_FILE = re.compile(rf"^runs/(run-[A-Za-z0-9-]{{1,60}})/((?:{_SEGMENT}/){{0,3}}{_SEGMENT})$")
+_MEDIA = {
+    ".html": "text/html; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".geojson": "application/geo+json",
+    ".ics": "text/calendar; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
 
 
 def safe_map_path(maps_dir: Path, name: str) -> Path:
@@ -55,8 +68,10 @@ async def list_maps(request: Request, user: OptionalUser) -> list[dict[str, str 
     responses={400: {}, 401: {}, 403: {}, 404: {}},
 )
 async def get_map(name: str, request: Request, user: OptionalUser) -> FileResponse:
-    """Serve a map file from the maps folder."""
+    """Serve a map file from the maps folder, or (staff) a file of a run as linked by ``/api/runs/{id}``."""
     lb = request.app.state.lb
+    if name.startswith("runs/"):
+        return _run_file(lb.settings.maps_dir, name, user)
     path = safe_map_path(lb.settings.maps_dir, name)
     if not is_public_map(path.name):
         if user is None:
@@ -76,4 +91,33 @@ async def get_map(name: str, request: Request, user: OptionalUser) -> FileRespon
     }
     if not is_public_map(path.name):
         headers["Cache-Control"] = "private, no-store"
+    headers["Content-Security-Policy"] = map_file_csp(path)
     return FileResponse(path, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def _run_file(maps_dir: Path, name: str, user: Principal | None) -> FileResponse:
+    """Serve a file in ``runs/<run_id>/`` to callers who may see runs and internal maps."""
+    m = _RUN_FILE.fullmatch(name)
+    if m is None or ".." in name:
+        raise HTTPException(status_code=400, detail="invalid run file name / ogiltigt filnamn")
+    if user is None:
+        raise HTTPException(
+            status_code=401,
+            detail="run outputs: a staff token is needed",
+            headers={"WWW-Authenticate": 'Bearer realm="lagesbild"'},
+        )
+    if not (user.can("runs:read") and user.can("maps:internal")):
+        raise HTTPException(status_code=403, detail=f"role '{user.user.role}' may not open run outputs")
+    root = (maps_dir / "runs" / m.group(1)).resolve()
+    path = (root / m.group(2)).resolve()
+    if not path.is_relative_to(root):
+        raise HTTPException(status_code=400, detail="invalid run file name / ogiltigt filnamn")
+    if not path.is_file():
+        raise HTTPException(status_code=404, detail=f"no file '{m.group(2)}' in run '{m.group(1)}'")
+    media = _MEDIA.get(path.suffix.lower(), "application/octet-stream")
+    headers = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+    if media.startswith("text/html"):
+        headers["Content-Security-Policy"] = map_file_csp(path)
+    else:
+        headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    return FileResponse(path, media_type=media, headers=headers)

@@ -6,15 +6,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from geo.service.csp import html_csp
+
 __all__ = ["router"]
 
 router = APIRouter(tags=["pages"])
-
-_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
 
 
 @router.get("/report", response_class=HTMLResponse, summary="Public report page (Swedish)")
@@ -23,7 +19,9 @@ async def report_page(request: Request) -> HTMLResponse:
     return HTMLResponse(
         request.app.state.lb.page_html,
         headers={
-            "Content-Security-Policy": _CSP,
+            "Content-Security-Policy": html_csp(
+                request.app.state.lb.page_html, connect_self=True, form_self=True
+            ),
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
         },
@@ -38,9 +36,14 @@ async def root() -> RedirectResponse:
 
 @router.get("/healthz", summary="Liveness and storage check")
 async def healthz(request: Request) -> JSONResponse:
-    """``ok`` with the storage kind, schema version and number of reports; 503 when storage fails."""
+    """``ok`` with the storage kind, schema version and number of reports.
+
+    503 when storage fails, also when it can still be read but not written (each check commits one small
+    write, so a full disk or a read-only database shows here).
+    """
     lb = request.app.state.lb
     try:
+        await run_in_threadpool(lb.store.check_writable)
         n = await run_in_threadpool(lb.store.count_reports)
         version = await run_in_threadpool(lb.store.schema_version)
     except Exception as err:  # noqa: BLE001 - any storage failure means unhealthy

@@ -17,6 +17,7 @@ from geo.service.auth import OptionalUser, Principal, require
 from geo.service.categories import CATEGORIES, SOURCES
 from geo.service.intake import Refusal, read_time
 from geo.service.moderation import duplicate_candidates, initial_status
+from geo.service.ratelimit import STAFF_FACTOR, client_key
 from geo.service.schemas import ReportCreated, ReportIn
 from geo.service.storage import STATUSES, IdempotencyConflict, ReportFilter, StoredReport, request_hash
 
@@ -40,10 +41,16 @@ def client_address(request: Request) -> str:
 
 
 def check_rate(request: Request, user: Principal | None) -> None:
-    """Refuse with 429 and ``Retry-After`` when a public client exceeds its submissions per minute."""
-    if user is not None:
-        return
-    wait_s = request.app.state.lb.limiter.hit(client_address(request))
+    """Refuse with 429 and ``Retry-After`` when a client exceeds its submissions per minute.
+
+    The public is counted by address (an IPv6 /64 as one); a signed-in user of any role by user name, with
+    :data:`~geo.service.ratelimit.STAFF_FACTOR` times the public budget.
+    """
+    limiter = request.app.state.lb.limiter
+    if user is None:
+        wait_s = limiter.hit(client_key(client_address(request)))
+    else:
+        wait_s = limiter.hit(f"user:{user.user.name}", per_min=limiter.per_min * STAFF_FACTOR)
     if wait_s:
         raise HTTPException(
             status_code=429,

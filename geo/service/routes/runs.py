@@ -37,7 +37,7 @@ async def get_run(
     run = await run_in_threadpool(request.app.state.lb.store.get_run, run_id)
     if run is None:
         raise HTTPException(status_code=404, detail=f"no run '{run_id}'")
-    outputs = {k: (f"/maps/{v}" if v.endswith(".html") else v) for k, v in run.outputs.items()}
+    outputs = {k: f"/maps/{v}" for k, v in run.outputs.items()}  # each one served by /maps/... to staff
     return RunStatus(
         run_id=run.run_id,
         status=run.status,

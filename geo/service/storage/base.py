@@ -1,9 +1,7 @@
 """What every storage backend of the service offers, and the group-commit writer they share.
 
-A backend stores reports, idempotency keys, users (hashed tokens) and runs. Submissions go through one
-:class:`GroupCommitWriter` per process: a thread that takes every submission waiting in its queue, writes them
-in ONE transaction and commits durably (one ``fsync`` for many reports), and only then answers each caller.
-A caller that got an answer therefore knows its report is on disk.
+A backend stores reports, idempotency keys, users (hashed tokens) and runs. One :class:`GroupCommitWriter`
+a process writes every waiting submission in ONE durable transaction, then answers: an answer means on disk.
 """
 
 from __future__ import annotations
@@ -330,6 +328,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def lagesbild_runs(self, *, area: str | None = None) -> list[LagesbildRecord]:
         """Return the kept lägesbild runs (of `area` when given), oldest period first."""
+
+    def check_writable(self) -> None:
+        """Commit one small write (``health_checked_at`` in ``lagesbild_meta``); raise when refused."""
+        raise NotImplementedError
 
     @abc.abstractmethod
     def close(self) -> None:

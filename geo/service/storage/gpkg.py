@@ -134,6 +134,14 @@ class GeoPackageStore(GpkgLagesbildRuns, Store):
         self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return srs
 
+    def check_writable(self) -> None:
+        """Commit one small write to ``lagesbild_meta``; raise when the file cannot be written."""
+        with self._tx() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO lagesbild_meta VALUES ('health_checked_at', ?)",
+                (utc_key(dt.datetime.now(dt.UTC)),),
+            )
+
     def schema_version(self) -> int:
         """Return the file's schema version."""
         row = self._reader().execute("SELECT value FROM lagesbild_meta WHERE key='schema_version'").fetchone()

@@ -141,6 +141,14 @@ class PostgisStore(PostgisLagesbildRuns, Store):
             con.commit()
         return srs
 
+    def check_writable(self) -> None:
+        """Commit one small write to ``lagesbild_meta``; raise when the database refuses writes."""
+        with self._conn() as con:
+            con.execute(
+                "INSERT INTO lagesbild_meta VALUES ('health_checked_at', now()::text) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            )
+
     def schema_version(self) -> int:
         """Return the database's schema version."""
         with self._conn() as con:
