@@ -36,7 +36,7 @@ def ingest(
     """
     if out.suffix.lower() not in {".gpkg", ".parquet"}:
         raise InputError(f"--out must end in .gpkg or .parquet, got '{out.name}'")
-    result = load_reports(sources, reader, out=out)
+    result = load_reports(sources, reader, out=out, companion=True)
     write_frame(result.reports, out, layer="reports" if out.suffix.lower() == ".gpkg" else None)
     console.print(f"Skrev / wrote {len(result.reports):,} rapporter till / reports to {out}")
 

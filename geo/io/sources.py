@@ -17,7 +17,7 @@ import pyproj
 
 from geo.errors import InputError
 from geo.io.area import StudyArea
-from geo.io.canonical import from_canonical, is_canonical
+from geo.io.canonical import from_canonical, is_canonical, keep_in_area
 from geo.io.mapping import Mapped, to_reports
 from geo.io.options import ReaderOptions
 from geo.io.polisen import is_polisen_json, read_polisen_raw
@@ -66,6 +66,11 @@ class _Context:
     tz: str | None
     now: pd.Timestamp
 
+    def canonical(self, frame: gpd.GeoDataFrame, *, file: str) -> SourceRead:
+        """Re-validate a frame already in the model and keep what lies in the study area."""
+        reports, outside = keep_in_area(from_canonical(frame, file=file, crs=self.crs), self.area, file=file)
+        return SourceRead(None, reports, len(frame), outside)
+
     def map(
         self,
         raw: pd.DataFrame,
@@ -100,7 +105,7 @@ def _read_postgis(source: str, ctx: _Context) -> SourceRead:
     raw, rows, geometry = read_postgis_raw(source)
     if is_canonical(raw):
         frame = gpd.GeoDataFrame(raw, geometry=geometry, crs=geometry.crs)
-        return SourceRead(None, from_canonical(frame, file=source, crs=ctx.crs), len(raw))
+        return ctx.canonical(frame, file=source)
     mapped = ctx.map(raw, file=source, rows=rows, geometry=geometry, default_source="service")
     return SourceRead(mapped, None, len(raw))
 
@@ -150,7 +155,7 @@ def _read_vector(path: Path, source: str, ctx: _Context) -> SourceRead:
     except Exception as err:  # noqa: BLE001 - any driver failure is the user's file problem
         raise InputError(f"cannot read: {err}", path=source) from err
     if is_canonical(frame):
-        return SourceRead(None, from_canonical(frame, file=source, crs=ctx.crs), len(frame))
+        return ctx.canonical(frame, file=source)
     geometry = frame.geometry
     raw = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     if ctx.options.crs and frame.crs is None:
