@@ -98,6 +98,8 @@ class ColumnsConfig(_Model):
     description: str | None = None
     weight: str | None = None
     precision: str | None = None
+    address: str | None = None
+    """Address column, placed with ``geocode`` (``"Storgatan 12B, Värnamo"``)."""
 
 
 class SourceConfig(_Model):
@@ -114,6 +116,8 @@ class SourceConfig(_Model):
     encoding: str | None = None
     sep: str | None = None
     drop_duplicates: bool = False
+    geocode: str | None = None
+    """OpenStreetMap extract (``.osm.pbf``) whose addresses place ``columns.address``, on this machine."""
     columns: ColumnsConfig = ColumnsConfig()
 
     @field_validator("precision")
@@ -157,6 +161,8 @@ class SourceConfig(_Model):
             source=self.source,
             precision=self.precision,
             drop_duplicates=self.drop_duplicates,
+            address_col=c.address,
+            geocode=self.geocode,
         )
 
 
@@ -227,6 +233,8 @@ class OutputConfig(_Model):
     dir: Path = Path("maps")
     strict: bool = False
     """Any rejected row is an error and nothing is written."""
+    workbook: bool = True
+    """Write ``lagesbild.xlsx``: every table of the run on its own sheet (Excel)."""
 
 
 class RunConfig(_Model):
@@ -282,7 +290,8 @@ def _resolve(data: dict[str, Any], base: Path) -> dict[str, Any]:
     out = dict(data)
     if isinstance(out.get("sources"), list):
         out["sources"] = [
-            {**s, "path": fix(s.get("path"))} if isinstance(s, dict) else s for s in out["sources"]
+            {**s, **{k: fix(s[k]) for k in ("path", "geocode") if k in s}} if isinstance(s, dict) else s
+            for s in out["sources"]
         ]
     layers = out.get("layers")
     if isinstance(layers, dict):
