@@ -21,7 +21,13 @@ def test_the_run_writes_a_workbook_with_every_table(demo_result: RunResult, demo
     csv_kinds = [f.kind for f in demo_result.manifest.files if f.path.endswith(".csv") and f.layer is None]
     expected = {sheet_name(k, "sv") for k in [*csv_kinds, "hotspots"]}
     assert expected <= set(wb.sheetnames)
-    assert wb.sheetnames[0] == "Hot-spots" and wb.sheetnames[-1] == "Avvisade mätningar"  # rejects last
+    assert wb.sheetnames[0] == "Hot-spots" and wb.sheetnames[-2:] == ["Avvisade mätningar", "Om arbetsboken"]
+    about = {r[0]: r[1:] for r in wb["Om arbetsboken"].iter_rows(min_row=2, values_only=True)}
+    assert about["Prognos"][0] == wb["Prognos"].max_row - 1 == 5_000 < about["Prognos"][1]
+    assert about["Prognos"][2] == "forecast.csv"
+    assert (
+        about["Patrullplan"][0] == about["Patrullplan"][1] == len(pd.read_csv(demo_out / "patrol_plan.csv"))
+    )
     for name in ("Patrullplan", "Belysningsförslag", "Hastighetskontroller", "Prognos", "Avvisade rader"):
         assert name in wb.sheetnames
     for ws in wb.worksheets:
@@ -63,7 +69,7 @@ def test_english_headers_with_lang_en_and_text_never_a_formula(tmp_path: Path) -
     )
     write_workbook({"hotspots": table, "new_stage_table": table}, tmp_path, lang="en")
     wb = load_workbook(tmp_path / WORKBOOK_NAME)
-    assert wb.sheetnames == ["Hot-spots", "new_stage_table"]  # a later stage's table gets its sheet too
+    assert wb.sheetnames == ["Hot-spots", "new_stage_table", "About"]  # a later stage's table gets a sheet
     ws = wb["Hot-spots"]
     assert [c.value for c in ws[1]] == ["Street", "N reports", "As of"]
     assert ws["A2"].data_type == "s" and ws["A2"].value.startswith("=")

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -34,8 +33,9 @@ __all__ = ["WORKBOOK_NAME", "run_tables", "write_workbook"]
 WORKBOOK_NAME = "lagesbild.xlsx"
 """The run's workbook, in the output folder."""
 
-EXCEL_MAX_ROWS = 1_048_575
-"""Data rows a sheet can hold below its header (Excel's limit); longer tables are cut there."""
+MAX_ROWS = 5_000
+"""Rows per sheet by default: a longer table (the forecast's every cell) keeps its first rows (the tables
+are ranked, best first) and the "Om arbetsboken" sheet says so and names the file that holds all of them."""
 
 _MAX_TEXT = 32_767
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -82,6 +82,7 @@ def run_tables(files: Iterable[OutputFile]) -> dict[str, pd.DataFrame]:
             table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
             table["lat"], table["lon"] = points.y.round(6), points.x.round(6)
             tables[f.kind] = table
+            table.attrs["file"] = path.name
     rejects = [k for k in tables if k.endswith("rejects")]  # the account of the input, after the results
     return {k: tables[k] for k in [*(k for k in tables if k not in rejects), *rejects]}
 
@@ -103,31 +104,37 @@ def _kind_of(values: pd.Series) -> str:
     return "text"
 
 
-def _typed(value: Any, kind: str) -> Any:
-    """Return a cell's Python value for its column's kind (local wall time for times; ``None`` if missing)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
+def _values(column: pd.Series, kind: str) -> list[Any]:
+    """Return a column's cell values, converted once for the whole column (``None`` where missing)."""
+    missing = column.isna().to_numpy()
     if kind == "number":
-        return value.item() if isinstance(value, np.generic) else value
-    if kind == "bool":
-        return bool(value)
-    if kind == "datetime":
-        t = value if isinstance(value, pd.Timestamp) else pd.Timestamp(str(value).replace(" ", "T"))
-        if t.tzinfo is not None:
-            t = t.tz_localize(None)  # the local wall time, as written
-        return t.to_pydatetime()
-    if kind == "date":
-        return dt.date.fromisoformat(str(value))
-    if kind == "time":
-        hours, minutes = str(value).split(":")
-        return dt.time(int(hours) % 24, int(minutes))
-    text = str(value)
-    return text[:_MAX_TEXT]
+        values = column.astype("float64") if column.dtype.kind not in "iu" else column
+        out = values.astype(object).tolist()
+    elif kind == "bool":
+        out = [bool(v) for v in column.fillna(False)]
+    elif kind == "datetime":
+        if pd.api.types.is_datetime64_any_dtype(column):
+            wall = column.dt.tz_localize(None) if getattr(column.dt, "tz", None) is not None else column
+        else:  # ISO text with its offset: the local wall time as written
+            wall = pd.to_datetime(
+                column.astype("string").str.slice(0, 19).str.replace(" ", "T"), errors="coerce"
+            )
+        out = [None if pd.isna(t) else t.to_pydatetime() for t in wall]
+    elif kind == "date":
+        out = [None if pd.isna(t) else t.date() for t in pd.to_datetime(column, errors="coerce")]
+    elif kind == "time":
+        parts = column.astype("string").str.split(":", n=1, expand=True)
+        out = [
+            None if pd.isna(h) else dt.time(int(h) % 24, int(m))
+            for h, m in zip(parts[0], parts[1], strict=True)
+        ]
+    else:
+        out = [str(v)[:_MAX_TEXT] for v in column.astype(object)]
+    return [None if miss else v for v, miss in zip(out, missing, strict=True)]
 
 
 def _add_sheet(wb: Workbook, table: pd.DataFrame, *, title: str, lang: str) -> None:
     ws: WriteOnlyWorksheet = wb.create_sheet(title)
-    table = table.head(EXCEL_MAX_ROWS)
     columns = [str(c) for c in table.columns]
     kinds = [_kind_of(table[c]) for c in table.columns]
     ws.freeze_panes = "A2"
@@ -135,9 +142,8 @@ def _add_sheet(wb: Workbook, table: pd.DataFrame, *, title: str, lang: str) -> N
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(table) + 1}"
     heads = [header(c, lang) for c in columns]
     for i, (head, kind) in enumerate(zip(heads, kinds, strict=True), start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(head) + 4)) + (
-            6 if kind == "datetime" else 0
-        )
+        extra = 6 if kind == "datetime" else 0
+        ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(head) + 4)) + extra
     bold = Font(bold=True)
     cells = []
     for head in heads:
@@ -145,27 +151,47 @@ def _add_sheet(wb: Workbook, table: pd.DataFrame, *, title: str, lang: str) -> N
         cell.font = bold
         cells.append(cell)
     ws.append(cells)
-    formats = [_FORMATS.get(k) for k in kinds]
-    for row in table.itertuples(index=False, name=None):
-        out: list[Any] = []
-        for value, kind, fmt in zip(row, kinds, formats, strict=True):
-            v = _typed(value, kind)
-            if fmt is not None and v is not None or (isinstance(v, str) and v.startswith("=")):
-                cell = WriteOnlyCell(ws, value=v)
-                if fmt is not None:
-                    cell.number_format = fmt
-                else:
-                    cell.data_type = "s"  # text, never a formula
-                out.append(cell)
-            else:
-                out.append(v)
-        ws.append(out)
+    columns_out = []
+    for c, kind in zip(table.columns, kinds, strict=True):
+        values: list[Any] = _values(table[c], kind)
+        fmt = _FORMATS.get(kind)
+        if fmt is not None:  # an Excel date or time needs its number format
+            values = [_cell(ws, v, fmt) if v is not None else None for v in values]
+        elif kind == "text":
+            values = [_cell(ws, v, None) if isinstance(v, str) and v.startswith("=") else v for v in values]
+        columns_out.append(values)
+    for row in zip(*columns_out, strict=True):
+        ws.append(list(row))
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any, fmt: str | None) -> WriteOnlyCell:
+    """Return a cell with a number format, or (no format) text that is never read as a formula."""
+    cell = WriteOnlyCell(ws, value=value)
+    if fmt is not None:
+        cell.number_format = fmt
+    else:
+        cell.data_type = "s"
+    return cell
+
+
+_ABOUT = {
+    "sv": ("Om arbetsboken", ["Blad", "Rader i bladet", "Rader i tabellen", "Fil med hela tabellen"]),
+    "en": ("About", ["Sheet", "Rows in the sheet", "Rows in the table", "File with the whole table"]),
+}
 
 
 def write_workbook(
-    tables: Mapping[str, pd.DataFrame], out_dir: str | Path, *, lang: str = "sv", stage: str = "workbook"
+    tables: Mapping[str, pd.DataFrame],
+    out_dir: str | Path,
+    *,
+    lang: str = "sv",
+    max_rows: int = MAX_ROWS,
+    stage: str = "workbook",
 ) -> list[OutputFile]:
     """Write ``lagesbild.xlsx``: one sheet per table, headers in `lang`, typed cells, filters, frozen headers.
+
+    A last sheet ("Om arbetsboken") lists every sheet with its rows, the table's rows and the file that
+    holds the whole table.
 
     Parameters
     ----------
@@ -175,19 +201,23 @@ def write_workbook(
         The output folder.
     lang
         ``"sv"`` (default) or ``"en"``: the sheet names and headers.
+    max_rows
+        Most rows per sheet (see :data:`MAX_ROWS`).
     stage
         The stage named in the manifest entry.
 
     Returns
     -------
     files
-        One entry of kind ``workbook``; none when there is no table.
+        One entry of kind ``workbook``; none when there is no table but rejected rows (a run that only
+        read its sources).
     """
-    if not tables:
+    if all(kind.endswith("rejects") for kind in tables):  # no result, only the account of the input
         return []
     path = Path(out_dir) / WORKBOOK_NAME
     wb = Workbook(write_only=True)
     used: set[str] = set()
+    about: list[list[Any]] = []
     for kind, table in tables.items():
         title = sheet_name(kind, lang)
         n = 2
@@ -195,7 +225,10 @@ def write_workbook(
             title = f"{sheet_name(kind, lang)[:28]} {n}"
             n += 1
         used.add(title.casefold())
-        _add_sheet(wb, table, title=title, lang=lang)
+        _add_sheet(wb, table.head(max_rows), title=title, lang=lang)
+        about.append([title, min(len(table), max_rows), len(table), table.attrs.get("file", "")])
+    name, heads = _ABOUT["sv" if lang == "sv" else "en"]
+    _add_sheet(wb, pd.DataFrame(about, columns=heads), title=name, lang=lang)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return [OutputFile("workbook", str(path), stage)]
