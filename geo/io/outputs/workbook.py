@@ -71,6 +71,7 @@ def run_tables(files: Iterable[OutputFile]) -> dict[str, pd.DataFrame]:
             tables[f.kind] = pd.read_csv(
                 path, dtype={"start": str, "end": str, "date": str}, encoding="utf-8-sig"
             )
+            tables[f.kind].attrs["file"] = path.name
         elif suffix in {".geojson", ".json"} and not f.kind.endswith(("summary", "_json")):
             try:
                 frame = gpd.read_file(path, engine="pyogrio")
