@@ -145,3 +145,12 @@ def test_a_command_never_overwrites_the_rejects_of_its_input(
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert companion.read_bytes() == before
     assert ingested.with_name("toronto.html.rejects.csv").exists()
+
+
+def test_the_tables_we_write_with_a_byte_order_mark_read_back_as_points(tmp_path: Path) -> None:
+    from geo.io.export import write_csv
+    from geo.io.points import read_points
+
+    path = write_csv(pd.DataFrame({"lat": [57.18], "lon": [14.04], "gata": ["Åsgatan"]}), tmp_path / "p.csv")
+    table, x, y = read_points(path, crs=None, target_crs="EPSG:3006")
+    assert list(table.columns) == ["lat", "lon", "gata"] and len(x) == len(y) == 1
