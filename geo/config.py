@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -18,6 +18,7 @@ from geo.config_insecurity import InsecurityConfig, resolve_insecurity_paths
 from geo.config_measures import MeasuresConfig, resolve_measure_paths
 from geo.config_nearrepeat import NearRepeatConfig
 from geo.config_partner import PartnerConfig
+from geo.config_sections import OutputConfig, RunSection
 from geo.errors import ConfigError
 from geo.io.options import ReaderOptions
 from geo.model import PRECISIONS
@@ -56,19 +57,6 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class RunSection(_Model):
-    """``[run]``: what the run is called and how it speaks."""
-
-    title: str = "Lägesbild"
-    demo: bool = False
-    """Label every output "syntetiska demodata"."""
-    lang: Literal["sv", "en"] = "sv"
-    crs: str | None = None
-    """Metric CRS (``EPSG:3006``); chosen from the data when not given."""
-    tz: str | None = None
-    """IANA zone of naive local times; chosen from the data's location when not given."""
-
-
 class AreaConfig(_Model):
     """``[area]``: the study area, a municipality (name or code) or a polygon file; exactly one."""
 
@@ -101,6 +89,8 @@ class ColumnsConfig(_Model):
     description: str | None = None
     weight: str | None = None
     precision: str | None = None
+    address: str | None = None
+    """Address column, placed with ``geocode`` (``"Storgatan 12B, Värnamo"``)."""
 
 
 class SourceConfig(_Model):
@@ -117,6 +107,8 @@ class SourceConfig(_Model):
     encoding: str | None = None
     sep: str | None = None
     drop_duplicates: bool = False
+    geocode: str | None = None
+    """OpenStreetMap extract (``.osm.pbf``) whose addresses place ``columns.address``, on this machine."""
     columns: ColumnsConfig = ColumnsConfig()
 
     @field_validator("precision")
@@ -160,6 +152,8 @@ class SourceConfig(_Model):
             source=self.source,
             precision=self.precision,
             drop_duplicates=self.drop_duplicates,
+            address_col=c.address,
+            geocode=self.geocode,
         )
 
 
@@ -224,17 +218,6 @@ class MapsConfig(MapSettings):
     enabled: bool = True
 
 
-class OutputConfig(_Model):
-    """``[output]``: where everything goes."""
-
-    dir: Path = Path("maps")
-    strict: bool = False
-    """Any rejected row is an error and nothing is written."""
-    free_text: bool = True
-    """Whether outputs may hold free text (descriptions); ``false`` empties them as the sources are read, so
-    no map, GeoPackage, Parquet or CSV of the run holds any (every service run does this)."""
-
-
 class RunConfig(_Model):
     """A whole lägesbild run, as read from one TOML file.
 
@@ -292,7 +275,8 @@ def _resolve(data: dict[str, Any], base: Path) -> dict[str, Any]:
     out = dict(data)
     if isinstance(out.get("sources"), list):
         out["sources"] = [
-            {**s, "path": fix(s.get("path"))} if isinstance(s, dict) else s for s in out["sources"]
+            {**s, **{k: fix(s[k]) for k in ("path", "geocode") if k in s}} if isinstance(s, dict) else s
+            for s in out["sources"]
         ]
     layers = out.get("layers")
     if isinstance(layers, dict):

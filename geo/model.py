@@ -58,7 +58,7 @@ __all__ = [
 
 Reports = NewType("Reports", gpd.GeoDataFrame)  # type: ignore[valid-newtype]  # geopandas ships no stubs
 
-PRECISIONS: tuple[str, ...] = ("exact", "address", "intersection", "municipality", "county")
+PRECISIONS: tuple[str, ...] = ("exact", "address", "intersection", "street", "municipality", "county")
 """Allowed values of ``location_precision``, finest first."""
 
 POINT_PRECISIONS: tuple[str, ...] = ("exact", "address", "intersection")

@@ -260,6 +260,11 @@ def _finish(run: RunContext, t0: float) -> None:
     config, r = run.config, run.result
     if config.run.demo:
         label_tables(r.outputs.values(), column="data", value=DEMO_LABEL)
+    if config.output.workbook:
+        from geo.io.outputs.workbook import run_tables, write_workbook
+
+        tables = run_tables(r.manifest.files)
+        run.record(write_workbook(tables, run.out, lang=config.run.lang), stage="workbook", settings=None)
     r.manifest.info = {
         "title": config.run.title,
         "demo": config.run.demo,

@@ -234,6 +234,7 @@ def _maps(run: RunContext) -> None:
     if r.nearrepeat is not None:
         internal.set("nearrepeat_zones", r.nearrepeat.zones, "nearrepeat")
     internal.since_last, internal.area_lines = list(r.since_last), list(r.area_lines)
+    internal.set("streets", run.streets, "layers.streets")  # the offline base map
     public_inputs = MapInputs.from_results(hotspots=r.hotspots)
     public_inputs.notes = [n for n in r.notes if n.startswith("hotspots:")]
     public_inputs.period = r.period

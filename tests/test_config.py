@@ -81,7 +81,7 @@ def test_minimal_config_and_defaults(tmp_path):
         (lambda d: d["patrol"].update(week="2026-45"), "patrol.week", "ISO week"),
         (lambda d: d["period"].update(end=dt.date(2020, 1, 1)), "period", "before start"),
         (lambda d: d["area"].update(file="x.geojson"), "area", "exactly one"),
-        (lambda d: d["sources"][1].update(precision="street"), "sources[1].precision", "exact"),
+        (lambda d: d["sources"][1].update(precision="kvarter"), "sources[1].precision", "exact"),
         (lambda d: d["sources"][1].update(columns={"x": "e", "y": "n"}), "sources[1]", "crs"),
         (lambda d: d.update(sources=[]), "sources", "at least 1"),
         (lambda d: d.pop("sources"), "sources", "missing"),

@@ -28,7 +28,7 @@ from geo.io.export import write_csv
 from geo.model import PRECISIONS
 from geo.rejects_text import localize_rejects, reason_text
 
-__all__ = ["ReaderArgs", "console", "load_reports", "with_reader_options"]
+__all__ = ["ReaderArgs", "console", "load_reports", "rejects_path", "with_reader_options"]
 
 console = Console(stderr=False, highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -55,6 +55,12 @@ class ReaderArgs:
         None, "--time-to-col", "End-of-window column (incidents known only within a window)."
     )
     category_col: str | None = _opt(None, "--category-col", "Category column.")
+    address_col: str | None = _opt(
+        None, "--address-col", "Address column (street, number, postcode, city); needs --geocode."
+    )
+    geocode: str | None = _opt(
+        None, "--geocode", "OpenStreetMap extract (.osm.pbf) whose addresses place --address-col, offline."
+    )
     id_col: str | None = _opt(None, "--id-col", "Id column (repeated ids are rejected).")
     description_col: str | None = _opt(None, "--description-col", "Free-text column (never published).")
     weight_col: str | None = _opt(None, "--weight-col", "Weight column (default weight 1).")
@@ -141,12 +147,31 @@ def with_reader_options(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _rejects_path(reader: ReaderArgs, out: Path) -> Path:
+def rejects_path(reader: ReaderArgs, out: Path, sources: list[str], *, companion: bool = False) -> Path:
+    """Return where a command writes its rejection table: named after its own output, never an input's.
+
+    ``--rejects`` when given. Else, for ``geo ingest`` (`companion`), ``OUT.rejects.csv`` beside the file it
+    writes; for any other command ``<output file name>.rejects.csv`` (``map.html.rejects.csv``), so it never
+    overwrites the rejects an input came with (``toronto.rejects.csv`` beside ``toronto.parquet``); for an
+    output folder ``rejects.csv`` in it, or ``<input name>.rejects.csv`` when an input lies in that folder.
+
+    Raises
+    ------
+    InputError
+        When the path is one of the inputs.
+    """
     if reader.rejects is not None:
-        return reader.rejects
-    if out.suffix:
-        return out.with_name(out.name.split(".")[0] + ".rejects.csv")
-    return out / "rejects.csv"
+        path = reader.rejects
+    elif out.suffix and companion:
+        path = out.with_name(out.name.split(".")[0] + ".rejects.csv")
+    elif out.suffix:
+        path = out.with_name(f"{out.name}.rejects.csv")
+    else:
+        inside = [Path(s) for s in sources if Path(s).parent.resolve() == out.resolve()]
+        path = out / (f"{inside[0].name}.rejects.csv" if inside else "rejects.csv")
+    if any(Path(s).resolve() == path.resolve() for s in sources if "://" not in s):
+        raise InputError("the rejection table would overwrite an input; give --rejects", path=str(path))
+    return path
 
 
 def load_reports(
@@ -157,6 +182,7 @@ def load_reports(
     area: StudyArea | None = None,
     quiet: bool = False,
     public: bool = False,
+    companion: bool = False,
 ) -> ReadResult:
     """Read reports for a command: show progress, print the summary, write the rejection table.
 
@@ -175,6 +201,9 @@ def load_reports(
     public
         The output will be published: the rejection table beside it leaves out the rejected raw values
         (positions, free text) and keeps file, row, field, reason and status.
+    companion
+        The output is the reports themselves (``geo ingest``): the table is ``OUT.rejects.csv`` beside it
+        (see :func:`rejects_path`).
 
     Raises
     ------
@@ -182,12 +211,12 @@ def load_reports(
         With ``--strict``, when any row was rejected (nothing is written).
     """
     area = area if area is not None else reader.study_area()
+    path = rejects_path(reader, out, sources, companion=companion)  # checked before reading
     with console.status("Läser rapporter / reading reports ...") as status:
         result = read_reports(
             sources, reader.options(), area=area, progress=lambda s: status.update(f"Läser / reading {s} ...")
         )
     _check_strict(result, strict=reader.strict)
-    path = _rejects_path(reader, out)
     rejects = localize_rejects(result.rejects, "sv")  # the file a user reads, in Swedish
     write_csv(rejects.drop(columns="value") if public else rejects, path)
     _print_summary(result, quiet=quiet)

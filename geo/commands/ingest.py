@@ -37,7 +37,7 @@ def ingest(
     """
     if out.suffix.lower() not in {".gpkg", ".parquet"}:
         raise InputError(f"--out must end in .gpkg or .parquet, got '{out.name}'")
-    result = load_reports(sources, reader, out=out)
+    result = load_reports(sources, reader, out=out, companion=True)
     if not len(result.reports):
         raise InputError(no_rows_accepted(result.rejects, n_read=sum(result.rows_read.values())))
     write_frame(result.reports, out, layer="reports" if out.suffix.lower() == ".gpkg" else None)

@@ -152,7 +152,9 @@ def map_command(
     ),
     hours: str | None = typer.Option(None, "--hours", help="Only these local hours, e.g. 22-03."),
     streets: Path | None = typer.Option(  # noqa: B008
-        None, "--streets", help="Street lines with a 'name' column (GeoJSON, GPKG, SHP): hot-spot labels."
+        None,
+        "--streets",
+        help="Street lines with a 'name' column (GeoJSON, GPKG, SHP): hot-spot labels, offline base map.",
     ),
     gpkg: bool = typer.Option(
         True, "--gpkg/--no-gpkg", help="Also write every layer as FILE.gpkg (for QGIS)."
@@ -202,6 +204,9 @@ def map_command(
         data, filter_text = _filter(data, weekdays, hours)
     if results is None and data is not None:
         inputs = _analyse(data, hs_settings, area=area, streets=streets, lang=lang)
+    if streets is not None and not public:  # also the internal map's offline base map
+        lines = read_streets(streets, crs=data.crs if data is not None else None)
+        inputs.set("streets", lines, "--streets")
     with console.status("Kartan ritas / drawing the map ..."):
         result = map_stage(
             data,

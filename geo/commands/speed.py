@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo.commands._common import ReaderArgs, console, load_reports, rejects_path, with_reader_options
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError
 from geo.io.manifest import Manifest, OutputFile, write_manifest
@@ -90,8 +90,9 @@ def speed(
     files = write_speed(result, out)
     manifest = Manifest()
     manifest.add(files, stage="speed", settings=settings)
-    if rep is not None:  # the reports' rejection table, written by load_reports
-        manifest.add([OutputFile("rejects", str(reader.rejects or out / "rejects.csv"), "read")])
+    if rep is not None and reports:  # the reports' rejection table, written by load_reports
+        rejects = rejects_path(reader, out, list(reports))
+        manifest.add([OutputFile("rejects", str(rejects), "read")])
     write_manifest(manifest, out)
     _print_summary(result)
     for f in files:

@@ -45,6 +45,8 @@ class Positions:
     lat: np.ndarray
     lon: np.ndarray
     field: str
+    precision: np.ndarray | None = None
+    """Each row's ``location_precision`` when the position says it (geocoded addresses)."""
 
 
 def _from_geometry(
@@ -259,7 +261,13 @@ def read_positions(
     cols = t.cols
     field = cols.get("lat") or cols.get("y") or "geometry"
     x_col, y_col, lat_col, lon_col = cols.get("x"), cols.get("y"), cols.get("lat"), cols.get("lon")
-    if geometry is not None:
+    precision = None
+    if options.address_col and geometry is None and not (options.lat_col or options.x_col):
+        from geo.io.addresses import place_addresses
+
+        lat, lon, precision = place_addresses(t, options.address_col, options.geocode)
+        field = options.address_col
+    elif geometry is not None:
         lat, lon = _from_geometry(t, geometry, options)
     elif x_col and y_col and options.crs:
         lat, lon = _from_projected(t, x_col, y_col, options.crs)
@@ -271,7 +279,7 @@ def read_positions(
             "or --x-col/--y-col --crs",
             path=t.file,
         )
-    pos = Positions(lat, lon, field)
+    pos = Positions(lat, lon, field, precision)
     _repair_swaps(t, pos, area)
     return pos
 

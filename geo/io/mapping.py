@@ -208,6 +208,8 @@ def to_reports(
         "occurred_at": occurred_at,
         "occurred_to": occurred_to,
     }
+    if pos.precision is not None:  # geocoded: address or street, row by row
+        columns["location_precision"] = pd.Series(pos.precision, dtype="string").fillna(options.precision)
     check_area(t, pos, columns["location_precision"], area=area, area_name=area_name)
     if not has_ids:
         _flag_duplicates(t, pos, occurred_at, category, field=time_field, drop=options.drop_duplicates)

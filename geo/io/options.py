@@ -34,6 +34,9 @@ class ReaderOptions:
         ``location_precision`` when the file has no such column (default ``exact``).
     drop_duplicates
         Reject (instead of only listing) rows with the same place, time and category and no id.
+    address_col, geocode
+        A column of addresses and the OpenStreetMap extract (``.osm.pbf``) whose address points and streets
+        place them (:mod:`geo.geocode`); used when the file has no coordinates.
     """
 
     lat_col: str | None = None
@@ -54,4 +57,6 @@ class ReaderOptions:
     source: str | None = None
     precision: str = "exact"
     drop_duplicates: bool = False
+    address_col: str | None = None
+    geocode: str | None = None
     extra: dict[str, str] = field(default_factory=dict)

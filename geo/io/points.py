@@ -78,7 +78,9 @@ def read_points(
     if not path.exists():
         raise InputError("file not found", path=str(path))
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
+        table = pd.read_csv(
+            path, dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig"
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
         raise InputError(f"cannot read as CSV: {err}", path=str(path)) from err
     cx, cy, latlon = _coordinate_columns(table, path)

@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import pyproj
 
+from geo.errors import InputError
 from geo.io.area import StudyArea
 from geo.io.merge import ReadResult, merge_frames
 from geo.io.options import ReaderOptions
@@ -74,6 +75,11 @@ def read_reports(
     -------
     result
         The accepted reports, the rejection table and what was chosen.
+
+    Raises
+    ------
+    InputError
+        When `area` is given and none of the reports lie in it (an ingested file too).
     """
     options = options or ReaderOptions()
     now = now if now is not None else pd.Timestamp.now(tz="UTC")
@@ -93,4 +99,22 @@ def read_reports(
     result.crs = pyproj.CRS(crs) if crs is not None else None
     result.tz = tz or "UTC"
     result.reports, result.rejects = merge_frames(parts, rejects, crs=result.crs, tz=result.tz)
+    _check_area_has_reports(result, area)
     return result
+
+
+def _check_area_has_reports(result: ReadResult, area: StudyArea | None) -> None:
+    """Raise when a study area was given and every report read lies outside it."""
+    if area is None or len(result.reports) or not result.n_read:
+        return
+    reasons = result.rejects["reason"].astype(str)
+    outside = reasons.str.contains("study area", regex=False) & (result.rejects["status"] == "rejected")
+    if not outside.any():
+        return
+    n_out = int(result.rejects.loc[outside, ["file", "row"]].drop_duplicates().shape[0])
+    files = ", ".join(result.rows_read)
+    raise InputError(
+        f"the study area ({area.name}) contains none of the reports: {n_out:,} of {result.n_read:,} lie "
+        "outside it; give the area the data covers (--area, [area] in the TOML) or leave it out",
+        path=files,
+    )

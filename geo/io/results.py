@@ -40,6 +40,7 @@ import pandas as pd
 import pyogrio
 
 from geo.errors import InputError
+from geo.io.export import from_gpkg_names
 from geo.io.manifest import Manifest, OutputFile, read_manifest
 from geo.stages.maps import MapInputs
 
@@ -73,7 +74,7 @@ MAP_SOURCES: dict[str, tuple[tuple[str, str | None], ...]] = {
 """Map frame -> the (manifest kind, GeoPackage layer) pairs it is read from, in order of preference."""
 
 _MAP_KINDS = ("map", "map_gpkg", "map_summary", "map_public", "map_public_gpkg", "gpkg", "summary")
-_SILENT = ("reports", "rejects", "manifest")
+_SILENT = ("reports", "rejects", "manifest", "workbook")
 _VECTOR = {".gpkg", ".geojson", ".json", ".parquet", ".geoparquet", ".shp", ".fgb"}
 
 
@@ -125,7 +126,7 @@ def _read(entry: OutputFile, layer: str | None) -> pd.DataFrame | None:
             want = entry.layer or layer or names[0]
             if want not in names:
                 return None
-            frame = gpd.read_file(path, layer=want, engine="pyogrio")
+            frame = from_gpkg_names(gpd.read_file(path, layer=want, engine="pyogrio"))
         elif suffix in {".parquet", ".geoparquet"}:
             frame = gpd.read_parquet(path)
         else:

@@ -17,7 +17,7 @@ import pyproj
 
 from geo.errors import InputError
 from geo.io.area import StudyArea
-from geo.io.canonical import from_canonical, is_canonical
+from geo.io.canonical import from_canonical, is_canonical, keep_in_area
 from geo.io.mapping import Mapped, to_reports
 from geo.io.moderated import drop_moderated
 from geo.io.options import ReaderOptions
@@ -67,6 +67,23 @@ class _Context:
     tz: str | None
     now: pd.Timestamp
 
+    def canonical(
+        self,
+        frame: gpd.GeoDataFrame,
+        *,
+        file: str,
+        n_read: int | None = None,
+        notes: pd.DataFrame | None = None,
+    ) -> SourceRead:
+        """Re-validate a frame already in the model and keep what lies in the study area.
+
+        `n_read` and `notes` are the rows read and the rejections made before (moderated rows left out).
+        """
+        reports, outside = keep_in_area(from_canonical(frame, file=file, crs=self.crs), self.area, file=file)
+        parts = [n for n in (notes, outside) if n is not None and len(n)]
+        joined = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
+        return SourceRead(None, reports, len(frame) if n_read is None else n_read, joined)
+
     def map(
         self,
         raw: pd.DataFrame,
@@ -104,7 +121,7 @@ def _read_postgis(source: str, ctx: _Context) -> SourceRead:
     raw, rows, geometry = raw[keep].reset_index(drop=True), rows[keep], geometry[keep].reset_index(drop=True)
     if is_canonical(raw):
         frame = gpd.GeoDataFrame(raw, geometry=geometry, crs=geometry.crs)
-        return SourceRead(None, from_canonical(frame, file=source, crs=ctx.crs), n_read, notes)
+        return ctx.canonical(frame, file=source, n_read=n_read, notes=notes)
     mapped = ctx.map(raw, file=source, rows=rows, geometry=geometry, default_source="service")
     return SourceRead(mapped, None, n_read, notes)
 
@@ -157,7 +174,7 @@ def _read_vector(path: Path, source: str, ctx: _Context) -> SourceRead:
     keep, notes = drop_moderated(frame, source=source)  # a service store: not rejected or duplicate ones
     frame = frame[keep].reset_index(drop=True)
     if is_canonical(frame):
-        return SourceRead(None, from_canonical(frame, file=source, crs=ctx.crs), n_read, notes)
+        return ctx.canonical(frame, file=source, n_read=n_read, notes=notes)
     geometry = frame.geometry
     raw = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     if ctx.options.crs and frame.crs is None:

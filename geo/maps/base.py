@@ -130,11 +130,12 @@ def base_map(
         center = [public_coord(round((s + n) / 2, 3)), public_coord(round((w + e) / 2, 3))]
     else:
         center = [0.0, 0.0]
-    m = LeanMap(location=center, zoom_start=12 if bounds else 2, tiles=None, control_scale=True)
+    m = LeanMap(location=center, zoom_start=12 if bounds else 2, tiles=None, control_scale=False)
     root: Any = m.get_root()  # a branca Figure: title and header
     if title:
         root.title = escape(title)
     root.header.add_child(Element('<meta name="generator" content="lagesbild">'), name="lb_generator")
+    # the scale bar (metric only) is added by the registry (geo.maps.registry)
     RegistryHeader().add_to(m)
     RegistryInit(m.get_name(), bounds).add_to(m)
     add_base_layers(m, tiles, lang=lang)

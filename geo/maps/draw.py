@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geo.maps.aggregate import wgs84_bounds
-from geo.maps.base import base_map
+from geo.maps.base import base_map, parse_tiles
 from geo.maps.elements import HtmlPanel
 from geo.maps.escape import Markup, escape
 from geo.maps.layers.feed import add_feed_panel
@@ -34,6 +34,7 @@ from geo.maps.layers.overview import add_density, add_gistar
 from geo.maps.layers.patrol import add_patrol
 from geo.maps.layers.reports import add_area, add_report_grid, add_report_points
 from geo.maps.layers.speed import add_enforcement, add_speed_segments
+from geo.maps.layers.streets import add_offline_streets
 from geo.maps.prepare import MapLayers, prepare_layers
 from geo.maps.registry import LeanMap
 from geo.maps.texts import LANGS, text
@@ -89,41 +90,40 @@ def _footer(
     return Markup("<br>".join(p for p in parts if p))
 
 
-def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    order = np.argsort(values)
-    cum = np.cumsum(weights[order])
-    return float(values[order][min(np.searchsorted(cum, q * cum[-1]), len(cum) - 1)])
+def _core_cells(grid: gpd.GeoDataFrame, share: float) -> gpd.GeoDataFrame:
+    """Return the densest grid cells that together hold `share` of the reports, in WGS84.
 
-
-def _trimmed_grid(grid: gpd.GeoDataFrame, trim: float) -> gpd.GeoDataFrame:
-    """Return the grid cells inside the report-weighted `trim` .. 1 - `trim` quantiles, in WGS84."""
+    Scattered reports far out in the countryside each add a cell of one or two; they are what the core
+    leaves out, so the map opens on the town where the reports are, not on the whole municipality.
+    """
     g = grid.to_crs("EPSG:4326")
-    c = g.geometry.representative_point()
-    x, y, w = c.x.to_numpy(), c.y.to_numpy(), g["count"].to_numpy(dtype=float)
-    x0, x1 = _weighted_quantile(x, w, trim), _weighted_quantile(x, w, 1 - trim)
-    y0, y1 = _weighted_quantile(y, w, trim), _weighted_quantile(y, w, 1 - trim)
-    return g[(x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)]
+    counts = g["count"].to_numpy(dtype=float)
+    if not len(g) or counts.sum() <= 0:
+        return g
+    order = np.argsort(-counts, kind="stable")
+    cum = np.cumsum(counts[order])
+    k = int(np.searchsorted(cum, share * cum[-1])) + 1
+    return g.iloc[np.sort(order[:k])]
 
 
-def view_bounds(layers: MapLayers, *, trim: float = 0.002) -> list[list[float]] | None:
-    """Compute the map's opening view.
+def view_bounds(layers: MapLayers, *, core: float = 0.8) -> list[list[float]] | None:
+    """Compute the map's opening view: where the reports are.
 
-    Where the reports are (the grid without its outermost `trim` share at each
-    side, so one stray report far away does not zoom the map out to a whole county), widened to hold every
-    hot-spot; the study area only when there is nothing else. Rounded outward (see
+    The dense core of the report grid (the densest cells holding `core` of the reports), widened to hold
+    every hot-spot; the study area only when there is nothing else. Rounded outward (see
     :func:`~geo.maps.aggregate.wgs84_bounds`).
 
     Parameters
     ----------
     layers
         Prepared layers.
-    trim
-        Share of reports left out at each edge.
+    core
+        Share of the reports the opening view holds at least (the densest cells first).
     """
     f = layers.frames
     parts: list[gpd.GeoDataFrame] = []
     if "grid" in f and len(f["grid"]):
-        parts.append(_trimmed_grid(f["grid"], trim))
+        parts.append(_core_cells(f["grid"], core))
     if "hotspots" in f and len(f["hotspots"]) and isinstance(f["hotspots"], gpd.GeoDataFrame):
         parts.append(f["hotspots"].to_crs("EPSG:4326"))
     if not parts and "area" in f and len(f["area"]):
@@ -131,8 +131,8 @@ def view_bounds(layers: MapLayers, *, trim: float = 0.002) -> list[list[float]] 
     if not parts:
         parts = [
             v.to_crs("EPSG:4326")
-            for v in f.values()
-            if isinstance(v, gpd.GeoDataFrame) and v.crs is not None and len(v)
+            for k, v in f.items()
+            if k != "streets" and isinstance(v, gpd.GeoDataFrame) and v.crs is not None and len(v)
         ]
     if not parts:
         return None
@@ -156,7 +156,8 @@ def _draw_overview(m: LeanMap, layers: MapLayers, *, lang: str) -> None:
     if "hotspots" in f:
         add_hotspots(m, f["hotspots"], public=public, k=layers.k, lang=lang, trend_text=layers.trend_text)
     if "points" in f:
-        add_report_points(m, f["points"], max_points=len(f["points"]), lang=lang, show=False)
+        total = max(layers.n_reports, len(f["points"]))
+        add_report_points(m, f["points"], max_points=len(f["points"]), total=total, lang=lang, show=False)
 
 
 def draw_map(
@@ -197,6 +198,8 @@ def draw_map(
         lang=lang,
         title=f"{title}{' – ' + text('demo', lang) if demo else ''}",
     )
+    if "streets" in layers.frames and len(layers.frames["streets"]):
+        add_offline_streets(m, layers.frames["streets"], lang=lang, active=parse_tiles(tiles) is None)
     _draw_overview(m, layers, lang=lang)
     for key, (add, show) in _PLAN_LAYERS.items():
         if key in layers.frames:

@@ -15,7 +15,7 @@ from offlinefolium.template import Template
 from geo.maps.escape import as_html, safe_properties
 from geo.maps.registry import js_dumps
 
-__all__ = ["ClusterLayer", "DataLayer", "HtmlPanel", "TileBase"]
+__all__ = ["ClusterLayer", "DataLayer", "HtmlPanel", "StreetBase", "TileBase"]
 
 
 class TileBase(MacroElement):
@@ -37,6 +37,47 @@ class TileBase(MacroElement):
         else:
             opts = {"attribution": attribution, "maxZoom": 19, "subdomains": "abcd", "r": ""}
             self.layer_js = f"L.tileLayer({js_dumps(url)}, {js_dumps(opts)})"
+
+
+class StreetBase(MacroElement):
+    """An offline base map: street lines kept in the page, each with its name as tooltip.
+
+    Registered as a base map of kind ``offline``: the page switches to it by itself when the tiles cannot
+    be loaded (no internet), and offers it in the base-map switcher beside the tiles.
+
+    Parameters
+    ----------
+    label
+        Name in the base-map switcher.
+    geojson
+        Lines in WGS84; properties ``n`` (name, may be missing) and ``w`` (line weight in pixels).
+    active
+        Shown on opening.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function () {"
+        "function esc(s) { return String(s).replace(/[&<>\"']/g,"
+        " function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }"
+        "var layer = L.geoJSON({{ this.data }}, {"
+        "style: function (f) { return {color: '#ffffff', weight: (f.properties.w || 2) + 2, opacity: 1}; },"
+        "interactive: false});"
+        "var top = L.geoJSON({{ this.data }}, {"
+        "style: function (f) { return {color: '#9a958a', weight: f.properties.w || 2, opacity: 1}; },"
+        "onEachFeature: function (f, l) { if (f.properties.n) {"
+        " l.bindTooltip(esc(f.properties.n), {sticky: true, direction: 'top'}); } }});"
+        "LB.base({{ this.label }}, L.layerGroup([layer, top]), {{ this.active }}, 'offline');"
+        "})();"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, label: str, geojson: dict[str, Any], *, active: bool = False) -> None:
+        super().__init__()
+        self._name = "StreetBase"
+        self.label = js_dumps(label)
+        self.data = js_dumps(geojson)
+        self.active = "true" if active else "false"
 
 
 class DataLayer(MacroElement):
@@ -134,8 +175,10 @@ class ClusterLayer(JSCSSMixin, MacroElement):
     key, name, show, legend
         As for :class:`DataLayer`.
     rows
-        ``[lat, lon, category index, local time in minutes since 1970 (naive), id suffix, description]`` per
-        point; text is HTML-escaped in the browser.
+        ``[lat, lon, category index, local time in minutes since 1970 (naive), id suffix, description, week
+        index]`` per point; text is HTML-escaped in the browser. The legend's ``.lb-f-cat`` and
+        ``.lb-f-week`` selects (category and week index, ``-1`` for all) filter the points;
+        ``LB.filterPoints(category, week)`` does the same and returns how many are shown.
     categories
         Category names, indexed by the rows' category index.
     colors
@@ -173,13 +216,25 @@ class ClusterLayer(JSCSSMixin, MacroElement):
         "    + esc(P + r[4]) + '</span>' + (r[5] ? '<br>' + esc(r[5]) : '') + '</div>'; }"
         "var g = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,"
         " maxClusterRadius: 50});"
-        "g._lbCount = D.length; var filled = false;"
-        "g.on('add', function () { if (filled) { return; } filled = true; var ms = new Array(D.length);"
+        "g._lbCount = D.length; var filled = false, ms = null, cat = -1, week = -1;"
+        "function keep(i) { return (cat < 0 || D[i][2] === cat) && (week < 0 || D[i][6] === week); }"
+        "function apply() { if (!ms) { return; } var on = [];"
+        "  for (var i = 0; i < D.length; i++) { if (keep(i)) { on.push(ms[i]); } }"
+        "  g.clearLayers(); g.addLayers(on); g._lbCount = on.length;"
+        "  document.querySelectorAll('.lb-f-count').forEach(function (e) {"
+        "    e.textContent = on.length.toLocaleString('sv-SE'); }); return on.length; }"
+        "LB.filterPoints = function (c, w) { cat = c; week = w; return apply(); };"
+        "document.addEventListener('change', function (e) { var t = e.target;"
+        "  if (!t.classList || !(t.classList.contains('lb-f-cat') || t.classList.contains('lb-f-week'))) {"
+        "    return; }"
+        "  cat = parseInt(document.querySelector('.lb-f-cat').value, 10);"
+        "  week = parseInt(document.querySelector('.lb-f-week').value, 10); apply(); });"
+        "g.on('add', function () { if (filled) { return; } filled = true; ms = new Array(D.length);"
         "  for (var i = 0; i < D.length; i++) { var r = D[i];"
         "    var m = L.circleMarker([r[0], r[1]], {radius: 5, color: '#fff', weight: 1, fillColor: C[r[2]],"
         "      fillOpacity: 0.9});"
         "    m.bindPopup(pop.bind(null, r)); ms[i] = m; }"
-        "  g.addLayers(ms); });"
+        "  apply(); });"
         "LB.register({{ this.key }}, g, {{ this.opts }});"
         "})();"
         "{% endmacro %}"

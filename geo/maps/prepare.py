@@ -47,7 +47,7 @@ INTERNAL_FRAMES: dict[str, str] = {
 }
 """:class:`~geo.stages.maps.MapInputs` frame -> map layer key, for the internal-only plan layers."""
 
-INTERNAL_ONLY = ("density", "gistar", "points", *INTERNAL_FRAMES.values())
+INTERNAL_ONLY = ("density", "gistar", "points", "streets", *INTERNAL_FRAMES.values())
 """Layers that never appear on the public map."""
 
 
@@ -288,6 +288,9 @@ def prepare_layers(
         out.frames["gistar"] = _metric(gistar, crs)
     if pts is not None and len(pts):
         out.frames["points"] = _latest(pts, max_points)
+    streets = _frame(inputs, "streets")
+    if streets is not None and len(streets):  # the offline base map
+        out.frames["streets"] = _metric(streets, crs)
     for name, key in INTERNAL_FRAMES.items():
         frame = _frame(inputs, name)
         if frame is not None and len(frame):

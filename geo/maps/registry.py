@@ -85,7 +85,15 @@ window.LB = {
     this.layers[key] = layer; this.order.push(key);
     layer._lbKey = key; layer._lbOpts = opts;
   },
-  base: function (name, layer, active) { this.bases.push([name, layer, active]); },
+  base: function (name, layer, active, kind) { this.bases.push([name, layer, active, kind || 'tiles']); },
+  offline: false,
+  goOffline: function () {
+    var self = this, map = self.map, street = null;
+    self.bases.forEach(function (b) { if (b[3] === 'offline') { street = b[1]; } });
+    if (!street || map.hasLayer(street)) { return; }
+    self.bases.forEach(function (b) { if (map.hasLayer(b[1])) { map.removeLayer(b[1]); } });
+    street.addTo(map); self.offline = true; document.body.setAttribute('data-lb-offline', '1');
+  },
   featureCount: function (key) {
     var l = this.layers[key]; if (!l) { return null; }
     if (l._lbCount !== undefined) { return l._lbCount; }
@@ -95,7 +103,18 @@ window.LB = {
   init: function (map) {
     var self = this; self.map = map;
     var baseMap = {}, overlays = {};
-    self.bases.forEach(function (b) { baseMap[b[0]] = b[1]; if (b[2]) { b[1].addTo(map); } });
+    var hasStreets = self.bases.some(function (b) { return b[3] === 'offline'; });
+    self.bases.forEach(function (b) {
+      baseMap[b[0]] = b[1];
+      if (b[3] === 'tiles' && hasStreets && b[1].on) {  // no internet: the streets in the page instead
+        var loaded = false;
+        b[1].on('tileload', function () { loaded = true; });
+        b[1].on('tileerror', function () { if (!loaded && map.hasLayer(b[1])) { self.goOffline(); } });
+      }
+      if (b[2]) { b[1].addTo(map); }
+    });
+    if (hasStreets && navigator.onLine === false) { self.goOffline(); }
+    L.control.scale({metric: true, imperial: false, maxWidth: 150}).addTo(map);
     var legendBox = L.DomUtil.create('div', 'lb-panel lb-legend');
     self.order.forEach(function (key) {
       var layer = self.layers[key], o = layer._lbOpts || {};

@@ -17,6 +17,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "base_dark": ("Mörk karta", "Dark map"),
     "base_custom": ("Egen bakgrundskarta", "Custom base map"),
     "base_none": ("Ingen bakgrund (neutral)", "No base map (neutral)"),
+    "base_streets": ("Gator (offline)", "Streets (offline)"),
     # layers
     "layer_area": ("Studieområde", "Study area"),
     "layer_grid": ("Rapporter per ruta", "Reports per cell"),
@@ -76,9 +77,15 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "cold_90": ("kall 90 %", "cold 90 %"),
     "ns": ("ej signifikant", "not significant"),
     "points_legend": (
-        "Enskilda rapporter, klustrade. Visar {shown} av {total} (de senaste).",
-        "Individual reports, clustered. Showing {shown} of {total} (the latest).",
+        "Enskilda rapporter, klustrade: de senaste {shown} av {total}.",
+        "Individual reports, clustered: the latest {shown} of {total}.",
     ),
+    "filter_category": ("Kategori", "Category"),
+    "filter_week": ("Vecka", "Week"),
+    "filter_all_categories": ("alla kategorier", "all categories"),
+    "filter_all_weeks": ("alla veckor", "all weeks"),
+    "filter_week_label": ("v. {week} ({year})", "w. {week} ({year})"),
+    "filter_shown": ("visas", "shown"),
     "points_legend_all": (
         "Enskilda rapporter, klustrade ({total}).",
         "Individual reports, clustered ({total}).",

@@ -68,6 +68,9 @@ class MapInputs:
         Weekly Police-feed counts (``week``, ``category``, ``count``); default computed from the reports.
     area
         The study area, when it comes with the results.
+    streets
+        Street lines (``name``, optionally ``highway``): the internal map's offline base map, drawn from the
+        run's own streets file when there are no tiles (no internet) and offered beside them.
     origin
         Frame name -> where it came from (a stage, or ``file[:layer]``), for the user.
     skipped
@@ -103,6 +106,7 @@ class MapInputs:
     nearrepeat_zones: gpd.GeoDataFrame | None = None
     feed: pd.DataFrame | None = None
     area: gpd.GeoDataFrame | None = None
+    streets: gpd.GeoDataFrame | None = None
     origin: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

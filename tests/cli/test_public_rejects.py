@@ -23,7 +23,7 @@ def test_public_map_rejects_hold_no_raw_values(tmp_path: Path, data_dir: Path) -
         "map", str(src), "--area", "0683", "--public", "--tiles", "none", "--out", str(out), cwd=tmp_path
     )
     assert proc.returncode == 0, proc.stderr
-    rejects = pd.read_csv(tmp_path / "pub.rejects.csv")
+    rejects = pd.read_csv(tmp_path / "pub.html.rejects.csv")
     assert "value" not in rejects.columns
     assert (rejects["reason"].str.contains("utanför studieområdet")).any()  # the reasons are in Swedish
-    assert "59.3293" not in (tmp_path / "pub.rejects.csv").read_text(encoding="utf-8")
+    assert "59.3293" not in (tmp_path / "pub.html.rejects.csv").read_text(encoding="utf-8")
