@@ -97,7 +97,9 @@ def run_command(
         "ids follow the places and changes.csv says what changed since the previous kept run.",
     ),
     county: str | None = typer.Option(
-        None, "--county", help="Run every municipality of this county (län) code, e.g. 06 (Jönköpings län)."
+        None,
+        "--county",
+        help="Run every municipality of this county (län) code, e.g. 06 (Jönköpings län); all: the country.",
     ),
     municipalities: str | None = typer.Option(
         None, "--municipalities", help="Run these municipalities: codes separated by commas, e.g. 0683,0662."

@@ -37,6 +37,8 @@ __all__ = [
     "partition_folder",
     "read_export",
     "read_population",
+    "read_register_places",
+    "write_register_parts",
     "write_outside",
     "write_overview",
     "write_partitions",
@@ -44,6 +46,9 @@ __all__ = [
 
 AREA_COLUMNS = ("code", "name", "county", "population", "geometry")
 """The columns of the areas frame: code, name, county code, inhabitants (``NaN`` unknown), WGS84 polygon."""
+
+_WHOLE_COUNTRY = ("all", "alla", "se", "sverige")
+"""``--county`` values meaning every municipality of the country."""
 
 _POPULATION_NAMES = ("population", "befolkning", "invanare", "invånare", "folkmangd", "folkmängd")
 
@@ -139,7 +144,8 @@ def load_region_areas(
     Parameters
     ----------
     county
-        County code (``"06"``: Jönköpings län): its municipalities, whose codes start with it.
+        County code (``"06"``: Jönköpings län): its municipalities, whose codes start with it; ``all`` (or
+        ``SE``): all 290 municipalities of the country.
     codes
         Municipality codes (``["0683", "0662"]``).
     areas_file
@@ -167,7 +173,9 @@ def load_region_areas(
         chosen = every
     else:
         every = _municipalities(municipalities)
-        if county is not None:
+        if county is not None and county.strip().casefold() in _WHOLE_COUNTRY:
+            chosen = every
+        elif county is not None:
             key = county.strip().zfill(2)
             chosen = every[every["county"] == key]
             if chosen.empty:
@@ -253,6 +261,50 @@ def write_partitions(
         )
         shape = write_frame(polygon, folder / f"area-{code}.geojson")
         out[code] = (data, shape)
+    return out
+
+
+def read_register_places(path: Path, *, crs: pyproj.CRS | str, tz: str) -> gpd.GeoDataFrame:
+    """Read a measures register once (checked in full) and return each measure's ``source_row`` and place."""
+    from geo.io.measures import read_measures
+
+    measures = read_measures(path, crs=crs, tz=tz)
+    return gpd.GeoDataFrame(
+        {"source_row": measures["source_row"].to_numpy()}, geometry=measures.geometry.to_numpy(), crs=crs
+    )
+
+
+def write_register_parts(path: Path, rows: dict[str, list[int]], folder: Path) -> dict[str, Path]:
+    """Write each area's measures, the register's own rows and columns, as its own register file.
+
+    Parameters
+    ----------
+    path
+        The register (CSV, or a GeoPackage/GeoJSON/Shapefile).
+    rows
+        Area code -> the ``source_row`` of its measures (spreadsheet rows for CSV, feature numbers else).
+    folder
+        Where the parts go.
+
+    Returns
+    -------
+    parts
+        Code -> register file (``measures-<code>.csv`` or ``.geojson``); every code gets one, maybe empty.
+    """
+    from geo.io.measures import _CSV_SUFFIXES
+    from geo.io.tabular import read_csv_raw
+
+    out: dict[str, Path] = {}
+    if path.name.lower().endswith(_CSV_SUFFIXES):
+        raw, numbers, _, _ = read_csv_raw(path)
+        number = pd.Series(numbers).astype(int).to_numpy()
+        for code, keep in rows.items():
+            out[code] = write_csv(raw[np.isin(number, keep)], folder / f"measures-{code}.csv")
+        return out
+    frame = gpd.read_parquet(path) if path.suffix.lower() == ".parquet" else gpd.read_file(path)
+    feature = np.arange(1, len(frame) + 1)
+    for code, keep in rows.items():
+        out[code] = write_frame(frame[np.isin(feature, keep)], folder / f"measures-{code}.geojson")
     return out
 
 

@@ -1,21 +1,24 @@
 """The overview page of a many-area run (``overview.html``): a map of the areas and a table, in Swedish.
 
-The map colours each municipality by reports per km²; its popup gives the figures and links to the area's own
-maps. The table below lists every area sorted by what changed (new plus ended hot-spots); failed areas come
-first, with their error.
+The map (self-contained, as every lägesbild map: Leaflet embedded, no request but tiles) colours each
+municipality by reports per km²; its popup gives the figures and links to the area's own maps. The table
+below lists every area sorted by what changed (new plus ended hot-spots); failed areas come first, with
+their error.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import Element
+from folium.utilities import _parse_size
 
-from geo.maps.base import BASE_TILES, parse_tiles
+from geo.maps.base import base_map
+from geo.maps.elements import DataLayer
 
 __all__ = ["changed", "overview_html"]
 
@@ -147,30 +150,32 @@ def overview_html(
     """
     shapes = areas[["code", "geometry"]].merge(table, on="code", how="left")
     shapes = gpd.GeoDataFrame(shapes, geometry="geometry", crs=areas.crs).to_crs("EPSG:4326")
-    w, s, e, n = shapes.total_bounds
-    m = folium.Map(location=[(s + n) / 2, (w + e) / 2], tiles=None, height="62vh", control_scale=True)
-    choice = parse_tiles(tiles)
-    if choice is not None:
-        url, attribution = BASE_TILES.get(choice, (choice, ""))
-        folium.TileLayer(url, attr=attribution or "tiles", name="Bakgrund").add_to(m)
+    w, s, e, n = (round(float(v), 4) for v in shapes.total_bounds)
+    m = base_map([[s, w], [n, e]], tiles=tiles, lang="sv", title=f"{title} – översikt")
+    m.height = _parse_size("62vh")
     colours = _classes(shapes["reports_per_km2"])
+    styles = [
+        {"fillColor": c, "color": "#333", "weight": 1, "fillOpacity": 0.7} for c in (*_COLOURS, "#cccccc")
+    ]
+    styles.append({"fillColor": "#cccccc", "color": "#c00", "weight": 3, "fillOpacity": 0.7})
+    features = []
     for (_, row), colour in zip(shapes.iterrows(), colours, strict=True):
-        shape = folium.GeoJson(
-            row.geometry.simplify(0.002).__geo_interface__,
-            style_function=lambda _f, c=colour, ok=row["status"] == "ok": {
-                "fillColor": c,
-                "color": "#333" if ok else "#c00",
-                "weight": 1 if ok else 3,
-                "fillOpacity": 0.7,
-            },
-            tooltip=f"{row['name']} ({row['code']}): {_fmt(row['reports'])} rapporter",
-        )
-        folium.Popup(_popup(row), max_width=320).add_to(shape)
-        shape.add_to(m)
-    m.fit_bounds([[s, w], [n, e]])
+        k = _COLOURS.index(colour) if colour in _COLOURS else len(_COLOURS)
+        if row["status"] != "ok":
+            k = len(styles) - 1
+        props = {
+            "_k": k,
+            "_p": _popup(row),
+            "_t": f"{row['name']} ({row['code']}): {_fmt(row['reports'])} rapporter",
+        }
+        geom = shapely.set_precision(row.geometry.simplify(0.002), 1e-5)
+        features.append({"type": "Feature", "properties": props, "geometry": geom.__geo_interface__})
+    legend = "Rapporter per km² (femtedelar); rött: området misslyckades"
+    fc = {"type": "FeatureCollection", "features": features}
+    DataLayer("areas", "Kommuner", fc, styles=styles, legend=escape(legend)).add_to(m)
     out = outside or {}
     counts = (
-        f"{_fmt(int(table['reports'].fillna(0).sum()))} rapporter i {len(table)} områden; "
+        f"{_fmt(int(table['reports'].fillna(0).sum()))} rapporter i perioden i {len(table)} områden; "
         f"{_fmt(out.get('elsewhere', 0))} i kommuner utanför urvalet och {_fmt(out.get('nowhere', 0))} "
         "utan kommun (se outside.csv)."
     )
@@ -180,11 +185,13 @@ def overview_html(
     )
     demo_text = '<p class="demo">syntetiska demodata</p>' if demo else ""
     root = m.get_root()
-    root.header.add_child(Element(f"<title>{escape(title)} – översikt</title>{_STYLE}"))  # type: ignore[attr-defined]
+    root.header.add_child(Element(_STYLE), name="lb_overview_style")  # type: ignore[attr-defined]
     intro = (
         f'<div class="ov"><h1>{escape(title)} – översikt</h1>{demo_text}<p>{counts}{fail_text}</p>'
         "<p>Färgen visar rapporter per km². Klicka på en kommun för dess siffror och karta.</p></div>"
     )
     root.html.add_child(Element(intro), index=0)  # type: ignore[attr-defined]
-    root.html.add_child(Element(f'<div class="ov"><h2>Vad har ändrats</h2>{_table(table)}</div>'))  # type: ignore[attr-defined]
-    return str(root.render())
+    page = str(root.render())
+    below = f'<div class="ov"><h2>Vad har ändrats</h2>{_table(table)}</div>'  # under the map
+    head, sep, tail = page.rpartition("</body>")
+    return f"{head}{below}{sep}{tail}" if sep else page + below

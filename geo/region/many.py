@@ -87,6 +87,30 @@ def _store_spec(config: RunConfig, store: str | None, as_of: dt.date | None) -> 
     return spec
 
 
+def _split_register(
+    config: RunConfig,
+    chosen: gpd.GeoDataFrame,
+    every: gpd.GeoDataFrame,
+    folder: Path,
+    *,
+    crs: object,
+    tz: str,
+) -> dict[str, Path]:
+    """Give each area the measures whose treated area lies in it (by a point inside the treated area)."""
+    from geo.io.region import read_register_places, write_register_parts
+
+    file = config.measures.file
+    if file is None or not config.measures.enabled:
+        return {}
+    places = read_register_places(Path(file), crs=str(crs), tz=tz)
+    labels, _ = assign_areas(places.geometry.representative_point(), chosen, every)
+    rows = {
+        str(code): [int(r) for r in places["source_row"][labels == code]]
+        for code in chosen["code"].astype(str)
+    }
+    return write_register_parts(Path(file), rows, folder)
+
+
 def run_region(
     config: RunConfig,
     chosen: gpd.GeoDataFrame,
@@ -164,6 +188,7 @@ def run_region(
     counts = pd.Series(labels[~outside]).value_counts()
     with partition_folder(out) as folder:
         parts = write_partitions(reports, labels, chosen, folder)
+        registers = _split_register(config, chosen, every, folder, crs=crs, tz=read.tz)
         split_s = time.perf_counter() - t0
         jobs = [
             AreaJob(
@@ -175,6 +200,7 @@ def run_region(
                 out=(out / area_folder(str(code), str(name))).resolve(),
                 store=spec,
                 as_of=as_of,
+                measures=registers.get(str(code)),
             )
             for code, name in zip(chosen["code"], chosen["name"], strict=True)
         ]
@@ -191,6 +217,7 @@ def run_region(
         chosen,
         title=config.run.title,
         outside={"elsewhere": n_else, "nowhere": n_none},
+        tiles=config.maps.tiles,
         demo=config.run.demo,
     )
     files["overview"], files["overview_page"] = write_overview(table, page, out)

@@ -47,6 +47,8 @@ class AreaJob:
         The run store, shared by all areas (each keeps its runs under its own area name).
     as_of
         ``--as-of``: the lägesbild as of this date.
+    measures
+        The area's own part of the measures register (``[measures] file``), when the config has one.
     """
 
     code: str
@@ -57,6 +59,7 @@ class AreaJob:
     out: Path
     store: str | None = None
     as_of: dt.date | None = None
+    measures: Path | None = None
 
 
 @dataclass
@@ -105,11 +108,15 @@ def peak_rss_mb() -> float:
 
 
 def area_config(job: AreaJob) -> RunConfig:
-    """Return the config of one area: its own partition as the only source, its polygon as the area."""
+    """Return the config of one area: its partition as the only source, its polygon, its own measures."""
     config = job.config
     title = f"{config.run.title} – {job.name}" if config.run.title else f"Lägesbild {job.name}"
+    measures = config.measures
+    if job.measures is not None:
+        measures = measures.model_copy(update={"file": job.measures})
     return config.model_copy(
         update={
+            "measures": measures,
             "sources": [SourceConfig(path=str(job.reports), name=f"{job.code}-{job.name}")],
             "area": AreaConfig(file=job.polygon),
             "run": config.run.model_copy(update={"title": title}),

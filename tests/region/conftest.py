@@ -21,11 +21,11 @@ OUTSIDE = [(18.07, 59.33, 7), (19.6, 56.6, 5)]
 """Reports elsewhere: (lon, lat, n) in Stockholm (another county) and at sea (no municipality)."""
 
 
-def plants(areas: gpd.GeoDataFrame, codes: tuple[str, ...] = PLANTED) -> list[Plant]:
-    """One plant at each area's representative point (well inside its borders)."""
+def plants(areas: gpd.GeoDataFrame, codes: tuple[str, ...] = PLANTED, *, n: int = 50) -> list[Plant]:
+    """One plant of `n` reports at each area's representative point (well inside its borders)."""
     chosen = areas[areas["code"].isin(codes)].sort_values("code")
     points = chosen.geometry.representative_point()
-    return [Plant(lon=float(p.x), lat=float(p.y), n=50, spread_m=20) for p in points]
+    return [Plant(lon=float(p.x), lat=float(p.y), n=n, spread_m=20) for p in points]
 
 
 def write_world(folder: Path, plants_: list[Plant], *, seed: int = 6) -> Path:
@@ -78,6 +78,9 @@ min_samples = 15
 [forecast]
 enabled = false
 
+[measures]
+file = "{measures}"
+
 [patrol]
 enabled = false
 
@@ -88,10 +91,30 @@ tiles = "none"
 """
 
 
+MEASURED = {"0683": "A1", "0686": "A2"}
+"""Measures in the register, each at its municipality's plant."""
+
+
+def write_measures(folder: Path) -> Path:
+    """Write a register with a measure at the plants of Värnamo and Eksjö (started mid-period)."""
+    chosen, _ = load_region_areas(county="06")
+    rows = []
+    for plant, code in zip(plants(chosen), sorted(PLANTED), strict=True):
+        if code in MEASURED:
+            place = f"{plant.lat:.6f},{plant.lon:.6f}"
+            rows.append(f"{MEASURED[code]},belysning,Ny belysning,{place},100,2026-01-19,genomförd")
+    path = folder / "atgarder.csv"
+    path.write_text("measure_id,kind,name,lat,lon,radius_m,start,status\n" + "\n".join(rows) + "\n", "utf-8")
+    return path
+
+
 def write_config(folder: Path, csv: Path, *, maps: bool = False) -> Path:
-    """Write the run configuration for `csv`."""
+    """Write the run configuration for `csv`, with the register of :func:`write_measures`."""
     path = folder / "lan.toml"
-    path.write_text(CONFIG.format(csv=csv.as_posix(), maps=str(maps).lower()), encoding="utf-8")
+    text = CONFIG.format(
+        csv=csv.as_posix(), maps=str(maps).lower(), measures=write_measures(folder).as_posix()
+    )
+    path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from geo.config import load_config
+from geo.demo.region import Plant
 from geo.region.many import RegionResult, run_region
-from tests.region.conftest import PLANTED, plants
+from tests.region.conftest import MEASURED, PLANTED, plants, write_config, write_world
 
 
 def _hotspots(out: Path, folder: str) -> gpd.GeoDataFrame:
@@ -35,6 +37,10 @@ def _check(
             assert found.to_crs("EPSG:3006").buffer(30).contains(plant.to_crs("EPSG:3006").iloc[0]).all()
         else:
             assert len(found) == 0, row.code
+        assert row.measures == (1 if row.code in MEASURED else 0)  # each measure in its own municipality only
+        if row.code in MEASURED:
+            evaluation = pd.read_csv(out / row.folder / "evaluation.csv")
+            assert evaluation["measure_id"].tolist() == [MEASURED[row.code]]
         if len(found):  # none across a border: inside its own municipality
             own = chosen.loc[chosen["code"] == row.code, "geometry"].iloc[0]
             assert found.geometry.within(own).all()
@@ -80,3 +86,29 @@ def test_a_failed_municipality_is_reported_and_the_others_finish(world, county, 
     assert "RuntimeError: disken är full" in table.loc["0686", "error"]
     assert (table.drop(index="0686")["status"] == "ok").all()
     assert "misslyckades" in (out / "overview.html").read_text(encoding="utf-8")
+
+
+def test_one_store_keeps_each_municipality_apart(county, tmp_path):
+    """Two weeks into one store: each municipality's changes are against its own previous run only."""
+    chosen, every = county
+    two = chosen[chosen["code"].isin(["0662", "0683"])]
+    first = plants(chosen, ("0662", "0683"), n=240)
+    moved = plants(chosen, ("0683",), n=240)
+    gislaved = chosen.loc[chosen["code"] == "0662"].to_crs("EPSG:3006").geometry.iloc[0]
+    spot = gpd.GeoSeries([gislaved.representative_point()], crs="EPSG:3006").translate(2500, 0)
+    assert spot.within(gislaved).all()
+    p = spot.to_crs("EPSG:4326").iloc[0]
+    moved.append(Plant(lon=float(p.x), lat=float(p.y), n=240, spread_m=20))
+    store = str(tmp_path / "arkiv.gpkg")
+    results = []
+    for week, plants_, day in (("a", first, "2026-01-19"), ("b", moved, "2026-01-26")):
+        folder = tmp_path / week
+        config = load_config(write_config(folder, write_world(folder, plants_, seed=7)))
+        period = config.period.model_copy(update={"start": None, "end": None, "weeks": 1})
+        config = config.model_copy(update={"period": period})
+        as_of = dt.date.fromisoformat(day)
+        results.append(run_region(config, two, every, folder / "ut", serial=True, store=store, as_of=as_of))
+    assert results[0].overview["new"].isna().all()  # no earlier run of either in the store
+    table = results[1].overview.set_index("code")
+    assert table.loc["0683", ["new", "continuing", "ended"]].tolist() == [0, 1, 0]  # the same place
+    assert table.loc["0662", ["new", "continuing", "ended"]].tolist() == [1, 0, 1]  # moved within Gislaved
