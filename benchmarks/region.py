@@ -3,11 +3,12 @@
 Run: PYTHONPATH=. .venv/bin/python benchmarks/region.py [--reports N] [--workers 1,2] [--county all]
      [--maps] [--keep DIR]
 
-Draws N synthetic reports (syntetiska demodata; default 300,000; the issue's full size is several million)
+Draws N synthetic reports (syntetiska demodata; default 100,000; the issue's full size is several million)
 over all 290 municipalities of ``data/swedish_municipalities.geojson`` in proportion to their area (40 %
 around a few town centres, so there are clusters to find), writes them as one CSV export, and runs
 ``geo run --county all`` on it (:func:`geo.region.many.run_region`: read, split by municipality, each
-municipality's lägesbild with hot-spots, the forecast and the store; maps only with ``--maps``) three ways:
+municipality's lägesbild with hot-spots and the store; the forecast with ``--forecast``, the maps with
+``--maps``) three ways:
 serially in this process, and on a local Dask cluster with 1 and 2 worker processes. Prints, per way: the
 wall time, the read-and-split part, the speed-up over the serial run, and the peak resident memory of each
 process that ran municipalities (the worker's ``ru_maxrss``; for the serial run, this process, which also
@@ -59,6 +60,9 @@ min_samples = 12
 [patrol]
 enabled = false
 
+[forecast]
+enabled = {forecast}
+
 [maps]
 enabled = {maps}
 public = false
@@ -77,9 +81,11 @@ def _line(way: str, r: RegionResult, serial_s: float | None) -> str:
     speed = f"{serial_s / r.seconds:4.2f}x" if serial_s else "   1x"
     per = ", ".join(f"{mb:,.0f}" for _, mb in sorted(peaks.items()))
     ok = sum(o.ok for o in r.outcomes)
+    wall, cpu = sum(o.seconds for o in r.outcomes), sum(o.cpu_s for o in r.outcomes)
     return (
         f"{way:<10} {r.seconds:8.1f} s  (read+split {r.split_s:6.1f} s)  speed-up {speed}  "
-        f"areas ok {ok}/{len(r.outcomes)}  peak MiB per worker: {per}"
+        f"areas ok {ok}/{len(r.outcomes)}  areas' CPU {cpu:6.1f} s (wall {wall:6.1f} s)  "
+        f"peak MiB per worker: {per}"
     )
 
 
@@ -88,15 +94,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--reports", type=int, default=300_000, help="synthetic reports in all")
+    parser.add_argument("--reports", type=int, default=100_000, help="synthetic reports in all")
     parser.add_argument("--workers", default="1,2", help="Dask worker counts to run, comma-separated")
     parser.add_argument("--county", default="all", help="county code, or all (the country)")
+    parser.add_argument("--municipalities", default=None, help="municipality codes (in place of --county)")
     parser.add_argument("--maps", action="store_true", help="also draw each municipality's maps")
+    parser.add_argument("--forecast", action="store_true", help="also make each municipality's forecast")
     parser.add_argument("--no-serial", action="store_true", help="skip the serial run")
     parser.add_argument("--keep", type=Path, default=None, help="keep the data and outputs in this folder")
     args = parser.parse_args()
 
-    chosen, every = load_region_areas(county=args.county)
+    if args.municipalities:
+        chosen, every = load_region_areas(codes=args.municipalities.split(","))
+    else:
+        chosen, every = load_region_areas(county=args.county)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="region-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
@@ -111,7 +122,10 @@ def main() -> None:
     )
     del table
     toml = folder / "sverige.toml"
-    toml.write_text(CONFIG.format(csv=csv.as_posix(), maps=str(args.maps).lower()), encoding="utf-8")
+    toml.write_text(
+        CONFIG.format(csv=csv.as_posix(), maps=str(args.maps).lower(), forecast=str(args.forecast).lower()),
+        encoding="utf-8",
+    )
     config = load_config(toml)
     ways: list[tuple[str, dict[str, object]]] = [] if args.no_serial else [("serial", {"serial": True})]
     ways += [(f"dask {n}w", {"workers": int(n)}) for n in args.workers.split(",") if n.strip()]

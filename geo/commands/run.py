@@ -23,6 +23,51 @@ demo_app = typer.Typer(
 )
 
 
+def _run(
+    config_path: Path,
+    out: Path | None,
+    lang: str | None = None,
+    as_of: str | None = None,
+    store: str | None = None,
+    demo_store: bool = False,
+) -> None:
+    import datetime as dt
+
+    from geo.config import load_config
+    from geo.pipeline import run
+
+    config = load_config(config_path)
+    if lang is not None:
+        if lang not in {"sv", "en"}:
+            from geo.errors import ConfigError
+
+            raise ConfigError(f"--lang must be sv or en, got '{lang}'")
+        config = config.model_copy(update={"run": config.run.model_copy(update={"lang": lang})})
+    day = None
+    if as_of is not None:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError as err:
+            from geo.errors import ConfigError
+
+            raise ConfigError(f"--as-of must be a date YYYY-MM-DD, got '{as_of}'") from err
+    if demo_store:  # the demo keeps its runs in the output folder, with the week before as the first one
+        from geo.pipeline_store import keep_previous_week
+        from geo.rhythm.asof import resolve_period
+
+        folder = out if out is not None else config.output.dir
+        store = store or str(folder / "lagesbild-arkiv.gpkg")
+        with console.status("Förra veckans lägesbild / last week's run ...") as status:
+            keep_previous_week(
+                resolve_period(config, as_of=day), store, progress=lambda msg: status.update(f"{msg} ...")
+            )
+    with console.status("Lägesbild ...") as status:
+        result = run(
+            config, progress=lambda msg: status.update(f"{msg} ..."), out_dir=out, as_of=day, store=store
+        )
+    console.print(result.summary, highlight=False, markup=False, soft_wrap=True)
+
+
 def _lang(lang: str | None) -> str | None:
     if lang is not None and lang not in {"sv", "en"}:
         from geo.errors import ConfigError
@@ -40,38 +85,6 @@ def _as_of(as_of: str | None) -> dt.date | None:
         from geo.errors import ConfigError
 
         raise ConfigError(f"--as-of must be a date YYYY-MM-DD, got '{as_of}'") from err
-
-
-def _run(
-    config_path: Path,
-    out: Path | None,
-    lang: str | None = None,
-    as_of: str | None = None,
-    store: str | None = None,
-    demo_store: bool = False,
-) -> None:
-    from geo.config import load_config
-    from geo.pipeline import run
-
-    config = load_config(config_path)
-    if _lang(lang) is not None:
-        config = config.model_copy(update={"run": config.run.model_copy(update={"lang": lang})})
-    day = _as_of(as_of)
-    if demo_store:  # the demo keeps its runs in the output folder, with the week before as the first one
-        from geo.pipeline_store import keep_previous_week
-        from geo.rhythm.asof import resolve_period
-
-        folder = out if out is not None else config.output.dir
-        store = store or str(folder / "lagesbild-arkiv.gpkg")
-        with console.status("Förra veckans lägesbild / last week's run ...") as status:
-            keep_previous_week(
-                resolve_period(config, as_of=day), store, progress=lambda msg: status.update(f"{msg} ...")
-            )
-    with console.status("Lägesbild ...") as status:
-        result = run(
-            config, progress=lambda msg: status.update(f"{msg} ..."), out_dir=out, as_of=day, store=store
-        )
-    console.print(result.summary, highlight=False, markup=False, soft_wrap=True)
 
 
 def run_command(

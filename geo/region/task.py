@@ -81,6 +81,8 @@ class AreaOutcome:
         The maps written (``map``, ``map_public``, ``map_summary``) -> path.
     seconds
         Wall time of the run.
+    cpu_s
+        CPU time of the run (this process, user and system): the work, whatever else the machine runs.
     peak_mb
         Peak resident memory of the process that ran it (MiB), so far in its life: a worker's peak.
     worker
@@ -96,6 +98,7 @@ class AreaOutcome:
     figures: dict[str, int | None] = field(default_factory=dict)
     maps: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
+    cpu_s: float = 0.0
     peak_mb: float = 0.0
     worker: str = ""
     folder: Path | None = None
@@ -155,7 +158,7 @@ def run_area(job: AreaJob) -> AreaOutcome:
     """Run one area's lägesbild into ``job.out``; never raises (an error is returned in the outcome)."""
     from geo.pipeline import run
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     host = f"{socket.gethostname()}:{os.getpid()}"
     outcome = AreaOutcome(code=job.code, name=job.name, ok=False, worker=host, folder=job.out)
     quiet_plots = logging.getLogger("matplotlib")  # a worker's log would repeat axis notes once an area
@@ -173,5 +176,6 @@ def run_area(job: AreaJob) -> AreaOutcome:
     finally:
         quiet_plots.setLevel(level)
     outcome.seconds = round(time.perf_counter() - t0, 2)
+    outcome.cpu_s = round(time.process_time() - c0, 2)
     outcome.peak_mb = peak_rss_mb()
     return outcome

@@ -112,3 +112,25 @@ def test_one_store_keeps_each_municipality_apart(county, tmp_path):
     table = results[1].overview.set_index("code")
     assert table.loc["0683", ["new", "continuing", "ended"]].tolist() == [0, 1, 0]  # the same place
     assert table.loc["0662", ["new", "continuing", "ended"]].tolist() == [1, 0, 1]  # moved within Gislaved
+
+
+def test_an_existing_scheduler_runs_the_areas(world, county, tmp_path):
+    """``--scheduler tcp://...``: the areas go to a cluster that was already running, which stays up."""
+    from distributed import LocalCluster
+
+    from geo.region.runner import _local_cluster
+
+    chosen, every = county
+    two = chosen[chosen["code"].isin(["0683", "0604"])]
+    cluster = _local_cluster(1, LocalCluster)
+    try:
+        result = run_region(
+            load_config(world), two, every, tmp_path / "ut", scheduler=cluster.scheduler_address
+        )
+        assert [(o.code, o.ok, o.figures["hotspots"]) for o in result.outcomes] == [
+            ("0604", True, 0),
+            ("0683", True, 1),
+        ]
+        assert len(cluster.scheduler_info["workers"]) == 1  # not closed by the run
+    finally:
+        cluster.close()
