@@ -136,7 +136,8 @@ def run_command(
     och utdata. Felaktiga nycklar ger ett fel som namnger filen och nyckeln.
 
     With --county, --municipalities or --areas the export is split by area and each area's lägesbild runs
-    on Dask into OUT/<kod>-<namn>/, with OUT/overview.csv and OUT/overview.html over all of them.
+    on Dask into OUT/<kod>-<namn>/, with OUT/overview.csv and OUT/overview.html over all of them; an area
+    that fails is reported and the others finish (exit code 1 only when every area failed).
 
     Example: geo run data/demo/demo.toml --out maps   |   geo run lagesbild.toml --as-of 2026-11-02   |
     geo run lan.toml --county 06 --workers 2 --out lan
