@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
@@ -67,6 +68,25 @@ def _run(
     console.print(result.summary, highlight=False, markup=False, soft_wrap=True)
 
 
+def _lang(lang: str | None) -> str | None:
+    if lang is not None and lang not in {"sv", "en"}:
+        from geo.errors import ConfigError
+
+        raise ConfigError(f"--lang must be sv or en, got '{lang}'")
+    return lang
+
+
+def _as_of(as_of: str | None) -> dt.date | None:
+    if as_of is None:
+        return None
+    try:
+        return dt.date.fromisoformat(as_of)
+    except ValueError as err:
+        from geo.errors import ConfigError
+
+        raise ConfigError(f"--as-of must be a date YYYY-MM-DD, got '{as_of}'") from err
+
+
 def run_command(
     config: Path = typer.Argument(
         ..., help="Run configuration (TOML); see data/demo/demo.toml for every key."
@@ -89,14 +109,56 @@ def run_command(
         help="Keep the run in this store (FILE.gpkg or postgresql://...; default [store] path): hot-spot "
         "ids follow the places and changes.csv says what changed since the previous kept run.",
     ),
+    county: str | None = typer.Option(
+        None,
+        "--county",
+        help="Run every municipality of this county (län) code, e.g. 06 (Jönköpings län); all: the country.",
+    ),
+    municipalities: str | None = typer.Option(
+        None, "--municipalities", help="Run these municipalities: codes separated by commas, e.g. 0683,0662."
+    ),
+    areas: Path | None = typer.Option(
+        None, "--areas", help="Run each polygon of this file (name, code, optional population) as an area."
+    ),
+    population: Path | None = typer.Option(
+        None, "--population", help="CSV of inhabitants per area code (code,population): reports per 1,000."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Dask worker processes of the local cluster (default: the cores)."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="An existing Dask scheduler, tcp://HOST:8786, in place of a local cluster."
+    ),
 ) -> None:
     """Run a whole lägesbild described in one TOML file: read, find hot-spots, plan, draw the maps.
 
     Kör en hel lägesbild enligt en TOML-fil: källor och kolumner, studieområde, period, lager, metodparametrar
     och utdata. Felaktiga nycklar ger ett fel som namnger filen och nyckeln.
 
-    Example: geo run data/demo/demo.toml --out maps   |   geo run lagesbild.toml --as-of 2026-11-02
+    With --county, --municipalities or --areas the export is split by area and each area's lägesbild runs
+    on Dask into OUT/<kod>-<namn>/, with OUT/overview.csv and OUT/overview.html over all of them; an area
+    that fails is reported and the others finish (exit code 1 only when every area failed).
+
+    Example: geo run data/demo/demo.toml --out maps   |   geo run lagesbild.toml --as-of 2026-11-02   |
+    geo run lan.toml --county 06 --workers 2 --out lan
     """
+    if county is not None or municipalities is not None or areas is not None:
+        from geo.commands.region import run_region_command
+
+        run_region_command(
+            config,
+            out,
+            county=county,
+            municipalities=municipalities,
+            areas=areas,
+            population=population,
+            workers=workers,
+            scheduler=scheduler,
+            lang=_lang(lang),
+            as_of=_as_of(as_of),
+            store=store,
+        )
+        return
     _run(config, out, lang, as_of, store)
 
 

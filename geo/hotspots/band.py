@@ -52,7 +52,8 @@ def _moran_row(grid: Grid, z: np.ndarray, mask: np.ndarray, step: float) -> dict
     s2 = float((4 * deg[mask] ** 2).sum())
     ei = -1 / (n - 1)
     var = (n * n * s1 - n * s2 + 3 * s0 * s0) / (s0 * s0 * (n * n - 1)) - ei * ei
-    return {"band_m": band_m, "moran_i": moran, "z": (moran - ei) / math.sqrt(var), "neighbours": s0 / n}
+    z_score = (moran - ei) / math.sqrt(var) if var > 0 else math.nan  # a sparse area can give var 0
+    return {"band_m": band_m, "moran_i": moran, "z": z_score, "neighbours": s0 / n}
 
 
 def incremental_morans(

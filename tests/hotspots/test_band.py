@@ -35,3 +35,13 @@ def test_band_suggestion_is_explained(planted) -> None:
     cells = gistar_cells(reports, cell_m=250)
     assert "band_m" in cells.attrs["auto"]
     assert "Moran" in cells.attrs["choices"]["band_m"][1]
+
+
+def test_a_coarse_grid_whose_bands_cover_every_cell_gives_no_z_instead_of_failing() -> None:
+    """A large sparse area (a county run's municipality) gets 10 km cells; wide bands then join every cell to
+    every other, Moran's I has no variance, and its z-score is undefined (NaN), not a division by zero."""
+    rng = np.random.default_rng(1)
+    bounds = (417_825.0, 6_304_159.0, 466_450.0, 6_360_136.0)
+    xy = np.column_stack([rng.uniform(bounds[0], bounds[2], 177), rng.uniform(bounds[1], bounds[3], 177)])
+    table = incremental_morans(xy, cell_m=10_000.0, bounds=bounds)
+    assert len(table) and table["z"].isna().any()

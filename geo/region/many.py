@@ -1,0 +1,235 @@
+"""Many areas, one config (``geo run CONFIG --county 06 --out DIR``): split, run each area, overview.
+
+:func:`run_region`
+
+1. reads the config's sources once (one export for the county, the region or the country);
+2. gives each report its area (exactly one; reports in no chosen area are counted, and listed in
+   ``DIR/outside.csv``) and writes each area's reports and polygon as its own partition in a temporary
+   folder in ``DIR``, so that a task reads only its own area;
+3. runs each area's lägesbild through the engine (:func:`geo.pipeline.run` with the config's settings and the
+   area's polygon) into ``DIR/<code>-<name>/``, on Dask (:mod:`geo.region.runner`), into one store when given;
+4. writes ``DIR/overview.csv`` and ``DIR/overview.html`` (a map of the areas and a table sorted by change).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.config import RunConfig
+from geo.errors import ConfigError, InputError
+from geo.region.assign import area_km2, assign_areas
+from geo.region.overview import overview_table
+from geo.region.runner import OnDone, run_jobs
+from geo.region.task import AreaJob, AreaOutcome
+from geo.stages._base import Progress, quiet
+
+__all__ = ["RegionResult", "run_region"]
+
+
+@dataclass
+class RegionResult:
+    """What a many-area run gave.
+
+    Attributes
+    ----------
+    outcomes
+        One outcome an area (figures or error), in code order.
+    overview
+        The table written as ``overview.csv``.
+    files
+        ``overview``, ``overview_page``, ``rejects`` and, when any report fell outside, ``outside``.
+    rows_read, reports, rejected
+        Rows read from all sources, reports accepted, rows rejected.
+    elsewhere, nowhere
+        Reports in a municipality not chosen, and reports in no municipality at all.
+    seconds
+        Wall time, and the seconds of the read and split (``split_s``).
+    """
+
+    outcomes: list[AreaOutcome]
+    overview: pd.DataFrame
+    files: dict[str, Path] = field(default_factory=dict)
+    rows_read: int = 0
+    reports: int = 0
+    rejected: int = 0
+    elsewhere: int = 0
+    nowhere: int = 0
+    seconds: float = 0.0
+    split_s: float = 0.0
+
+    @property
+    def failed(self) -> list[AreaOutcome]:
+        """The areas whose run failed."""
+        return [o for o in self.outcomes if not o.ok]
+
+
+def _store_spec(config: RunConfig, store: str | None, as_of: dt.date | None) -> str | None:
+    from geo.rhythm.asof import resolve_period
+
+    spec = store or (str(config.store.path) if config.store.path is not None else None)
+    if spec is None or not config.store.enabled:
+        return None
+    p = resolve_period(config, as_of=as_of).period
+    if p.start is None or p.end is None:
+        raise ConfigError(
+            "--store needs a period with a first and a last day: give --as-of, [period] weeks or start/end"
+        )
+    from geo.io.runstore import open_run_store
+
+    open_run_store(spec).close()  # create or migrate once, before the areas open it side by side
+    return spec
+
+
+def _split_register(
+    config: RunConfig,
+    chosen: gpd.GeoDataFrame,
+    every: gpd.GeoDataFrame,
+    folder: Path,
+    *,
+    crs: object,
+    tz: str,
+) -> dict[str, Path]:
+    """Give each area the measures whose treated area lies in it (by a point inside the treated area)."""
+    from geo.io.region import read_register_places, write_register_parts
+
+    file = config.measures.file
+    if file is None or not config.measures.enabled:
+        return {}
+    places = read_register_places(Path(file), crs=str(crs), tz=tz)
+    labels, _ = assign_areas(places.geometry.representative_point(), chosen, every)
+    rows = {
+        str(code): [int(r) for r in places["source_row"][labels == code]]
+        for code in chosen["code"].astype(str)
+    }
+    return write_register_parts(Path(file), rows, folder)
+
+
+def run_region(
+    config: RunConfig,
+    chosen: gpd.GeoDataFrame,
+    every: gpd.GeoDataFrame,
+    out: Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    serial: bool = False,
+    store: str | None = None,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_done: OnDone | None = None,
+) -> RegionResult:
+    """Run every chosen area's lägesbild and write the overview.
+
+    Parameters
+    ----------
+    config
+        The run's config: its sources are the export for all areas; its ``[area]`` is replaced by each area.
+    chosen, every
+        The areas to run and every known area (:func:`geo.io.region.load_region_areas`).
+    out
+        Output folder: ``<code>-<name>/`` per area, ``overview.csv``, ``overview.html``.
+    workers, scheduler, serial
+        Where the areas run (:func:`geo.region.runner.run_jobs`).
+    store
+        Keep every area's run in this store (default ``[store] path``), each under its own area name.
+    as_of
+        The lägesbild as of this date (``[period] weeks`` whole ISO weeks before it).
+    progress
+        Called with a message as each step starts.
+    on_start
+        Called once with the number of areas, before the first runs (to size a progress bar).
+    on_done
+        Called with each area's outcome as it arrives.
+
+    Raises
+    ------
+    InputError, ConfigError
+        When a source cannot be read, the store needs a period, or (``output.strict``) a row was rejected.
+    """
+    from geo.io.export import write_csv
+    from geo.io.region import (
+        area_folder,
+        partition_folder,
+        read_export,
+        write_outside,
+        write_overview,
+        write_partitions,
+    )
+    from geo.maps.overview import overview_html
+
+    say = progress or quiet
+    t0 = time.perf_counter()
+    spec = _store_spec(config, store, as_of)
+    say("Läser exporten / reading the export")
+    read = read_export(
+        [(s.path, s.reader_options(tz=config.run.tz)) for s in config.sources], crs=config.run.crs
+    )
+    rejected = read.rejects[read.rejects["status"] == "rejected"]
+    if config.output.strict and len(rejected):
+        raise InputError(f"{len(rejected)} rows rejected under output.strict; no output written")
+    reports = read.reports
+    say("Delar per kommun / splitting by municipality")
+    labels, where = assign_areas(reports.geometry, chosen, every)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {"rejects": write_csv(read.rejects, out / "rejects.csv")}
+    outside = where != "chosen"
+    if outside.any():
+        files["outside"] = write_outside(reports[outside], where[outside], out / "outside.csv")
+    crs = reports.crs or "EPSG:3006"
+    km2 = dict(zip(chosen["code"], area_km2(chosen, crs), strict=True))
+    counts = pd.Series(labels[~outside]).value_counts()
+    with partition_folder(out) as folder:
+        parts = write_partitions(reports, labels, chosen, folder)
+        registers = _split_register(config, chosen, every, folder, crs=crs, tz=read.tz)
+        split_s = time.perf_counter() - t0
+        jobs = [
+            AreaJob(
+                code=str(code),
+                name=str(name),
+                config=config,
+                reports=parts[str(code)][0],
+                polygon=parts[str(code)][1],
+                out=(out / area_folder(str(code), str(name))).resolve(),
+                store=spec,
+                as_of=as_of,
+                measures=registers.get(str(code)),
+            )
+            for code, name in zip(chosen["code"], chosen["name"], strict=True)
+        ]
+        jobs.sort(key=lambda j: -int(counts.get(j.code, 0)))  # the largest first
+        if on_start is not None:
+            on_start(len(jobs))
+        say(f"Kör {len(jobs)} områden / running {len(jobs)} areas")
+        outcomes = run_jobs(jobs, workers=workers, scheduler=scheduler, serial=serial, on_done=on_done)
+    outcomes.sort(key=lambda o: o.code)
+    table = overview_table(outcomes, chosen, km2=km2, out=out)
+    n_else, n_none = int((where == "elsewhere").sum()), int((where == "nowhere").sum())
+    page = overview_html(
+        table,
+        chosen,
+        title=config.run.title,
+        outside={"elsewhere": n_else, "nowhere": n_none},
+        tiles=config.maps.tiles,
+        demo=config.run.demo,
+    )
+    files["overview"], files["overview_page"] = write_overview(table, page, out)
+    return RegionResult(
+        outcomes=outcomes,
+        overview=table,
+        files=files,
+        rows_read=read.n_read,
+        reports=len(reports),
+        rejected=len(rejected),
+        elsewhere=n_else,
+        nowhere=n_none,
+        seconds=round(time.perf_counter() - t0, 2),
+        split_s=round(split_s, 2),
+    )
