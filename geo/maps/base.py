@@ -131,6 +131,7 @@ def base_map(
     else:
         center = [0.0, 0.0]
     m = LeanMap(location=center, zoom_start=12 if bounds else 2, tiles=None, control_scale=False)
+    m.options["maxZoom"] = 19  # the map's own: point clusters need it also on the offline street base map
     root: Any = m.get_root()  # a branca Figure: title and header
     if title:
         root.title = escape(title)

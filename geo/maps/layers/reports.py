@@ -205,7 +205,7 @@ def add_report_points(
     return m
 
 
-def _filters(categories: list[str], weeks: list[int], *, lang: str, shown: int) -> str:
+def _filters(categories: list[str], weeks: list[int], *, lang: str, shown: int) -> Markup:
     """Build the points' filters (in their legend): a category and an ISO week, each "all" by default."""
     cat_opts = "".join(f'<option value="{i}">{escape(c)}</option>' for i, c in enumerate(categories))
     week_opts = "".join(
@@ -213,7 +213,7 @@ def _filters(categories: list[str], weeks: list[int], *, lang: str, shown: int) 
         for i, w in enumerate(weeks)
     )
     all_cats, all_weeks = escape(text("filter_all_categories", lang)), escape(text("filter_all_weeks", lang))
-    return (
+    return Markup(  # every text in it escaped above
         '<div class="lb-filter" style="margin-top:4px">'
         f'<label>{escape(text("filter_category", lang))} <select class="lb-f-cat">'
         f'<option value="-1">{all_cats}</option>{cat_opts}</select></label><br>'
