@@ -21,9 +21,9 @@ from shapely.geometry.base import BaseGeometry
 from geo.insecurity.classes import class_sentence
 from geo.insecurity.units import Units, area_units, grid_units
 
-__all__ = ["OUTPUT_COLUMNS", "classify", "compare_surfaces", "poisson_test"]
+__all__ = ["CONTRACT_COLUMNS", "OUTPUT_COLUMNS", "classify", "compare_surfaces", "poisson_test"]
 
-OUTPUT_COLUMNS: tuple[str, ...] = (
+CONTRACT_COLUMNS: tuple[str, ...] = (
     "lat",
     "lon",
     "felt",
@@ -33,6 +33,11 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "felt_p",
     "recorded_p",
     "class",
+)
+"""The columns the command-line contract names, after the id (``cell_id`` or ``area_id``)."""
+
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    *CONTRACT_COLUMNS,
     "sentence",
     "sentence_en",
     "felt_p_raw",

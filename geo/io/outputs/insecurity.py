@@ -15,26 +15,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.insecurity.compare import CONTRACT_COLUMNS
 from geo.io.export import write_csv, write_frame
 from geo.io.manifest import OutputFile
 from geo.stages.insecurity import InsecurityResult
 
-__all__ = ["CONTRACT_COLUMNS", "insecurity_table", "write_insecurity"]
+__all__ = ["insecurity_table", "write_insecurity"]
 
 STAGE = "insecurity"
-
-CONTRACT_COLUMNS: tuple[str, ...] = (
-    "lat",
-    "lon",
-    "felt",
-    "recorded",
-    "felt_expected",
-    "recorded_expected",
-    "felt_p",
-    "recorded_p",
-    "class",
-)
-"""The columns the command-line contract names, after the id (``cell_id`` or ``area_id``)."""
 
 _P_COLUMNS = ("felt_p", "recorded_p", "felt_p_raw", "recorded_p_raw")
 
