@@ -18,7 +18,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from geo.service.categories import CATEGORIES
-from geo.service.page import leaflet_assets
+from geo.service.page import area_view, leaflet_assets
 
 __all__ = ["moderation_page"]
 
@@ -41,14 +41,9 @@ def moderation_page(*, area_name: str, area_wgs84: BaseGeometry, labels: dict[st
     labels
         Category code -> Swedish label (the public categories and the partners' checklist).
     """
-    import shapely
-
     js, css = leaflet_assets()
-    area = shapely.simplify(area_wgs84, 0.0005)
-    c = area.representative_point()
     config: dict[str, Any] = {
-        "center": [round(c.y, 5), round(c.x, 5)],
-        "area": json.loads(shapely.to_geojson(area)),
+        **area_view(area_wgs84),
         "labels": {**{k: v[0] for k, v in CATEGORIES.items()}, **labels},
         "statuses": {"approved": "godkänd", "rejected": "avvisad", "duplicate": "dubblett", "new": "ny"},
     }

@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.service.categories import CATEGORIES
 
-__all__ = ["leaflet_assets", "report_page"]
+__all__ = ["area_view", "leaflet_assets", "report_page"]
 
 _LEAFLET_JS = "npm/leaflet@1.9.3/dist/leaflet.js"
 _LEAFLET_CSS = "npm/leaflet@1.9.3/dist/leaflet.css"
@@ -41,6 +41,15 @@ def leaflet_assets() -> tuple[str, str]:
             "folium-offline does not embed Leaflet 1.9.3 (leaflet.js/leaflet.css); reinstall it"
         )
     return js, css
+
+
+def area_view(area_wgs84: BaseGeometry) -> dict[str, Any]:
+    """Return a page map's ``center`` (a point inside the area) and ``area`` outline (simplified GeoJSON)."""
+    import shapely
+
+    area = shapely.simplify(area_wgs84, 0.0005)
+    c = area.representative_point()
+    return {"center": [round(c.y, 5), round(c.x, 5)], "area": json.loads(shapely.to_geojson(area))}
 
 
 def _script_safe(text: str) -> str:
@@ -208,14 +217,9 @@ def report_page(*, area_name: str, area_wgs84: BaseGeometry, endpoint: str = "/a
     endpoint
         Where the form posts.
     """
-    import shapely
-
     js, css = leaflet_assets()
-    area = shapely.simplify(area_wgs84, 0.0005)
-    c = area.representative_point()
     config: dict[str, Any] = {
-        "center": [round(c.y, 5), round(c.x, 5)],
-        "area": json.loads(shapely.to_geojson(area)),
+        **area_view(area_wgs84),
         "endpoint": endpoint,
     }
     name = html.escape(area_name)

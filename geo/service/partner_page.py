@@ -18,7 +18,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from geo.config_partner import ChecklistItem
-from geo.service.page import leaflet_assets
+from geo.service.page import area_view, leaflet_assets
 
 __all__ = ["GEOCODER_URL", "PARTNER_TEXTS", "partner_page"]
 
@@ -156,14 +156,9 @@ def partner_page(
     endpoint, mine
         Where reports are sent, and where the partner's own reports are listed.
     """
-    import shapely
-
     js, css = leaflet_assets()
-    area = shapely.simplify(area_wgs84, 0.0005)
-    c = area.representative_point()
     config: dict[str, Any] = {
-        "center": [round(c.y, 5), round(c.x, 5)],
-        "area": json.loads(shapely.to_geojson(area)),
+        **area_view(area_wgs84),
         "endpoint": endpoint,
         "mine": mine,
         "geocoder": GEOCODER_URL,
