@@ -17,7 +17,7 @@ from geo.i18n import DOMAIN, LOCALE_DIR
 __all__ = ["extract", "merge", "untranslated"]
 
 GEO = Path(__file__).resolve().parents[1]
-KEYWORDS = {"gettext": None, "ngettext": (1, 2), "_": None, "N_": None}
+KEYWORDS = {"gettext": None, "ngettext": (1, 2), "_": None, "N_": None, "lazy_gettext": None}
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}}
 

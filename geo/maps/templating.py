@@ -1,40 +1,7 @@
-"""The Jinja2 environment of the pages: templates shipped in ``geo/maps/templates``, autoescaped, translated.
-
-One environment per language: ``_()``/``ngettext()`` in a template go through the gettext catalogue
-(:mod:`geo.i18n`), and the filters ``number``, ``pct`` and ``date`` format with Babel for that language.
-"""
+"""The pages' Jinja2 environment, here for the maps' modules: it lives in :mod:`geo.templating`."""
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
-from geo import i18n
+from geo.templating import environment, render
 
 __all__ = ["environment", "render"]
-
-
-@cache
-def environment(lang: str) -> Environment:
-    """Return the page environment for `lang` (``"sv"`` or ``"en"``), built once per process."""
-    i18n.check_lang(lang)
-    env = Environment(
-        loader=PackageLoader("geo.maps", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["number"] = lambda v, decimals=0: i18n.number(v, lang, decimals=decimals)
-    env.filters["pct"] = lambda v, decimals=1: i18n.pct(v, lang, decimals=decimals)
-    env.filters["date"] = lambda v, fmt="medium": i18n.date(v, lang, fmt=fmt)
-    return env
-
-
-def render(template: str, lang: str, **context: Any) -> str:
-    """Render the template `template` (a path under ``geo/maps/templates``) in `lang` with `context`."""
-    return environment(lang).get_template(template).render(lang=lang, **context)

@@ -13,11 +13,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from geo import i18n
 from geo.plan.patrol_greedy import shift_days, shift_starts
-from geo.texts import WEEKDAYS
+from geo.texts import WEEKDAYS, WEEKDAYS_SHORT
 from geo.time.weeks import Shift, week_windows
 
-__all__ = ["FREE_COLUMNS", "free_notes", "free_windows", "gain_words"]
+__all__ = ["FREE_COLUMNS", "free_notes", "free_text", "free_windows", "gain_reason", "gain_words"]
 
 FREE_COLUMNS = ("shift_no", "date", "weekday", "shift", "start", "end", "text")
 """Columns of a plan's free windows."""
@@ -92,27 +93,67 @@ def free_windows(
                     "shift": f"{_DAYS[date.weekday()]} {s.label}",
                     "start": start,
                     "end": end,
-                    "text": f"ingen prioriterad plats {start}–{end}: använd tiden för annat",
+                    "text": free_text(start, end),
                 }
             )
     return pd.DataFrame(recs, columns=list(FREE_COLUMNS))
 
 
-def free_notes(free: pd.DataFrame) -> list[str]:
-    """Group free windows over the week: one Swedish sentence per shift and window, with its days."""
+def free_text(start: str, end: str, *, lang: str = "sv") -> str:
+    """Say one free stretch (``"ingen prioriterad plats 01–07: använd tiden för annat"``) in `lang`."""
+    return i18n.gettext(
+        "ingen prioriterad plats %(start)s–%(end)s: använd tiden för annat", lang, start=start, end=end
+    )
+
+
+def free_notes(free: pd.DataFrame, *, lang: str = "sv") -> list[str]:
+    """Group free windows over the week: one sentence per shift and window, with its days, in `lang`."""
     if free.empty:
         return []
     out = []
     label = free["shift"].str.split(" ", n=1).str[1]
     for (shift, start, end), g in free.assign(_label=label).groupby(["_label", "start", "end"], sort=False):
         days = list(dict.fromkeys(g["weekday"]))
-        when = "alla dagar" if len(days) == 7 else ", ".join(d[:3] for d in days)
-        out.append(f"pass {shift}: ingen prioriterad plats {start}–{end} ({when}): använd tiden för annat")
+        if len(days) == 7:
+            when = i18n.gettext("alla dagar", lang)
+        else:
+            when = ", ".join(WEEKDAYS_SHORT[lang][_DAYS.index(d)] for d in days)
+        out.append(
+            i18n.gettext(
+                "pass %(shift)s: ingen prioriterad plats %(start)s–%(end)s (%(when)s): "
+                "använd tiden för annat",
+                lang,
+                shift=shift,
+                start=start,
+                end=end,
+                when=when,
+            )
+        )
     return out
 
 
-def gain_words(expected_share: float, n_history: float, history_days: float) -> str:
-    """Say how many of the week's expected incidents fall at planned visits, in Swedish.
+def gain_reason(min_gain_share: float, min_expected_per_hour: float | None, *, lang: str = "sv") -> str:
+    """Say the threshold of a planned visit in `lang` (``"minst 10 % av bästa besökets vinst och ..."``).
+
+    `min_expected_per_hour` is ``None`` when the plan has no history to count incidents per hour in.
+    """
+    share = i18n.pct(min_gain_share, lang, decimals=0)
+    reason = i18n.gettext("minst %(share)s av bästa besökets vinst", lang, share=share)
+    if min_expected_per_hour is None:
+        return reason
+    per_hour_num = f"{min_expected_per_hour:g}".replace(".", "," if lang == "sv" else ".")
+    per_hour = i18n.ngettext(
+        "och minst %(num)s händelse per besökstimme i historiken",
+        "och minst %(num)s händelser per besökstimme i historiken",
+        min_expected_per_hour,
+        lang,
+        num=per_hour_num,
+    )
+    return f"{reason} {per_hour}"
+
+
+def gain_words(expected_share: float, n_history: float, history_days: float, *, lang: str = "sv") -> str:
+    """Say how many of the week's expected incidents fall at planned visits, in `lang`.
 
     Parameters
     ----------
@@ -122,6 +163,8 @@ def gain_words(expected_share: float, n_history: float, history_days: float) -> 
         Incidents in the history window.
     history_days
         Length of the history window in days.
+    lang
+        ``"sv"`` or ``"en"``.
 
     Returns
     -------
@@ -129,10 +172,19 @@ def gain_words(expected_share: float, n_history: float, history_days: float) -> 
         ``"ungefär 2 av veckans förväntade 30 händelser sker vid planerade besök"``.
     """
     if history_days <= 0 or n_history <= 0:
-        return "ingen historik att räkna förväntade händelser från"
+        return i18n.gettext("ingen historik att räkna förväntade händelser från", lang)
     weekly = n_history * 7.0 / history_days
     covered = expected_share * weekly
-    part = f"ungefär {covered:.0f}" if covered >= 0.5 else "mindre än 1"
-    if covered >= 0.5 and covered < 10:
-        part = f"ungefär {covered:.1f}".replace(".", ",").replace(",0", "")
-    return f"{part} av veckans förväntade {weekly:.0f} händelser sker vid planerade besök"
+    week = i18n.number(weekly, lang)
+    if covered < 0.5:
+        return i18n.gettext(
+            "mindre än 1 av veckans förväntade %(week)s händelser sker vid planerade besök", lang, week=week
+        )
+    one_decimal = covered < 10 and round(covered, 1) != round(covered)
+    part = i18n.number(covered, lang, decimals=1 if one_decimal else 0)
+    return i18n.gettext(
+        "ungefär %(part)s av veckans förväntade %(week)s händelser sker vid planerade besök",
+        lang,
+        part=part,
+        week=week,
+    )

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.i18n.lazy import lazy_gettext
 from geo.model import Reports, point_reports
 from geo.time.profile import hour_week_profile
 
@@ -194,9 +195,10 @@ def _activity_from_reports(
     profiles = np.zeros((len(places), 168))
     for i in np.unique(where[where >= 0]):
         profiles[i] = hour_week_profile(hist.iloc[np.flatnonzero(where == i)])
-    notes = []
+    notes: list[str] = []
     if end < week_start:
-        notes.append(f"Data slutar {end - pd.Timedelta(days=1):%Y-%m-%d}; historiken räknas fram till dess.")
+        last = f"{end - pd.Timedelta(days=1):%Y-%m-%d}"
+        notes.append(lazy_gettext("Data slutar %(last)s; historiken räknas fram till dess.", last=last))
     return Activity(profiles, float(len(hist)), start, end, notes)
 
 

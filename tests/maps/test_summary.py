@@ -16,6 +16,7 @@ from geo.maps.prepare import prepare_layers
 from geo.maps.summary import SECTIONS, summary_html
 from geo.rhythm.areas import area_lines
 from geo.rhythm.changes import since_last_lines
+from tests.language import assert_one_language
 
 SV_MARKERS = (
     "rapporter", "händelser", "besök", "förväntade", "veckans", "veckosammanfattning", "förslag",
@@ -64,14 +65,6 @@ AREAS = pd.DataFrame(
 )
 
 
-def visible_words(page: str) -> list[str]:
-    """The page's text as a reader sees it: no tags, no style, no embedded image; lower case words."""
-    body = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
-    body = re.sub(r'src="data:[^"]*"', " ", body)
-    body = re.sub(r"<[^>]+>", " ", body)
-    return re.findall(r"[a-zåäöé]+", body.lower())
-
-
 @pytest.fixture(scope="module")
 def layers(demo_reports, demo_inputs, demo_streets):
     from geo.stages.insecurity import insecurity_stage
@@ -111,10 +104,7 @@ def test_every_section_is_on_the_page(pages):
 
 @pytest.mark.parametrize(("lang", "other"), [("sv", EN_MARKERS), ("en", SV_MARKERS)])
 def test_each_language_has_no_words_of_the_other(pages, lang, other):
-    words = set(visible_words(pages[lang]))
-    own = SV_MARKERS if lang == "sv" else EN_MARKERS
-    assert len(words & set(own)) >= len(own) // 2  # the page really is in its language
-    assert not words & set(other), sorted(words & set(other))
+    assert_one_language(pages[lang], SV_MARKERS if lang == "sv" else EN_MARKERS, other)
 
 
 def test_numbers_and_shares_follow_the_language(pages):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from geo.plan.patrol import empty_plan, plan_patrols
@@ -44,4 +46,30 @@ def test_html_says_what_the_plan_gains_and_which_time_is_free(plan) -> None:
     assert "av veckans förväntade" in html and "möjliga besök planerade" in html
     assert "Fri tid" in html and "ingen prioriterad plats" in html and "använd tiden för annat" in html
     en = plan_html(plan, lang="en")
-    assert "of the week&#x27;s expected" in en
+    assert "of the week&#39;s expected" in en
+
+
+SV_MARKERS = (
+    "patrullplan", "vecka", "historik", "händelser", "besök", "förväntad", "täckning", "pass", "restid",
+    "plats", "tid", "skapad", "minuter", "ungefär", "veckans", "och",
+)  # fmt: skip
+EN_MARKERS = (
+    "patrol", "week", "history", "incidents", "visits", "expected", "coverage", "shift", "travel",
+    "place", "free", "time", "made", "minutes", "about", "and", "of",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "own", "other"), [("sv", SV_MARKERS, EN_MARKERS), ("en", EN_MARKERS, SV_MARKERS)]
+)
+def test_each_language_has_no_words_of_the_other(plan, lang, own, other) -> None:
+    from tests.language import assert_one_language
+
+    assert_one_language(plan_html(plan, demo=True, lang=lang), own, other)
+
+
+def test_numbers_follow_the_language(plan) -> None:
+    sv, en = plan_html(plan, lang="sv"), plan_html(plan, lang="en")
+    assert "\xa0%" in sv and not re.search(r"\d\.\d+\s?%", sv)
+    assert not re.search(r"\d,\d+\s?%", en) and re.search(r"\d\.\d+%", en)
+    assert "Måndag 7 september 2026" in sv and "Monday 7 September 2026" in en
