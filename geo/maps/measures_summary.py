@@ -10,7 +10,7 @@ from geo import i18n
 from geo.i18n import N_
 from geo.maps.prepare import MapLayers
 from geo.measures.model import FOCUS, STATUSES
-from geo.measures.texts import VERDICT_WORDS
+from geo.measures.texts import verdict_word
 
 __all__ = ["measures_context"]
 
@@ -64,9 +64,9 @@ def measures_context(layers: MapLayers, *, lang: str, top: int) -> dict[str, Any
         verdict = str(r.get("verdict") or "")
         if not verdict:
             continue
-        effect = str(r.get(effect_col) or "") or VERDICT_WORDS[lang]["too_early"]
+        effect = str(r.get(effect_col) or "") or verdict_word("too_early", lang)
         if verdict in {"no_clear_effect", "increase"}:
-            effect = f"{VERDICT_WORDS[lang][verdict]}: {effect}"
+            effect = f"{verdict_word(verdict, lang)}: {effect}"
         kind = i18n.gettext(str(r["kind"]), lang)
         status = i18n.gettext(str(r.get("status") or "–"), lang)
         name = r.get("name") or kind  # the register's own words, as the user wrote them

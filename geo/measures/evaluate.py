@@ -217,7 +217,8 @@ def evaluate_measures(
     frame
         :data:`CONTRACT_COLUMNS` plus ``name``, ``status``, ``focus``, ``counted`` (what was counted, in
         Swedish), ``days`` (window length), ``expected_after``, ``buffer_pct``, ``buffer_low``,
-        ``buffer_high``, in the order of `measures`.
+        ``buffer_high``, ``counted_en`` and ``note_en`` (``counted`` and ``note`` in English), in the
+        order of `measures`.
     """
     rules = rules or Rules()
     tz = str(reports["occurred_at"].dt.tz)
@@ -256,6 +257,7 @@ def evaluate_measures(
             "status": m.status,
             "focus": m.focus,
             "counted": counted_text(hours, cats),
+            "counted_en": counted_text(hours, cats, lang="en"),
             "days": days,
         }
         for label, idx in (("treated", inner), ("buffer", ring)):
@@ -267,7 +269,8 @@ def evaluate_measures(
         else:
             _judge(row, rules, days)
         row["note"] = note_text(row, rules, data=data, start_ns=s, tz=tz, lang="sv")
+        row["note_en"] = note_text(row, rules, data=data, start_ns=s, tz=tz, lang="en")
         rows.append(row)
     columns = [*CONTRACT_COLUMNS, "name", "status", "focus", "counted", "days", "expected_after"]
-    columns += ["buffer_pct", "buffer_low", "buffer_high"]
+    columns += ["buffer_pct", "buffer_low", "buffer_high", "counted_en", "note_en"]
     return pd.DataFrame(rows, columns=columns)

@@ -1,151 +1,113 @@
 """The evaluation page (``evaluation.html``): one section a measure, a small before/after chart, the verdict.
 
-Self-contained HTML (inline CSS and SVG), Swedish or English. The chart shows each area's after count as a
-share of its before count (before = 100), so the treated area, the buffer ring and the comparison area can be
-compared although the comparison area is far larger; the counts are written on the bars.
+Self-contained HTML (inline CSS and SVG) from the template ``evaluation/page.html`` (:mod:`geo.templating`),
+Swedish or English: every word through the catalogue, numbers by Babel. The chart shows each area's after
+count as a share of its before count (before = 100), so the treated area, the buffer ring and the comparison
+area can be compared although the comparison area is far larger; the counts are written on the bars.
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
+from typing import Any
 
 import pandas as pd
 
-from geo.measures.texts import VERDICT_WORDS, effect_text, window_text
+from geo import i18n
+from geo.measures.texts import comparison_english, effect_text, verdict_word, window_text
+from geo.templating import render
 
 __all__ = ["evaluation_html"]
 
-_T = {
-    "sv": {
-        "title": "Åtgärder och deras effekt",
-        "intro": (
-            "Varje åtgärd jämförs före och efter starten, i lika långa fönster, med {c}: en minskning räknas "
-            "bara när hela 95 %-intervallet ligger under noll. Omgivningen (en ring på {b:g} m) visar om "
-            "problemen flyttade eller om nyttan spred sig. För tidigt att säga när fönstren är kortare än "
-            "{d} dagar eller när både det väntade och det verkliga antalet rapporter i området efter starten "
-            "är under {e:g}."
-        ),
-        "treated": "Området",
-        "buffer": "Omgivningen",
-        "control": "Jämförelse",
-        "before": "före",
-        "after": "efter",
-        "windows": "Före / efter",
-        "counted": "Räknat",
-        "verdict": "Bedömning",
-        "effect": "Effekt",
-        "stats": "WDD / WDQ / p",
-        "status": "Status",
-        "none": "Inga åtgärder att utvärdera.",
-        "insecurity": "Otrygghetsrapporter (för sig)",
-        "chart": "Efter i procent av före (före = 100)",
-    },
-    "en": {
-        "title": "Measures and their effect",
-        "intro": (
-            "Each measure is compared before and after its start, in windows of equal length, with {c}: a "
-            "decrease counts only when the whole 95 % interval lies below zero. The surroundings (a {b:g} m "
-            "ring) show whether problems moved or benefits spread. Too early to tell when the windows are "
-            "shorter than {d} days or when both the expected and the observed reports in the area after the "
-            "start are under {e:g}."
-        ),
-        "treated": "Area",
-        "buffer": "Surroundings",
-        "control": "Comparison",
-        "before": "before",
-        "after": "after",
-        "windows": "Before / after",
-        "counted": "Counted",
-        "verdict": "Verdict",
-        "effect": "Effect",
-        "stats": "WDD / WDQ / p",
-        "status": "Status",
-        "none": "No measures to evaluate.",
-        "insecurity": "Insecurity reports (separately)",
-        "chart": "After as a percentage of before (before = 100)",
-    },
-}
-
-_CSS = (
-    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
-    "section{border-top:1px solid #ccc;padding:1rem 0}table{border-collapse:collapse}"
-    "td,th{padding:.15rem .6rem;text-align:left;vertical-align:top}.v{font-weight:600}"
-    ".decrease{color:#1a7f37}.increase{color:#b42318}.no_clear_effect,.too_early{color:#555}"
-)
 _COLORS = ("#2b6cb0", "#d69e2e", "#718096")
+_AREAS = (
+    ("treated", i18n.N_("Området")),
+    ("buffer", i18n.N_("Omgivningen")),
+    ("control", i18n.N_("Jämförelse")),
+)
 
 
-def _fmt(value: object, digits: int) -> str:
+def _stat(value: object, digits: int, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+        return i18n.MISSING
+    return i18n.number(float(value), lang, decimals=digits)  # type: ignore[arg-type]
 
 
-def _p(value: object) -> str:
+def _p(value: object, lang: str) -> str:
     p = float(value)  # type: ignore[arg-type]
-    return "–" if math.isnan(p) else "< 0.0001" if p < 1e-4 else f"{p:.4f}"
+    if math.isnan(p):
+        return i18n.MISSING
+    return f"< {i18n.number(0.0001, lang, decimals=4)}" if p < 1e-4 else i18n.number(p, lang, decimals=4)
 
 
-def _chart(row: pd.Series, t: dict[str, str]) -> str:
-    """Return an SVG of after/before per area (before = 100), counts on the bars."""
-    areas = (("treated", t["treated"]), ("buffer", t["buffer"]), ("control", t["control"]))
+def _chart(row: pd.Series, lang: str) -> dict[str, Any]:
+    """Return the chart's geometry: after/before per area (before = 100), counts on the bars."""
     values = []
-    for key, _ in areas:
+    for key, _ in _AREAS:
         b, a = float(row[f"{key}_before"]), float(row[f"{key}_after"])
         values.append((b, a, 100 * a / b if b > 0 else math.nan))
     top = max([100.0, *(v[2] for v in values if not math.isnan(v[2]))])
     w, h, base = 360, 150, 120
     scale = (base - 15) / top
-    parts = [f"<svg width='{w}' height='{h}' role='img' aria-label='{escape(t['chart'])}'>"]
-    for i, ((_, label), (b, a, idx)) in enumerate(zip(areas, values, strict=True)):
+    words = (i18n.gettext("före", lang), i18n.gettext("efter", lang))
+    areas = []
+    for i, ((_, label), (b, a, idx)) in enumerate(zip(_AREAS, values, strict=True)):
         x = 20 + i * 115
-        for j, (val, count, word) in enumerate(((100.0, b, t["before"]), (idx, a, t["after"]))):
+        bars = []
+        for j, (val, count) in enumerate(((100.0, b), (idx, a))):
             bar = 0.0 if math.isnan(val) else val * scale
-            fill = _COLORS[i] if j else "#cbd5e0"
-            parts.append(
-                f"<rect x='{x + j * 42}' y='{base - bar:.1f}' width='38' height='{bar:.1f}' fill='{fill}'>"
-                f"<title>{escape(label)} {word}: {count:g}</title></rect>"
-                f"<text x='{x + j * 42 + 19}' y='{base - bar - 3:.1f}' font-size='11' "
-                f"text-anchor='middle'>{count:g}</text>"
+            bars.append(
+                {
+                    "x": x + j * 42,
+                    "y": f"{base - bar:.1f}",
+                    "height": f"{bar:.1f}",
+                    "fill": _COLORS[i] if j else "#cbd5e0",
+                    "word": words[j],
+                    "count": i18n.number(count, lang),
+                    "label_y": f"{base - bar - 3:.1f}",
+                }
             )
-        parts.append(
-            f"<text x='{x + 40}' y='{base + 16}' font-size='12' text-anchor='middle'>{escape(label)}</text>"
-        )
-    parts.append(
-        f"<line x1='10' x2='{w - 10}' y1='{base - 100 * scale:.1f}' y2='{base - 100 * scale:.1f}' "
-        "stroke='#999' stroke-dasharray='3,3'/></svg>"
-    )
-    return "".join(parts)
+        areas.append({"x": x + 40, "label": i18n.gettext(label, lang), "bars": bars})
+    hundred = f"{base - 100 * scale:.1f}"
+    return {"width": w, "height": h, "label_y": base + 16, "hundred_y": hundred, "areas": areas}
 
 
-def _section(
-    row: pd.Series, extra: pd.Series | None, t: dict[str, str], *, comparison: str, lang: str
-) -> str:
-    words = VERDICT_WORDS[lang]
-    title = f"{row['measure_id']} · {row['kind']}" + (f" · {row['name']}" if row.get("name") else "")
+def _measure(row: pd.Series, extra: pd.Series | None, *, comparison: str, lang: str) -> dict[str, Any]:
+    """Return one measure's section: title, verdict line, note, chart and table rows, in `lang`."""
+    kind = i18n.gettext(str(row["kind"]), lang)
+    title = f"{row['measure_id']} · {kind}" + (f" · {row['name']}" if row.get("name") else "")
     verdict = str(row["verdict"])
-    lines = [
-        f"<section><h2>{escape(title)}</h2>",
-        f"<p class='v {verdict}'>{escape(words[verdict].capitalize())}: "
-        f"{escape(effect_text(row, comparison=comparison, lang=lang))}</p>",
-        f"<p>{escape(str(row['note']))}</p>" if lang == "sv" else "",
-        _chart(row, t),
-        "<table>",
-        f"<tr><th>{t['windows']}</th><td>{escape(window_text(row))} ({row['days']} d)</td></tr>",
-        f"<tr><th>{t['counted']}</th><td>{escape(str(row['counted']))}</td></tr>",
-        f"<tr><th>{t['status']}</th><td>{escape(str(row.get('status') or '–'))}</td></tr>",
-        f"<tr><th>{t['stats']}</th><td>{_fmt(row['wdd'], 1)} ± {_fmt(row['wdd_se'], 1)} / "
-        f"{_fmt(row['wdq'], 2)} / {_p(row['p_value'])}</td></tr>",
-    ]
+    word = verdict_word(verdict, lang)
+    headline = word[:1].upper() + word[1:]
+    if verdict != "too_early":
+        headline += ": " + effect_text(row, comparison=comparison, lang=lang)
+    en = lang == "en"
+    note = row.get("note_en" if en else "note")
+    counted = row.get("counted_en" if en else "counted")
+    status = str(row.get("status") or "")
+    stats = (
+        f"{_stat(row['wdd'], 1, lang)} ± {_stat(row['wdd_se'], 1, lang)} / {_stat(row['wdq'], 2, lang)} / "
+        f"{_p(row['p_value'], lang)}"
+    )
+    insecurity = ""
     if extra is not None:
-        lines.append(
-            f"<tr><th>{t['insecurity']}</th><td>{escape(words[str(extra['verdict'])])}: "
-            f"{escape(effect_text(extra, comparison=comparison, lang=lang))} "
-            f"({extra['treated_before']} → {extra['treated_after']})</td></tr>"
-        )
-    lines.append("</table></section>")
-    return "\n".join(lines)
+        said = verdict_word(str(extra["verdict"]), lang)
+        if str(extra["verdict"]) != "too_early":
+            said += ": " + effect_text(extra, comparison=comparison, lang=lang)
+        insecurity = f"{said} ({extra['treated_before']} → {extra['treated_after']})"
+    return {
+        "title": title,
+        "verdict": verdict,
+        "headline": headline,
+        "note": "" if note is None or pd.isna(note) else str(note),
+        "chart": _chart(row, lang),
+        "windows": window_text(row),
+        "days": int(row["days"]),
+        "counted": "" if counted is None or pd.isna(counted) else str(counted),
+        "status": i18n.gettext(status, lang) if status else i18n.MISSING,
+        "stats": stats,
+        "insecurity": insecurity,
+    }
 
 
 def evaluation_html(
@@ -165,30 +127,34 @@ def evaluation_html(
     evaluation
         From :func:`geo.measures.evaluate.evaluate_measures`.
     comparison
-        The comparison area's name.
+        The comparison area's name (Swedish; said in English by
+        :func:`~geo.measures.texts.comparison_english` on the English page).
     buffer_m, min_days, min_expected
         The rules, stated on the page.
     insecurity
         The evaluation on insecurity reports alone, shown beside each measure.
     lang
-        ``"sv"`` or ``"en"``.
+        ``"sv"`` or ``"en"``: every word and number of the page.
 
     Raises
     ------
     ValueError
         For another `lang`.
     """
-    if lang not in _T:
-        raise ValueError(f"lang must be 'sv' or 'en', got '{lang}'")
-    t = _T[lang]
+    i18n.check_lang(lang)
+    if lang == "en":
+        comparison = comparison_english(comparison)
     other = {} if insecurity is None else {r["measure_id"]: r for _, r in insecurity.iterrows()}
-    intro = t["intro"].format(c=escape(comparison), b=buffer_m, d=min_days, e=min_expected)
-    body = [f"<h1>{t['title']}</h1>", f"<p>{intro}</p>"]
-    body += [
-        _section(r, other.get(r["measure_id"]), t, comparison=comparison, lang=lang)
+    measures = [
+        _measure(r, other.get(r["measure_id"]), comparison=comparison, lang=lang)
         for _, r in evaluation.iterrows()
-    ] or [f"<p>{t['none']}</p>"]
-    return (
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{t['title']}</title>"
-        f"<style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    ]
+    return render(
+        "evaluation/page.html",
+        lang,
+        comparison=comparison,
+        buffer_m=i18n.number(buffer_m, lang, decimals=0 if float(buffer_m).is_integer() else 1),
+        min_days=min_days,
+        min_expected=f"{min_expected:g}",
+        measures=measures,
     )

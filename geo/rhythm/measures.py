@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from geo import i18n
-from geo.measures.texts import VERDICT_WORDS
+from geo.measures.texts import verdict_word
 
 __all__ = ["MEASURE_FIELDS", "measure_records", "measure_status_lines"]
 
@@ -38,7 +38,7 @@ def measure_records(frame: pd.DataFrame | None) -> list[dict[str, str]]:
 
 
 def _verdict(value: str, lang: str) -> str:
-    return VERDICT_WORDS[lang].get(value, value) if value else i18n.gettext("ej utvärderad", lang)
+    return verdict_word(value, lang) if value else i18n.gettext("ej utvärderad", lang)
 
 
 def _status(value: object, lang: str) -> str:
