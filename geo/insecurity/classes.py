@@ -1,57 +1,63 @@
-"""The four classes of a cell and the sentence (Swedish or English) saying what each suggests."""
+"""The four classes of a cell and the sentence (Swedish or English) saying what each suggests.
+
+Every word goes through the message catalogue (:mod:`geo.i18n`; the Swedish text is the message id).
+"""
 
 from __future__ import annotations
 
 import math
 
-__all__ = ["CLASSES", "CLASS_NAMES", "class_advice", "class_sentence", "evidence_text"]
+from geo import i18n
+from geo.i18n import N_
+
+__all__ = ["CLASSES", "CLASS_NAMES", "class_advice", "class_name", "class_sentence", "evidence_text"]
 
 CLASSES: tuple[str, ...] = ("felt_not_recorded", "recorded_not_felt", "both", "neither")
 """The classes, in the order the summary lists them."""
 
-CLASS_NAMES: dict[str, dict[str, str]] = {
-    "sv": {
-        "felt_not_recorded": "upplevd otrygghet utan anmälda brott",
-        "recorded_not_felt": "anmälda brott utan upplevd otrygghet",
-        "both": "både upplevd otrygghet och anmälda brott",
-        "neither": "varken eller",
-    },
-    "en": {
-        "felt_not_recorded": "felt insecurity without recorded crime",
-        "recorded_not_felt": "recorded crime without felt insecurity",
-        "both": "both felt insecurity and recorded crime",
-        "neither": "neither",
-    },
+CLASS_NAMES: dict[str, str] = {
+    "felt_not_recorded": N_("upplevd otrygghet utan anmälda brott"),
+    "recorded_not_felt": N_("anmälda brott utan upplevd otrygghet"),
+    "both": N_("både upplevd otrygghet och anmälda brott"),
+    "neither": N_("varken eller"),
 }
-"""Short name of each class."""
+"""Short name of each class in Swedish, the catalogue's message id (:func:`class_name` says it in `lang`)."""
 
-_SUGGESTS: dict[str, dict[str, str]] = {
-    "sv": {
-        "felt_not_recorded": "belysning, insyn, skötsel — underlag för trygghetsvandring",
-        "recorded_not_felt": "brotten märks inte av invånarna — polisiär närvaro och brottsförebyggande "
-        "insatser snarare än fysiska åtgärder",
-        "both": "samverkan kommun–polis: fysiska åtgärder (belysning, insyn) och närvaro",
-        "neither": "inget över det väntade",
-    },
-    "en": {
-        "felt_not_recorded": "lighting, sightlines, maintenance — a place for a safety walk",
-        "recorded_not_felt": "residents do not notice the crime — police presence and crime prevention "
-        "rather than physical changes",
-        "both": "municipality and police together: physical changes (lighting, sightlines) and presence",
-        "neither": "nothing above what is expected",
-    },
+_SUGGESTS: dict[str, str] = {
+    "felt_not_recorded": N_("belysning, insyn, skötsel — underlag för trygghetsvandring"),
+    "recorded_not_felt": N_(
+        "brotten märks inte av invånarna — polisiär närvaro och brottsförebyggande insatser snarare än "
+        "fysiska åtgärder"
+    ),
+    "both": N_("samverkan kommun–polis: fysiska åtgärder (belysning, insyn) och närvaro"),
+    "neither": N_("inget över det väntade"),
 }
 
 
-def _num(value: float, lang: str) -> str:
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "sv" else text
+def _check(cls: str) -> None:
+    if cls not in CLASSES:
+        raise ValueError(f"class must be one of {', '.join(CLASSES)}, got '{cls}'")
 
 
-def _p(value: float) -> str:
+def class_name(cls: str, lang: str = "sv") -> str:
+    """Return the short name of class `cls` in `lang` (``"upplevd otrygghet utan anmälda brott"``).
+
+    Raises
+    ------
+    ValueError
+        If `cls` is not one of :data:`CLASSES` or `lang` is not ``sv``/``en``.
+    """
+    _check(cls)
+    return i18n.gettext(CLASS_NAMES[cls], i18n.check_lang(lang))
+
+
+def _p(value: float, lang: str) -> str:
+    """``= 0,012`` or ``< 0,001``."""
     if not math.isfinite(value):
-        return "–"
-    return "< 0,001" if value < 0.001 else f"{value:.3f}".replace(".", ",")
+        return f"= {i18n.MISSING}"
+    if value < 0.001:
+        return f"< {i18n.number(0.001, lang, decimals=3)}"
+    return f"= {i18n.number(value, lang, decimals=3)}"
 
 
 def evidence_text(
@@ -65,20 +71,23 @@ def evidence_text(
     lang: str = "sv",
 ) -> str:
     """Say the counts, expected counts and adjusted p-values in words (``12 otrygghetsrapporter ...``)."""
-    if lang == "sv":
-        reports = "otrygghetsrapport" if felt == 1 else "otrygghetsrapporter"
-        crimes = "anmält brott" if recorded == 1 else "anmälda brott"
-        return (
-            f"{felt} {reports} (väntat {_num(felt_expected, lang)}, p = {_p(felt_p)}), "
-            f"{recorded} {crimes} (väntat {_num(recorded_expected, lang)}, p = {_p(recorded_p)})"
-        )
-    reports = "felt-insecurity report" if felt == 1 else "felt-insecurity reports"
-    crimes = "recorded crime" if recorded == 1 else "recorded crimes"
-    return (
-        f"{felt} {reports} (expected {_num(felt_expected, lang)}, p = "
-        f"{_p(felt_p).replace(',', '.')}), {recorded} {crimes} (expected "
-        f"{_num(recorded_expected, lang)}, p = {_p(recorded_p).replace(',', '.')})"
+    felt_words = i18n.ngettext(
+        "%(num)s otrygghetsrapport (väntat %(expected)s, p %(p)s)",
+        "%(num)s otrygghetsrapporter (väntat %(expected)s, p %(p)s)",
+        felt,
+        lang,
+        expected=i18n.number(felt_expected, lang, decimals=1),
+        p=_p(felt_p, lang),
     )
+    recorded_words = i18n.ngettext(
+        "%(num)s anmält brott (väntat %(expected)s, p %(p)s)",
+        "%(num)s anmälda brott (väntat %(expected)s, p %(p)s)",
+        recorded,
+        lang,
+        expected=i18n.number(recorded_expected, lang, decimals=1),
+        p=_p(recorded_p, lang),
+    )
+    return f"{felt_words}, {recorded_words}"
 
 
 def class_sentence(
@@ -103,11 +112,7 @@ def class_sentence(
     ValueError
         If `cls` is not one of :data:`CLASSES` or `lang` is not ``sv``/``en``.
     """
-    if cls not in CLASSES:
-        raise ValueError(f"class must be one of {', '.join(CLASSES)}, got '{cls}'")
-    if lang not in _SUGGESTS:
-        raise ValueError(f"lang must be 'sv' or 'en', got '{lang}'")
-    name = CLASS_NAMES[lang][cls]
+    name = class_name(cls, lang)
     evidence = evidence_text(
         felt,
         felt_expected,
@@ -117,10 +122,10 @@ def class_sentence(
         recorded_p=recorded_p,
         lang=lang,
     )
-    return f"{name[0].upper()}{name[1:]}: {_SUGGESTS[lang][cls]} ({evidence})."
+    return f"{name[0].upper()}{name[1:]}: {i18n.gettext(_SUGGESTS[cls], lang)} ({evidence})."
 
 
 def class_advice(cls: str, *, lang: str = "sv") -> str:
     """Return the class and what it suggests, without counts (``"Upplevd otrygghet ...: belysning ..."``)."""
-    name = CLASS_NAMES[lang][cls]
-    return f"{name[0].upper()}{name[1:]}: {_SUGGESTS[lang][cls]}."
+    name = class_name(cls, lang)
+    return f"{name[0].upper()}{name[1:]}: {i18n.gettext(_SUGGESTS[cls], lang)}."

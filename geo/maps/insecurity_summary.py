@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from geo import i18n
-from geo.insecurity.classes import CLASS_NAMES
+from geo.insecurity.classes import class_name
 from geo.maps.prepare import MapLayers
 
 __all__ = ["insecurity_context", "walk_suggestions"]
@@ -121,7 +121,7 @@ def insecurity_context(layers: MapLayers, *, lang: str, top: int) -> dict[str, A
         rows = [
             {
                 "place": str(r["_place"]),
-                "class": CLASS_NAMES[lang][str(r["class"])],
+                "class": class_name(str(r["class"]), lang),
                 "felt": f"{i18n.number(int(r['felt']), lang)} ({_expected(r['felt_expected'], lang)})",
                 "recorded": f"{i18n.number(int(r['recorded']), lang)} "
                 f"({_expected(r['recorded_expected'], lang)})",

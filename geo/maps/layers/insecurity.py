@@ -13,7 +13,7 @@ from html import escape
 import geopandas as gpd
 import pandas as pd
 
-from geo.insecurity.classes import CLASS_NAMES, class_advice
+from geo.insecurity.classes import class_advice, class_name
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
 from geo.maps.registry import LeanMap
@@ -116,7 +116,7 @@ def add_insecurity(m: LeanMap, cells: gpd.GeoDataFrame, *, lang: str = "sv", sho
     for _, r in found.iterrows():
         cls = str(r["class"])
         place = str(r.get("place") or r.get("name") or "") if not public else ""
-        title = CLASS_NAMES[lang][cls].capitalize() + (f" · {place}" if place else "")
+        title = class_name(cls, lang).capitalize() + (f" · {place}" if place else "")
         if public:
             sentence = str(r["advice" if lang == "sv" else "advice_en"])
         else:
@@ -126,7 +126,7 @@ def add_insecurity(m: LeanMap, cells: gpd.GeoDataFrame, *, lang: str = "sv", sho
     styles = [
         {"color": c, "weight": 1.5, "fillColor": c, "fillOpacity": 0.45} for c in INSECURITY_COLORS.values()
     ]
-    items = [(c, CLASS_NAMES[lang][k]) for k, c in INSECURITY_COLORS.items()]
+    items = [(c, class_name(k, lang)) for k, c in INSECURITY_COLORS.items()]
     legend = swatch_legend(t["layer"], items, note=t["note"])
     fc = feature_collection(found, props, public=public, decimals=6)
     DataLayer("insecurity", t["layer"], fc, styles=styles, show=show, legend=legend).add_to(m)
