@@ -1,14 +1,15 @@
-"""The overview page of a many-area run (``overview.html``): a map of the areas and a table, in Swedish.
+"""The overview page of a many-area run (``overview.html``): a map of the areas and a table (sv or en).
 
 The map (self-contained, as every lägesbild map: Leaflet embedded, no request but tiles) colours each
 municipality by reports per km²; its popup gives the figures and links to the area's own maps. The table
 below lists every area sorted by what changed (new plus ended hot-spots); failed areas come first, with
-their error.
+their error. The words around the map (heading, counts, popups, table) are the templates
+``overview/*.html`` (:mod:`geo.templating`: autoescaped, through the catalogue), numbers by Babel.
 """
 
 from __future__ import annotations
 
-from html import escape
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -17,8 +18,12 @@ import shapely
 from branca.element import Element
 from folium.utilities import _parse_size
 
+from geo import i18n
+from geo.i18n import N_
 from geo.maps.base import base_map
 from geo.maps.elements import DataLayer
+from geo.maps.escape import Markup
+from geo.templating import render
 
 __all__ = ["changed", "overview_html"]
 
@@ -26,62 +31,52 @@ _COLOURS = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
 """Five classes of reports per km², light to dark."""
 
 _HEADERS = (
-    ("code", "Kod"),
-    ("name", "Kommun"),
-    ("status", "Status"),
-    ("reports", "Rapporter"),
-    ("hotspots", "Hot-spots"),
-    ("new", "Nya"),
-    ("continuing", "Kvarstår"),
-    ("ended", "Upphört"),
-    ("proposals", "Förslag"),
-    ("measures", "Åtgärder"),
-    ("verdict_decrease", "Minskning"),
-    ("verdict_increase", "Ökning"),
-    ("verdict_no_clear_effect", "Ingen tydlig effekt"),
-    ("verdict_too_early", "För tidigt"),
-    ("reports_per_km2", "Rapporter per km²"),
-    ("reports_per_1000", "Per 1 000 invånare"),
+    ("code", N_("Kod")),
+    ("name", N_("Kommun")),
+    ("status", N_("Status")),
+    ("reports", N_("Rapporter")),
+    ("hotspots", N_("Hot-spots")),
+    ("new", N_("Nya")),
+    ("continuing", N_("Kvarstår")),
+    ("ended", N_("Upphört")),
+    ("proposals", N_("Förslag")),
+    ("measures", N_("Åtgärder")),
+    ("verdict_decrease", N_("Minskning")),
+    ("verdict_increase", N_("Ökning")),
+    ("verdict_no_clear_effect", N_("Ingen tydlig effekt")),
+    ("verdict_too_early", N_("För tidigt")),
+    ("reports_per_km2", N_("Rapporter per km²")),
+    ("reports_per_1000", N_("Per 1 000 invånare")),
 )
-
-_STYLE = """<style>
-body{font-family:system-ui,sans-serif;margin:0}
-.ov{padding:12px 18px}
-.ov h1{font-size:1.35em;margin:4px 0}
-.ov p{margin:4px 0}
-.ov table{border-collapse:collapse;font-size:.9em;margin-top:8px}
-.ov th,.ov td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right}
-.ov th:nth-child(-n+3),.ov td:nth-child(-n+3){text-align:left}
-.ov tr.failed td{background:#fde0dc}
-.ov .demo{color:#b00;font-weight:bold}
-</style>"""
+"""The table's columns (``overview.csv``'s names) and their headings; the first three are not figures."""
 
 
-def _fmt(value: object, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return "–"
-    if isinstance(value, int | np.integer):
-        return f"{int(value):,}".replace(",", "\u00a0")
-    if isinstance(value, float | np.floating):
-        text = f"{float(value):,.{digits}f}".replace(",", "\u00a0").replace(".", ",")
-        return text
-    return escape(str(value))
+def _fmt(value: object, lang: str, digits: int = 0) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return i18n.MISSING
+    if isinstance(value, int | np.integer | float | np.floating):
+        return i18n.number(value, lang, decimals=digits)
+    return str(value)
 
 
-def _link(row: pd.Series, text: str) -> str:
-    target = str(row.get("map") or "")
-    return f'<a href="{escape(target, quote=True)}">{escape(text)}</a>' if target else escape(text)
+def _row(row: pd.Series, lang: str) -> dict[str, Any]:
+    """Return one area's figures, formatted for `lang` (for the popup and the table)."""
+    figures = [_fmt(row[key], lang, 2 if key.startswith("reports_per") else 0) for key, _ in _HEADERS[3:]]
+    labels = [i18n.gettext(label, lang) for _, label in _HEADERS[3:]]
+    return {
+        "code": str(row["code"]),
+        "name": str(row["name"]),
+        "failed": row["status"] != "ok",
+        "error": str(row.get("error") or ""),
+        "map": str(row.get("map") or ""),
+        "figures": figures,
+        "labelled": list(zip(labels, figures, strict=True)),
+    }
 
 
-def _popup(row: pd.Series) -> str:
-    status = "" if row["status"] == "ok" else f"<br><b>Misslyckades:</b> {escape(str(row['error']))}"
-    lines = [f"<b>{escape(str(row['name']))}</b> ({escape(str(row['code']))}){status}"]
-    for key, label in _HEADERS[3:]:
-        digits = 2 if key.startswith("reports_per") else 0
-        lines.append(f"{escape(label)}: {_fmt(row[key], digits)}")
-    if row.get("map"):
-        lines.append(_link(row, "Öppna kommunens karta"))
-    return "<br>".join(lines)
+def _popup(row: pd.Series, lang: str) -> Markup:
+    """Return the area's popup: our own HTML from an autoescaped template."""
+    return Markup(render("overview/popup.html", lang, row=_row(row, lang)))
 
 
 def _classes(values: pd.Series) -> list[str]:
@@ -104,24 +99,6 @@ def changed(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _table(table: pd.DataFrame) -> str:
-    head = "".join(f"<th>{escape(label)}</th>" for _, label in _HEADERS)
-    rows = []
-    for _, row in changed(table).iterrows():
-        cells = []
-        for key, _label in _HEADERS:
-            if key == "name":
-                cells.append(f"<td>{_link(row, str(row['name']))}</td>")
-            elif key == "status":
-                text = "ok" if row["status"] == "ok" else f"misslyckades: {row['error']}"
-                cells.append(f"<td>{escape(text)}</td>")
-            else:
-                cells.append(f"<td>{_fmt(row[key], 2 if key.startswith('reports_per') else 0)}</td>")
-        cls = "" if row["status"] == "ok" else ' class="failed"'
-        rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
 def overview_html(
     table: pd.DataFrame,
     areas: gpd.GeoDataFrame,
@@ -130,6 +107,7 @@ def overview_html(
     outside: dict[str, int] | None = None,
     tiles: str = "osm",
     demo: bool = False,
+    lang: str = "sv",
 ) -> str:
     """Return the overview page: a map of the areas with their figures, and the table sorted by change.
 
@@ -147,11 +125,20 @@ def overview_html(
         The base map (:func:`geo.maps.base.parse_tiles`).
     demo
         Label the page "syntetiska demodata".
+    lang
+        ``"sv"`` or ``"en"``: every word and number of the page and its map.
+
+    Raises
+    ------
+    ValueError
+        If `lang` is not ``"sv"`` or ``"en"``.
     """
+    i18n.check_lang(lang)
     shapes = areas[["code", "geometry"]].merge(table, on="code", how="left")
     shapes = gpd.GeoDataFrame(shapes, geometry="geometry", crs=areas.crs).to_crs("EPSG:4326")
     w, s, e, n = (round(float(v), 4) for v in shapes.total_bounds)
-    m = base_map([[s, w], [n, e]], tiles=tiles, lang="sv", title=f"{title} – översikt")
+    heading = i18n.gettext("%(title)s – översikt", lang, title=title)
+    m = base_map([[s, w], [n, e]], tiles=tiles, lang=lang, title=heading)
     m.height = _parse_size("62vh")
     colours = _classes(shapes["reports_per_km2"])
     styles = [
@@ -163,35 +150,46 @@ def overview_html(
         k = _COLOURS.index(colour) if colour in _COLOURS else len(_COLOURS)
         if row["status"] != "ok":
             k = len(styles) - 1
-        props = {
-            "_k": k,
-            "_p": _popup(row),
-            "_t": f"{row['name']} ({row['code']}): {_fmt(row['reports'])} rapporter",
-        }
+        reports = i18n.ngettext("%(num)s rapport", "%(num)s rapporter", _count(row["reports"]), lang)
+        props = {"_k": k, "_p": _popup(row, lang), "_t": f"{row['name']} ({row['code']}): {reports}"}
         geom = shapely.set_precision(row.geometry.simplify(0.002), 1e-5)
         features.append({"type": "Feature", "properties": props, "geometry": geom.__geo_interface__})
-    legend = "Rapporter per km² (femtedelar); rött: området misslyckades"
+    legend = i18n.gettext("Rapporter per km² (femtedelar); rött: området misslyckades", lang)
     fc = {"type": "FeatureCollection", "features": features}
-    DataLayer("areas", "Kommuner", fc, styles=styles, legend=escape(legend)).add_to(m)
-    out = outside or {}
-    counts = (
-        f"{_fmt(int(table['reports'].fillna(0).sum()))} rapporter i perioden i {len(table)} områden; "
-        f"{_fmt(out.get('elsewhere', 0))} i kommuner utanför urvalet och {_fmt(out.get('nowhere', 0))} "
-        "utan kommun (se outside.csv)."
-    )
-    failed = int((table["status"] != "ok").sum())
-    fail_text = (
-        f" <b>{failed} områden misslyckades</b> (röda i kartan och först i tabellen)." if failed else ""
-    )
-    demo_text = '<p class="demo">syntetiska demodata</p>' if demo else ""
+    DataLayer("areas", i18n.gettext("Kommuner", lang), fc, styles=styles, legend=legend).add_to(m)
     root = m.get_root()
-    root.header.add_child(Element(_STYLE), name="lb_overview_style")  # type: ignore[attr-defined]
-    intro = (
-        f'<div class="ov"><h1>{escape(title)} – översikt</h1>{demo_text}<p>{counts}{fail_text}</p>'
-        "<p>Färgen visar rapporter per km². Klicka på en kommun för dess siffror och karta.</p></div>"
+    intro = render(
+        "overview/intro.html",
+        lang,
+        title=title,
+        demo=demo,
+        counts=_counts(table, outside or {}, lang),
+        failed=int((table["status"] != "ok").sum()),
     )
     root.html.add_child(Element(intro), index=0)  # type: ignore[attr-defined]
     page = str(root.render())
-    below = f'<div class="ov"><h2>Vad har ändrats</h2>{_table(table)}</div>'  # under the map
+    rows = [_row(row, lang) for _, row in changed(table).iterrows()]
+    headers = [i18n.gettext(label, lang) for _, label in _HEADERS]
+    below = render("overview/table.html", lang, headers=headers, rows=rows)  # under the map
     head, sep, tail = page.rpartition("</body>")
     return f"{head}{below}{sep}{tail}" if sep else page + below
+
+
+def _count(value: object) -> int:
+    return 0 if value is None or value is pd.NA or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def _counts(table: pd.DataFrame, outside: dict[str, int], lang: str) -> str:
+    """Say the period's reports, in how many areas, and those outside the chosen ones (``outside.csv``)."""
+    n = int(table["reports"].fillna(0).sum())
+    reports = i18n.ngettext("%(num)s rapport", "%(num)s rapporter", n, lang)
+    areas = i18n.ngettext("%(num)s område", "%(num)s områden", len(table), lang)
+    return i18n.gettext(
+        "%(reports)s i perioden i %(areas)s; %(elsewhere)s i kommuner utanför urvalet och %(nowhere)s utan "
+        "kommun (se outside.csv).",
+        lang,
+        reports=reports,
+        areas=areas,
+        elsewhere=i18n.number(outside.get("elsewhere", 0), lang),
+        nowhere=i18n.number(outside.get("nowhere", 0), lang),
+    )

@@ -219,6 +219,7 @@ def run_region(
         outside={"elsewhere": n_else, "nowhere": n_none},
         tiles=config.maps.tiles,
         demo=config.run.demo,
+        lang=config.run.lang,
     )
     files["overview"], files["overview_page"] = write_overview(table, page, out)
     return RegionResult(
