@@ -52,7 +52,7 @@ def verdict_word(value: str, lang: str = "sv") -> str:
 
 
 def counted_text(hours: Hours, categories: tuple[str, ...], *, lang: str = "sv") -> str:
-    """Return what a measure's evaluation counts (``rapporter i mörker, kategorier: rån``) in `lang`."""
+    """Return what a measure's evaluation counts (``rapporter i mörker, i kategorierna rån``) in `lang`."""
     parts = []
     if hours.dark:
         parts.append(i18n.gettext("i mörker", lang))
@@ -64,7 +64,7 @@ def counted_text(hours: Hours, categories: tuple[str, ...], *, lang: str = "sv")
         parts.append(i18n.gettext("kl. %(span)s", lang, span=span))
     if categories:
         names = ", ".join(i18n.gettext(c, lang) for c in categories)
-        parts.append(i18n.gettext("kategorier: %(names)s", lang, names=names))
+        parts.append(i18n.gettext("i kategorierna %(names)s", lang, names=names))
     if not parts:
         return i18n.gettext("rapporter alla tider och kategorier", lang)
     return i18n.gettext("rapporter %(what)s", lang, what=", ".join(parts))
