@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
+from geo.i18n import gettext
 from geo.service.categories import CATEGORIES
 
 __all__ = ["area_view", "leaflet_assets", "report_page"]
@@ -92,6 +94,12 @@ button:focus,input:focus,textarea:focus{outline:3px solid #ffbf47;outline-offset
 #status{margin:.75rem 0;padding:.6rem;border-radius:6px;min-height:1.5rem}
 #status.ok{background:#e3f4e1;border:1px solid #2e7d32}
 #status.err{background:#fdecea;border:1px solid #c62828}
+.search{position:relative;margin:.25rem 0 .6rem}
+input[type=search]{width:100%;padding:.55rem;border:1px solid #777;border-radius:4px}
+#address-list{position:absolute;z-index:1100;left:0;right:0;margin:0;padding:0;list-style:none;background:#fff;
+  border:1px solid #555;border-radius:0 0 4px 4px;max-height:50vh;overflow-y:auto}
+#address-list li{padding:.6rem;min-height:44px;cursor:pointer}
+#address-list li.active,#address-list li:hover{background:#dcebf6}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 """
 
@@ -119,6 +127,10 @@ _JS = """
       + (how ? " (" + how + ")" : "");
   }
   map.on("click", function(e){ place(e.latlng, "klick på kartan"); });
+  document.addEventListener("lb:address", function(e){
+    var ll = L.latLng(e.detail.lat, e.detail.lon);
+    map.setView(ll, e.detail.precision === "street" ? 16 : 18); place(ll, e.detail.label);
+  });
   document.getElementById("map").addEventListener("keydown", function(e){
     if (e.key === "Enter" || e.key === " ") { e.preventDefault(); place(map.getCenter(), "kartans mitt"); }
   });
@@ -205,7 +217,46 @@ _JS = """
 """
 
 
-def report_page(*, area_name: str, area_wgs84: BaseGeometry, endpoint: str = "/api/reports") -> str:
+_ASSETS = Path(__file__).with_name("assets")
+
+
+def _search_texts(lang: str) -> dict[str, str]:
+    """Texts of the address search's script."""
+    return {
+        "street": gettext("(gata)", lang),
+        "count": gettext("Förslag:", lang),
+        "none": gettext("Ingen adress hittades. Klicka i kartan i stället.", lang),
+        "chosen": gettext("Vald adress:", lang),
+        "busy": gettext("För många sökningar just nu. Vänta en stund.", lang),
+        "failed": gettext("Adressökningen svarar inte. Klicka i kartan i stället.", lang),
+    }
+
+
+def _search_field(lang: str) -> str:
+    """Return the address search field (a combobox whose list the script fills)."""
+    label = html.escape(gettext("Sök en adress", lang))
+    listname = html.escape(gettext("Adresser", lang))
+    hint = html.escape(
+        gettext("Till exempel Storgatan 3. Välj i listan med piltangenterna och Enter, eller klicka.", lang)
+    )
+    return f"""<div class="search">
+<label for="address">{label}</label>
+<input type="search" id="address" name="address" maxlength="100" autocomplete="off" spellcheck="false"
+ role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="address-list"
+ aria-describedby="address-help">
+<ul id="address-list" role="listbox" aria-label="{listname}" hidden></ul>
+<p id="address-help" class="hint">{hint}</p>
+<p id="address-status" class="sr-only" aria-live="polite"></p>
+</div>"""
+
+
+def report_page(
+    *,
+    area_name: str,
+    area_wgs84: BaseGeometry,
+    endpoint: str = "/api/reports",
+    search_endpoint: str | None = None,
+) -> str:
     """Build the report page's HTML.
 
     Parameters
@@ -216,12 +267,21 @@ def report_page(*, area_name: str, area_wgs84: BaseGeometry, endpoint: str = "/a
         The study polygon (outline on the map, initial view).
     endpoint
         Where the form posts.
+    search_endpoint
+        The address search (``/api/address``); ``None``: the page has no address search.
     """
     js, css = leaflet_assets()
+    lang = "sv"
     config: dict[str, Any] = {
         **area_view(area_wgs84),
         "endpoint": endpoint,
     }
+    search_field = search_script = ""
+    if search_endpoint is not None:
+        config |= {"search": search_endpoint, "search_texts": _search_texts(lang)}
+        search_field = _search_field(lang)
+        search_js = (_ASSETS / "address_search.js").read_text(encoding="utf-8")
+        search_script = f"<script>{_script_safe(search_js)}</script>"
     name = html.escape(area_name)
     choices = "\n".join(
         f'<label><input type="radio" name="category" value="{html.escape(code)}" required> '
@@ -248,6 +308,7 @@ def report_page(*, area_name: str, area_wgs84: BaseGeometry, endpoint: str = "/a
 <legend>1. Var?</legend>
 <p id="map-help" class="hint">Klicka i kartan där det känns otryggt. Med tangentbordet: gå till kartan
 med Tab, flytta den med piltangenterna och tryck Enter för att välja platsen under korset.</p>
+{search_field}
 <div id="map" tabindex="0" role="application"
  aria-label="Karta över {name}. Tryck Enter för att välja platsen i mitten."
  aria-describedby="map-help"><div class="cross" aria-hidden="true"></div></div>
@@ -284,6 +345,7 @@ bara av kommunens och polisens personal och raderas efter en tid; den visas aldr
 <script id="lb-config" type="application/json">{_script_safe(json.dumps(config, ensure_ascii=False))}</script>
 <script>{_script_safe(js)}</script>
 <script>{_JS}</script>
+{search_script}
 </body>
 </html>
 """
