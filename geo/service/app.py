@@ -26,6 +26,7 @@ from fastapi.responses import JSONResponse
 from geo.config_partner import DEFAULT_CHECKLIST, ChecklistItem
 from geo.crs import choose_crs, choose_tz
 from geo.errors import InputError, LagesbildError
+from geo.i18n import LANGS
 from geo.io.area import StudyArea, load_area
 from geo.service.addresses import AddressSearch, gazetteer_source, load_address_search
 from geo.service.guard import RequestGuard, install_log_redaction
@@ -54,7 +55,8 @@ class ServiceState:
     limiter: RateLimiter
     writer: GroupCommitWriter
     runs: RunManager
-    page_html: str
+    page_html: dict[str, str]
+    """The report page per language."""
     stop: threading.Event
     checklist: tuple[ChecklistItem, ...] = DEFAULT_CHECKLIST
     partner_html: str = ""
@@ -169,11 +171,15 @@ def _state(settings: ServiceSettings, store: Store, area: StudyArea, tz: str) ->
                 run_config=settings.run_config,
             )
         ),
-        page_html=report_page(
-            area_name=area.name,
-            area_wgs84=area.geometry,
-            search_endpoint=None if addresses is None else "/api/address",
-        ),
+        page_html={
+            lang: report_page(
+                area_name=area.name,
+                area_wgs84=area.geometry,
+                lang=lang,
+                search_endpoint=None if addresses is None else "/api/address",
+            )
+            for lang in LANGS
+        },
         stop=threading.Event(),
         checklist=checklist,
         partner_html=partner_page(area_name=area.name, area_wgs84=area.geometry, checklist=checklist),

@@ -1,0 +1,83 @@
+"""The report page in Swedish and English from its template: each language without words of the other, the
+language chosen by ``?lang=`` or ``Accept-Language``, escaping and the CSP hashes as before."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+
+from geo.service.csp import html_csp
+from geo.service.page import report_page
+from geo.service.templating import request_lang
+from tests.service._lang import visible_words
+from tests.service.conftest import Deployment
+
+AREA = shapely.box(13.9, 57.1, 14.2, 57.25)
+
+SV = ("rapportera", "otrygg", "kartan", "plats", "välj", "skicka", "beskrivning", "tid", "och", "rapporten")
+EN = ("report", "unsafe", "map", "place", "choose", "send", "description", "time", "and", "location")
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    return {
+        lang: report_page(area_name="Värnamo", area_wgs84=AREA, lang=lang, search_endpoint="/api/address")
+        for lang in ("sv", "en")
+    }
+
+
+@pytest.mark.parametrize(("lang", "own", "other"), [("sv", SV, EN), ("en", EN, SV)])
+def test_each_language_has_no_words_of_the_other(pages: dict[str, str], lang: str, own, other) -> None:
+    words = visible_words(pages[lang])
+    assert set(own) <= words  # the page really is in its language
+    assert not words & set(other), sorted(words & set(other))
+    assert f'<html lang="{lang}">' in pages[lang]
+
+
+def test_categories_texts_and_the_other_language_link(pages: dict[str, str]) -> None:
+    sv, en = pages["sv"], pages["en"]
+    assert "Mörkt – dålig belysning" in sv and "Dark – poor lighting" in en
+    assert 'value="mörkt"' in sv and 'value="mörkt"' in en  # the stored code never changes
+    assert '"thanks": "Tack! Din rapport är mottagen (nummer {id})."' in sv
+    assert '"thanks": "Thank you! Your report has been received (number {id})."' in en
+    assert '<a href="?lang=en" lang="en" hreflang="en">English</a>' in sv
+    assert '<a href="?lang=sv" lang="sv" hreflang="sv">Svenska</a>' in en
+
+
+def test_names_are_escaped_and_only_our_scripts_run() -> None:
+    page = report_page(area_name='<img src=x onerror="alert(1)">', area_wgs84=AREA, lang="en")
+    assert "<img src=x" not in page and "&lt;img src=x onerror=" in page
+    csp = html_csp(page, connect_self=True)
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert csp.count("'sha256-") == 3  # the configuration, Leaflet, the page's script and nothing else
+    with_search = report_page(area_name="Värnamo", area_wgs84=AREA, lang="en", search_endpoint="/api/address")
+    assert html_csp(with_search, connect_self=True).count("'sha256-") == 4  # and the address search
+
+
+@pytest.mark.parametrize(
+    ("query", "header", "lang"),
+    [
+        (None, None, "sv"),
+        ("en", "sv-SE,sv;q=0.9", "en"),
+        ("sv", "en-GB,en;q=0.9", "sv"),
+        ("fi", "en-GB,en;q=0.9", "en"),
+        (None, "fi-FI,fi;q=0.9,en;q=0.5,sv;q=0.4", "en"),
+        (None, "de, sv;q=0.8, en;q=0.9", "en"),
+        (None, "en;q=0, sv", "sv"),
+        (None, "garbage;q=x, en;q=oops", "sv"),
+    ],
+)
+def test_request_language(query: str | None, header: str | None, lang: str) -> None:
+    assert request_lang(query, header) == lang
+
+
+def test_the_service_serves_both_languages(deployment: Deployment) -> None:
+    with deployment.client() as c:
+        sv = c.get("/report")
+        en = c.get("/report", params={"lang": "en"})
+        asked = c.get("/report", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert '<html lang="sv">' in sv.text and sv.headers["content-language"] == "sv"
+    assert '<html lang="en">' in en.text and en.headers["content-language"] == "en"
+    assert asked.text == en.text and "accept-language" in asked.headers["vary"].lower()
+    for r in (sv, en):
+        assert html_csp(r.text, connect_self=True, form_self=True) == r.headers["content-security-policy"]
