@@ -60,7 +60,8 @@ class ServiceState:
     stop: threading.Event
     checklist: tuple[ChecklistItem, ...] = DEFAULT_CHECKLIST
     partner_html: str = ""
-    moderation_html: str = ""
+    moderation_html: dict[str, str] = field(default_factory=dict)
+    """The moderation page per language."""
     addresses: AddressSearch | None = None
     search_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
 
@@ -183,9 +184,15 @@ def _state(settings: ServiceSettings, store: Store, area: StudyArea, tz: str) ->
         stop=threading.Event(),
         checklist=checklist,
         partner_html=partner_page(area_name=area.name, area_wgs84=area.geometry, checklist=checklist),
-        moderation_html=moderation_page(
-            area_name=area.name, area_wgs84=area.geometry, labels={c.code: c.sv for c in checklist}
-        ),
+        moderation_html={
+            lang: moderation_page(
+                area_name=area.name,
+                area_wgs84=area.geometry,
+                labels={c.code: c.sv if lang == "sv" else c.en for c in checklist},
+                lang=lang,
+            )
+            for lang in LANGS
+        },
         addresses=addresses,
         search_limiter=RateLimiter(settings.search_rate_limit_per_min),
     )

@@ -81,3 +81,45 @@ def test_the_service_serves_both_languages(deployment: Deployment) -> None:
     assert asked.text == en.text and "accept-language" in asked.headers["vary"].lower()
     for r in (sv, en):
         assert html_csp(r.text, connect_self=True, form_self=True) == r.headers["content-security-policy"]
+
+
+MOD_SV = ("granska", "rapporter", "godkänn", "avvisa", "dubblett", "anteckning", "logga", "kategori", "källa")
+MOD_EN = ("review", "reports", "approve", "reject", "duplicate", "note", "sign", "category", "source")
+
+
+@pytest.fixture(scope="module")
+def moderation_pages() -> dict[str, str]:
+    from geo.service.moderation_page import moderation_page
+
+    labels = {"sv": {"brand": "Anlagd brand"}, "en": {"brand": "Arson"}}
+    return {
+        lang: moderation_page(area_name="Värnamo", area_wgs84=AREA, labels=labels[lang], lang=lang)
+        for lang in ("sv", "en")
+    }
+
+
+@pytest.mark.parametrize(("lang", "own", "other"), [("sv", MOD_SV, MOD_EN), ("en", MOD_EN, MOD_SV)])
+def test_the_moderation_page_has_no_words_of_the_other_language(
+    moderation_pages: dict[str, str], lang: str, own, other
+) -> None:
+    words = visible_words(moderation_pages[lang], texts_keys=("texts", "labels", "statuses"))
+    assert set(own) <= words
+    assert not words & set(other), sorted(words & set(other))
+    assert f'<html lang="{lang}">' in moderation_pages[lang]
+
+
+def test_the_moderation_page_names_categories_and_escapes() -> None:
+    from geo.service.moderation_page import moderation_page
+
+    page = moderation_page(area_name="<script>x</script>", area_wgs84=AREA, labels={}, lang="en")
+    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert '"mörkt": "Dark – poor lighting"' in page and '"approved": "approved"' in page
+
+
+def test_the_service_serves_the_moderation_page_in_both_languages(deployment: Deployment) -> None:
+    with deployment.client() as c:
+        sv = c.get("/moderera")
+        en = c.get("/moderera", headers={"Accept-Language": "en"})
+    assert "Granska rapporter" in sv.text and sv.headers["content-language"] == "sv"
+    assert "Review reports" in en.text and en.headers["content-language"] == "en"
+    assert "Granska" not in en.text

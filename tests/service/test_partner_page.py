@@ -18,7 +18,7 @@ from tests.service.test_page import browser  # noqa: F401 - the shared Chromium 
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "sv-SE"}
 
 
 class Site:
