@@ -59,7 +59,8 @@ class ServiceState:
     """The report page per language."""
     stop: threading.Event
     checklist: tuple[ChecklistItem, ...] = DEFAULT_CHECKLIST
-    partner_html: str = ""
+    partner_html: dict[str, str] = field(default_factory=dict)
+    """The partner page per language."""
     moderation_html: dict[str, str] = field(default_factory=dict)
     """The moderation page per language."""
     addresses: AddressSearch | None = None
@@ -183,7 +184,10 @@ def _state(settings: ServiceSettings, store: Store, area: StudyArea, tz: str) ->
         },
         stop=threading.Event(),
         checklist=checklist,
-        partner_html=partner_page(area_name=area.name, area_wgs84=area.geometry, checklist=checklist),
+        partner_html={
+            lang: partner_page(area_name=area.name, area_wgs84=area.geometry, checklist=checklist, lang=lang)
+            for lang in LANGS
+        },
         moderation_html={
             lang: moderation_page(
                 area_name=area.name,

@@ -123,3 +123,62 @@ def test_the_service_serves_the_moderation_page_in_both_languages(deployment: De
     assert "Granska rapporter" in sv.text and sv.headers["content-language"] == "sv"
     assert "Review reports" in en.text and en.headers["content-language"] == "en"
     assert "Granska" not in en.text
+
+
+PARTNER_SV = (
+    "rapportera",
+    "sett",
+    "checklistan",
+    "skicka",
+    "personer",
+    "beskriv",
+    "spara",
+    "kartan",
+    "tryck",
+)
+PARTNER_EN = ("report", "seen", "checklist", "send", "people", "describe", "save", "map", "tap")
+
+
+@pytest.fixture(scope="module")
+def partner_pages() -> dict[str, str]:
+    from geo.config_partner import DEFAULT_CHECKLIST
+    from geo.service.partner_page import partner_page
+
+    return {
+        lang: partner_page(area_name="Värnamo", area_wgs84=AREA, checklist=DEFAULT_CHECKLIST, lang=lang)
+        for lang in ("sv", "en")
+    }
+
+
+@pytest.mark.parametrize(
+    ("lang", "own", "other"), [("sv", PARTNER_SV, PARTNER_EN), ("en", PARTNER_EN, PARTNER_SV)]
+)
+def test_the_partner_page_has_no_words_of_the_other_language(
+    partner_pages: dict[str, str], lang: str, own, other
+) -> None:
+    words = visible_words(partner_pages[lang])
+    assert set(own) <= words
+    assert not words & set(other), sorted(words & set(other))
+    assert f'<html lang="{lang}">' in partner_pages[lang]
+
+
+def test_the_partner_page_names_its_checklist_in_the_language_and_escapes() -> None:
+    from geo.config_partner import ChecklistItem
+    from geo.service.partner_page import partner_page
+
+    item = ChecklistItem(code="brand", sv="Anlagd <b>brand</b>", en="Arson <i>x</i>")
+    sv = partner_page(area_name="<x>", area_wgs84=AREA, checklist=(item,), lang="sv")
+    en = partner_page(area_name="<x>", area_wgs84=AREA, checklist=(item,), lang="en")
+    assert "Anlagd &lt;b&gt;brand&lt;/b&gt;" in sv and "Arson" not in sv
+    assert "Arson &lt;i&gt;x&lt;/i&gt;" in en and "Anlagd" not in en
+    assert "<x>" not in sv and '"waiting1": "{n} rapport väntar på att skickas."' in sv
+    assert '"waiting": "{n} reports waiting to be sent."' in en
+
+
+def test_the_service_serves_the_partner_page_in_both_languages(deployment: Deployment) -> None:
+    with deployment.client() as c:
+        sv = c.get("/rapportera/partner", headers={"Accept-Language": "sv-SE,en;q=0.5"})
+        en = c.get("/rapportera/partner", params={"lang": "en"})
+    assert "Spara och skicka" in sv.text and sv.headers["content-language"] == "sv"
+    assert "Save and send" in en.text and en.headers["content-language"] == "en"
+    assert "Spara och skicka" not in en.text and "Save and send" not in sv.text

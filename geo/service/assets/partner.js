@@ -3,19 +3,10 @@
 (function(){
   "use strict";
   var cfg = JSON.parse(document.getElementById("lb-config").textContent);
-  var T = cfg.texts, lang = (new URLSearchParams(location.search).get("lang") === "en") ? "en" : "sv";
+  var T = cfg.texts;
   var TOKEN = "lb-partner-token", OUTBOX = "lb-partner-outbox", DRAFT = "lb-partner-draft";
-  function t(k){ return T[lang][k] || T.sv[k] || k; }
+  function t(k){ return T[k] || k; }
   function $(id){ return document.getElementById(id); }
-  function applyTexts(){
-    document.documentElement.lang = lang;
-    document.querySelectorAll("[data-t]").forEach(function(el){ el.textContent = t(el.dataset.t); });
-    document.querySelectorAll("[data-cat]").forEach(function(el){
-      var c = cfg.checklist[+el.dataset.cat]; el.textContent = lang === "en" ? c.en : c.sv;
-    });
-    $("lang").textContent = lang === "en" ? "Svenska" : "English";
-    showOutbox();
-  }
   var m = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
   if (m) {
     localStorage.setItem(TOKEN, decodeURIComponent(m[1]));
@@ -29,11 +20,11 @@
   function saveOutbox(list){ localStorage.setItem(OUTBOX, JSON.stringify(list)); showOutbox(); }
   function showOutbox(){
     var n = outbox().length;
-    $("outbox").textContent = n ? t("waiting").replace("{n}", n) : "";
+    $("outbox").textContent = n ? t(n === 1 ? "waiting1" : "waiting").replace("{n}", n) : "";
   }
   var map = L.map("map", {keyboard: true}).setView(cfg.center, 12);
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    {maxZoom: 19, attribution: "&copy; OpenStreetMap"}).addTo(map);
+    {maxZoom: 19, attribution: t("attribution")}).addTo(map);
   var outline = L.geoJSON(cfg.area, {style: {color: "#00538a", weight: 2, fillOpacity: 0.04}}).addTo(map);
   map.fitBounds(outline.getBounds());
   var marker = null, latIn = $("lat"), lonIn = $("lon");
@@ -179,10 +170,9 @@
   $("save-token").addEventListener("click", function(){
     localStorage.setItem(TOKEN, $("token").value.trim()); $("token-box").hidden = true; loadMine(); flush();
   });
-  $("lang").addEventListener("click", function(){ lang = lang === "en" ? "sv" : "en"; applyTexts(); });
   window.addEventListener("online", function(){ loadMine(); flush(); });
   window.addEventListener("offline", function(){ show(t("offline"), true); });
   setInterval(flush, 15000);
   $("token-box").hidden = !!token();
-  applyTexts(); restoreDraft(); showKind(); loadMine(); flush();
+  showOutbox(); restoreDraft(); showKind(); loadMine(); flush();
 })();

@@ -162,10 +162,16 @@ async def moderation_page(request: Request, lang: str | None = None) -> HTMLResp
     return _page(request.app.state.lb.moderation_html[chosen], lang=chosen)
 
 
-@router.get("/rapportera/partner", response_class=HTMLResponse, summary="Partner reporting page (Swedish)")
-async def partner_page(request: Request) -> HTMLResponse:
-    """Serve the partners' checklist page (``#token=...`` in the personal link; ``?lang=en`` in English)."""
+@router.get(
+    "/rapportera/partner", response_class=HTMLResponse, summary="Partner reporting page (Swedish or English)"
+)
+async def partner_page(request: Request, lang: str | None = None) -> HTMLResponse:
+    """Serve the partners' checklist page (``#token=...`` in the personal link).
+
+    ``?lang=en``, else by ``Accept-Language``.
+    """
     from geo.service.partner_page import GEOCODER_URL
 
     origin = GEOCODER_URL.split("/search")[0]
-    return _page(request.app.state.lb.partner_html, connect=" " + origin)
+    chosen = request_lang(lang, request.headers.get("accept-language"))
+    return _page(request.app.state.lb.partner_html[chosen], lang=chosen, connect=" " + origin)
