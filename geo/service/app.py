@@ -185,7 +185,13 @@ def _state(settings: ServiceSettings, store: Store, area: StudyArea, tz: str) ->
         stop=threading.Event(),
         checklist=checklist,
         partner_html={
-            lang: partner_page(area_name=area.name, area_wgs84=area.geometry, checklist=checklist, lang=lang)
+            lang: partner_page(
+                area_name=area.name,
+                area_wgs84=area.geometry,
+                checklist=checklist,
+                lang=lang,
+                search_endpoint=None if addresses is None else "/api/address",
+            )
             for lang in LANGS
         },
         moderation_html={

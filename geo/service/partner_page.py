@@ -26,7 +26,8 @@ from geo.service.templating import inline, render
 __all__ = ["GEOCODER_URL", "partner_page", "partner_texts"]
 
 GEOCODER_URL = "https://nominatim.openstreetmap.org/search"
-"""Address search (OpenStreetMap Nominatim), asked by the partner's browser when online."""
+"""Address search (OpenStreetMap Nominatim), asked by the partner's browser when online and the service has no
+gazetteer of its own (``geo serve --geocode``)."""
 
 _TEXTS: dict[str, str] = {
     "title": N_("Rapportera till lägesbilden"),
@@ -108,6 +109,7 @@ def partner_page(
     lang: str = "sv",
     endpoint: str = "/api/reports",
     mine: str = "/api/partner/reports",
+    search_endpoint: str | None = None,
 ) -> str:
     """Build the partner page's HTML.
 
@@ -123,6 +125,8 @@ def partner_page(
         ``"sv"`` or ``"en"``.
     endpoint, mine
         Where reports are sent, and where the partner's own reports are listed.
+    search_endpoint
+        The service's address search (``/api/address``); ``None``: the browser asks :data:`GEOCODER_URL`.
     """
     js, css = leaflet_assets()
     texts = partner_texts(lang)
@@ -130,7 +134,8 @@ def partner_page(
         **area_view(area_wgs84),
         "endpoint": endpoint,
         "mine": mine,
-        "geocoder": GEOCODER_URL,
+        "geocoder": None if search_endpoint else GEOCODER_URL,
+        "search": search_endpoint,
         "texts": texts,
     }
     other = "en" if lang == "sv" else "sv"

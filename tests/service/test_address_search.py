@@ -257,3 +257,42 @@ def test_type_choose_and_the_marker_moves(
         assert errors == [] and all(not u.startswith(helsinki.server.url) for u in outside)
     finally:
         ctx.close()
+
+
+def test_the_partner_page_asks_the_service_not_nominatim(helsinki: Site) -> None:
+    with helsinki.client() as c:
+        page = c.get("/rapportera/partner")
+    csp = page.headers["content-security-policy"]
+    assert "nominatim" not in csp and "connect-src 'self';" in csp
+    assert '"search": "/api/address"' in page.text and '"geocoder": null' in page.text
+
+
+@pytest.mark.browser
+def test_the_partner_page_searches_the_gazetteer(browser: object, helsinki: Site) -> None:  # noqa: F811
+    ctx = browser.new_context(locale="sv-SE")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    asked: list[str] = []
+
+    def route(r):  # noqa: ANN001, ANN202 - only the server itself
+        if urlsplit(r.request.url).hostname not in ("127.0.0.1", "localhost"):
+            asked.append(r.request.url)
+            return r.abort()
+        return r.continue_()
+
+    page.route("**/*", route)
+    try:
+        page.goto(helsinki.server.url + "/rapportera/partner")
+        page.locator(".leaflet-container").wait_for()
+        page.get_by_label("Sök adress eller plats").fill("Mannerheimintie 5")
+        page.get_by_role("button", name="Sök", exact=True).click()
+        first = page.locator("#search-results button").first
+        first.wait_for()
+        with helsinki.client() as c:
+            offered = c.get("/api/address", params={"q": "Mannerheimintie 5"}).json()["matches"]
+        assert first.inner_text() == offered[0]["label"]
+        first.click()
+        lat, lon = float(page.locator("#lat").input_value()), float(page.locator("#lon").input_value())
+        assert (lat, lon) == (offered[0]["lat"], offered[0]["lon"])
+        assert not [u for u in asked if "nominatim" in u]
+    finally:
+        ctx.close()

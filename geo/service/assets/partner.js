@@ -59,9 +59,15 @@
     if (ll) { place(+ll[1], +ll[2], t("typed")); map.setView([+ll[1], +ll[2]], 16); return; }
     if (!q) { return; }
     var b = outline.getBounds(), box = [b.getWest(), b.getNorth(), b.getEast(), b.getSouth()].join(",");
-    fetch(cfg.geocoder + "?format=jsonv2&limit=5&bounded=1&viewbox=" + box + "&q=" + encodeURIComponent(q))
-      .then(function(r){ return r.json(); })
-      .then(function(found){
+    var asked = cfg.search
+      ? fetch(cfg.search + "?q=" + encodeURIComponent(q.slice(0, 100)))  // the service's own gazetteer
+          .then(function(r){ if (!r.ok) { throw r.status; } return r.json(); })
+          .then(function(j){
+            return (j.matches || []).map(function(m){ return {display_name: m.label, lat: m.lat, lon: m.lon}; });
+          })
+      : fetch(cfg.geocoder + "?format=jsonv2&limit=5&bounded=1&viewbox=" + box + "&q=" + encodeURIComponent(q))
+          .then(function(r){ return r.json(); });
+    asked.then(function(found){
         if (!found.length) { list.textContent = t("nothing"); return; }
         found.forEach(function(f){
           var li = document.createElement("li"), btn = document.createElement("button");

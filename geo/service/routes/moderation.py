@@ -172,6 +172,8 @@ async def partner_page(request: Request, lang: str | None = None) -> HTMLRespons
     """
     from geo.service.partner_page import GEOCODER_URL
 
-    origin = GEOCODER_URL.split("/search")[0]
+    lb = request.app.state.lb
+    # with the service's own gazetteer (--geocode) the page asks nobody else
+    connect = "" if lb.addresses is not None else " " + GEOCODER_URL.split("/search")[0]
     chosen = request_lang(lang, request.headers.get("accept-language"))
-    return _page(request.app.state.lb.partner_html[chosen], lang=chosen, connect=" " + origin)
+    return _page(lb.partner_html[chosen], lang=chosen, connect=connect)
