@@ -69,8 +69,8 @@ def test_the_service_takes_the_checklist_from_its_run_config(tmp_path: Path) -> 
     lb = app.state.lb
     try:
         assert [c.code for c in lb.checklist] == ["brand"]
-        assert "Anlagd brand" in lb.partner_html and "Arson" in lb.partner_html
-        assert "Anlagd brand" in lb.moderation_html
+        assert "Anlagd brand" in lb.partner_html["sv"] and "Arson" in lb.partner_html["en"]
+        assert "Anlagd brand" in lb.moderation_html["sv"]
     finally:
         lb.writer.close()
         lb.runs.close()

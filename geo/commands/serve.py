@@ -62,6 +62,18 @@ def serve(
         list[str] | None,
         typer.Option("--trusted-proxy", help="Proxy address whose X-Forwarded-For is used."),
     ] = None,
+    geocode: Annotated[
+        Path | None,
+        typer.Option(
+            "--geocode",
+            help="OpenStreetMap extract (.osm.pbf) for the report page's address search, read once, offline "
+            "(default: the first geocode of --run-config's sources; without either: no address search).",
+        ),
+    ] = None,
+    search_rate_limit: Annotated[
+        int,
+        typer.Option("--search-rate-limit", help="Address searches per client and minute (0: no limit)."),
+    ] = 120,
     feed_archive: Annotated[
         Path | None,
         typer.Option("--feed-archive", help="Keep the Police events archive (.jsonl) on a schedule."),
@@ -100,6 +112,8 @@ def serve(
         run_extra_sources=tuple(extra_source or ()),
         run_config=run_config,
         trusted_proxies=tuple(trusted_proxy or ()),
+        geocode=geocode,
+        search_rate_limit_per_min=search_rate_limit,
         feed_archive=feed_archive,
         feed_url=feed_url,
         feed_interval_min=feed_interval_min,
@@ -110,6 +124,10 @@ def serve(
         f"lagesbild: {app.state.lb.area.name}, lagring / storage {_shown(store.url)} "
         f"(EPSG:{store.crs_epsg}), {store.count_reports():,} rapporter / reports"
     )
+    if (search := app.state.lb.addresses) is not None:
+        console.print(
+            f"Adressökning / address search: {len(search):,} adresser / addresses från / from {search.source}"
+        )
     console.print(f"Rapportsida / report page: http://{host}:{port}/report · API: http://{host}:{port}/docs")
     uvicorn.run(
         app,

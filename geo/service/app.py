@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,9 @@ from fastapi.responses import JSONResponse
 from geo.config_partner import DEFAULT_CHECKLIST, ChecklistItem
 from geo.crs import choose_crs, choose_tz
 from geo.errors import InputError, LagesbildError
+from geo.i18n import LANGS
 from geo.io.area import StudyArea, load_area
+from geo.service.addresses import AddressSearch, gazetteer_source, load_address_search
 from geo.service.guard import RequestGuard, install_log_redaction
 from geo.service.intake import Intake
 from geo.service.moderation_page import moderation_page
@@ -53,11 +55,16 @@ class ServiceState:
     limiter: RateLimiter
     writer: GroupCommitWriter
     runs: RunManager
-    page_html: str
+    page_html: dict[str, str]
+    """The report page per language."""
     stop: threading.Event
     checklist: tuple[ChecklistItem, ...] = DEFAULT_CHECKLIST
-    partner_html: str = ""
-    moderation_html: str = ""
+    partner_html: dict[str, str] = field(default_factory=dict)
+    """The partner page per language."""
+    moderation_html: dict[str, str] = field(default_factory=dict)
+    """The moderation page per language."""
+    addresses: AddressSearch | None = None
+    search_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
 
 
 def _area_crs(area: StudyArea) -> tuple[int, str]:
@@ -145,6 +152,8 @@ def _state(settings: ServiceSettings, store: Store, area: StudyArea, tz: str) ->
     """Build the app's state: intake, rate limiter, writer thread, run queue and the report page."""
     intake = _intake(settings, store, area, tz)
     checklist = _checklist(settings)
+    pbf = gazetteer_source(settings.geocode, settings.run_config)
+    addresses = None if pbf is None else load_address_search(pbf, area.geometry, area_name=area.name)
     return ServiceState(
         settings=settings,
         area=area,
@@ -164,13 +173,38 @@ def _state(settings: ServiceSettings, store: Store, area: StudyArea, tz: str) ->
                 run_config=settings.run_config,
             )
         ),
-        page_html=report_page(area_name=area.name, area_wgs84=area.geometry),
+        page_html={
+            lang: report_page(
+                area_name=area.name,
+                area_wgs84=area.geometry,
+                lang=lang,
+                search_endpoint=None if addresses is None else "/api/address",
+            )
+            for lang in LANGS
+        },
         stop=threading.Event(),
         checklist=checklist,
-        partner_html=partner_page(area_name=area.name, area_wgs84=area.geometry, checklist=checklist),
-        moderation_html=moderation_page(
-            area_name=area.name, area_wgs84=area.geometry, labels={c.code: c.sv for c in checklist}
-        ),
+        partner_html={
+            lang: partner_page(
+                area_name=area.name,
+                area_wgs84=area.geometry,
+                checklist=checklist,
+                lang=lang,
+                search_endpoint=None if addresses is None else "/api/address",
+            )
+            for lang in LANGS
+        },
+        moderation_html={
+            lang: moderation_page(
+                area_name=area.name,
+                area_wgs84=area.geometry,
+                labels={c.code: c.sv if lang == "sv" else c.en for c in checklist},
+                lang=lang,
+            )
+            for lang in LANGS
+        },
+        addresses=addresses,
+        search_limiter=RateLimiter(settings.search_rate_limit_per_min),
     )
 
 
@@ -241,7 +275,17 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     InputError
         If the study area is unknown or the store cannot be opened.
     """
-    from geo.service.routes import hotspots, maps, measures, moderation, open311, pages, reports, runs
+    from geo.service.routes import (
+        addresses,
+        hotspots,
+        maps,
+        measures,
+        moderation,
+        open311,
+        pages,
+        reports,
+        runs,
+    )
 
     _check_extra_sources(settings)
     store, area, tz = open_service_store(settings)
@@ -260,7 +304,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     state_box["state"] = state
     app.state.lb = state
     _add_error_handlers(app)
-    for module in (reports, moderation, hotspots, maps, runs, open311, pages, measures):
+    for module in (reports, moderation, hotspots, maps, runs, open311, pages, measures, addresses):
         app.include_router(module.router)
     app.add_middleware(RequestGuard, max_bytes=settings.max_body_bytes)
     install_log_redaction()

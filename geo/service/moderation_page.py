@@ -1,4 +1,6 @@
-"""The moderation page ``/moderera`` (Swedish): the queue as a list and a map, and the decisions.
+"""The moderation page ``/moderera`` (``templates/moderation.html``): the queue as a list and a map.
+
+Swedish or English. The queue, the decisions and the map.
 
 One report's details with its duplicate candidates; approve / reject / duplicate by button or keyboard.
 
@@ -10,26 +12,47 @@ the queue through ``GET /api/reports?status=new``.
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
+from geo.i18n import gettext, ngettext
 from geo.service.categories import CATEGORIES
-from geo.service.page import area_view, leaflet_assets
+from geo.service.page import LANG_NAMES, area_view, leaflet_assets
+from geo.service.templating import inline, render
 
 __all__ = ["moderation_page"]
 
 _ASSETS = Path(__file__).with_name("assets")
 
 
-def _script_safe(text: str) -> str:
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+def _texts(lang: str) -> dict[str, str]:
+    """Texts of the page's script (``{n}``: a number of reports)."""
+    return {
+        "one": ngettext("%(num)s rapport", "%(num)s rapporter", 1, lang, num="{n}"),
+        "many": ngettext("%(num)s rapport", "%(num)s rapporter", 2, lang, num="{n}"),
+        "unreachable": gettext("Servern nås inte.", lang),
+        "maybedup": gettext("möjlig dubblett", lang),
+        "empty": gettext("Inga rapporter att granska.", lang),
+        "category": gettext("Kategori", lang),
+        "when": gettext("När", lang),
+        "source": gettext("Källa", lang),
+        "people": gettext("Personer", lang),
+        "status": gettext("Status", lang),
+        "id": gettext("Id", lang),
+        "notext": gettext("(ingen fritext)", lang),
+        "candidates": gettext("Möjliga dubbletter (närmast först):", lang),
+        "nocandidate": gettext("Ingen dubblettkandidat vald.", lang),
+        "failed": gettext("Kunde inte ändra:", lang),
+        "attribution": gettext("© OpenStreetMap-bidragsgivare", lang),
+    }
 
 
-def moderation_page(*, area_name: str, area_wgs84: BaseGeometry, labels: dict[str, str]) -> str:
+def moderation_page(
+    *, area_name: str, area_wgs84: BaseGeometry, labels: dict[str, str], lang: str = "sv"
+) -> str:
     """Build the moderation page's HTML.
 
     Parameters
@@ -39,48 +62,33 @@ def moderation_page(*, area_name: str, area_wgs84: BaseGeometry, labels: dict[st
     area_wgs84
         The study polygon (outline and initial view of the map).
     labels
-        Category code -> Swedish label (the public categories and the partners' checklist).
+        Category code -> label in `lang` (the partners' checklist; the public categories are added).
+    lang
+        ``"sv"`` or ``"en"``.
     """
     js, css = leaflet_assets()
+    public = {code: sv if lang == "sv" else en for code, (sv, en, _group) in CATEGORIES.items()}
     config: dict[str, Any] = {
         **area_view(area_wgs84),
-        "labels": {**{k: v[0] for k, v in CATEGORIES.items()}, **labels},
-        "statuses": {"approved": "godkänd", "rejected": "avvisad", "duplicate": "dubblett", "new": "ny"},
+        "labels": {**public, **labels},
+        "statuses": {
+            "approved": gettext("godkänd", lang),
+            "rejected": gettext("avvisad", lang),
+            "duplicate": gettext("dubblett", lang),
+            "new": gettext("ny", lang),
+        },
+        "texts": _texts(lang),
     }
-    name = html.escape(area_name)
-    return f"""<!DOCTYPE html>
-<html lang="sv">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Granska rapporter – {name}</title>
-<style>{_script_safe(css)}</style>
-<style>{_script_safe((_ASSETS / "moderation.css").read_text(encoding="utf-8"))}</style>
-</head>
-<body>
-<header><h1>Granska rapporter – {name}</h1>
-<label>Visa <select id="status"><option value="new">nya</option><option value="approved">godkända</option>
-<option value="rejected">avvisade</option><option value="duplicate">dubbletter</option></select></label>
-<span class="keys"><kbd>J</kbd>/<kbd>K</kbd> nästa/förra · <kbd>A</kbd> godkänn · <kbd>R</kbd> avvisa ·
-<kbd>D</kbd> dubblett · <kbd>N</kbd> anteckning</span></header>
-<div id="login" hidden style="padding:.75rem"><label for="token">Token (moderator eller personal)</label>
-<input type="password" id="token" autocomplete="off">
-<button type="button" id="save-token">Logga in</button></div>
-<div id="wrap">
-<ul id="queue" aria-label="Kö"></ul>
-<div id="side">
-<div id="map" role="application" aria-label="Karta över rapporterna"></div>
-<section id="detail" aria-live="polite"><div id="detail-body"></div>
-<label for="note">Anteckning (sparas i historiken)</label><input type="text" id="note" maxlength="1000">
-<div><button type="button" class="ok" id="approve">Godkänn (A)</button>
-<button type="button" class="no" id="reject">Avvisa (R)</button>
-<button type="button" id="duplicate">Dubblett (D)</button></div>
-<p id="msg" role="status"></p></section>
-</div>
-</div>
-<script id="lb-config" type="application/json">{_script_safe(json.dumps(config, ensure_ascii=False))}</script>
-<script>{_script_safe(js)}</script>
-<script>{_script_safe((_ASSETS / "moderation.js").read_text(encoding="utf-8"))}</script>
-</body>
-</html>
-"""
+    other = "en" if lang == "sv" else "sv"
+    return render(
+        "moderation.html",
+        lang,
+        area_name=area_name,
+        other_lang=other,
+        other_lang_name=LANG_NAMES[other],
+        config=inline(json.dumps(config, ensure_ascii=False)),
+        leaflet_css=inline(css),
+        page_css=inline((_ASSETS / "moderation.css").read_text(encoding="utf-8")),
+        leaflet_js=inline(js),
+        page_js=inline((_ASSETS / "moderation.js").read_text(encoding="utf-8")),
+    )

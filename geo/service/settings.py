@@ -41,6 +41,12 @@ class ServiceSettings(BaseModel):
         A ``geo run`` TOML configuration whose settings runs use (its sources are replaced by the store).
     trusted_proxies
         Addresses of reverse proxies whose ``X-Forwarded-For`` names the client.
+    geocode
+        An OpenStreetMap extract (``.osm.pbf``) whose addresses inside the study area the report page offers
+        in its address search (read once at start, on this machine); ``None``: the first ``geocode`` of
+        `run_config`'s sources, else no address search.
+    search_rate_limit_per_min
+        Address searches per client and minute (counted apart from submissions); 0 turns the limit off.
     feed_archive, feed_url, feed_interval_min
         Keep an archive of the Police events feed (``.jsonl``, as ``geo feed fetch``): fetched from
         `feed_url` at start and every `feed_interval_min` minutes (at least 10); ``None``: no schedule.
@@ -61,6 +67,8 @@ class ServiceSettings(BaseModel):
     run_extra_sources: tuple[str, ...] = ()
     run_config: Path | None = None
     trusted_proxies: tuple[str, ...] = ()
+    geocode: Path | None = None
+    search_rate_limit_per_min: int = Field(default=120, ge=0)
     feed_archive: Path | None = None
     feed_url: str = "https://polisen.se/api/events"
     feed_interval_min: float = Field(default=30.0, ge=10.0)

@@ -45,6 +45,7 @@ def browser() -> Iterator[object]:
 
 
 def open_page(browser: object, deployment: Deployment, **context: object):  # noqa: ANN201
+    context.setdefault("locale", "sv-SE")  # the page follows the browser's language (Accept-Language)
     ctx = browser.new_context(**context)  # type: ignore[attr-defined]
     page = ctx.new_page()
     outside: list[str] = []

@@ -3,19 +3,10 @@
 (function(){
   "use strict";
   var cfg = JSON.parse(document.getElementById("lb-config").textContent);
-  var T = cfg.texts, lang = (new URLSearchParams(location.search).get("lang") === "en") ? "en" : "sv";
+  var T = cfg.texts;
   var TOKEN = "lb-partner-token", OUTBOX = "lb-partner-outbox", DRAFT = "lb-partner-draft";
-  function t(k){ return T[lang][k] || T.sv[k] || k; }
+  function t(k){ return T[k] || k; }
   function $(id){ return document.getElementById(id); }
-  function applyTexts(){
-    document.documentElement.lang = lang;
-    document.querySelectorAll("[data-t]").forEach(function(el){ el.textContent = t(el.dataset.t); });
-    document.querySelectorAll("[data-cat]").forEach(function(el){
-      var c = cfg.checklist[+el.dataset.cat]; el.textContent = lang === "en" ? c.en : c.sv;
-    });
-    $("lang").textContent = lang === "en" ? "Svenska" : "English";
-    showOutbox();
-  }
   var m = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
   if (m) {
     localStorage.setItem(TOKEN, decodeURIComponent(m[1]));
@@ -29,11 +20,11 @@
   function saveOutbox(list){ localStorage.setItem(OUTBOX, JSON.stringify(list)); showOutbox(); }
   function showOutbox(){
     var n = outbox().length;
-    $("outbox").textContent = n ? t("waiting").replace("{n}", n) : "";
+    $("outbox").textContent = n ? t(n === 1 ? "waiting1" : "waiting").replace("{n}", n) : "";
   }
   var map = L.map("map", {keyboard: true}).setView(cfg.center, 12);
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    {maxZoom: 19, attribution: "&copy; OpenStreetMap"}).addTo(map);
+    {maxZoom: 19, attribution: t("attribution")}).addTo(map);
   var outline = L.geoJSON(cfg.area, {style: {color: "#00538a", weight: 2, fillOpacity: 0.04}}).addTo(map);
   map.fitBounds(outline.getBounds());
   var marker = null, latIn = $("lat"), lonIn = $("lon");
@@ -68,9 +59,15 @@
     if (ll) { place(+ll[1], +ll[2], t("typed")); map.setView([+ll[1], +ll[2]], 16); return; }
     if (!q) { return; }
     var b = outline.getBounds(), box = [b.getWest(), b.getNorth(), b.getEast(), b.getSouth()].join(",");
-    fetch(cfg.geocoder + "?format=jsonv2&limit=5&bounded=1&viewbox=" + box + "&q=" + encodeURIComponent(q))
-      .then(function(r){ return r.json(); })
-      .then(function(found){
+    var asked = cfg.search
+      ? fetch(cfg.search + "?q=" + encodeURIComponent(q.slice(0, 100)))  // the service's own gazetteer
+          .then(function(r){ if (!r.ok) { throw r.status; } return r.json(); })
+          .then(function(j){
+            return (j.matches || []).map(function(m){ return {display_name: m.label, lat: m.lat, lon: m.lon}; });
+          })
+      : fetch(cfg.geocoder + "?format=jsonv2&limit=5&bounded=1&viewbox=" + box + "&q=" + encodeURIComponent(q))
+          .then(function(r){ return r.json(); });
+    asked.then(function(found){
         if (!found.length) { list.textContent = t("nothing"); return; }
         found.forEach(function(f){
           var li = document.createElement("li"), btn = document.createElement("button");
@@ -179,10 +176,9 @@
   $("save-token").addEventListener("click", function(){
     localStorage.setItem(TOKEN, $("token").value.trim()); $("token-box").hidden = true; loadMine(); flush();
   });
-  $("lang").addEventListener("click", function(){ lang = lang === "en" ? "sv" : "en"; applyTexts(); });
   window.addEventListener("online", function(){ loadMine(); flush(); });
   window.addEventListener("offline", function(){ show(t("offline"), true); });
   setInterval(flush, 15000);
   $("token-box").hidden = !!token();
-  applyTexts(); restoreDraft(); showKind(); loadMine(); flush();
+  showOutbox(); restoreDraft(); showKind(); loadMine(); flush();
 })();

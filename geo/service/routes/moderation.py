@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from geo.service.auth import Principal, require
 from geo.service.routes.reports import reports_geojson
 from geo.service.storage import HistoryEntry, ModerationError, ReportFilter
+from geo.service.templating import request_lang
 
 __all__ = ["ReportChange", "router"]
 
@@ -138,11 +139,13 @@ async def own_reports(
     return JSONResponse(body, media_type="application/geo+json")
 
 
-def _page(body: str, *, connect: str = "") -> HTMLResponse:
+def _page(body: str, *, lang: str = "sv", connect: str = "") -> HTMLResponse:
     return HTMLResponse(
         body,
         headers={
             "Content-Security-Policy": _PAGE_CSP.format(connect=connect),
+            "Content-Language": lang,
+            "Vary": "Accept-Language",
             "Referrer-Policy": "no-referrer",
             "Cache-Control": "no-cache",
         },
@@ -150,15 +153,27 @@ def _page(body: str, *, connect: str = "") -> HTMLResponse:
 
 
 @router.get("/moderera", response_class=HTMLResponse, summary="Moderation page (moderator, staff)")
-async def moderation_page(request: Request) -> HTMLResponse:
-    """Serve the moderation page; it holds no report and asks for a token before it lists any."""
-    return _page(request.app.state.lb.moderation_html)
+async def moderation_page(request: Request, lang: str | None = None) -> HTMLResponse:
+    """Serve the moderation page (``?lang=en``, else by ``Accept-Language``).
+
+    It holds no report and asks for a token before it lists any.
+    """
+    chosen = request_lang(lang, request.headers.get("accept-language"))
+    return _page(request.app.state.lb.moderation_html[chosen], lang=chosen)
 
 
-@router.get("/rapportera/partner", response_class=HTMLResponse, summary="Partner reporting page (Swedish)")
-async def partner_page(request: Request) -> HTMLResponse:
-    """Serve the partners' checklist page (``#token=...`` in the personal link; ``?lang=en`` in English)."""
+@router.get(
+    "/rapportera/partner", response_class=HTMLResponse, summary="Partner reporting page (Swedish or English)"
+)
+async def partner_page(request: Request, lang: str | None = None) -> HTMLResponse:
+    """Serve the partners' checklist page (``#token=...`` in the personal link).
+
+    ``?lang=en``, else by ``Accept-Language``.
+    """
     from geo.service.partner_page import GEOCODER_URL
 
-    origin = GEOCODER_URL.split("/search")[0]
-    return _page(request.app.state.lb.partner_html, connect=" " + origin)
+    lb = request.app.state.lb
+    # with the service's own gazetteer (--geocode) the page asks nobody else
+    connect = "" if lb.addresses is not None else " " + GEOCODER_URL.split("/search")[0]
+    chosen = request_lang(lang, request.headers.get("accept-language"))
+    return _page(lb.partner_html[chosen], lang=chosen, connect=connect)

@@ -7,21 +7,24 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from geo.service.csp import html_csp
+from geo.service.templating import request_lang
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["pages"])
 
 
-@router.get("/report", response_class=HTMLResponse, summary="Public report page (Swedish)")
-async def report_page(request: Request) -> HTMLResponse:
-    """Serve the page where a resident reports an unsafe place."""
+@router.get("/report", response_class=HTMLResponse, summary="Public report page (Swedish or English)")
+async def report_page(request: Request, lang: str | None = None) -> HTMLResponse:
+    """Serve the page where a resident reports an unsafe place (``?lang=en``, else by ``Accept-Language``)."""
+    chosen = request_lang(lang, request.headers.get("accept-language"))
+    page = request.app.state.lb.page_html[chosen]
     return HTMLResponse(
-        request.app.state.lb.page_html,
+        page,
         headers={
-            "Content-Security-Policy": html_csp(
-                request.app.state.lb.page_html, connect_self=True, form_self=True
-            ),
+            "Content-Security-Policy": html_csp(page, connect_self=True, form_self=True),
+            "Content-Language": chosen,
+            "Vary": "Accept-Language",
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
         },
