@@ -107,6 +107,7 @@ def _lighting(run: RunContext) -> None:
         stage_settings(config.lighting, LightingSettings),
         rejects=rejects,
         progress=run.say,
+        lang=config.run.lang,
     )
     run.record(write_lighting(res, run.out), stage="lighting", settings=res.settings)
     run.result.lighting = res

@@ -12,7 +12,7 @@ import pytest
 
 from geo.maps import draw_map, prepare_layers, render_html
 from geo.maps.browser import chromium_path, launch, open_map, screenshot
-from geo.maps.texts import text
+from geo.maps.style import trend_word
 from geo.stages.maps import MapInputs
 
 from .conftest import ci
@@ -88,25 +88,25 @@ def test_internal_demo_map(browser, tmp_path_factory, artifacts, demo_reports, d
         for share in (top["share"], top["dark_share"]):  # Swedish: decimal comma, no-break space
             assert f"{100 * share:.1f}".replace(".", ",") + "\u00a0%" in popup
         assert top["peak_windows"] in popup and top["hotspot_id"] in popup
-        assert text(top["trend"], "sv") in popup
+        assert trend_word(top["trend"], "sv") in popup
         assert page.locator(".leaflet-popup-content svg.lb-chart").count() == 1
         screenshot(page, artifacts / "map-demo-internal-popup.png")
         # switching the hot-spots off removes their shapes and legend; on again brings them back
         n_paths = page.locator("path.leaflet-interactive").count()
         legend = page.locator('.lb-leg[data-layer="hotspots"]')
         assert legend.is_visible()
-        _toggle(page, text("layer_hotspots", "sv"))
+        _toggle(page, "Hot-spots")
         assert page.evaluate("() => LB.visible('hotspots')") is False
         assert page.locator("path.leaflet-interactive").count() == n_paths - expected["hotspots"]
         assert not legend.is_visible()
-        _toggle(page, text("layer_hotspots", "sv"))
+        _toggle(page, "Hot-spots")
         assert page.evaluate("() => LB.visible('hotspots')") is True
         # the clustered points are built only when switched on
         assert page.locator(".marker-cluster").count() == 0
-        _toggle(page, text("layer_points", "sv"))
+        _toggle(page, "Rapporter (kluster)")
         page.wait_for_selector(".marker-cluster")
         assert page.evaluate("() => LB.layers.points.getLayers().length") == expected["points"]
-        _toggle(page, text("layer_points", "sv"))
+        _toggle(page, "Rapporter (kluster)")
         assert page.locator(".marker-cluster").count() == 0
         # nothing the layers did on the way asked the network for anything but tiles
         assert report.console_errors == [] and report.other_requests == [] and report.failed_requests == []
@@ -129,7 +129,7 @@ def test_public_demo_map(browser, tmp_path_factory, artifacts, demo_reports, dem
             f"{100 * hs['share']:.1f}".replace(".", ",") + "\u00a0%" in popup and hs["peak_windows"] in popup
         )
         assert "i mörker" not in popup and "metod" not in popup
-        _toggle(page, text("layer_grid_public", "sv"))
+        _toggle(page, "Händelser per ruta")
         assert page.evaluate("() => LB.visible('grid')") is False
         assert not page.locator('.lb-leg[data-layer="grid"]').is_visible()
         assert "SYNTETISKA DEMODATA" in page.locator(".lb-footer").inner_text()
