@@ -141,6 +141,6 @@ def base_map(
     root.header.add_child(Element('<meta name="generator" content="lagesbild">'), name="lb_generator")
     # the scale bar (metric only) is added by the registry (geo.maps.registry)
     RegistryHeader().add_to(m)
-    RegistryInit(m.get_name(), bounds).add_to(m)
+    RegistryInit(m.get_name(), bounds, legend_title=gettext("Teckenförklaring", lang)).add_to(m)
     add_base_layers(m, tiles, lang=lang)
     return m

@@ -160,3 +160,28 @@ def test_toronto_maps(browser, tmp_path_factory, artifacts, toronto, toronto_ana
                 _toggle(page, "Gi* cells")
                 assert page.evaluate("() => LB.visible('gistar')") is True
                 assert page.locator('.lb-leg[data-layer="gistar"]').is_visible()
+
+
+@pytest.mark.parametrize("viewport", [(1280, 720), (1366, 768), (1920, 1080)])
+def test_legends_never_cover_the_layer_list(browser, tmp_path_factory, demo_reports, demo_inputs, viewport):
+    layers = prepare_layers(demo_reports, demo_inputs, area=None)
+    path = _write(tmp_path_factory, "demo-boxes", layers, demo=True, tiles="none")
+    with open_map(browser, path, viewport=viewport) as (page, _report):
+        for label in ("Rapporter (kluster)", "Mörka platser (rangordnade)", "Patrullplan (besök)"):
+            _toggle(page, label)  # more legends than a laptop screen holds
+        boxes = page.evaluate(
+            """() => ['#lb-layer-control', '#lb-legends', '.lb-footer', '.lb-feed'].map(function (s) {
+                var el = document.querySelector(s); if (!el) { return null; }
+                var r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];
+            })"""
+        )
+    control, legends, footer, _feed = boxes
+    width, height = viewport
+
+    def overlap(a, b):
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    assert not overlap(control, legends), (control, legends)
+    assert not overlap(legends, footer), (legends, footer)
+    for box in (control, legends, footer):
+        assert box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height, (box, viewport)

@@ -81,5 +81,5 @@ def add_feed_panel(m: LeanMap, weekly: pd.DataFrame, *, lang: str = "sv", weeks:
         f"<span style='font-size:11px'>{escape(total)}"
         f"<br>{escape(gettext('Vanligast', lang))}: {top_txt}</span>"
     )
-    HtmlPanel(html, position="bottomright", css_class="lb-panel lb-feed").add_to(m)
+    HtmlPanel(html, position="bottomleft", css_class="lb-panel lb-feed").add_to(m)  # right: layers, legends
     return m
