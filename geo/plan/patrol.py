@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from geo.model import Reports, require_metric_crs
-from geo.plan.patrol_free import free_windows
+from geo.plan.patrol_free import free_windows, threshold_words
 from geo.plan.patrol_greedy import best_gain, greedy_visits, naive_visits
 from geo.plan.patrol_places import candidates, place_activity, place_columns
 from geo.plan.patrol_plan import PATROL_COLUMNS, VISIT_COLUMNS, WEEKDAYS_SV, PatrolPlan
@@ -259,10 +259,7 @@ def plan_patrols(
     history = reports is not None and activity.n_history > 0
     per_hour = min_expected_per_hour * visit_min / 60.0 / activity.n_history if history else 0.0
     min_gain = max(min_gain_share * best, per_hour)
-    reason = f"minst {100 * min_gain_share:.0f} % av bästa besökets vinst"
-    if history:
-        plural = "r" if min_expected_per_hour != 1 else ""
-        reason += f" och minst {min_expected_per_hour:g} händelse{plural} per besökstimme i historiken"
+    reason = threshold_words(min_gain_share, min_expected_per_hour if history else None)
     plan_rows = greedy_visits(
         intensity,
         minutes,
@@ -311,6 +308,8 @@ def plan_patrols(
         units=units,
         min_gain=min_gain,
         min_gain_reason=reason,
+        min_gain_share=min_gain_share,
+        min_expected_per_hour=min_expected_per_hour if history else None,
         free=free,
         history_days=days,
     )

@@ -13,11 +13,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from geo.i18n import gettext, ngettext, number, pct
 from geo.plan.patrol_greedy import shift_days, shift_starts
-from geo.texts import WEEKDAYS
+from geo.texts import WEEKDAYS, WEEKDAYS_SHORT
 from geo.time.weeks import Shift, week_windows
 
-__all__ = ["FREE_COLUMNS", "free_notes", "free_windows", "gain_words"]
+__all__ = ["FREE_COLUMNS", "free_notes", "free_windows", "gain_words", "threshold_words"]
 
 FREE_COLUMNS = ("shift_no", "date", "weekday", "shift", "start", "end", "text")
 """Columns of a plan's free windows."""
@@ -98,21 +99,58 @@ def free_windows(
     return pd.DataFrame(recs, columns=list(FREE_COLUMNS))
 
 
-def free_notes(free: pd.DataFrame) -> list[str]:
-    """Group free windows over the week: one Swedish sentence per shift and window, with its days."""
+def free_notes(free: pd.DataFrame, lang: str = "sv") -> list[str]:
+    """Group free windows over the week: one sentence in `lang` per shift and window, with its days."""
     if free.empty:
         return []
     out = []
     label = free["shift"].str.split(" ", n=1).str[1]
     for (shift, start, end), g in free.assign(_label=label).groupby(["_label", "start", "end"], sort=False):
         days = list(dict.fromkeys(g["weekday"]))
-        when = "alla dagar" if len(days) == 7 else ", ".join(d[:3] for d in days)
-        out.append(f"pass {shift}: ingen prioriterad plats {start}–{end} ({when}): använd tiden för annat")
+        when = gettext("alla dagar", lang) if len(days) == 7 else ", ".join(_short_day(d, lang) for d in days)
+        out.append(
+            gettext(
+                "pass %(shift)s: ingen prioriterad plats %(start)s–%(end)s (%(days)s): "
+                "använd tiden för annat",
+                lang,
+                shift=shift,
+                start=start,
+                end=end,
+                days=when,
+            )
+        )
     return out
 
 
-def gain_words(expected_share: float, n_history: float, history_days: float) -> str:
-    """Say how many of the week's expected incidents fall at planned visits, in Swedish.
+def _short_day(day: str, lang: str) -> str:
+    """Return the Swedish weekday `day` ("torsdag") as `lang`'s short name ("tor", "Thu")."""
+    return WEEKDAYS_SHORT[lang][WEEKDAYS["sv"].index(day)] if day in WEEKDAYS["sv"] else day[:3]
+
+
+def threshold_words(min_gain_share: float, min_expected_per_hour: float | None, lang: str = "sv") -> str:
+    """Say where visits are planned ("minst 10 % av bästa besökets vinst och minst 1 händelse per ...").
+
+    `min_expected_per_hour` is ``None`` when there is no history to count incidents in.
+    """
+    words = gettext(
+        "minst %(share)s av bästa besökets vinst", lang, share=pct(min_gain_share, lang, decimals=0)
+    )
+    if min_expected_per_hour is not None:
+        per_hour = number(
+            min_expected_per_hour, lang, decimals=0 if float(min_expected_per_hour).is_integer() else 1
+        )
+        words += ngettext(
+            " och minst %(num)s händelse per besökstimme i historiken",
+            " och minst %(num)s händelser per besökstimme i historiken",
+            min_expected_per_hour,
+            lang,
+            num=per_hour,
+        )
+    return words
+
+
+def gain_words(expected_share: float, n_history: float, history_days: float, lang: str = "sv") -> str:
+    """Say how many of the week's expected incidents fall at planned visits, in `lang` (default Swedish).
 
     Parameters
     ----------
@@ -122,6 +160,8 @@ def gain_words(expected_share: float, n_history: float, history_days: float) -> 
         Incidents in the history window.
     history_days
         Length of the history window in days.
+    lang
+        ``sv`` or ``en``.
 
     Returns
     -------
@@ -129,10 +169,17 @@ def gain_words(expected_share: float, n_history: float, history_days: float) -> 
         ``"ungefär 2 av veckans förväntade 30 händelser sker vid planerade besök"``.
     """
     if history_days <= 0 or n_history <= 0:
-        return "ingen historik att räkna förväntade händelser från"
+        return gettext("ingen historik att räkna förväntade händelser från", lang)
     weekly = n_history * 7.0 / history_days
     covered = expected_share * weekly
-    part = f"ungefär {covered:.0f}" if covered >= 0.5 else "mindre än 1"
-    if covered >= 0.5 and covered < 10:
-        part = f"ungefär {covered:.1f}".replace(".", ",").replace(",0", "")
-    return f"{part} av veckans förväntade {weekly:.0f} händelser sker vid planerade besök"
+    if covered < 0.5:
+        part = gettext("mindre än 1", lang)
+    else:
+        decimals = 1 if covered < 10 and not float(round(covered, 1)).is_integer() else 0
+        part = gettext("ungefär %(n)s", lang, n=number(covered, lang, decimals=decimals))
+    return gettext(
+        "%(part)s av veckans förväntade %(weekly)s händelser sker vid planerade besök",
+        lang,
+        part=part,
+        weekly=number(weekly, lang),
+    )

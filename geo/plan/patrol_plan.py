@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo.plan.patrol_free import FREE_COLUMNS, free_notes, gain_words
+from geo.i18n import gettext, ngettext
+from geo.plan.patrol_free import FREE_COLUMNS, free_notes, gain_words, threshold_words
 from geo.texts import WEEKDAYS
 from geo.time.weeks import Shift
 
@@ -74,7 +75,10 @@ class PatrolPlan:
         One LineString per shift and unit with visits, through its visits in order (along the streets when
         the travel is ``"gatunät"``), for the map.
     min_gain
-        The least expected share a planned visit adds (the threshold), and why in `min_gain_reason`.
+        The least expected share a planned visit adds (the threshold), and why in `min_gain_reason`
+        (Swedish; :meth:`threshold_text` in either language).
+    min_gain_share, min_expected_per_hour
+        The threshold's two rules (the second ``None`` without history).
     free
         The stretches of shifts with no place worth a visit (:func:`geo.plan.patrol_free.free_windows`).
     history_days
@@ -101,6 +105,8 @@ class PatrolPlan:
     units: int = 1
     min_gain: float = 0.0
     min_gain_reason: str = ""
+    min_gain_share: float = 0.0
+    min_expected_per_hour: float | None = None
     free: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FREE_COLUMNS)))
     history_days: float = 0.0
 
@@ -114,22 +120,35 @@ class PatrolPlan:
         """Of them, how many are expected at the planned visits."""
         return self.expected_share * self.weekly_expected
 
-    def gain_text(self) -> str:
-        """Return the expected gain in words (Swedish)."""
-        return gain_words(self.expected_share, self.n_history, self.history_days)
+    def gain_text(self, lang: str = "sv") -> str:
+        """Return the expected gain in words (`lang`, default Swedish)."""
+        return gain_words(self.expected_share, self.n_history, self.history_days, lang)
 
-    def free_text(self) -> list[str]:
-        """Return the free stretches, grouped over the week (Swedish sentences)."""
-        return free_notes(self.free)
+    def free_text(self, lang: str = "sv") -> list[str]:
+        """Return the free stretches, grouped over the week (sentences in `lang`)."""
+        return free_notes(self.free, lang)
 
-    def capacity_text(self) -> str:
-        """How much of the capacity the plan uses, and why not more (Swedish)."""
+    def threshold_text(self, lang: str = "sv") -> str:
+        """Return where visits are planned (the threshold's rules) in `lang`."""
+        if lang == "sv" or not self.min_gain_share:
+            return self.min_gain_reason
+        return threshold_words(self.min_gain_share, self.min_expected_per_hour, lang)
+
+    def capacity_text(self, lang: str = "sv") -> str:
+        """How much of the capacity the plan uses, and why not more (`lang`, default Swedish)."""
         n_shifts = len(self.shifts) * 7
         cap = n_shifts * self.visits_per_shift * self.units
-        return (
-            f"{len(self.visits)} av {cap} möjliga besök planerade ({n_shifts} pass × {self.visits_per_shift} "
-            f"besök × {self.units} enhet{'er' if self.units > 1 else ''}); besök planeras bara där de "
-            f"når tröskeln ({self.min_gain_reason})"
+        units = ngettext("%(num)s enhet", "%(num)s enheter", self.units, lang)
+        return gettext(
+            "%(n)s av %(cap)s möjliga besök planerade (%(shifts)s pass × %(per)s besök × %(units)s); besök "
+            "planeras bara där de når tröskeln (%(reason)s)",
+            lang,
+            n=len(self.visits),
+            cap=cap,
+            shifts=n_shifts,
+            per=self.visits_per_shift,
+            units=units,
+            reason=self.threshold_text(lang),
         )
 
     def table(self, *, naive: bool = False) -> pd.DataFrame:
