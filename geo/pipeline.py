@@ -28,6 +28,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.config import RunConfig
 from geo.errors import InputError
+from geo.i18n import gettext
 from geo.io import ReadResult, merge_results, read_reports
 from geo.io.area import StudyArea, load_area
 from geo.io.export import label_tables, write_csv, write_frame
@@ -355,7 +356,7 @@ def _stages(run_: RunContext, say: Progress) -> None:
     """Run every enabled stage in order."""
     config, result = run_.config, run_.result
     if not len(result.reports):
-        result.notes.append("inga rapporter i perioden / no reports in the period: analyserna hoppas över")
+        result.notes.append(gettext("inga rapporter i perioden: analyserna hoppas över", config.run.lang))
     for name, text, step in STAGES:
         section = getattr(config, name)
         needs_reports = name != "speed"

@@ -107,6 +107,7 @@ def _lighting(run: RunContext) -> None:
         stage_settings(config.lighting, LightingSettings),
         rejects=rejects,
         progress=run.say,
+        lang=config.run.lang,
     )
     run.record(write_lighting(res, run.out), stage="lighting", settings=res.settings)
     run.result.lighting = res
@@ -128,6 +129,7 @@ def _patrol(run: RunContext) -> None:
         streets=run.streets,
         today=config.period.end,
         progress=run.say,
+        lang=config.run.lang,
     )
     files = write_patrol(res, run.out, demo=config.run.demo, lang=config.run.lang)
     run.record(files, stage="patrol", settings=res.settings)
@@ -173,6 +175,7 @@ def _speed(run: RunContext) -> None:
             reports=run.reports,
             rejects=[seg.rejects, meas.rejects],
             progress=run.say,
+            lang=config.run.lang,
         )
         files = write_speed(res, run.out if i == 0 else run.out / f"speed-{i + 1}")
         run.record(files, stage="speed", settings=res.settings, suffix="" if i == 0 else f"_{i + 1}")

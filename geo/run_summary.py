@@ -19,7 +19,7 @@ from geo.stages.maps import week_expected
 if TYPE_CHECKING:
     from geo.pipeline import RunResult
 
-__all__ = ["DEMO_LABEL", "SOURCE_WORDS", "crs_text", "summary_text"]
+__all__ = ["DEMO_LABEL", "SOURCE_WORDS", "STAGE_WORDS", "crs_text", "summary_text"]
 
 DEMO_LABEL = "syntetiska demodata"
 
@@ -30,6 +30,14 @@ SOURCE_WORDS = {
     "safety_walk": N_("trygghetsvandringar"),
 }
 """Report sources (the ``source`` column's codes) in words."""
+
+STAGE_WORDS = {
+    "hotspots": N_("hot-spots"),
+    "lighting": N_("belysning"),
+    "patrol": N_("patrullering"),
+    "speed": N_("hastighet"),
+}
+"""The stages whose notes the summary lists, in words (before each note)."""
 
 _SWEDEN = re.compile(r"^(?P<crs>.+?): data centred at (?P<lat>[-\d.]+) N, (?P<lon>[-\d.]+) E in Sweden$")
 _UTM = re.compile(r"^(?P<crs>.+?): UTM zone of the data's centre (?P<lat>[-\d.]+), (?P<lon>[-\d.]+)$")
@@ -235,7 +243,8 @@ def summary_text(
     for name in ("hotspots", "lighting", "patrol", "speed"):
         stage = getattr(result, name)
         notes = [] if stage is None else [n for n in stage.notes if f"{name}: {n}" not in result.notes]
-        lines.extend(f"  ({name}) {note}" for note in notes)
+        word = i18n.gettext(STAGE_WORDS[name], lang)
+        lines.extend(f"  ({word}) {note}" for note in notes)
     lines.append(i18n.gettext("Filer:", lang))
     lines.extend(f"  {name}: {p}" for name, p in result.outputs.items())
     secs = i18n.number(seconds, lang, decimals=1)

@@ -37,8 +37,8 @@ def _is_demo(sources: list[str]) -> bool:
 
 
 def _check_options(out: Path, lang: str, tiles: str | None) -> None:
+    from geo.i18n import LANGS
     from geo.maps.base import parse_tiles
-    from geo.maps.texts import LANGS
 
     if lang not in LANGS:
         raise InputError(f"--lang must be sv or en, got '{lang}'")

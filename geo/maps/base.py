@@ -12,10 +12,10 @@ from typing import Any
 from branca.element import Element
 from markupsafe import escape
 
+from geo.i18n import N_, gettext
 from geo.maps.aggregate import public_coord
 from geo.maps.elements import TileBase
 from geo.maps.registry import LeanMap, RegistryHeader, RegistryInit
-from geo.maps.texts import text
 
 __all__ = ["BASE_TILES", "add_base_layers", "base_map", "parse_tiles"]
 
@@ -36,6 +36,9 @@ BASE_TILES: dict[str, tuple[str, str]] = {
     ),
 }
 """Named base maps: tile URL template and attribution."""
+
+BASE_NAMES = {"osm": N_("OpenStreetMap"), "light": N_("Ljus karta"), "dark": N_("Mörk karta")}
+"""Named base map -> its name in the layer list (a Swedish message id)."""
 
 
 def parse_tiles(tiles: str) -> str | None:
@@ -85,17 +88,17 @@ def add_base_layers(m: LeanMap, tiles: str = "osm", *, lang: str = "sv") -> Lean
     """
     choice = parse_tiles(tiles)
     if choice is None:
-        TileBase(text("base_none", lang), None, active=True).add_to(m)
+        TileBase(gettext("Ingen bakgrund (neutral)", lang), None, active=True).add_to(m)
         return m
     if choice in BASE_TILES:
         for name in ("osm", "light", "dark"):
             url, attribution = BASE_TILES[name]
-            TileBase(text(f"base_{name}", lang), url, attribution=attribution, active=name == choice).add_to(
-                m
-            )
+            TileBase(
+                gettext(BASE_NAMES[name], lang), url, attribution=attribution, active=name == choice
+            ).add_to(m)
     else:
-        TileBase(text("base_custom", lang), choice, attribution="", active=True).add_to(m)
-    TileBase(text("base_none", lang), None, active=False).add_to(m)
+        TileBase(gettext("Egen bakgrundskarta", lang), choice, attribution="", active=True).add_to(m)
+    TileBase(gettext("Ingen bakgrund (neutral)", lang), None, active=False).add_to(m)
     return m
 
 
@@ -138,6 +141,6 @@ def base_map(
     root.header.add_child(Element('<meta name="generator" content="lagesbild">'), name="lb_generator")
     # the scale bar (metric only) is added by the registry (geo.maps.registry)
     RegistryHeader().add_to(m)
-    RegistryInit(m.get_name(), bounds).add_to(m)
+    RegistryInit(m.get_name(), bounds, legend_title=gettext("Teckenförklaring", lang)).add_to(m)
     add_base_layers(m, tiles, lang=lang)
     return m

@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.i18n import LANGS, gettext
 from geo.maps.aggregate import wgs84_bounds
 from geo.maps.base import base_map, parse_tiles
 from geo.maps.elements import HtmlPanel
@@ -37,7 +38,6 @@ from geo.maps.layers.speed import add_enforcement, add_speed_segments
 from geo.maps.layers.streets import add_offline_streets
 from geo.maps.prepare import MapLayers, prepare_layers
 from geo.maps.registry import LeanMap
-from geo.maps.texts import LANGS, text
 
 if TYPE_CHECKING:
     from geo.stages.maps import MapInputs
@@ -61,6 +61,14 @@ _PLAN_LAYERS: dict[str, tuple[Callable[..., LeanMap], bool]] = {
 """The internal plan layers in drawing order: layer key -> (drawing function, visible on opening)."""
 
 
+def _demo_words(lang: str) -> str:
+    return gettext("SYNTETISKA DEMODATA – inte verkliga händelser", lang)
+
+
+def _demo_badge(lang: str) -> Markup:
+    return Markup(f'<span class="lb-demo">{escape(_demo_words(lang))}</span>')
+
+
 def _footer(
     layers: MapLayers,
     *,
@@ -72,21 +80,26 @@ def _footer(
 ) -> Markup:
     parts = [f"<b>{escape(title)}</b>"]
     if demo:
-        parts.append(f'<span class="lb-demo">{escape(text("demo", lang))}</span>')
+        parts.append(_demo_badge(lang))
     facts = []
     if layers.period:
-        facts.append(f"{escape(text('period', lang))}: {escape(layers.period)}")
+        facts.append(f"{escape(gettext('Period', lang))}: {escape(layers.period)}")
     if filter_text:
-        facts.append(f"{escape(text('filter', lang))}: {escape(filter_text)}")
+        facts.append(f"{escape(gettext('Urval', lang))}: {escape(filter_text)}")
     if layers.sources:
-        facts.append(f"{escape(text('sources', lang))}: {escape(', '.join(layers.sources))}")
+        facts.append(f"{escape(gettext('Källor', lang))}: {escape(', '.join(layers.sources))}")
     if layers.crs_name:
-        facts.append(f"{escape(text('crs', lang))}: {escape(layers.crs_name)}")
+        facts.append(f"{escape(gettext('Analys-CRS', lang))}: {escape(layers.crs_name)}")
     if generated_at is not None:
-        facts.append(f"{escape(text('generated', lang))}: {generated_at:%Y-%m-%d %H:%M %Z}".strip())
+        facts.append(f"{escape(gettext('Skapad', lang))}: {generated_at:%Y-%m-%d %H:%M %Z}".strip())
     parts.append(" · ".join(facts))
-    parts.extend(f"<b>{escape(text('why_empty', lang))}:</b> {escape(note)}" for note in layers.notes)
-    parts.append(f"<i>{escape(text('public_note' if layers.public else 'internal_note', lang))}</i>")
+    parts.extend(f"<b>{escape(gettext('Inget att visa', lang))}:</b> {escape(note)}" for note in layers.notes)
+    note = (
+        gettext("Publik karta: endast sammanställda uppgifter.", lang)
+        if layers.public
+        else gettext("Intern karta – får inte publiceras.", lang)
+    )
+    parts.append(f"<i>{escape(note)}</i>")
     return Markup("<br>".join(p for p in parts if p))
 
 
@@ -191,12 +204,12 @@ def draw_map(
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be 'sv' or 'en', got '{lang}'")
-    title = title or text("title_default", lang)
+    title = title or gettext("Lägesbild", lang)
     m = base_map(
         view_bounds(layers),
         tiles=tiles,
         lang=lang,
-        title=f"{title}{' – ' + text('demo', lang) if demo else ''}",
+        title=f"{title} – {_demo_words(lang)}" if demo else title,
     )
     if "streets" in layers.frames and len(layers.frames["streets"]):
         add_offline_streets(m, layers.frames["streets"], lang=lang, active=parse_tiles(tiles) is None)
@@ -211,8 +224,7 @@ def draw_map(
     )
     HtmlPanel(footer, position="bottomleft", css_class="lb-panel lb-footer").add_to(m)
     if demo:
-        badge = Markup(f'<span class="lb-demo">{escape(text("demo", lang))}</span>')
-        HtmlPanel(badge, position="topleft", css_class="lb-panel").add_to(m)
+        HtmlPanel(_demo_badge(lang), position="topleft", css_class="lb-panel").add_to(m)
     return m
 
 

@@ -19,12 +19,12 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.i18n import LANGS
 from geo.maps.aggregate import choose_cell_m, grid_counts, suppress
 from geo.maps.layers.feed import feed_trend
 from geo.maps.layers.insecurity import public_insecurity
 from geo.maps.layers.overview import gistar_feature_count
 from geo.maps.public import public_hotspots
-from geo.maps.texts import LANGS
 from geo.model import point_reports
 
 if TYPE_CHECKING:

@@ -16,9 +16,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.i18n import gettext
 from geo.maps.aggregate import cells_covering
 from geo.maps.svg import block_profile
-from geo.maps.texts import text
 
 __all__ = ["public_hotspots", "public_label", "public_mix", "public_profile"]
 
@@ -63,7 +63,7 @@ def public_mix(value: Any, k: int, lang: str) -> str:
         else:
             rest += float(v)
     if rest >= k:
-        out[text("other", lang)] = rest
+        out[gettext("övrigt", lang)] = rest
     return json.dumps(out, ensure_ascii=False)
 
 

@@ -64,7 +64,9 @@ _REGISTRY_JS = """
 .lb-footer { font-size: 11px; max-width: 520px; }
 .lb-demo { color: #fff; background: #b2182b; font-weight: bold; padding: 2px 6px; border-radius: 3px;
   display: inline-block; margin: 2px 0; }
-.lb-legend { font-size: 12px; }
+.lb-legend { font-size: 12px; max-height: calc(45vh - 40px); overflow-y: auto; }
+.lb-legend > summary { cursor: pointer; font-weight: bold; margin-bottom: 4px; }
+#lb-layer-control { max-height: calc(55vh - 30px); overflow-y: auto; }
 .lb-legend .lb-leg { margin-bottom: 6px; }
 .lb-legend .lb-leg b { display: block; }
 .lb-sw { display: inline-block; width: 14px; height: 10px; margin-right: 4px; vertical-align: middle;
@@ -80,7 +82,7 @@ _REGISTRY_JS = """
 <script>
 window.LB = {
   map: null, layers: {}, order: [], bases: [], legends: {}, panels: [], ready: false, readyMs: null,
-  bounds: null, counts: {},
+  bounds: null, counts: {}, legendTitle: '',
   register: function (key, layer, opts) {
     this.layers[key] = layer; this.order.push(key);
     layer._lbKey = key; layer._lbOpts = opts;
@@ -115,7 +117,11 @@ window.LB = {
     });
     if (hasStreets && navigator.onLine === false) { self.goOffline(); }
     L.control.scale({metric: true, imperial: false, maxWidth: 150}).addTo(map);
-    var legendBox = L.DomUtil.create('div', 'lb-panel lb-legend');
+    // the right column: the layer list at the top, the legends (collapsible) at the bottom, each within its
+    // half of the window and scrolled when longer, so they never cover each other on a laptop screen
+    var legendBox = L.DomUtil.create('details', 'lb-panel lb-legend');
+    legendBox.open = true; legendBox.setAttribute('id', 'lb-legends');
+    L.DomUtil.create('summary', '', legendBox).textContent = self.legendTitle;
     self.order.forEach(function (key) {
       var layer = self.layers[key], o = layer._lbOpts || {};
       overlays[o.name || key] = layer;
@@ -129,7 +135,10 @@ window.LB = {
     var ctl = L.control.layers(baseMap, overlays, {collapsed: false, position: 'topright'}).addTo(map);
     ctl.getContainer().setAttribute('id', 'lb-layer-control');
     var legend = L.control({position: 'bottomright'});
-    legend.onAdd = function () { L.DomEvent.disableClickPropagation(legendBox); return legendBox; };
+    legend.onAdd = function () {
+      L.DomEvent.disableClickPropagation(legendBox); L.DomEvent.disableScrollPropagation(legendBox);
+      return legendBox;
+    };
     legend.addTo(map);
     map.on('overlayadd overlayremove', function (e) {
       var d = self.legends[e.layer._lbKey];
@@ -170,13 +179,16 @@ class RegistryInit(MacroElement):
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
-        "LB.bounds = {{ this.bounds }};"
+        "LB.bounds = {{ this.bounds }}; LB.legendTitle = {{ this.legend_title }};"
         "document.addEventListener('DOMContentLoaded', function () { LB.init({{ this.map_name }}); });"
         "{% endmacro %}"
     )
 
-    def __init__(self, map_name: str, bounds: Sequence[Sequence[float]] | None) -> None:
+    def __init__(
+        self, map_name: str, bounds: Sequence[Sequence[float]] | None, *, legend_title: str = ""
+    ) -> None:
         super().__init__()
         self._name = "LagesbildInit"
         self.map_name = map_name
+        self.legend_title = js_dumps(legend_title)
         self.bounds = js_dumps([list(b) for b in bounds]) if bounds else "null"

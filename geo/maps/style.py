@@ -10,18 +10,20 @@ import numpy as np
 import pandas as pd
 
 from geo import i18n
+from geo.i18n import N_, gettext
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
 from geo.maps.escape import Markup, as_html, escape
 from geo.maps.registry import LeanMap
-from geo.maps.texts import text
 
 __all__ = [
     "CATEGORY_COLORS",
     "DENSITY_COLORS",
     "GISTAR_COLORS",
+    "GISTAR_WORDS",
     "GRID_COLORS",
     "TREND_COLORS",
+    "TREND_WORDS",
     "add_ranked",
     "as_points",
     "class_breaks",
@@ -34,6 +36,7 @@ __all__ = [
     "require_columns",
     "require_geo",
     "swatch_legend",
+    "trend_word",
 ]
 
 GRID_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
@@ -59,6 +62,34 @@ GISTAR_COLORS: dict[str, str] = {
 }
 """Gi* class colours (``ns`` cells are not drawn)."""
 
+GISTAR_WORDS = {
+    "hot_99": N_("het 99 %"),
+    "hot_95": N_("het 95 %"),
+    "hot_90": N_("het 90 %"),
+    "cold_90": N_("kall 90 %"),
+    "cold_95": N_("kall 95 %"),
+    "cold_99": N_("kall 99 %"),
+    "ns": N_("ej signifikant"),
+}
+"""Gi* class -> its name in the legend (a Swedish message id)."""
+
+TREND_WORDS = {
+    "new": N_("ny"),
+    "intensifying": N_("ökande"),
+    "persistent": N_("bestående"),
+    "diminishing": N_("minskande"),
+    "sporadic": N_("sporadisk"),
+    "none": N_("ingen trend"),
+}
+"""Trend class -> its Swedish word (the message id; translated with :func:`geo.gettext`)."""
+
+
+def trend_word(value: object, lang: str) -> str:
+    """Return the trend class `value` in words (unknown values unchanged, a missing one "ingen trend")."""
+    key = str(value) if value is not None and not pd.isna(value) and str(value) else "none"
+    return gettext(TREND_WORDS[key], lang) if key in TREND_WORDS else key
+
+
 DENSITY_COLORS = ("#54278f", "#756bb1", "#9e9ac8", "#cbc9e2", "#f2f0f7")
 CATEGORY_COLORS = (
     "#e41a1c",
@@ -82,19 +113,16 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> N
         raise ValueError(f"{what}: missing columns {missing}; has {list(frame.columns)}")
 
 
-def fmt_num(value: Any, *, decimals: int = 0) -> str:
-    """Format a number with thin-space thousands and `decimals` decimals; ``–`` when missing."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)) or pd.isna(value):
-        return "–"
-    v = float(value)
-    if decimals == 0:
-        return f"{round(v):,}".replace(",", "\u202f")
-    return f"{v:,.{decimals}f}".replace(",", "\u202f")
+def fmt_num(value: Any, lang: str, *, decimals: int = 0) -> str:
+    """Format a number for `lang` with `decimals` decimals ("4 946,5" / "4,946.5"); ``–`` if missing."""
+    if value is not None and isinstance(value, float) and not np.isfinite(value):
+        return i18n.MISSING
+    return i18n.number(value, lang, decimals=decimals)
 
 
-def pct(value: Any, lang: str = "sv") -> str:
-    """Format a share (0..1) as a percentage with one decimal for `lang` (Babel); ``–`` when missing."""
-    return i18n.pct(value, lang)
+def pct(value: Any, lang: str = "sv", *, decimals: int = 1) -> str:
+    """Format a share (0..1) as a percentage with `decimals` decimals for `lang`; ``–`` when missing."""
+    return i18n.pct(value, lang, decimals=decimals)
 
 
 def popup_html(title: str, rows: Sequence[tuple[str, str]], *, extra: str = "", subtitle: str = "") -> Markup:
@@ -221,16 +249,15 @@ def add_ranked(
     popups: list[list[tuple[str, str]]],
     *,
     style: dict[str, Any],
+    name: str,
     legend: str,
-    lang: str,
     show: bool,
 ) -> LeanMap:
-    """Draw points as badges numbered by ``rank``, each with a popup of its label/value rows."""
-    name = text(f"layer_{key}", lang)
+    """Draw points as badges numbered by ``rank`` in the layer `name`, each with a popup of its rows."""
     props = [
         {"_k": 0, "_n": int(rank), "_p": popup_html(f"{name} #{int(rank)}", rows)}
         for rank, rows in zip(pts["rank"], popups, strict=True)
     ]
-    swatch = swatch_legend(name, [(style["fillColor"], text(legend, lang))])
+    swatch = swatch_legend(name, [(style["fillColor"], legend)])
     DataLayer(key, name, feature_collection(pts, props), styles=[style], show=show, legend=swatch).add_to(m)
     return m

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from geo import i18n
-from geo.i18n import N_
 from geo.maps.prepare import MapLayers
+from geo.maps.style import TREND_WORDS, trend_word
 from geo.texts import WEEKDAYS_SHORT
 
 __all__ = [
@@ -23,24 +23,9 @@ __all__ = [
     "hotspots_context",
     "lighting_context",
     "patrol_context",
+    "trend_word",
     "weekdays_text",
 ]
-
-TREND_WORDS = {
-    "new": N_("ny"),
-    "intensifying": N_("ökande"),
-    "persistent": N_("bestående"),
-    "diminishing": N_("minskande"),
-    "sporadic": N_("sporadisk"),
-    "none": N_("ingen trend"),
-}
-"""Trend class -> its Swedish word (the message id; translated with :func:`geo.i18n.gettext`)."""
-
-
-def trend_word(value: object, lang: str) -> str:
-    """Return the trend class `value` in words (unknown values unchanged, a missing one "ingen trend")."""
-    key = str(value) if value is not None and not pd.isna(value) and str(value) else "none"
-    return i18n.gettext(TREND_WORDS[key], lang) if key in TREND_WORDS else key
 
 
 def weekdays_text(value: object, lang: str) -> str:

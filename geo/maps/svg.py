@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from geo.i18n import gettext
 from geo.maps.escape import Markup, escape
-from geo.maps.texts import WEEKDAYS, text
+from geo.texts import WEEKDAYS_SHORT as WEEKDAYS
 
 __all__ = ["block_profile", "hour_week_svg", "sparkline_svg"]
 
@@ -91,7 +92,7 @@ def hour_week_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="lb-chart" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title or text("chart_title", lang))}" '
+        f'aria-label="{escape(title or gettext("Händelser per timme och veckodag", lang))}" '
         'style="font:9px sans-serif">'
     ]
     if title:

@@ -152,8 +152,12 @@ def _moved(before: int, now: int, lang: str) -> str:
     return f"{i18n.number(before, lang)}→{i18n.number(now, lang)}"
 
 
-def _signed(pct: float) -> str:
-    return "" if np.isnan(pct) else f" ({pct:+.0f} %)".replace("-", "−")
+def _signed(pct: float, lang: str) -> str:
+    """Return a change in percent as " (+12 %)" / " (−3 %)" ("+12%" in English); empty when unknown."""
+    if np.isnan(pct):
+        return ""
+    sign = "+" if pct >= 0 else "−"
+    return f" ({sign}{i18n.pct(abs(pct) / 100, lang, decimals=0)})"
 
 
 def since_last_lines(
@@ -194,7 +198,7 @@ def since_last_lines(
         for part, word in ((up, N_("Störst ökning")), (down, N_("Störst minskning"))):
             if len(part):
                 items = ", ".join(
-                    f"{r.label} {_moved(r.n_before, r.n_now, lang)}{_signed(r.change_pct)}"
+                    f"{r.label} {_moved(r.n_before, r.n_now, lang)}{_signed(r.change_pct, lang)}"
                     for r in part.itertuples()
                 )
                 lines.append(f"{i18n.gettext(word, lang)}: {items}.")

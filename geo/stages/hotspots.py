@@ -10,6 +10,7 @@ import pandas as pd
 from pydantic import Field
 from shapely.geometry.base import BaseGeometry
 
+from geo.i18n import gettext, number
 from geo.model import Reports, point_reports
 from geo.stages._base import Progress, StageResult, StageSettings, quiet
 
@@ -147,11 +148,16 @@ def select_reports(reports: Reports, settings: HotspotSettings) -> Reports:
     return Reports(pts.reset_index(drop=True))
 
 
-def _no_reports_note(reports: Reports, settings: HotspotSettings) -> str:
+def _no_reports_note(reports: Reports, settings: HotspotSettings, lang: str) -> str:
     have = sorted(point_reports(reports)["source"].dropna().astype(str).unique())
-    return (
-        f"källorna {settings.sources or 'alla'} / kategorierna {settings.categories or 'alla'} matchar inga "
-        f"punktrapporter (data har källorna {', '.join(have) or 'inga'}); inga hot-spots"
+    every, none = gettext("alla", lang), gettext("inga", lang)
+    return gettext(
+        "källorna %(sources)s / kategorierna %(categories)s matchar inga punktrapporter (data har källorna "
+        "%(have)s); inga hot-spots",
+        lang,
+        sources=", ".join(settings.sources) or every,
+        categories=", ".join(settings.categories) or every,
+        have=", ".join(have) or none,
     )
 
 
@@ -172,21 +178,34 @@ def _scaled(
     return settings.model_copy(update={"min_samples": scaled, "min_samples_weeks": None})
 
 
-def _nothing_found_note(settings: HotspotSettings, n: int, found: gpd.GeoDataFrame) -> str:
-    """Say in Swedish why no hot-spot was found, and what to change."""
-    note = f"{settings.method} fann inga hot-spots bland {n:,} rapporter"
+def _nothing_found_note(settings: HotspotSettings, n: int, found: gpd.GeoDataFrame, lang: str) -> str:
+    """Say in `lang` why no hot-spot was found, and what to change."""
+    note = gettext(
+        "%(method)s fann inga hot-spots bland %(n)s rapporter",
+        lang,
+        method=settings.method,
+        n=number(n, lang),
+    )
     if settings.min_samples is not None:
         auto = max(5, int(round(n**0.5 / 4)))
-        radius = f" inom {settings.eps_m:g} m" if settings.eps_m and settings.method == "dbscan" else ""
-        return (
-            f"{note}: min_samples = {settings.min_samples} kräver så många rapporter{radius} på en plats, "
-            f"vilket ingen plats når i perioden; utelämna min_samples så väljs den efter datamängden "
-            f"(max(5, √n/4) = {auto}), eller ange min_samples_weeks (de veckor min_samples gäller) så "
-            "skalas den till perioden"
+        dbscan = settings.eps_m and settings.method == "dbscan"
+        radius = gettext(" inom %(eps)s m", lang, eps=number(settings.eps_m, lang)) if dbscan else ""
+        return note + gettext(
+            ": min_samples = %(min)s kräver så många rapporter%(radius)s på en plats, vilket ingen plats "
+            "når i perioden; utelämna min_samples så väljs den efter datamängden (max(5, √n/4) = %(auto)s), "
+            "eller ange min_samples_weeks (de veckor min_samples gäller) så skalas den till perioden",
+            lang,
+            min=settings.min_samples,
+            radius=radius,
+            auto=auto,
         )
     choices = found.attrs.get("choices", {})
     chosen = ", ".join(f"{k} = {v[0] if isinstance(v, tuple) else v}" for k, v in choices.items())
-    return f"{note}: ingen plats är tät nog med de valda värdena ({chosen or 'automatiska'})"
+    return note + gettext(
+        ": ingen plats är tät nog med de valda värdena (%(chosen)s)",
+        lang,
+        chosen=chosen or gettext("automatiska", lang),
+    )
 
 
 def _record_choices(result: HotspotResult, hotspots: gpd.GeoDataFrame) -> None:
@@ -302,7 +321,7 @@ def hotspots_stage(
     pts = select_reports(reports, settings)
     result = HotspotResult(settings=settings, hotspots=empty_hotspots(reports.crs), n_reports=len(pts))
     if not len(pts):
-        result.notes.append(_no_reports_note(reports, settings))
+        result.notes.append(_no_reports_note(reports, settings, lang))
         return result
     progress(f"Hot-spots ({settings.method})")
     settings = _scaled(settings, pts, period_end, result)
@@ -333,7 +352,7 @@ def hotspots_stage(
         end = period_end if period_end is not None else pts["occurred_at"].max()
         result.chosen["trend"] = trend_words(pts["occurred_at"].min(), end, lang=lang)
     if not len(found):
-        result.notes.append(_nothing_found_note(settings, len(pts), found))
+        result.notes.append(_nothing_found_note(settings, len(pts), found, lang))
     if settings.overview:
         progress("Täthet / density (KDE) och Gi*")
         _overview(pts, settings, area, result)

@@ -12,6 +12,7 @@ from pydantic import Field
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import InputError
+from geo.i18n import gettext, number
 from geo.layers.lighting.layer import DEFAULT_LIT_WAY_BUFFER_M, DEFAULT_RADIUS_M, build_lighting
 from geo.model import Reports
 from geo.plan.lighting.followup import FollowUp, follow_up
@@ -83,7 +84,7 @@ class LightingResult(StageResult):
     follow_up: FollowUp | None = None
 
 
-def _explain(result: LightingResult) -> None:
+def _explain(result: LightingResult, lang: str) -> None:
     """Fill `chosen` with the optimiser's choice and `notes` with why nothing was found, if so."""
     plan, settings = result.plan, result.settings
     props = plan.proposals
@@ -91,21 +92,31 @@ def _explain(result: LightingResult) -> None:
     result.chosen["method"] = f"{props.method}: {props.status}{extra}"
     layer = plan.layer
     if not len(layer.ways):
-        result.notes.append("inga gångbara vägar bland vägarna; inget att belysa och inga lampor föreslås")
+        result.notes.append(
+            gettext("inga gångbara vägar bland vägarna; inget att belysa och inga lampor föreslås", lang)
+        )
     elif not len(layer.dark_stretches):
         result.notes.append(
-            "inga mörka sträckor: alla gångbara vägar ligger inom belysningen "
-            f"(lampradie {settings.radius_m:g} m); inga lampor föreslås"
+            gettext(
+                "inga mörka sträckor: alla gångbara vägar ligger inom belysningen (lampradie %(radius)s m); "
+                "inga lampor föreslås",
+                lang,
+                radius=number(settings.radius_m, lang),
+            )
         )
     elif not len(plan.evidence):
         result.notes.append(
-            f"inga rapporter i mörker eller om mörka platser inom {settings.near_m:g} m "
-            "från en mörk sträcka; inga lampor föreslås"
+            gettext(
+                "inga rapporter i mörker eller om mörka platser inom %(near)s m från en mörk sträcka; "
+                "inga lampor föreslås",
+                lang,
+                near=number(settings.near_m, lang),
+            )
         )
 
 
 def _follow_up(
-    reports: Reports, area: BaseGeometry, settings: LightingSettings, result: LightingResult
+    reports: Reports, area: BaseGeometry, settings: LightingSettings, result: LightingResult, lang: str
 ) -> FollowUp | None:
     """Compare dark-time incidents before and after `settings.follow_up_date`; a note when it cannot."""
     when = pd.Timestamp(settings.follow_up_date)
@@ -113,7 +124,11 @@ def _follow_up(
         follow = follow_up(reports, affected=area, changed_at=when, window_days=settings.follow_up_days)
     except ValueError:
         result.notes.append(
-            f"uppföljning: inga brott i mörker både före och efter {when.date()}; ingen jämförelse gjord"
+            gettext(
+                "uppföljning: inga brott i mörker både före och efter %(date)s; ingen jämförelse gjord",
+                lang,
+                date=str(when.date()),
+            )
         )
         return None
     if settings.follow_up_days is None:
@@ -131,6 +146,7 @@ def lighting_stage(
     follow_up_area: BaseGeometry | None = None,
     rejects: pd.DataFrame | None = None,
     progress: Progress = quiet,
+    lang: str = "sv",
 ) -> LightingResult:
     """Build the lighting layer, rank dark places, propose new lamps and quick fixes, and follow up.
 
@@ -153,6 +169,8 @@ def lighting_stage(
         ``None``).
     progress
         Called with a message per step.
+    lang
+        Language of the proposals' reasons and the notes (``sv`` or ``en``).
 
     Returns
     -------
@@ -186,11 +204,12 @@ def lighting_stage(
         spacing_m=settings.spacing_m,
         method=settings.method,
         time_limit_s=settings.time_limit_s,
+        lang=lang,
     )
     table = rejects if rejects is not None else empty_rejects()
     result = LightingResult(settings=settings, plan=plan, rejects=table)
-    _explain(result)
+    _explain(result, lang)
     if follow_up_area is not None:
         progress("Uppföljning / follow-up")
-        result.follow_up = _follow_up(reports, follow_up_area, settings, result)
+        result.follow_up = _follow_up(reports, follow_up_area, settings, result, lang)
     return result

@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 from pydantic import Field
 
+from geo.i18n import gettext
 from geo.stages._base import Progress, StageResult, StageSettings, quiet
 from geo.stages.evaluate import EvaluateResult
 from geo.stages.forecast import ForecastResult
@@ -324,7 +325,7 @@ def map_stage(
         counts=layers.feature_counts(),
         layers=layers,
     )
-    _explain(result, reports, inputs, settings)
+    _explain(result, reports, inputs, settings, lang)
     if summary and not public:
         from geo.maps.summary import summary_html
 
@@ -336,7 +337,7 @@ def map_stage(
 
 
 def _explain(
-    result: MapResult, reports: gpd.GeoDataFrame | None, inputs: MapInputs, settings: MapSettings
+    result: MapResult, reports: gpd.GeoDataFrame | None, inputs: MapInputs, settings: MapSettings, lang: str
 ) -> None:
     """Fill the result's `chosen` and `notes`: the automatic cell size, and what the map leaves out."""
     layers = result.layers
@@ -345,11 +346,17 @@ def _explain(
             f"{layers.cell_m:g} m: den minsta rutan som ger högst 4000 rutor med rapporter"
         )
     if reports is None or not len(reports):
-        result.notes.append("inga rapporter: kartan har ingen rapportruta och inga rapportpunkter")
+        result.notes.append(
+            gettext("inga rapporter: kartan har ingen rapportruta och inga rapportpunkter", lang)
+        )
     elif "grid" not in layers.frames:
-        result.notes.append("inga punktrapporter (bara kommun- eller områdesnivå): ingen rapportruta")
+        result.notes.append(
+            gettext("inga punktrapporter (bara kommun- eller områdesnivå): ingen rapportruta", lang)
+        )
     if result.public and set(inputs.frames()) - {"hotspots", "area", "feed", "insecurity"}:
         result.notes.append(
-            "den publika kartan visar bara rapportrutor och hot-spot-områden (minst k händelser)"
+            gettext(
+                "den publika kartan visar bara rapportrutor och hot-spot-områden (minst k händelser)", lang
+            )
         )
     result.notes.extend(inputs.skipped)

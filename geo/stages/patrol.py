@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 from pydantic import Field, field_validator
 
+from geo.i18n import gettext
 from geo.model import Reports
 from geo.plan.patrol import PatrolPlan, empty_plan, plan_patrols
 from geo.plan.patrol_places import patrollable
@@ -113,20 +114,22 @@ def _planning_week(settings: PatrolSettings, today: dt.date | None) -> tuple[str
 
 
 def _nothing_to_plan(
-    reports: Reports, counted: Reports, places: gpd.GeoDataFrame, settings: PatrolSettings
+    reports: Reports, counted: Reports, places: gpd.GeoDataFrame, settings: PatrolSettings, lang: str
 ) -> str | None:
-    """Return why there is nothing to plan (Swedish), or ``None``; raise when no report has a point."""
+    """Return why there is nothing to plan (in `lang`), or ``None``; raise when no report has a point."""
     if not len(counted):
         if not settings.sources:
-            return "inga rapporter; ingen patrullplan"
+            return gettext("inga rapporter; ingen patrullplan", lang)
         have = sorted(reports["source"].dropna().astype(str).unique())
-        return (
-            f"inga rapporter från källorna {settings.sources} "
-            f"(data har källorna {', '.join(have) or 'inga'}); ingen patrullplan"
+        return gettext(
+            "inga rapporter från källorna %(sources)s (data har källorna %(have)s); ingen patrullplan",
+            lang,
+            sources=", ".join(settings.sources),
+            have=", ".join(have) or gettext("inga", lang),
         )
     patrollable(counted)
     if not len(places):
-        return "inga platser (hot-spots) att planera för; ingen patrullplan"
+        return gettext("inga platser (hot-spots) att planera för; ingen patrullplan", lang)
     return None
 
 
@@ -138,6 +141,7 @@ def patrol_stage(
     streets: gpd.GeoDataFrame | None = None,
     today: dt.date | None = None,
     progress: Progress = quiet,
+    lang: str = "sv",
 ) -> PatrolResult:
     """Plan the week's patrol visits over `places` (:func:`geo.plan.patrol.plan_patrols`).
 
@@ -158,6 +162,8 @@ def patrol_stage(
         unless `settings.week` is given. Default the clock's date.
     progress
         Called with a message per step.
+    lang
+        Language of the notes (``sv`` or ``en``).
 
     Returns
     -------
@@ -174,7 +180,7 @@ def patrol_stage(
 
     week, why_week = _planning_week(settings, today)
     counted = select_reports(reports, settings)
-    nothing = _nothing_to_plan(reports, counted, places, settings)
+    nothing = _nothing_to_plan(reports, counted, places, settings, lang)
     if nothing is not None:
         plan = empty_plan(
             week=week,
@@ -209,5 +215,5 @@ def patrol_stage(
         result.notes.append(nothing)
     else:
         result.chosen["travel"] = _TRAVEL[plan.travel]
-        result.notes.extend([plan.gain_text(), plan.capacity_text(), *plan.free_text()])
+        result.notes.extend([plan.gain_text(lang), plan.capacity_text(lang), *plan.free_text(lang)])
     return result

@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 from pydantic import Field, field_validator
 
+from geo.i18n import gettext, number
 from geo.model import Reports
 from geo.stages._base import Progress, StageResult, StageSettings, quiet
 
@@ -83,6 +84,7 @@ def speed_stage(
     reports: Reports | None = None,
     rejects: Sequence[pd.DataFrame] = (),
     progress: Progress = quiet,
+    lang: str = "sv",
 ) -> SpeedResult:
     """Match measurements and traffic reports to road segments, summarise speeds and plan speed checks.
 
@@ -102,6 +104,8 @@ def speed_stage(
         The readers' rejection tables (segments', then measurements'), carried into ``result.rejects``.
     progress
         Called with a message per step.
+    lang
+        Language of the notes (``sv`` or ``en``).
 
     Returns
     -------
@@ -141,7 +145,7 @@ def speed_stage(
         rejects=_merge_rejects(rejects, layer.rejects, measurements),
     )
     result.chosen["kind"] = _kind_reason(layer.kind)
-    result.notes.extend(_notes(layer, plan, len(measurements), settings))
+    result.notes.extend(_notes(layer, plan, len(measurements), settings, lang))
     return result
 
 
@@ -182,19 +186,37 @@ def _kind_reason(kind: str) -> str:
     return "passes: enskilda passager räknas som de är"
 
 
-def _notes(layer: SpeedLayer, plan: gpd.GeoDataFrame, n_rows: int, settings: SpeedSettings) -> list[str]:
+def _notes(
+    layer: SpeedLayer, plan: gpd.GeoDataFrame, n_rows: int, settings: SpeedSettings, lang: str
+) -> list[str]:
     n_matched = len(layer.measurements)
-    notes = [f"{n_matched:,} av {n_rows:,} mätrader kopplade till vägsegment"]
+    matched = number(n_matched, lang)
+    notes = [
+        gettext(
+            "%(matched)s av %(rows)s mätrader kopplade till vägsegment",
+            lang,
+            matched=matched,
+            rows=number(n_rows, lang),
+        )
+    ]
     if n_rows == 0:
-        notes.append("inga mätningar; ingen kontroll föreslås")
+        notes.append(gettext("inga mätningar; ingen kontroll föreslås", lang))
     elif n_matched == 0:
         notes.append(
-            f"ingen mätning låg inom {settings.tolerance_m:g} m från ett vägsegment (eller angav ett känt "
-            "segment-id); ingen kontroll föreslås"
+            gettext(
+                "ingen mätning låg inom %(tolerance)s m från ett vägsegment (eller angav ett känt "
+                "segment-id); ingen kontroll föreslås",
+                lang,
+                tolerance=number(settings.tolerance_m, lang),
+            )
         )
     elif not len(plan):
         notes.append(
-            "ingen kontroll föreslås: inget tidsfönster med minst 20 passager har fordon över gränsen + "
-            f"{settings.margin_kmh:g} km/h, och inga trafikklagomål utan mätning"
+            gettext(
+                "ingen kontroll föreslås: inget tidsfönster med minst 20 passager har fordon över gränsen + "
+                "%(margin)s km/h, och inga trafikklagomål utan mätning",
+                lang,
+                margin=number(settings.margin_kmh, lang),
+            )
         )
     return notes

@@ -12,7 +12,7 @@ import pytest
 
 from geo.maps import draw_map, prepare_layers, render_html
 from geo.maps.browser import chromium_path, launch, open_map, screenshot
-from geo.maps.texts import text
+from geo.maps.style import trend_word
 from geo.stages.maps import MapInputs
 
 from .conftest import ci
@@ -88,25 +88,25 @@ def test_internal_demo_map(browser, tmp_path_factory, artifacts, demo_reports, d
         for share in (top["share"], top["dark_share"]):  # Swedish: decimal comma, no-break space
             assert f"{100 * share:.1f}".replace(".", ",") + "\u00a0%" in popup
         assert top["peak_windows"] in popup and top["hotspot_id"] in popup
-        assert text(top["trend"], "sv") in popup
+        assert trend_word(top["trend"], "sv") in popup
         assert page.locator(".leaflet-popup-content svg.lb-chart").count() == 1
         screenshot(page, artifacts / "map-demo-internal-popup.png")
         # switching the hot-spots off removes their shapes and legend; on again brings them back
         n_paths = page.locator("path.leaflet-interactive").count()
         legend = page.locator('.lb-leg[data-layer="hotspots"]')
         assert legend.is_visible()
-        _toggle(page, text("layer_hotspots", "sv"))
+        _toggle(page, "Hot-spots")
         assert page.evaluate("() => LB.visible('hotspots')") is False
         assert page.locator("path.leaflet-interactive").count() == n_paths - expected["hotspots"]
         assert not legend.is_visible()
-        _toggle(page, text("layer_hotspots", "sv"))
+        _toggle(page, "Hot-spots")
         assert page.evaluate("() => LB.visible('hotspots')") is True
         # the clustered points are built only when switched on
         assert page.locator(".marker-cluster").count() == 0
-        _toggle(page, text("layer_points", "sv"))
+        _toggle(page, "Rapporter (kluster)")
         page.wait_for_selector(".marker-cluster")
         assert page.evaluate("() => LB.layers.points.getLayers().length") == expected["points"]
-        _toggle(page, text("layer_points", "sv"))
+        _toggle(page, "Rapporter (kluster)")
         assert page.locator(".marker-cluster").count() == 0
         # nothing the layers did on the way asked the network for anything but tiles
         assert report.console_errors == [] and report.other_requests == [] and report.failed_requests == []
@@ -129,7 +129,7 @@ def test_public_demo_map(browser, tmp_path_factory, artifacts, demo_reports, dem
             f"{100 * hs['share']:.1f}".replace(".", ",") + "\u00a0%" in popup and hs["peak_windows"] in popup
         )
         assert "i mörker" not in popup and "metod" not in popup
-        _toggle(page, text("layer_grid_public", "sv"))
+        _toggle(page, "Händelser per ruta")
         assert page.evaluate("() => LB.visible('grid')") is False
         assert not page.locator('.lb-leg[data-layer="grid"]').is_visible()
         assert "SYNTETISKA DEMODATA" in page.locator(".lb-footer").inner_text()
@@ -160,3 +160,28 @@ def test_toronto_maps(browser, tmp_path_factory, artifacts, toronto, toronto_ana
                 _toggle(page, "Gi* cells")
                 assert page.evaluate("() => LB.visible('gistar')") is True
                 assert page.locator('.lb-leg[data-layer="gistar"]').is_visible()
+
+
+@pytest.mark.parametrize("viewport", [(1280, 720), (1366, 768), (1920, 1080)])
+def test_legends_never_cover_the_layer_list(browser, tmp_path_factory, demo_reports, demo_inputs, viewport):
+    layers = prepare_layers(demo_reports, demo_inputs, area=None)
+    path = _write(tmp_path_factory, "demo-boxes", layers, demo=True, tiles="none")
+    with open_map(browser, path, viewport=viewport) as (page, _report):
+        for label in ("Rapporter (kluster)", "Mörka platser (rangordnade)", "Patrullplan (besök)"):
+            _toggle(page, label)  # more legends than a laptop screen holds
+        boxes = page.evaluate(
+            """() => ['#lb-layer-control', '#lb-legends', '.lb-footer', '.lb-feed'].map(function (s) {
+                var el = document.querySelector(s); if (!el) { return null; }
+                var r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom];
+            })"""
+        )
+    control, legends, footer, _feed = boxes
+    width, height = viewport
+
+    def overlap(a, b):
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    assert not overlap(control, legends), (control, legends)
+    assert not overlap(legends, footer), (legends, footer)
+    for box in (control, legends, footer):
+        assert box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height, (box, viewport)

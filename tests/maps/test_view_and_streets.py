@@ -77,8 +77,9 @@ def test_the_point_cap_is_stated_in_the_legend(demo_reports: gpd.GeoDataFrame) -
     html = render_html(draw_map(layers))
     total = layers.n_reports
     assert total > 1_000
-    shown = "1\u202f000"
-    assert f"de senaste {shown} av {total:,}".replace(",", "\u202f") in html
+    assert f"de senaste 1\xa0000 av {total:,}".replace(",", "\xa0") in html  # Swedish thousands (Babel)
+    english = render_html(draw_map(layers, lang="en"))
+    assert f"the latest 1,000 of {total:,}" in english
 
 
 def test_points_can_be_filtered_by_category_and_week(demo_reports: gpd.GeoDataFrame) -> None:

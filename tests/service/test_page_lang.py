@@ -9,7 +9,7 @@ import shapely
 from geo.service.csp import html_csp
 from geo.service.page import report_page
 from geo.service.templating import request_lang
-from tests.service._lang import visible_words
+from tests.language import visible_words
 from tests.service.conftest import Deployment
 
 AREA = shapely.box(13.9, 57.1, 14.2, 57.25)

@@ -53,9 +53,9 @@ def test_no_reports_of_the_sources_is_a_note_not_an_error(reports: Reports) -> N
     result = hotspots_stage(reports, HotspotSettings(sources=["resident"]))
     assert len(result.hotspots) == 0 and result.n_reports == 0
     assert result.density is None and result.gistar is None
-    assert (
-        len(result.notes) == 1 and "källorna ['resident']" in result.notes[0] and "police" in result.notes[0]
-    )
+    assert len(result.notes) == 1 and "källorna resident /" in result.notes[0] and "police" in result.notes[0]
+    english = hotspots_stage(reports, HotspotSettings(sources=["resident"]), lang="en")
+    assert english.notes[0].startswith("the sources resident / categories all match no point reports")
 
 
 def test_nothing_found_says_why(reports: Reports) -> None:

@@ -59,11 +59,13 @@ def test_nothing_to_plan_is_a_note(demo_police: Reports, places) -> None:
     result = patrol_stage(demo_police, places, settings)
     assert len(result.plan.visits) == 0 and result.plan.expected_share == 0.0
     assert result.notes == [
-        "inga rapporter från källorna ['polis'] (data har källorna police); ingen patrullplan"
+        "inga rapporter från källorna polis (data har källorna police); ingen patrullplan"
     ]
     assert result.plan.notes == result.notes and result.plan.week == CUT_WEEK
     no_places = patrol_stage(demo_police, places.iloc[:0], PatrolSettings(week=CUT_WEEK))
     assert no_places.notes == ["inga platser (hot-spots) att planera för; ingen patrullplan"]
+    english = patrol_stage(demo_police, places.iloc[:0], PatrolSettings(week=CUT_WEEK), lang="en")
+    assert english.notes == ["no places (hot-spots) to plan for; no patrol plan"]
     assert len(no_places.plan.visits) == 0 and len(no_places.plan.routes) == 0
 
 
@@ -89,3 +91,14 @@ def test_reports_without_points_are_an_error(demo_police: Reports, places) -> No
 def test_bad_settings(values: dict, field: str) -> None:
     with pytest.raises(ValidationError, match=field):
         PatrolSettings(**values)
+
+
+def test_notes_follow_the_run_language(demo_police: Reports, places) -> None:
+    from tests.maps.test_summary import SV_MARKERS, visible_words
+
+    settings = PatrolSettings(week=CUT_WEEK, shifts=["15-23"], visits_per_shift=3)
+    english = patrol_stage(demo_police, places, settings, lang="en")
+    plan = english.plan
+    assert english.notes == [plan.gain_text("en"), plan.capacity_text("en"), *plan.free_text("en")]
+    assert english.notes[0].startswith("about ") and "possible visits planned" in english.notes[1]
+    assert not set(visible_words(" ".join(english.notes))) & {*SV_MARKERS, "pass", "ungefär", "tröskeln"}

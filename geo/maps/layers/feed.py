@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo.i18n import gettext, number
 from geo.maps.elements import HtmlPanel
 from geo.maps.escape import Markup, escape
 from geo.maps.registry import LeanMap
 from geo.maps.style import require_columns
 from geo.maps.svg import sparkline_svg
-from geo.maps.texts import text
 
 __all__ = ["add_feed_panel", "feed_trend"]
 
@@ -68,11 +68,18 @@ def add_feed_panel(m: LeanMap, weekly: pd.DataFrame, *, lang: str = "sv", weeks:
     last = weekly[weekly["week"] >= totals.index[-min(weeks, len(totals))]]
     top = last.groupby("category")["count"].sum().sort_values(ascending=False).head(3)
     top_txt = ", ".join(f"{escape(str(c))} {int(v)}" for c, v in top.items())
-    html = Markup(
-        f"<b>{escape(text('feed_title', lang))}</b><br>"
-        f"{sparkline_svg(totals.iloc[-52:].to_numpy())}<br>"
-        f"<span style='font-size:11px'>{escape(text('feed_total', lang, n=weeks, cur=cur, change=change))}"
-        f"<br>{escape(text('feed_top', lang))}: {top_txt}</span>"
+    total = gettext(
+        "Senaste %(n)s veckor: %(cur)s händelser (%(change)s mot %(n)s veckor innan)",
+        lang,
+        n=weeks,
+        cur=number(cur, lang),
+        change=change,
     )
-    HtmlPanel(html, position="bottomright", css_class="lb-panel lb-feed").add_to(m)
+    html = Markup(
+        f"<b>{escape(gettext('Polisens händelser (trend)', lang))}</b><br>"
+        f"{sparkline_svg(totals.iloc[-52:].to_numpy())}<br>"
+        f"<span style='font-size:11px'>{escape(total)}"
+        f"<br>{escape(gettext('Vanligast', lang))}: {top_txt}</span>"
+    )
+    HtmlPanel(html, position="bottomleft", css_class="lb-panel lb-feed").add_to(m)  # right: layers, legends
     return m

@@ -6,11 +6,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.i18n import gettext
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
 from geo.maps.registry import LeanMap
 from geo.maps.style import fmt_num, popup_html, require_columns, require_geo, swatch_legend
-from geo.maps.texts import text
 
 __all__ = ["FORECAST_COLORS", "FORECAST_RANKS", "add_forecast"]
 
@@ -43,23 +43,25 @@ def add_forecast(m: LeanMap, cells: gpd.GeoDataFrame, *, lang: str = "sv", show:
     props = []
     for i, (_, row) in enumerate(cells.iterrows()):
         rows = [
-            (text("rank", lang), str(int(row["rank"]))),
-            (text("risk", lang), fmt_num(row["risk"], decimals=2)),
+            (gettext("rang", lang), str(int(row["rank"]))),
+            (gettext("risk (förväntade händelser)", lang), fmt_num(row["risk"], lang, decimals=2)),
         ]
         if "method" in row.index and pd.notna(row["method"]):
-            rows.append((text("method", lang), str(row["method"])))
+            rows.append((gettext("metod", lang), str(row["method"])))
         if "as_of" in row.index and pd.notna(row["as_of"]):
             days = f" + {int(row['horizon_days'])} d" if pd.notna(row.get("horizon_days")) else ""
-            rows.append((text("forecast_from", lang), f"{str(row['as_of'])[:10]}{days}"))
-        title = f"{text('layer_forecast', lang)} #{int(row['rank'])}"
+            rows.append((gettext("prognos från", lang), f"{str(row['as_of'])[:10]}{days}"))
+        title = f"{gettext('Prognos: högst risk', lang)} #{int(row['rank'])}"
         props.append({"_k": int(max(klass[i], 0)), "_p": popup_html(title, rows)})
     styles = [{"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.45} for c in FORECAST_COLORS]
     bounds = [*FORECAST_RANKS[1:], None]
     items = [
-        (c, text("forecast_legend", lang, lo=lo, hi=hi - 1 if hi else "…"))
+        (c, gettext("rang %(lo)s–%(hi)s", lang, lo=lo, hi=hi - 1 if hi else "…"))
         for c, lo, hi in zip(FORECAST_COLORS, FORECAST_RANKS, bounds, strict=True)
     ]
-    legend = swatch_legend(text("layer_forecast", lang), items)
+    legend = swatch_legend(gettext("Prognos: högst risk", lang), items)
     fc = feature_collection(cells, props, decimals=5)
-    DataLayer("forecast", text("layer_forecast", lang), fc, styles=styles, show=show, legend=legend).add_to(m)
+    DataLayer(
+        "forecast", gettext("Prognos: högst risk", lang), fc, styles=styles, show=show, legend=legend
+    ).add_to(m)
     return m

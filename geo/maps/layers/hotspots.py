@@ -9,12 +9,21 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.i18n import gettext, number
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
 from geo.maps.registry import LeanMap
-from geo.maps.style import TREND_COLORS, fmt_num, pct, popup_html, require_columns, require_geo, swatch_legend
+from geo.maps.style import (
+    TREND_COLORS,
+    fmt_num,
+    pct,
+    popup_html,
+    require_columns,
+    require_geo,
+    swatch_legend,
+    trend_word,
+)
 from geo.maps.svg import block_profile, hour_week_svg
-from geo.maps.texts import text
 
 __all__ = ["add_hotspots"]
 
@@ -50,23 +59,25 @@ def _mix_text(mix: dict[str, float], *, k: int | None, lang: str, top: int = 4) 
     if k is not None:
         shown = [(c, v) for c, v in items if v >= k]
         rest = sum(v for c, v in items if v < k)
-        parts = [f"{c} {v:g}" for c, v in shown[:top]]
+        parts = [f"{c} {number(v, lang)}" for c, v in shown[:top]]
         rest += sum(v for _, v in shown[top:])
         if rest >= k:
-            parts.append(f"{text('other', lang)} {rest:g}")
+            parts.append(f"{gettext('övrigt', lang)} {number(rest, lang)}")
         return ", ".join(parts)
-    parts = [f"{c} {v:g}" for c, v in items[:top]]
+    parts = [f"{c} {number(v, lang)}" for c, v in items[:top]]
     rest = sum(v for _, v in items[top:])
     if rest:
-        parts.append(f"{text('other', lang)} {rest:g}")
+        parts.append(f"{gettext('övrigt', lang)} {number(rest, lang)}")
     return ", ".join(parts)
 
 
-def _area_text(area_m2: Any) -> str:
+def _area_text(area_m2: Any, lang: str) -> str:
     if area_m2 is None or pd.isna(area_m2):
         return "–"
     a = float(area_m2)
-    return f"{a / 1e6:.2f} km²" if a >= 1e6 else f"{a / 1e4:.1f} ha"
+    return (
+        f"{number(a / 1e6, lang, decimals=2)} km²" if a >= 1e6 else f"{number(a / 1e4, lang, decimals=1)} ha"
+    )
 
 
 def add_hotspots(
@@ -121,7 +132,7 @@ def add_hotspots(
         label = str(row["label"]) if has_label else hid
         rows = _popup_rows(row, trend=trend, public=public, k=k, lang=lang)
         chart = _chart(row, public=public, k=k, lang=lang)
-        html = popup_html(label, rows, extra=chart, subtitle=f"{text('id', lang)} {hid}")
+        html = popup_html(label, rows, extra=chart, subtitle=f"{gettext('id', lang)} {hid}")
         props.append(
             {
                 "_k": keys.index(trend),
@@ -134,39 +145,45 @@ def add_hotspots(
     fc = feature_collection(hotspots, props, public=public, decimals=5)
     present = [t for t in keys if t in set(trends)]
     legend = swatch_legend(
-        text("layer_hotspots_public" if public else "layer_hotspots", lang),
-        [(TREND_COLORS[t], text(t, lang)) for t in present],
-        note=(text("hotspot_legend_public", lang, k=k) if public else text("hotspot_legend", lang))
+        (gettext("Brottstäta områden", lang) if public else gettext("Hot-spots", lang)),
+        [(TREND_COLORS[t], trend_word(t, lang)) for t in present],
+        note=(
+            gettext("Generaliserat område (rutor) med minst %(k)s händelser", lang, k=k)
+            if public
+            else gettext("Hot-spot-område; färg efter trend", lang)
+        )
         + (f" ({trend_text})" if trend_text else ""),
     )
-    name = text("layer_hotspots_public" if public else "layer_hotspots", lang)
+    name = gettext("Brottstäta områden", lang) if public else gettext("Hot-spots", lang)
     DataLayer("hotspots", name, fc, styles=styles, show=show, legend=legend).add_to(m)
     return m
 
 
 def _popup_rows(row: pd.Series, *, trend: str, public: bool, k: int, lang: str) -> list[tuple[str, str]]:
     """Return the label/value rows of a hot-spot's popup (public: no area, darkness or method)."""
-    unit = text("incidents" if public else "reports", lang)
-    rows: list[tuple[str, str]] = [(text("n_reports", lang), f"{int(row['n_reports'])} {unit}")]
+    unit = gettext("händelser", lang) if public else gettext("rapporter", lang)
+    rows: list[tuple[str, str]] = [(gettext("antal", lang), f"{int(row['n_reports'])} {unit}")]
     if "share" in row.index:
-        rows.append((text("share_of_all", lang), pct(row["share"], lang)))
+        rows.append((gettext("andel av alla", lang), pct(row["share"], lang)))
     if not public:
         if "area_m2" in row.index:
-            rows.append((text("area", lang), _area_text(row["area_m2"])))
+            rows.append((gettext("yta", lang), _area_text(row["area_m2"], lang)))
         if "density_km2" in row.index:
-            rows.append((text("density", lang), f"{fmt_num(row['density_km2'])} {text('per_km2', lang)}"))
+            rows.append(
+                (gettext("täthet", lang), f"{fmt_num(row['density_km2'], lang)} {gettext('per km²', lang)}")
+            )
     if "category_mix" in row.index:
         mix = _mix(row["category_mix"])
         if mix:
-            rows.append((text("category_mix", lang), _mix_text(mix, k=k if public else None, lang=lang)))
+            rows.append((gettext("kategorier", lang), _mix_text(mix, k=k if public else None, lang=lang)))
     if "dark_share" in row.index and not public:
-        rows.append((text("dark_share", lang), pct(row["dark_share"], lang)))
+        rows.append((gettext("i mörker", lang), pct(row["dark_share"], lang)))
     if "peak_windows" in row.index and pd.notna(row["peak_windows"]):
-        rows.append((text("peak", lang), str(row["peak_windows"])))
-    rows.append((text("trend", lang), text(trend, lang)))
+        rows.append((gettext("mest aktiv", lang), str(row["peak_windows"])))
+    rows.append((gettext("trend", lang), trend_word(trend, lang)))
     if "method" in row.index and not public and pd.notna(row["method"]):
         method = str(row["method"])
-        rows.append((text("method", lang), METHOD_NAMES.get(method, method)))
+        rows.append((gettext("metod", lang), METHOD_NAMES.get(method, method)))
     return rows
 
 
@@ -177,7 +194,14 @@ def _chart(row: pd.Series, *, public: bool, k: int, lang: str) -> str:
     if public and blocks is None and prof is not None:
         blocks = block_profile(prof, block_h=3)
     if public and blocks is not None:
-        return hour_week_svg(blocks, lang=lang, suppress_below=k, title=text("chart_title_public", lang, k=k))
+        return hour_week_svg(
+            blocks,
+            lang=lang,
+            suppress_below=k,
+            title=gettext(
+                "Händelser per veckodag och tretimmarsblock (block med färre än %(k)s tomma)", lang, k=k
+            ),
+        )
     if not public and prof is not None:
-        return hour_week_svg(prof, lang=lang, title=text("chart_title", lang))
+        return hour_week_svg(prof, lang=lang, title=gettext("Händelser per timme och veckodag", lang))
     return ""

@@ -13,6 +13,7 @@ from html import escape
 import geopandas as gpd
 import pandas as pd
 
+from geo.i18n import N_, gettext
 from geo.insecurity.classes import class_advice, class_name
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
@@ -29,23 +30,14 @@ INSECURITY_COLORS: dict[str, str] = {
 """Fill colour by class (``neither`` is not drawn)."""
 
 _TEXT = {
-    "sv": {
-        "layer": "Otrygghet och brott",
-        "felt": "Otrygghetsrapporter",
-        "recorded": "Anmälda brott",
-        "expected": "väntat",
-        "fewer": "färre än",
-        "note": "Jämfört med områdets genomsnitt (Poisson, Benjamini–Hochberg)",
-    },
-    "en": {
-        "layer": "Felt insecurity and crime",
-        "felt": "Felt-insecurity reports",
-        "recorded": "Recorded crimes",
-        "expected": "expected",
-        "fewer": "fewer than",
-        "note": "Against the area's average (Poisson, Benjamini–Hochberg)",
-    },
+    "layer": N_("Otrygghet och brott"),
+    "felt": N_("Otrygghetsrapporter"),
+    "recorded": N_("Anmälda brott"),
+    "expected": N_("väntat"),
+    "fewer": N_("färre än"),
+    "note": N_("Jämfört med områdets genomsnitt (Poisson, Benjamini–Hochberg)"),
 }
+"""The layer's words (Swedish message ids)."""
 
 
 def public_insecurity(cells: gpd.GeoDataFrame, *, k: int) -> gpd.GeoDataFrame:
@@ -80,14 +72,14 @@ def public_insecurity(cells: gpd.GeoDataFrame, *, k: int) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry=cells.geometry[keep].to_numpy(), crs=cells.crs)
 
 
-def _rows(r: pd.Series, t: dict[str, str]) -> list[tuple[str, str]]:
+def _rows(r: pd.Series, t: dict[str, str], lang: str) -> list[tuple[str, str]]:
     if "felt_text" in r.index:  # the public version
         return [(t["felt"], str(r["felt_text"])), (t["recorded"], str(r["recorded_text"]))]
     return [
-        (t["felt"], f"{int(r['felt'])} ({t['expected']} {fmt_num(r['felt_expected'], decimals=1)})"),
+        (t["felt"], f"{int(r['felt'])} ({t['expected']} {fmt_num(r['felt_expected'], lang, decimals=1)})"),
         (
             t["recorded"],
-            f"{int(r['recorded'])} ({t['expected']} {fmt_num(r['recorded_expected'], decimals=1)})",
+            f"{int(r['recorded'])} ({t['expected']} {fmt_num(r['recorded_expected'], lang, decimals=1)})",
         ),
     ]
 
@@ -108,7 +100,7 @@ def add_insecurity(m: LeanMap, cells: gpd.GeoDataFrame, *, lang: str = "sv", sho
     """
     cells = require_geo(cells, "insecurity")
     require_columns(cells, ["class"], "insecurity")
-    t = _TEXT[lang]
+    t = {key: gettext(message, lang) for key, message in _TEXT.items()}
     keys = list(INSECURITY_COLORS)
     found = cells[cells["class"].astype(str).isin(keys)]
     public = "felt_text" in found.columns
@@ -122,7 +114,7 @@ def add_insecurity(m: LeanMap, cells: gpd.GeoDataFrame, *, lang: str = "sv", sho
         else:
             sentence = str(r["sentence" if lang == "sv" else "sentence_en"])
         extra = f"<p style='max-width:24em'>{escape(sentence)}</p>"
-        props.append({"_k": keys.index(cls), "_p": popup_html(title, _rows(r, t), extra=extra)})
+        props.append({"_k": keys.index(cls), "_p": popup_html(title, _rows(r, t, lang), extra=extra)})
     styles = [
         {"color": c, "weight": 1.5, "fillColor": c, "fillOpacity": 0.45} for c in INSECURITY_COLORS.values()
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from geo.i18n import N_, gettext
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
 from geo.maps.registry import LeanMap
@@ -17,7 +18,6 @@ from geo.maps.style import (
     require_geo,
     swatch_legend,
 )
-from geo.maps.texts import text
 
 __all__ = [
     "add_dark_places",
@@ -26,6 +26,22 @@ __all__ = [
     "add_lit_coverage",
     "add_quick_fixes",
 ]
+
+LABELS = {
+    "street": N_("gata"),
+    "length_m": N_("längd (m)"),
+    "score": N_("poäng"),
+    "dark_reports": N_("rapporter i mörker"),
+    "covered_reports": N_("täckta rapporter"),
+    "gain": N_("vinst"),
+    "reason": N_("motivering"),
+    "status": N_("status"),
+    "lamp_id": N_("lampa"),
+}
+"""Popup row labels by column (Swedish message ids)."""
+
+STATUS_WORDS = {"broken": N_("trasig"), "part_night": N_("halvnattsbelysning")}
+"""A quick fix's lamp status in words (Swedish message ids; other statuses are shown as they are)."""
 
 
 def add_lit_coverage(
@@ -53,8 +69,12 @@ def add_lit_coverage(
         "fillOpacity": 0.35,
         "interactive": False,
     }
-    legend = swatch_legend(text("layer_lit", lang), [("#ffe066", text("lit_legend", lang))])
-    DataLayer("lit_coverage", text("layer_lit", lang), fc, styles=[style], show=show, legend=legend).add_to(m)
+    legend = swatch_legend(
+        gettext("Belyst yta", lang), [("#ffe066", gettext("Yta som nås av gatubelysning", lang))]
+    )
+    DataLayer(
+        "lit_coverage", gettext("Belyst yta", lang), fc, styles=[style], show=show, legend=legend
+    ).add_to(m)
     return m
 
 
@@ -80,18 +100,20 @@ def add_dark_stretches(
         rows = []
         for col in ("street", "name"):
             if col in row.index and pd.notna(row[col]):
-                rows.append((text("street", lang), str(row[col])))
+                rows.append((gettext("gata", lang), str(row[col])))
                 break
         length = row["length_m"] if "length_m" in row.index else row.geometry.length
-        rows.append((text("length_m", lang), fmt_num(length)))
-        props.append({"_k": 0, "_p": popup_html(text("layer_dark_stretches", lang), rows)})
+        rows.append((gettext("längd (m)", lang), fmt_num(length, lang)))
+        props.append({"_k": 0, "_p": popup_html(gettext("Mörka sträckor", lang), rows)})
     fc = feature_collection(stretches, props)
     style = {"color": "#252525", "weight": 4, "opacity": 0.8, "dashArray": "4,3"}
     legend = swatch_legend(
-        text("layer_dark_stretches", lang), [("#252525", text("dark_stretch_legend", lang))], line=True
+        gettext("Mörka sträckor", lang),
+        [("#252525", gettext("Gång- och cykelvägar utan belysning", lang))],
+        line=True,
     )
     DataLayer(
-        "dark_stretches", text("layer_dark_stretches", lang), fc, styles=[style], show=show, legend=legend
+        "dark_stretches", gettext("Mörka sträckor", lang), fc, styles=[style], show=show, legend=legend
     ).add_to(m)
     return m
 
@@ -122,22 +144,22 @@ def add_dark_places(m: LeanMap, places: pd.DataFrame, *, lang: str = "sv", show:
     frame = places if lines else as_points(places, "dark places")
     props = []
     for _, row in frame.iterrows():
-        rows = [(text("rank", lang), str(int(row["rank"])))]
+        rows = [(gettext("rang", lang), str(int(row["rank"])))]
         for col in ("street", "length_m", "score", "dark_reports"):
             if col in row.index and pd.notna(row[col]):
                 val = row[col]
                 rows.append(
                     (
-                        text(col, lang),
-                        fmt_num(val, decimals=1)
+                        gettext(LABELS[col], lang),
+                        fmt_num(val, lang, decimals=1)
                         if col == "score"
-                        else (str(val) if col == "street" else fmt_num(val)),
+                        else (str(val) if col == "street" else fmt_num(val, lang)),
                     )
                 )
         props.append(
             {
                 "_k": 0,
-                "_p": popup_html(f"{text('layer_dark_places', lang)} #{int(row['rank'])}", rows),
+                "_p": popup_html(f"{gettext('Mörka platser (rangordnade)', lang)} #{int(row['rank'])}", rows),
                 "_n": int(row["rank"]) if not lines else None,
             }
         )
@@ -150,9 +172,17 @@ def add_dark_places(m: LeanMap, places: pd.DataFrame, *, lang: str = "sv", show:
                 p.pop("_n")
     fc = feature_collection(frame, props)
     style = {"color": "#4a1486", "weight": 5, "opacity": 0.9, "fillColor": "#4a1486", "fillOpacity": 0.9}
-    legend = swatch_legend(text("layer_dark_places", lang), [("#4a1486", text("dark_places_legend", lang))])
+    legend = swatch_legend(
+        gettext("Mörka platser (rangordnade)", lang),
+        [("#4a1486", gettext("Mörka sträckor rangordnade efter händelser i mörker", lang))],
+    )
     DataLayer(
-        "dark_places", text("layer_dark_places", lang), fc, styles=[style], show=show, legend=legend
+        "dark_places",
+        gettext("Mörka platser (rangordnade)", lang),
+        fc,
+        styles=[style],
+        show=show,
+        legend=legend,
     ).add_to(m)
     return m
 
@@ -186,14 +216,21 @@ def add_lamp_proposals(
                 v = row[col]
                 rows.append(
                     (
-                        text(col, lang),
-                        fmt_num(v, decimals=1) if col == "gain" and isinstance(v, float) else str(v),
+                        gettext(LABELS[col], lang),
+                        fmt_num(v, lang, decimals=1) if col == "gain" and isinstance(v, float) else str(v),
                     )
                 )
         popups.append(rows)
     style = {"color": "#b8860b", "fillColor": "#d4a000", "fillOpacity": 1}
     return add_ranked(
-        m, "lamp_proposals", pts, popups, style=style, legend="lamp_legend", lang=lang, show=show
+        m,
+        "lamp_proposals",
+        pts,
+        popups,
+        style=style,
+        name=gettext("Förslag: nya lampor", lang),
+        legend=gettext("Föreslagen ny lampa (nummer = rang)", lang),
+        show=show,
     )
 
 
@@ -215,17 +252,23 @@ def add_quick_fixes(m: LeanMap, lamps: pd.DataFrame, *, lang: str = "sv", show: 
     props = []
     for _, row in pts.iterrows():
         rows = [
-            (c, str(row[c]))
+            (
+                gettext(LABELS[c], lang),
+                gettext(STATUS_WORDS.get(str(row[c]), str(row[c])), lang) if c == "status" else str(row[c]),
+            )
             for c in ("status", "reason", "lamp_id", "street")
             if c in row.index and pd.notna(row[c])
         ]
-        props.append({"_k": 0, "_p": popup_html(text("layer_quick_fixes", lang), rows)})
+        props.append({"_k": 0, "_p": popup_html(gettext("Snabba åtgärder: trasiga lampor", lang), rows)})
     fc = feature_collection(pts, props)
     style = {"color": "#000", "weight": 2, "fillColor": "#ff00ff", "fillOpacity": 0.9}
-    legend = swatch_legend(text("layer_quick_fixes", lang), [("#ff00ff", text("quick_fix_legend", lang))])
+    legend = swatch_legend(
+        gettext("Snabba åtgärder: trasiga lampor", lang),
+        [("#ff00ff", gettext("Trasig eller nattsläckt lampa nära mörk hot-spot", lang))],
+    )
     DataLayer(
         "quick_fixes",
-        text("layer_quick_fixes", lang),
+        gettext("Snabba åtgärder: trasiga lampor", lang),
         fc,
         styles=[style],
         show=show,

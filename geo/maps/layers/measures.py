@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from geo.i18n import N_, gettext
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
 from geo.maps.escape import Markup, escape
@@ -22,46 +23,24 @@ MEASURE_COLORS: dict[str, str] = {
 }
 """Outline colour by verdict (``""``: not evaluated, e.g. proposed or decided)."""
 
-_VERDICTS: dict[str, dict[str, str]] = {
-    "sv": {
-        "decrease": "minskning",
-        "increase": "ökning",
-        "no_clear_effect": "ingen tydlig effekt",
-        "too_early": "för tidigt att säga",
-        "": "ej utvärderad",
-    },
-    "en": {
-        "decrease": "decrease",
-        "increase": "increase",
-        "no_clear_effect": "no clear effect",
-        "too_early": "too early to tell",
-        "": "not evaluated",
-    },
+_VERDICTS = {
+    "decrease": N_("minskning"),
+    "increase": N_("ökning"),
+    "no_clear_effect": N_("ingen tydlig effekt"),
+    "too_early": N_("för tidigt att säga"),
+    "": N_("ej utvärderad"),
 }
 
-_TEXT: dict[str, dict[str, str]] = {
-    "sv": {
-        "layer": "Åtgärder",
-        "ring": "omgivning",
-        "kind": "Typ",
-        "status": "Status",
-        "period": "Period",
-        "hours": "Tider",
-        "focus": "Fokus",
-        "effect": "Effekt",
-        "note": "Streckad ring: omgivningen där förflyttning mäts",
-    },
-    "en": {
-        "layer": "Measures",
-        "ring": "surroundings",
-        "kind": "Kind",
-        "status": "Status",
-        "period": "Period",
-        "hours": "Hours",
-        "focus": "Focus",
-        "effect": "Effect",
-        "note": "Dashed ring: the surroundings where displacement is measured",
-    },
+_TEXT = {
+    "layer": N_("Åtgärder"),
+    "ring": N_("omgivning"),
+    "kind": N_("Typ"),
+    "status": N_("Status"),
+    "period": N_("Period"),
+    "hours": N_("Tider"),
+    "focus": N_("Fokus"),
+    "effect": N_("Effekt"),
+    "note": N_("Streckad ring: omgivningen där förflyttning mäts"),
 }
 
 
@@ -83,7 +62,8 @@ def add_measures(m: LeanMap, measures: gpd.GeoDataFrame, *, lang: str = "sv", sh
     """
     measures = require_geo(measures, "measures")
     require_columns(measures, ["measure_id", "kind", "status", "verdict", "buffer_m"], "measures")
-    t = _TEXT[lang]
+    t = {key: gettext(message, lang) for key, message in _TEXT.items()}
+    verdicts = {key: gettext(message, lang) for key, message in _VERDICTS.items()}
     keys = list(MEASURE_COLORS)
     rings = measures.geometry.buffer(pd.to_numeric(measures["buffer_m"]).to_numpy()).difference(
         measures.geometry
@@ -102,7 +82,7 @@ def add_measures(m: LeanMap, measures: gpd.GeoDataFrame, *, lang: str = "sv", sh
                 rows.append((t["hours"], str(r["hours"])))
             if r.get("focus"):
                 rows.append((t["focus"], str(r["focus"])))
-            rows.append((t["effect"], str(r.get("effect") or _VERDICTS[lang].get(verdict, verdict))))
+            rows.append((t["effect"], str(r.get("effect") or verdicts.get(verdict, verdict))))
             extra = (
                 Markup(f"<p style='max-width:22em'>{escape(str(r.get('note') or ''))}</p>")
                 if lang == "sv"
@@ -115,7 +95,7 @@ def add_measures(m: LeanMap, measures: gpd.GeoDataFrame, *, lang: str = "sv", sh
         {"color": c, "weight": 1.5, "dashArray": "5,5", "fillOpacity": 0.04, "fillColor": c}
         for c in MEASURE_COLORS.values()
     ]
-    items = [(c, _VERDICTS[lang][v]) for v, c in MEASURE_COLORS.items()]
+    items = [(c, verdicts[v]) for v, c in MEASURE_COLORS.items()]
     legend = swatch_legend(t["layer"], items, note=t["note"])
     fc = feature_collection(frame, props, decimals=6)
     DataLayer("measures", t["layer"], fc, styles=styles, show=show, legend=legend).add_to(m)

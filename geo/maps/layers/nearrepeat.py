@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from geo.i18n import N_, gettext, number
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
 from geo.maps.registry import LeanMap
@@ -12,28 +13,24 @@ from geo.maps.style import popup_html, require_geo, swatch_legend
 
 __all__ = ["NEARREPEAT_TEXTS", "add_nearrepeat_zones"]
 
-NEARREPEAT_TEXTS: dict[str, tuple[str, str]] = {
-    "layer": ("Nära upprepning: förhöjd risk", "Near repeats: raised risk"),
-    "legend": ("Förhöjd risk efter en händelse", "Raised risk after an incident"),
-    "zone": ("zon med förhöjd risk till sista dagen", "zone of raised risk until its last day"),
-    "note": (
-        "Zonen är centrerad på 50 m-rutan, inte på adressen.",
-        "The zone is centred on the 50 m cell, not on the address.",
-    ),
-    "occurred_on": ("händelse", "incident"),
-    "risk_until": ("risk till", "risk until"),
-    "radius_m": ("radie (m)", "radius (m)"),
-    "place": ("plats", "place"),
-    "text": ("text att skicka", "text to send"),
+NEARREPEAT_TEXTS = {
+    "layer": N_("Nära upprepning: förhöjd risk"),
+    "legend": N_("Förhöjd risk efter en händelse"),
+    "zone": N_("zon med förhöjd risk till sista dagen"),
+    "note": N_("Zonen är centrerad på 50 m-rutan, inte på adressen."),
+    "occurred_on": N_("händelse"),
+    "risk_until": N_("risk till"),
+    "radius_m": N_("radie (m)"),
+    "place": N_("plats"),
+    "text": N_("text att skicka"),
 }
-"""The layer's texts, Swedish and English."""
+"""The layer's texts (Swedish message ids)."""
 
 _COLOR = "#d95f0e"
 
 
 def _t(key: str, lang: str) -> str:
-    sv, en = NEARREPEAT_TEXTS[key]
-    return en if lang == "en" else sv
+    return gettext(NEARREPEAT_TEXTS[key], lang)
 
 
 def add_nearrepeat_zones(
@@ -59,7 +56,7 @@ def add_nearrepeat_zones(
         rows = []
         for col in ("place", "occurred_on", "risk_until", "radius_m"):
             if col in row.index and pd.notna(row[col]) and str(row[col]):
-                value = f"{float(row[col]):.0f}" if col == "radius_m" else str(row[col])
+                value = number(row[col], lang) if col == "radius_m" else str(row[col])
                 rows.append((_t(col, lang), value))
         text_col = "text_en" if lang == "en" else "text_sv"
         if text_col in row.index and pd.notna(row[text_col]):

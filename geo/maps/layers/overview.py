@@ -8,19 +8,21 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo import i18n
+from geo.i18n import gettext
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
 from geo.maps.registry import LeanMap
 from geo.maps.style import (
     DENSITY_COLORS,
     GISTAR_COLORS,
+    GISTAR_WORDS,
     popup_html,
     popup_template,
     require_columns,
     require_geo,
     swatch_legend,
 )
-from geo.maps.texts import text
 
 __all__ = ["GISTAR_MAX_CELLS", "add_density", "add_gistar", "gistar_feature_count"]
 
@@ -47,20 +49,22 @@ def add_density(m: LeanMap, contours: gpd.GeoDataFrame, *, lang: str = "sv", sho
     for i, s in enumerate(shares):
         color = DENSITY_COLORS[min(i, len(DENSITY_COLORS) - 1)]
         styles.append({"color": color, "weight": 1, "fillColor": color, "fillOpacity": 0.22})
-        items.append((color, f"{100 * s:.0f} % {text('of_reports', lang)}"))
+        items.append((color, f"{i18n.pct(s, lang, decimals=0)} {gettext('av rapporterna', lang)}"))
     props = []
     for _, row in order.iterrows():
         s = round(float(row["share"]), 4)
-        label = f"{100 * s:.0f} % {text('of_reports', lang)}"
-        rows = [(text("share", lang), label)]
+        label = f"{i18n.pct(s, lang, decimals=0)} {gettext('av rapporterna', lang)}"
+        rows = [(gettext("andel", lang), label)]
         if "level" in row.index and pd.notna(row["level"]):
-            rows.append((text("density", lang), f"{float(row['level']):.3g}"))
+            rows.append((gettext("täthet", lang), f"{float(row['level']):.3g}"))
         props.append(
-            {"_k": shares.index(s), "_p": popup_html(text("layer_density", lang), rows), "_t": label}
+            {"_k": shares.index(s), "_p": popup_html(gettext("Täthet (KDE)", lang), rows), "_t": label}
         )
     fc = feature_collection(order, props, decimals=5)
-    legend = swatch_legend(text("density_legend", lang), items)
-    DataLayer("density", text("layer_density", lang), fc, styles=styles, show=show, legend=legend).add_to(m)
+    legend = swatch_legend(
+        gettext("Områden som rymmer en andel av alla rapporter (tätast först)", lang), items
+    )
+    DataLayer("density", gettext("Täthet (KDE)", lang), fc, styles=styles, show=show, legend=legend).add_to(m)
     return m
 
 
@@ -114,10 +118,13 @@ def add_gistar(
         fc, template = _merged_classes(sig, keys, lang=lang)
     else:
         fc, template = _cells(sig, keys, lang=lang)
-    legend = swatch_legend(text("gistar_legend", lang), [(GISTAR_COLORS[c], text(c, lang)) for c in keys])
+    legend = swatch_legend(
+        gettext("Getis-Ord Gi* (FDR-korrigerat)", lang),
+        [(GISTAR_COLORS[c], gettext(GISTAR_WORDS[c], lang)) for c in keys],
+    )
     DataLayer(
         "gistar",
-        text("layer_gistar", lang),
+        gettext("Gi*-rutor", lang),
         fc,
         styles=styles,
         show=show,
@@ -136,9 +143,9 @@ def _merged_classes(sig: gpd.GeoDataFrame, keys: list[str], *, lang: str) -> tup
         part = sig[classes == c]
         if len(part):
             geom = shapely.union_all(part.geometry.to_numpy(), grid_size=0.01)
-            rows.append((geom, {"_k": keys.index(c), "l": text(c, lang), "n": len(part)}))
+            rows.append((geom, {"_k": keys.index(c), "l": gettext(GISTAR_WORDS[c], lang), "n": len(part)}))
     merged = gpd.GeoDataFrame(geometry=[g for g, _ in rows], crs=sig.crs)
-    template = popup_template("\x00l\x01", [(text("cells", lang), "\x00n\x01")])
+    template = popup_template("\x00l\x01", [(gettext("rutor", lang), "\x00n\x01")])
     return feature_collection(merged, [p for _, p in rows], decimals=5), template
 
 
@@ -147,9 +154,13 @@ def _cells(sig: gpd.GeoDataFrame, keys: list[str], *, lang: str) -> tuple[dict[s
     props = []
     for _, row in sig.iterrows():
         c = str(row["class"])
-        p: dict[str, Any] = {"_k": keys.index(c), "l": text(c, lang), "z": round(float(row["z"]), 2)}
+        p: dict[str, Any] = {
+            "_k": keys.index(c),
+            "l": gettext(GISTAR_WORDS[c], lang),
+            "z": round(float(row["z"]), 2),
+        }
         p["n"] = int(row["count"]) if "count" in row.index else "–"
         p["q"] = float(f"{float(row['p_fdr']):.3g}") if "p_fdr" in row.index else "–"
         props.append(p)
-    rows = [(text("n_reports", lang), "\x00n\x01"), ("Gi* z", "\x00z\x01"), ("p (FDR)", "\x00q\x01")]
+    rows = [(gettext("antal", lang), "\x00n\x01"), ("Gi* z", "\x00z\x01"), ("p (FDR)", "\x00q\x01")]
     return feature_collection(sig, props, decimals=5), popup_template("\x00l\x01", rows)

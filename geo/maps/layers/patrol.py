@@ -8,12 +8,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.i18n import gettext, number
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
 from geo.maps.layers.patrol_routes import add_patrol_routes
 from geo.maps.registry import LeanMap
 from geo.maps.style import as_points, pct, popup_html, require_columns, swatch_legend
-from geo.maps.texts import text
 
 __all__ = ["add_patrol", "shifts_of"]
 
@@ -67,13 +67,26 @@ def add_patrol(m: LeanMap, visits: pd.DataFrame, *, lang: str = "sv", show: bool
     note = ""
     if "expected_incidents" in pts.columns:
         total = float(pd.to_numeric(pts["expected_incidents"], errors="coerce").sum())
-        note = (
-            f"Besöken täcker ungefär {total:.1f} av veckans förväntade händelser."
-            if lang == "sv"
-            else f"The visits cover about {total:.1f} of the week's expected incidents."
+        note = gettext(
+            "Besöken täcker ungefär %(total)s av veckans förväntade händelser.",
+            lang,
+            total=number(total, lang, decimals=1),
         )
-    legend = swatch_legend(text("layer_patrol", lang), [("#006d2c", text("patrol_legend", lang))], note=note)
-    DataLayer("patrol", text("layer_patrol", lang), fc, styles=styles, show=show, legend=legend).add_to(m)
+    legend = swatch_legend(
+        gettext("Patrullplan (besök)", lang),
+        [
+            (
+                "#006d2c",
+                gettext(
+                    "Siffran är antalet planerade besök på platsen under veckan (klicka för tiderna).", lang
+                ),
+            )
+        ],
+        note=note,
+    )
+    DataLayer(
+        "patrol", gettext("Patrullplan (besök)", lang), fc, styles=styles, show=show, legend=legend
+    ).add_to(m)
     return add_patrol_routes(m, pts, lang=lang, show=show)
 
 
@@ -85,17 +98,17 @@ def _place_features(pts: gpd.GeoDataFrame, *, lang: str) -> list[tuple[Any, dict
         lines = [
             (
                 f"{r['weekday']} {r['date']}",
-                f"{r['start']}–{r['end']} · {text('order', lang)} {int(r['order'])}",
+                f"{r['start']}–{r['end']} · {gettext('ordning', lang)} {int(r['order'])}",
             )
             for _, r in grp.iterrows()
         ]
         if "expected_incidents" in grp.columns:
             n = pd.to_numeric(grp["expected_incidents"], errors="coerce").sum()
-            lines.append((text("expected_incidents", lang), f"{n:.2f}"))
+            lines.append((gettext("förväntade händelser", lang), number(n, lang, decimals=2)))
         share = (
             pd.to_numeric(grp["expected_share"], errors="coerce").sum() if "expected_share" in grp else np.nan
         )
-        lines.append((text("expected_share", lang), pct(share, lang)))
+        lines.append((gettext("förväntad andel", lang), pct(share, lang)))
         popup = popup_html(str(first["place"]), lines, subtitle=str(pid))
         out.append((first.geometry, {"_k": 0, "_n": len(grp), "_p": popup}))
     return out

@@ -16,10 +16,12 @@ from branca.element import MacroElement
 from offlinefolium.template import Template
 from shapely.geometry import LineString
 
+from geo.i18n import gettext, ngettext, number
 from geo.maps.aggregate import feature_collection
+from geo.maps.escape import escape
 from geo.maps.registry import LeanMap, js_dumps
 from geo.maps.style import popup_html
-from geo.maps.texts import text
+from geo.texts import WEEKDAYS
 
 __all__ = ["ShiftRoutes", "add_patrol_routes", "route_groups"]
 
@@ -88,8 +90,15 @@ class ShiftRoutes(MacroElement):
         self.opts = js_dumps({"name": name, "show": bool(show), "legend": legend})
 
 
-def route_groups(pts: gpd.GeoDataFrame) -> list[tuple[str, gpd.GeoDataFrame]]:
-    """Return ``(label, visits in order)`` per route: shift (and unit when several), in time order."""
+def _weekday_words(text: str, lang: str) -> str:
+    """Translate the Swedish day names in `text` ("fredag 23:00–07:00") into `lang`."""
+    for sv, other in zip(WEEKDAYS["sv"], WEEKDAYS[lang], strict=True):
+        text = text.replace(sv, other)
+    return text
+
+
+def route_groups(pts: gpd.GeoDataFrame, *, lang: str = "sv") -> list[tuple[str, gpd.GeoDataFrame]]:
+    """Return ``(label, visits in order)`` per route: shift (and unit when several) in `lang`, time order."""
     units = pts["unit"] if "unit" in pts.columns else pd.Series(1, index=pts.index)
     multi = units.nunique() > 1
     out = []
@@ -97,7 +106,10 @@ def route_groups(pts: gpd.GeoDataFrame) -> list[tuple[str, gpd.GeoDataFrame]]:
         g = g.sort_values("order")
         first = g.iloc[0]
         shift = str(first["shift"]) if "shift" in g.columns else f"{first['weekday']} {first['date']}"
-        label = f"{shift} · {len(g)} besök" + (f" · enhet {int(unit)}" if multi else "")
+        visits = ngettext("%(num)s besök", "%(num)s besök", len(g), lang)
+        label = f"{_weekday_words(shift, lang)} · {visits}"
+        if multi:
+            label += " · " + gettext("enhet %(unit)s", lang, unit=int(unit))
         out.append((label, g))
     return out
 
@@ -125,8 +137,9 @@ def _route(g: gpd.GeoDataFrame, *, lang: str) -> dict[str, Any]:
         for _, r in stops.iterrows():
             value = f"{r['start']}–{r['end']}"
             if "expected_incidents" in g.columns and pd.notna(r["expected_incidents"]):
-                value += f" · {text('expected_incidents', lang)} {float(r['expected_incidents']):.2f}"
-            rows.append((f"{text('order', lang)} {int(r['order'])}", value))
+                expected = number(r["expected_incidents"], lang, decimals=2)
+                value += f" · {gettext('förväntade händelser', lang)} {expected}"
+            rows.append((f"{gettext('ordning', lang)} {int(r['order'])}", value))
         orders = ", ".join(str(int(o)) for o in stops["order"])
         geoms.append(stops.geometry.iloc[0])
         props.append({"_k": 0, "_n": orders, "_p": popup_html(str(stops["place"].iloc[0]), rows)})
@@ -136,16 +149,22 @@ def _route(g: gpd.GeoDataFrame, *, lang: str) -> dict[str, Any]:
 
 def add_patrol_routes(m: LeanMap, pts: gpd.GeoDataFrame, *, lang: str = "sv", show: bool = False) -> LeanMap:
     """Add the one-route-at-a-time layer for visits `pts` (WGS84 points with ``_shift``) to the map."""
-    groups = route_groups(pts)
+    groups = route_groups(pts, lang=lang)
     if not groups:
         return m
+    help_text = gettext(
+        "Välj pass i listan. Siffran är besökets ordning i passet; linjen är rutten (längs gatorna när "
+        "planen gjordes med gator).",
+        lang,
+    )
+    name = gettext("Patrullrutt (ett pass i taget)", lang)
     legend = (
-        '<select class="lb-route-select" aria-label="pass"></select><br>'
-        f"<b>{text('layer_patrol_route', lang)}</b><br>{text('patrol_route_legend', lang)}"
+        f'<select class="lb-route-select" aria-label="{escape(gettext("pass", lang))}"></select><br>'
+        f"<b>{escape(name)}</b><br>{escape(help_text)}"
     )
     ShiftRoutes(
         "patrol_route",
-        text("layer_patrol_route", lang),
+        name,
         [label for label, _ in groups],
         [_route(g, lang=lang) for _, g in groups],
         show=show,

@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.i18n import gettext, number
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import ClusterLayer, DataLayer
 from geo.maps.escape import Markup, escape
@@ -25,7 +26,6 @@ from geo.maps.style import (
     require_geo,
     swatch_legend,
 )
-from geo.maps.texts import text
 
 __all__ = ["add_area", "add_report_grid", "add_report_points"]
 
@@ -45,7 +45,7 @@ def add_area(m: LeanMap, area: gpd.GeoDataFrame, *, lang: str = "sv") -> LeanMap
     area = require_geo(area, "area")
     fc = feature_collection(area, [{"_k": 0} for _ in range(len(area))], public=True)
     style = {"color": "#333333", "weight": 2, "fill": False, "dashArray": "6,4", "interactive": False}
-    DataLayer("area", text("layer_area", lang), fc, styles=[style], show=True).add_to(m)
+    DataLayer("area", gettext("Studieområde", lang), fc, styles=[style], show=True).add_to(m)
     return m
 
 
@@ -84,7 +84,7 @@ def add_report_grid(
     counts = cells["count"].to_numpy(dtype=float)
     breaks = class_breaks(counts, floor=k if public else 1)
     klass = class_of(counts, breaks)
-    unit = text("incidents" if public else "reports", lang)
+    unit = gettext("händelser", lang) if public else gettext("rapporter", lang)
     dark = cells["dark"].to_numpy() if ("dark" in cells.columns and not public) else None
     props: list[dict[str, Any]] = []
     for i, c in enumerate(counts):
@@ -92,25 +92,28 @@ def add_report_grid(
         if dark is not None:
             p["d"] = int(dark[i])
         props.append(p)
-    title = f"{text('cell', lang).capitalize()} {cell_m:g} × {cell_m:g} m"
-    rows = [(text("n_reports", lang), f"\x00n\x01 {unit}")]
+    side = number(cell_m, lang)
+    title = f"{gettext('ruta', lang).capitalize()} {side} × {side} m"
+    rows = [(gettext("antal", lang), f"\x00n\x01 {unit}")]
     if dark is not None:
-        rows.append((text("dark_share", lang), "\x00d\x01"))
+        rows.append((gettext("i mörker", lang), "\x00d\x01"))
     template = popup_template(title, rows)
     fc = feature_collection(cells, props, public=public, decimals=5)
     styles = [
         {"color": "#7a0177", "weight": 0.3, "fillColor": GRID_COLORS[i], "fillOpacity": 0.6}
         for i in range(len(breaks))
     ]
+    cell = number(cell_m, lang)
     title = (
-        text("grid_legend_public", lang, cell=f"{cell_m:g}", k=k)
+        gettext("Antal händelser per ruta om %(cell)s m (minst %(k)s)", lang, cell=cell, k=k)
         if public
-        else text("grid_legend", lang, cell=f"{cell_m:g}")
+        else gettext("Antal rapporter per ruta om %(cell)s m", lang, cell=cell)
     )
     legend = legend_classes(title, breaks, GRID_COLORS, int(counts.max()) if counts.size else 0)
     if public:
-        legend += Markup(f'<div style="color:#555">{escape(text("suppressed", lang, k=k))}</div>')
-    name = text("layer_grid_public" if public else "layer_grid", lang)
+        hidden = gettext("Rutor och områden med färre än %(k)s händelser visas inte.", lang, k=k)
+        legend += Markup(f'<div style="color:#555">{escape(hidden)}</div>')
+    name = gettext("Händelser per ruta", lang) if public else gettext("Rapporter per ruta", lang)
     DataLayer(
         "grid", name, fc, styles=styles, show=show, legend=legend, canvas=True, popup_template=template
     ).add_to(m)
@@ -186,15 +189,22 @@ def add_report_points(
     ]
     colors = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(names))]
     note = (
-        text("points_legend", lang, shown=fmt_num(len(sel)), total=fmt_num(total))
+        gettext(
+            "Enskilda rapporter, klustrade: de senaste %(shown)s av %(total)s.",
+            lang,
+            shown=fmt_num(len(sel), lang),
+            total=fmt_num(total, lang),
+        )
         if total > len(sel)
-        else text("points_legend_all", lang, total=fmt_num(total))
+        else gettext("Enskilda rapporter, klustrade (%(total)s).", lang, total=fmt_num(total, lang))
     )
-    legend = swatch_legend(text("layer_points", lang), list(zip(colors, names, strict=True))[:10], note=note)
+    legend = swatch_legend(
+        gettext("Rapporter (kluster)", lang), list(zip(colors, names, strict=True))[:10], note=note
+    )
     legend += _filters(names, weeks, lang=lang, shown=len(sel))
     ClusterLayer(
         "points",
-        text("layer_points", lang),
+        gettext("Rapporter (kluster)", lang),
         rows,
         categories=names,
         colors=colors,
@@ -205,19 +215,23 @@ def add_report_points(
     return m
 
 
+def _week_label(week: int, lang: str) -> str:
+    """Return ISO week `week` (``YYYYWW``) as "v. 44 (2026)" / "w. 44 (2026)"."""
+    return gettext("v. %(week)s (%(year)s)", lang, week=week % 100, year=week // 100)
+
+
 def _filters(categories: list[str], weeks: list[int], *, lang: str, shown: int) -> Markup:
     """Build the points' filters (in their legend): a category and an ISO week, each "all" by default."""
     cat_opts = "".join(f'<option value="{i}">{escape(c)}</option>' for i, c in enumerate(categories))
     week_opts = "".join(
-        f'<option value="{i}">{escape(text("filter_week_label", lang, week=w % 100, year=w // 100))}</option>'
-        for i, w in enumerate(weeks)
+        f'<option value="{i}">{escape(_week_label(w, lang))}</option>' for i, w in enumerate(weeks)
     )
-    all_cats, all_weeks = escape(text("filter_all_categories", lang)), escape(text("filter_all_weeks", lang))
+    all_cats, all_weeks = escape(gettext("alla kategorier", lang)), escape(gettext("alla veckor", lang))
     return Markup(  # every text in it escaped above
         '<div class="lb-filter" style="margin-top:4px">'
-        f'<label>{escape(text("filter_category", lang))} <select class="lb-f-cat">'
+        f'<label>{escape(gettext("Kategori", lang))} <select class="lb-f-cat">'
         f'<option value="-1">{all_cats}</option>{cat_opts}</select></label><br>'
-        f'<label>{escape(text("filter_week", lang))} <select class="lb-f-week">'
+        f'<label>{escape(gettext("Vecka", lang))} <select class="lb-f-week">'
         f'<option value="-1">{all_weeks}</option>{week_opts}</select></label><br>'
-        f'<span class="lb-f-count">{fmt_num(shown)}</span> {escape(text("filter_shown", lang))}</div>'
+        f'<span class="lb-f-count">{fmt_num(shown, lang)}</span> {escape(gettext("visas", lang))}</div>'
     )

@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.i18n import N_, gettext
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import DataLayer
 from geo.maps.registry import LeanMap
@@ -19,9 +20,16 @@ from geo.maps.style import (
     require_geo,
     swatch_legend,
 )
-from geo.maps.texts import text
 
 __all__ = ["SPEED_BREAKS", "SPEED_COLORS", "add_enforcement", "add_speed_segments"]
+
+LABELS = {
+    "limit_kmh": N_("gräns (km/h)"),
+    "passes": N_("passager"),
+    "share_over_limit": N_("andel över gränsen"),
+    "share_over_limit_10": N_("andel över gränsen + 10"),
+}
+"""Popup row labels by column (Swedish message ids)."""
 
 
 SPEED_COLORS = ("#1a9850", "#a6d96a", "#fee08b", "#f46d43", "#a50026")
@@ -64,21 +72,27 @@ def add_speed_segments(
         rows = []
         for col in ("street", "name"):
             if col in row.index and pd.notna(row[col]):
-                rows.append((text("street", lang), str(row[col])))
+                rows.append((gettext("gata", lang), str(row[col])))
                 break
         if "limit_kmh" in row.index:
-            rows.append((text("limit_kmh", lang), fmt_num(row["limit_kmh"])))
+            rows.append((gettext("gräns (km/h)", lang), fmt_num(row["limit_kmh"], lang)))
         for col in ("share_over_limit", "share_over_limit_10"):
             if col in row.index:
-                rows.append((text(col, lang), pct(row[col], lang)))
+                rows.append((gettext(LABELS[col], lang), pct(row[col], lang)))
         if "p85_kmh" in row.index:
-            rows.append((text("p85_kmh", lang), fmt_num(row["p85_kmh"], decimals=1)))
-        title = str(row["segment_id"]) if "segment_id" in row.index else text("layer_speed", lang)
+            rows.append((gettext("85:e percentil (km/h)", lang), fmt_num(row["p85_kmh"], lang, decimals=1)))
+        title = (
+            str(row["segment_id"]) if "segment_id" in row.index else gettext("Hastighet per vägsträcka", lang)
+        )
         props.append({"_k": max(kcls, 0), "_p": popup_html(title, rows)})
     fc = feature_collection(segments, props)
-    items = [(SPEED_COLORS[i], f"{100 * b:.0f} %+") for i, b in enumerate(SPEED_BREAKS)] + [("#969696", "–")]
-    legend = swatch_legend(text("speed_legend", lang), items, line=True)
-    DataLayer("speed", text("layer_speed", lang), fc, styles=styles, show=show, legend=legend).add_to(m)
+    items = [(SPEED_COLORS[i], f"{pct(b, lang, decimals=0)}+") for i, b in enumerate(SPEED_BREAKS)] + [
+        ("#969696", "–")
+    ]
+    legend = swatch_legend(gettext("Andel fordon över hastighetsgränsen", lang), items, line=True)
+    DataLayer(
+        "speed", gettext("Hastighet per vägsträcka", lang), fc, styles=styles, show=show, legend=legend
+    ).add_to(m)
     return m
 
 
@@ -106,19 +120,26 @@ def add_enforcement(m: LeanMap, plan: pd.DataFrame, *, lang: str = "sv", show: b
     for _, row in pts.iterrows():
         rows = []
         if "street" in row.index and pd.notna(row["street"]):
-            rows.append((text("street", lang), str(row["street"])))
+            rows.append((gettext("gata", lang), str(row["street"])))
         if {"weekdays", "start", "end"} <= set(row.index):
-            rows.append((text("window", lang), f"{row['weekdays']} {row['start']}–{row['end']}"))
+            rows.append((gettext("tidsfönster", lang), f"{row['weekdays']} {row['start']}–{row['end']}"))
         for col in ("limit_kmh", "passes"):
             if col in row.index and pd.notna(row[col]):
-                rows.append((text(col, lang), fmt_num(row[col])))
+                rows.append((gettext(LABELS[col], lang), fmt_num(row[col], lang)))
         for col in ("share_over_limit", "share_over_limit_10"):
             if col in row.index and pd.notna(row[col]):
-                rows.append((text(col, lang), pct(row[col], lang)))
+                rows.append((gettext(LABELS[col], lang), pct(row[col], lang)))
         if "p85_kmh" in row.index and pd.notna(row["p85_kmh"]):
-            rows.append((text("p85_kmh", lang), fmt_num(row["p85_kmh"], decimals=1)))
+            rows.append((gettext("85:e percentil (km/h)", lang), fmt_num(row["p85_kmh"], lang, decimals=1)))
         popups.append(rows)
     style = {"color": "#08519c", "fillColor": "#08519c"}
     return add_ranked(
-        m, "enforcement", pts, popups, style=style, legend="enforcement_legend", lang=lang, show=show
+        m,
+        "enforcement",
+        pts,
+        popups,
+        style=style,
+        name=gettext("Hastighetskontroller (plan)", lang),
+        legend=gettext("Kontrollplats (nummer = rang)", lang),
+        show=show,
     )

@@ -10,10 +10,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.i18n import gettext
 from geo.maps.aggregate import feature_collection
 from geo.maps.elements import StreetBase
 from geo.maps.registry import LeanMap
-from geo.maps.texts import text
 
 __all__ = ["STREET_WEIGHTS", "add_offline_streets", "street_lines"]
 
@@ -81,5 +81,5 @@ def add_offline_streets(
         for n, w in zip(lines["name"], lines["w"], strict=True)
     ]
     fc = feature_collection(lines, props, decimals=5)
-    StreetBase(text("base_streets", lang), fc, active=active).add_to(m)
+    StreetBase(gettext("Gator (offline)", lang), fc, active=active).add_to(m)
     return m

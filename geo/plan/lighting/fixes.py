@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo import i18n
 from geo.layers.lighting.layer import LightingLayer
 from geo.model import Reports, point_reports
 from geo.plan.lighting.words import BROKEN_WORDS, DARK_WORDS, contains_any, hours_text, is_place_report
@@ -53,21 +54,40 @@ def _reason(
     peak: str,
     radius: float,
     off: Sequence[int],
+    lang: str,
 ) -> str:
-    """Return the Swedish reason of one quick fix."""
+    """Return the reason of one quick fix in `lang` (plural forms by count)."""
+    off_hours = f"{min(off):02d}–{(max(off) + 1) % 24:02d}"
+    where = {"lamp": lamp_id, "street": street, "radius": i18n.number(radius, lang), "off": off_hours}
     if status == "broken":
-        reason = f"Laga trasig lampa {lamp_id} ({street}): {n_dark} rapporter i mörker inom {radius:.0f} m"
+        reason = i18n.ngettext(
+            "Laga trasig lampa %(lamp)s (%(street)s): %(num)s rapport i mörker inom %(radius)s m",
+            "Laga trasig lampa %(lamp)s (%(street)s): %(num)s rapporter i mörker inom %(radius)s m",
+            n_dark,
+            lang,
+            **where,
+        )
     elif status == "part_night":
-        reason = (
-            f"Halvnattslampa {lamp_id} ({street}): {n_dark} rapporter inom {radius:.0f} m "
-            f"när den är släckt (kl {min(off):02d}–{(max(off) + 1) % 24:02d}); överväg helnatt"
+        reason = i18n.ngettext(
+            "Halvnattslampa %(lamp)s (%(street)s): %(num)s rapport inom %(radius)s m när den är släckt "
+            "(kl %(off)s); överväg helnatt",
+            "Halvnattslampa %(lamp)s (%(street)s): %(num)s rapporter inom %(radius)s m när den är släckt "
+            "(kl %(off)s); överväg helnatt",
+            n_dark,
+            lang,
+            **where,
         )
     else:
-        reason = f"Kontrollera lampa {lamp_id} ({street})"
+        reason = i18n.gettext("Kontrollera lampa %(lamp)s (%(street)s)", lang, lamp=lamp_id, street=street)
     if peak:
-        reason += f", mest {peak}"
+        reason += i18n.gettext(", mest %(peak)s", lang, peak=peak)
     if n_broken:
-        reason += f"; {n_broken} invånarrapport(er) om trasig lampa"
+        reason += i18n.ngettext(
+            "; %(num)s invånarrapport om trasig lampa",
+            "; %(num)s invånarrapporter om trasig lampa",
+            n_broken,
+            lang,
+        )
     return reason + "."
 
 
@@ -116,6 +136,7 @@ def quick_fixes(
     part_night_off_hours: Sequence[int] = (1, 2, 3, 4),
     dark_words: Sequence[str] = DARK_WORDS,
     broken_words: Sequence[str] = BROKEN_WORDS,
+    lang: str = "sv",
 ) -> gpd.GeoDataFrame:
     """Broken and part-night lamps with dark-time evidence around them: repair before building.
 
@@ -136,6 +157,8 @@ def quick_fixes(
         Local hours (0-23) in which part-night lamps are off (Swedish halvnattsbelysning: about 01-05).
     dark_words, broken_words
         How dark-place and broken-lamp reports are recognised.
+    lang
+        Language of the reasons (``sv`` or ``en``).
 
     Returns
     -------
@@ -177,7 +200,7 @@ def quick_fixes(
         if ev.size == 0 and br.size == 0:
             continue
         counts = zip(*np.unique(hours[ev], return_counts=True), strict=True)
-        peak = hours_text({int(h): float(c) for h, c in counts}) if ev.size else ""
+        peak = hours_text({int(h): float(c) for h, c in counts}, lang) if ev.size else ""
         reason = _reason(
             status[i],
             str(lamp_ids[i]),
@@ -187,6 +210,7 @@ def quick_fixes(
             peak=peak,
             radius=radius,
             off=part_night_off_hours,
+            lang=lang,
         )
         rows.append(
             {

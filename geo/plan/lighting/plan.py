@@ -68,6 +68,7 @@ def plan_lighting(
     spacing_m: float = 10.0,
     method: str = "mclp",
     time_limit_s: float = 60.0,
+    lang: str = "sv",
 ) -> LightingPlan:
     """Evidence, ranked dark places, new-lamp proposals and quick fixes in one call.
 
@@ -83,6 +84,8 @@ def plan_lighting(
         See :func:`~geo.plan.lighting.evidence.dark_evidence`.
     spacing_m, method, time_limit_s
         See :func:`~geo.plan.lighting.proposals.propose_lamps`.
+    lang
+        Language of the proposals' and quick fixes' reasons (``sv`` or ``en``).
 
     Returns
     -------
@@ -92,7 +95,13 @@ def plan_lighting(
     evidence = dark_evidence(reports, layer, near_m=near_m, place_weight=place_weight)
     places = rank_dark_places(layer, evidence, place_weight=place_weight)
     props = propose_lamps(
-        evidence, layer, budget=budget, spacing_m=spacing_m, method=method, time_limit_s=time_limit_s
+        evidence,
+        layer,
+        budget=budget,
+        spacing_m=spacing_m,
+        method=method,
+        time_limit_s=time_limit_s,
+        lang=lang,
     )
-    fixes = quick_fixes(reports, layer)
+    fixes = quick_fixes(reports, layer, lang=lang)
     return LightingPlan(layer=layer, evidence=evidence, dark_places=places, proposals=props, fixes=fixes)

@@ -212,6 +212,7 @@ def propose_lamps(
     method: str = "mclp",
     time_limit_s: float = 60.0,
     max_cells: int = _SPOPT_MAX_CELLS,
+    lang: str = "sv",
 ) -> Proposals:
     """Place up to `budget` new lamps on dark stretches to cover the most weighted dark-time evidence.
 
@@ -234,6 +235,8 @@ def propose_lamps(
     max_cells
         Largest reduced demand × candidate matrix given to spopt whole; larger problems are solved exactly
         over the strongest candidates only (always including the greedy choice), flagged ``mclp-reduced``.
+    lang
+        Language of the reasons (``sv`` or ``en``).
 
     Returns
     -------
@@ -270,7 +273,7 @@ def propose_lamps(
             cols=[], method="greedy", status=status, greedy_weight=0.0, covered_weight=0.0, notes=[]
         )
     lamps = _proposal_table(
-        choice.cols, cand, cover, evidence, layer, radius=radius, total=total, method=choice.method
+        choice.cols, cand, cover, evidence, layer, radius=radius, total=total, method=choice.method, lang=lang
     )
     return Proposals(
         lamps=lamps,
@@ -294,6 +297,7 @@ def _proposal_table(
     radius: float,
     total: float,
     method: str,
+    lang: str,
 ) -> gpd.GeoDataFrame:
     if not chosen:
         return gpd.GeoDataFrame(
@@ -322,7 +326,7 @@ def _proposal_table(
             near = btree.query(pts[rank - 1], predicate="dwithin", distance=radius)
             repair = sorted(broken["lamp_id"].astype(str).to_numpy()[near].tolist())
         street = str(cand["street"].iloc[j])
-        peak = hours_text({int(h): float(c) for h, c in hours.items()})
+        peak = hours_text({int(h): float(c) for h, c in hours.items()}, lang)
         reason = proposal_reason(
             street,
             n_new=len(new),
@@ -332,6 +336,7 @@ def _proposal_table(
             gain=gain,
             repair=repair,
             radius=radius,
+            lang=lang,
         )
         rows.append(
             {

@@ -66,8 +66,8 @@ def is_place_report(reports: pd.DataFrame, *, dark_words: Sequence[str] = DARK_W
     return contains_any(reports["category"], dark_words)
 
 
-def hours_text(hours: dict[int, float]) -> str:
-    """Name the busiest hours in Swedish (``kl 22–01``): the shortest run of hours holding half the weight."""
+def hours_text(hours: dict[int, float], lang: str = "sv") -> str:
+    """Name the busiest hours ("kl 22–01", "22–01 h"): the shortest run of hours holding half the weight."""
     if not hours:
         return ""
     w = np.zeros(24)
@@ -86,7 +86,8 @@ def hours_text(hours: dict[int, float]) -> str:
             break
     start, length = best if best else (0, 24)
     end = (start + length) % 24
-    return f"kl {start:02d}" if length == 1 else f"kl {start:02d}–{end:02d}"
+    hours_run = f"{start:02d}" if length == 1 else f"{start:02d}–{end:02d}"
+    return i18n.gettext("kl %(hours)s", lang, hours=hours_run)
 
 
 def proposal_reason(
