@@ -94,7 +94,8 @@ def test_bad_settings(values: dict, field: str) -> None:
 
 
 def test_notes_follow_the_run_language(demo_police: Reports, places) -> None:
-    from tests.maps.test_summary import SV_MARKERS, visible_words
+    from tests.language import visible_words
+    from tests.maps.test_summary import SV_MARKERS
 
     settings = PatrolSettings(week=CUT_WEEK, shifts=["15-23"], visits_per_shift=3)
     english = patrol_stage(demo_police, places, settings, lang="en")
