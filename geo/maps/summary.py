@@ -28,7 +28,7 @@ from geo.maps.summary_sections import (
     lighting_context,
     patrol_context,
 )
-from geo.maps.templating import render
+from geo.templating import render
 
 __all__ = ["SECTIONS", "Section", "summary_html"]
 

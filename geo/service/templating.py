@@ -1,6 +1,6 @@
 """The service pages' Jinja2 environment and the language a request asks for.
 
-The environment is the summary page's (:mod:`geo.maps.templating`) over the templates in
+The environment is the summary page's (:mod:`geo.templating`) over the templates in
 ``geo/service/templates``, so ``_()``, ``ngettext()`` and the Babel filters are the same.
 
 Also which language a request asks for: ``?lang=en``/``?lang=sv``, else the ``Accept-Language`` header's
@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from geo.i18n import LANGS
-from geo.maps.templating import environment as page_environment
+from geo.templating import environment as page_environment
 
 __all__ = ["inline", "render", "request_lang"]
 

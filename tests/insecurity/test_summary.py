@@ -10,9 +10,9 @@ from shapely.geometry import LineString, box
 
 from geo.maps.insecurity_summary import insecurity_context, walk_suggestions
 from geo.maps.layers.insecurity import public_insecurity
-from geo.maps.templating import render
 from geo.model import Reports
 from geo.stages.insecurity import insecurity_stage
+from geo.templating import render
 from tests.insecurity.conftest import CELL_M, PLANTED, X0, Y0, planted_reports
 
 
