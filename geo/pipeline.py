@@ -158,7 +158,7 @@ def _read_sources(config: RunConfig, area: StudyArea | None, *, progress: Progre
     crs: pyproj.CRS | str | None = config.run.crs
     results: list[ReadResult] = []
     for src in config.sources:
-        progress(f"Läser / reading {src.label}")
+        progress(gettext("Läser %(source)s", config.run.lang, source=src.label))
         res = read_reports([src.path], src.reader_options(tz=config.run.tz), area=area, crs=crs)
         if crs is None and res.crs is not None:
             crs = res.crs
@@ -363,7 +363,7 @@ def _stages(run_: RunContext, say: Progress) -> None:
         if not section.enabled or (needs_reports and not len(result.reports)):
             continue
         t = time.perf_counter()
-        say(text)
+        say(gettext(text, config.run.lang))
         step(run_)
         stage = getattr(result, name, None)
         if isinstance(stage, StageResult) and _produced_nothing(stage):  # say why, in the run's notes

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geo.config import stage_settings
+from geo.i18n import N_, gettext
 from geo.io.export import write_frame
 from geo.io.manifest import OutputFile
 from geo.model import Reports
@@ -98,7 +99,7 @@ def _lighting(run: RunContext) -> None:
     config = run.config
     if config.layers.lamps is None:
         return
-    run.say("Läser lampor och vägar / reading lamps and ways")
+    run.say(gettext("Läser lampor och vägar", config.run.lang))
     lamps, ways, rejects = read_lighting_sources(config.layers.lamps, config.layers.streets, crs=run.crs)
     res = lighting_stage(
         run.reports,
@@ -266,15 +267,15 @@ def _maps(run: RunContext) -> None:
 
 
 STAGES: tuple[tuple[str, str, Callable[[RunContext], None]], ...] = (
-    ("hotspots", "Hot-spots", _hotspots),
-    ("lighting", "Belysning / lighting", _lighting),
-    ("patrol", "Patrullplan / patrol plan", _patrol),
-    ("speed", "Hastighet / speed", _speed),
-    ("forecast", "Prognos / forecast", _forecast),
-    ("measures", "Åtgärder / measures", measures_step),
-    ("insecurity", "Otrygghet och brott / felt insecurity and crime", insecurity_step),
-    ("nearrepeat", "Nära upprepning / near repeats", nearrepeat_step),
-    ("store", "Arkiv: vad har ändrats / run store: what changed", _store),
-    ("maps", "Kartor / maps", _maps),
+    ("hotspots", N_("Hot-spots"), _hotspots),
+    ("lighting", N_("Belysning"), _lighting),
+    ("patrol", N_("Patrullplan"), _patrol),
+    ("speed", N_("Hastighet"), _speed),
+    ("forecast", N_("Prognos"), _forecast),
+    ("measures", N_("Åtgärder"), measures_step),
+    ("insecurity", N_("Otrygghet och brott"), insecurity_step),
+    ("nearrepeat", N_("Nära upprepning"), nearrepeat_step),
+    ("store", N_("Arkiv: vad har ändrats"), _store),
+    ("maps", N_("Kartor"), _maps),
 )
-"""The stages in order: config section, progress text, step."""
+"""The stages in order: config section, progress text (a message id, said in the run's language), step."""

@@ -354,6 +354,6 @@ def hotspots_stage(
     if not len(found):
         result.notes.append(_nothing_found_note(settings, len(pts), found, lang))
     if settings.overview:
-        progress("Täthet / density (KDE) och Gi*")
+        progress(gettext("Täthet (KDE) och Gi*", lang))
         _overview(pts, settings, area, result)
     return result

@@ -187,14 +187,14 @@ def lighting_stage(
             raise InputError(f"the {name} have no CRS")
     if (settings.follow_up_date is None) != (follow_up_area is None):
         raise InputError("follow-up needs both a date (--follow-up-date) and an area (--follow-up-area)")
-    progress("Bygger belysningslager / building the lighting layer")
+    progress(gettext("Bygger belysningslager", lang))
     layer = build_lighting(
         lamps.to_crs(reports.crs),
         ways.to_crs(reports.crs),
         radius_m=settings.radius_m,
         lit_way_buffer_m=settings.lit_way_buffer_m,
     )
-    progress("Rangordnar mörka platser och placerar lampor / ranking dark places, placing lamps")
+    progress(gettext("Rangordnar mörka platser och placerar lampor", lang))
     plan = plan_lighting(
         reports,
         layer,
@@ -210,6 +210,6 @@ def lighting_stage(
     result = LightingResult(settings=settings, plan=plan, rejects=table)
     _explain(result, lang)
     if follow_up_area is not None:
-        progress("Uppföljning / follow-up")
+        progress(gettext("Uppföljning", lang))
         result.follow_up = _follow_up(reports, follow_up_area, settings, result, lang)
     return result

@@ -292,7 +292,7 @@ def map_stage(
     from geo.maps.package import gpkg_layers
     from geo.maps.prepare import prepare_layers
 
-    progress("Kartan ritas / drawing the map")
+    progress(gettext("Kartan ritas", lang))
     layers = prepare_layers(
         reports,
         inputs,
@@ -329,7 +329,7 @@ def map_stage(
     if summary and not public:
         from geo.maps.summary import summary_html
 
-        progress("Sammanfattning / summary page")
+        progress(gettext("Sammanfattningssidan", lang))
         result.summary_html = summary_html(
             layers, title=title, lang=lang, demo=demo, generated_at=generated_at
         )

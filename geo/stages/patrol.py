@@ -193,7 +193,7 @@ def patrol_stage(
             units=settings.units,
         )
     else:
-        progress("Patrullplan / patrol plan")
+        progress(gettext("Patrullplan", lang))
         plan = plan_patrols(
             corridor_places(places),  # hot streets (lines) are visited along their corridor
             counted,

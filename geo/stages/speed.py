@@ -124,7 +124,7 @@ def speed_stage(
     _require(measurements, _MEASUREMENT_NEEDS, "measurements")
     if measurements.crs is not None and segments.crs is not None and measurements.crs != segments.crs:
         measurements = measurements.to_crs(segments.crs)
-    progress("Hastighet per vägsegment / speed per road segment")
+    progress(gettext("Hastighet per vägsegment", lang))
     layer = build_speed_layer(
         segments,
         measurements,
@@ -134,7 +134,7 @@ def speed_stage(
         band_hours=settings.band_hours,
         day_groups=settings.day_groups,
     )
-    progress("Hastighetskontroller / speed checks")
+    progress(gettext("Hastighetskontroller", lang))
     plan = plan_enforcement(
         layer, checks=settings.checks, check_min=settings.check_min, margin_kmh=settings.margin_kmh
     )
