@@ -24,6 +24,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo import i18n
 from geo.config import RunConfig
 from geo.errors import ConfigError, InputError
 from geo.region.assign import area_km2, assign_areas
@@ -167,18 +168,23 @@ def run_region(
     from geo.maps.overview import overview_html
 
     say = progress or quiet
+    lang = config.run.lang
     t0 = time.perf_counter()
     spec = _store_spec(config, store, as_of)
-    say("Läser exporten / reading the export")
+    say(i18n.gettext("Läser och delar exporten per kommun", lang))
     new_out = not out.exists()
+
+    def read_so_far(rows: int) -> None:
+        text = i18n.number(rows, lang)
+        say(i18n.gettext("Läser och delar exporten per kommun: %(rows)s rader", lang, rows=text))
+
     with partition_folder(out) as folder:
-        split = split_export(config, chosen, every, folder, chunk_rows=chunk_rows)
+        split = split_export(config, chosen, every, folder, chunk_rows=chunk_rows, progress=read_so_far)
         rejected = split.rejects[split.rejects["status"] == "rejected"]
         if config.output.strict and len(rejected):
             if new_out:
                 shutil.rmtree(out, ignore_errors=True)  # the partitions go with it: no output written
             raise InputError(f"{len(rejected)} rows rejected under output.strict; no output written")
-        say("Delar per kommun / splitting by municipality")
         files = {"rejects": write_csv(split.rejects, out / "rejects.csv")}
         if split.outside is not None:
             files["outside"] = place_file(split.outside, out / "outside.csv")
@@ -202,7 +208,7 @@ def run_region(
         jobs.sort(key=lambda j: -int(split.counts.get(j.code, 0)))  # the largest first
         if on_start is not None:
             on_start(len(jobs))
-        say(f"Kör {len(jobs)} områden / running {len(jobs)} areas")
+        say(i18n.ngettext("Kör %(num)s område", "Kör %(num)s områden", len(jobs), lang))
         outcomes = run_jobs(jobs, workers=workers, scheduler=scheduler, serial=serial, on_done=on_done)
     outcomes.sort(key=lambda o: o.code)
     table = overview_table(outcomes, chosen, km2=km2, out=out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,7 @@ def split_export(
     folder: Path,
     *,
     chunk_rows: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Split:
     """Read the config's sources in chunks and write each chosen area's reports as its own partition.
 
@@ -79,13 +81,17 @@ def split_export(
         Where the partitions go (a temporary folder).
     chunk_rows
         Most rows read at a time (default :data:`geo.io.export_chunks.CHUNK_ROWS`).
+    progress
+        Called with the rows read so far after each chunk.
     """
     from geo.io.csv_chunks import NotStreamable
 
     whole: frozenset[str] = frozenset()
     while True:
         try:
-            return _split(config, chosen, every, folder, chunk_rows=chunk_rows, whole=whole)
+            return _split(
+                config, chosen, every, folder, chunk_rows=chunk_rows, whole=whole, progress=progress
+            )
         except NotStreamable as err:  # read that file whole, from the start (rare: a ragged CSV)
             shutil.rmtree(folder / "parts", ignore_errors=True)
             whole |= {err.path}
@@ -99,6 +105,7 @@ def _split(
     *,
     chunk_rows: int | None,
     whole: frozenset[str],
+    progress: Callable[[int], None] | None,
 ) -> Split:
     from geo.io.export_chunks import CHUNK_ROWS, ExportChunks
     from geo.io.partitions import OutsideWriter, PartitionWriter
@@ -127,6 +134,8 @@ def _split(
         counts.update(pd.Series(labels[~away], dtype="object").value_counts().to_dict())
         places.update(pd.Series(where, dtype="object").value_counts().to_dict())
         n_reports += len(reports)
+        if progress is not None:
+            progress(reader.n_read)
     crs = reader.crs or "EPSG:3006"
     tz = reader.tz or "UTC"
     return Split(
