@@ -50,18 +50,22 @@ class PartitionWriter:
             self.schemas.append(Reports(reports.iloc[:0]))
         if not len(reports):
             return
+        import pyarrow.parquet as pq
+        from geopandas.io.arrow import _geopandas_to_arrow
+
         self._n += 1
         codes = pd.Series(labels, dtype="object").fillna("").to_numpy(dtype=str)
         order = np.argsort(codes, kind="stable")
-        sorted_codes = codes[order]
-        names, starts = np.unique(sorted_codes, return_index=True)
+        names, starts = np.unique(codes[order], return_index=True)
         ends = np.append(starts[1:], len(codes))
+        # one conversion a chunk, sorted by area; each area's rows a slice of it (as write_frame writes them)
+        table = _geopandas_to_arrow(reports.iloc[order], index=False)
         for code, a, b in zip(names, starts, ends, strict=True):
             if code not in self.parts:
                 continue
-            part = Reports(reports.iloc[order[a:b]].reset_index(drop=True))
             path = self.folder / "parts" / f"{code}-{self._n:05d}.parquet"
-            self.parts[code].append(write_frame(part, path))
+            pq.write_table(table.slice(int(a), int(b - a)), path, compression="snappy")
+            self.parts[code].append(path)
 
     def finish(self, *, crs: object, tz: str) -> dict[str, tuple[Path, Path]]:
         """Join each area's parts into its partition; write its polygon. Return code -> (reports, area)."""
@@ -74,6 +78,8 @@ class PartitionWriter:
             files = self.parts[code]
             if len(files) == 1 and len(self.schemas) == 1:
                 shutil.move(files[0], data)
+            elif files and len(self.schemas) == 1 and _join_tables(files, data):
+                pass
             elif files or len(self.schemas) > 1:
                 frames = [gpd.read_parquet(f) for f in files]
                 heads = self.schemas if len(self.schemas) > 1 else []
@@ -88,6 +94,23 @@ class PartitionWriter:
             )
             out[code] = (data, write_frame(polygon, self.folder / f"area-{code}.geojson"))
         return out
+
+
+def _join_tables(files: list[Path], data: Path) -> bool:
+    """Join one area's parts (slices of chunks of one schema) into its partition; False if they differ."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = [pq.read_table(f) for f in files]
+    try:
+        joined = pa.concat_tables(tables)
+    except pa.ArrowInvalid:
+        return False
+    with atomic_path(data) as tmp:
+        pq.write_table(joined, tmp, compression="snappy")
+    for f in files:
+        f.unlink()
+    return True
 
 
 def outside_table(reports: Reports, where: np.ndarray) -> pd.DataFrame:

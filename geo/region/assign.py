@@ -8,6 +8,14 @@ import numpy as np
 __all__ = ["AreaIndex", "assign_areas", "area_km2"]
 
 
+def _same_areas(chosen: gpd.GeoDataFrame, every: gpd.GeoDataFrame) -> bool:
+    if len(chosen) != len(every) or set(chosen["code"]) != set(every["code"]):
+        return False
+    a = chosen.set_index("code").geometry
+    b = every.set_index("code").geometry.reindex(a.index)
+    return bool(a.geom_equals_exact(b, tolerance=0).all())
+
+
 class AreaIndex:
     """The chosen areas and every known area, projected once, to give each report its area chunk by chunk.
 
@@ -21,10 +29,10 @@ class AreaIndex:
 
     def __init__(self, chosen: gpd.GeoDataFrame, every: gpd.GeoDataFrame, crs: object) -> None:
         self.crs = crs
-        self.frames = [
-            (frame[["code", "geometry"]].to_crs(crs).sort_values("code"), chosen_)
-            for frame, chosen_ in ((every, False), (chosen, True))
-        ]
+        pairs = ((every, False), (chosen, True))
+        if _same_areas(chosen, every):  # the whole country: in a chosen area or in none
+            pairs = ((chosen, True),)
+        self.frames = [(frame[["code", "geometry"]].to_crs(crs).sort_values("code"), c) for frame, c in pairs]
 
     def assign(self, points: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
         """Return each point's chosen area code and where it lies (see :func:`assign_areas`)."""

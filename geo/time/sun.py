@@ -176,8 +176,8 @@ def dark_mask(times: pd.Series, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").astype("int64")
     )
     rows_all = keys.index.to_numpy()
-    codes, uniques = pd.MultiIndex.from_frame(keys).factorize()
-    u = uniques.to_frame(index=False, name=["day", "lat", "lon"])
+    codes = keys.groupby(["day", "lat", "lon"], sort=False, dropna=False).ngroup().to_numpy()
+    u = keys.drop_duplicates().reset_index(drop=True)  # in the order ngroup numbers them: first seen
     w0, w1, sure = _windows(u, tz)
     t_all = instants[rows_all]
     r0, r1 = w0[codes], w1[codes]
