@@ -29,7 +29,7 @@ class AreaIndex:
 
     def __init__(self, chosen: gpd.GeoDataFrame, every: gpd.GeoDataFrame, crs: object) -> None:
         self.crs = crs
-        pairs = ((every, False), (chosen, True))
+        pairs: tuple[tuple[gpd.GeoDataFrame, bool], ...] = ((every, False), (chosen, True))
         if _same_areas(chosen, every):  # the whole country: in a chosen area or in none
             pairs = ((chosen, True),)
         self.frames = [(frame[["code", "geometry"]].to_crs(crs).sort_values("code"), c) for frame, c in pairs]
