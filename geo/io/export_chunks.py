@@ -43,8 +43,8 @@ from geo.rejects import REJECT_COLUMNS
 
 __all__ = ["CHUNK_ROWS", "ExportChunks"]
 
-CHUNK_ROWS = 250_000
-"""Rows read at a time by default (a few hundred MiB of reports with their columns)."""
+CHUNK_ROWS = 100_000
+"""Rows read at a time by default (about 500 MiB of working memory while a chunk is mapped and split)."""
 
 
 @dataclass

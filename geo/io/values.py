@@ -6,6 +6,8 @@ why) and returns the canonical column.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -77,22 +79,31 @@ def _own_ids(t: RawTable) -> tuple[pd.Series, str] | None:
 class SeenIds:
     """Ids already read, each with the row (or file) of its first use: a file read in chunks.
 
-    Kept as one index a chunk (each hashed once), so that looking up a chunk's ids costs the chunk, not the
-    file.
+    Kept compact, as one Arrow string array a chunk (about 15 bytes an id, not a Python string each), so that
+    remembering the ids of a country's export costs tens of MiB, not the export.
     """
 
     def __init__(self) -> None:
-        self._parts: list[tuple[pd.Index, np.ndarray]] = []
+        self._parts: list[tuple[Any, np.ndarray]] = []
 
     def __len__(self) -> int:
-        return sum(len(index) for index, _ in self._parts)
+        return sum(len(ids) for ids, _ in self._parts)
+
+    @staticmethod
+    def _arrow(ids: pd.Series) -> Any:
+        import pyarrow as pa
+
+        arr = pa.array(ids.astype("string[pyarrow]").array)
+        return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
     def first(self, ids: pd.Series) -> pd.Series:
         """Return the first use of each id already seen (aligned with `ids`; missing where new)."""
+        import pyarrow.compute as pc
+
         found = pd.Series(pd.NA, index=ids.index, dtype="object")
-        values = pd.Index(ids.astype("string"))
-        for index, firsts in self._parts:
-            at = index.get_indexer(values)
+        values = self._arrow(ids)
+        for seen, firsts in self._parts:
+            at = pc.fill_null(pc.index_in(values, value_set=seen), -1).to_numpy(zero_copy_only=False)
             hit = (at >= 0) & found.isna().to_numpy()
             if hit.any():
                 found.iloc[np.flatnonzero(hit)] = firsts[at[hit]]
@@ -105,7 +116,7 @@ class SeenIds:
     def add(self, ids: pd.Series, firsts: np.ndarray) -> None:
         """Remember new `ids` (distinct, none seen before) with their first use."""
         if len(ids):
-            self._parts.append((pd.Index(ids.astype("string").to_numpy()), np.asarray(firsts, dtype=object)))
+            self._parts.append((self._arrow(ids), np.asarray(firsts)))
 
 
 def read_ids(t: RawTable, seen: SeenIds | None = None) -> tuple[pd.Series, bool]:
