@@ -23,7 +23,15 @@ from geo.io.coords import Positions, check_area, choose_crs_and_zone, read_posit
 from geo.io.options import ReaderOptions
 from geo.io.rejects import RawTable
 from geo.io.times import read_times
-from geo.io.values import read_category, read_ids, read_precision, read_source, read_text, read_weight
+from geo.io.values import (
+    SeenIds,
+    read_category,
+    read_ids,
+    read_precision,
+    read_source,
+    read_text,
+    read_weight,
+)
 from geo.model import Reports
 from geo.rejects import RejectLog
 from geo.time.profile import add_time_parts
@@ -148,6 +156,7 @@ def to_reports(
     now: pd.Timestamp,
     default_source: str,
     preset: dict[str, pd.Series] | None = None,
+    seen_ids: SeenIds | None = None,
 ) -> Mapped:
     """Map a raw table to the report model, rejecting bad rows with reasons.
 
@@ -178,6 +187,9 @@ def to_reports(
     preset
         Canonical columns the reader already parsed (e.g. ``occurred_at`` from the Police feed), which
         take precedence over detection.
+    seen_ids
+        The ids of the same file's earlier chunks, when it is read in chunks (:mod:`geo.io.export_chunks`):
+        an id used there is rejected as repeated; this chunk's new ids are added.
 
     Returns
     -------
@@ -197,7 +209,7 @@ def to_reports(
     crs_obj, crs_reason, zone, tz_reason = choose_crs_and_zone(t, pos, crs=crs, tz=tz, options=options)
     occurred_at, occurred_to, time_field = read_times(t, tz=zone, now=now)
     category, _ = read_category(t)
-    report_id, has_ids = read_ids(t)
+    report_id, has_ids = read_ids(t, seen_ids)
     columns = {
         "report_id": report_id,
         "category": category,

@@ -2,9 +2,9 @@
 
 - :func:`load_region_areas` reads the municipalities chosen (a county, a list of codes) from
   ``data/swedish_municipalities.geojson``, or the polygons of an areas file, with their population when given;
-- :func:`read_export` reads the config's sources once, for all areas (the same readers as ``geo run``);
-- :func:`write_partitions` writes each area's reports as its own GeoParquet file, and its polygon, into a
-  folder a task reads from, so that a worker reads only its own area;
+- :func:`partition_folder` is the temporary folder a task reads its own area's partition from (the export is
+  read and split chunk by chunk by :mod:`geo.io.export_chunks` and :mod:`geo.io.partitions`);
+- :func:`write_register_parts` splits a measures register by area;
 - :func:`write_overview` writes ``overview.csv`` and ``overview.html``.
 """
 
@@ -25,23 +25,16 @@ import pyproj
 from geo.errors import InputError
 from geo.io.area import MUNICIPALITIES_FILE
 from geo.io.export import write_csv, write_frame, write_text
-from geo.io.merge import ReadResult, merge_results
-from geo.io.options import ReaderOptions
-from geo.io.reports import read_reports
-from geo.model import Reports
 
 __all__ = [
     "AREA_COLUMNS",
     "area_folder",
     "load_region_areas",
     "partition_folder",
-    "read_export",
     "read_population",
     "read_register_places",
     "write_register_parts",
-    "write_outside",
     "write_overview",
-    "write_partitions",
 ]
 
 AREA_COLUMNS = ("code", "name", "county", "population", "geometry")
@@ -194,24 +187,6 @@ def load_region_areas(
     return gpd.GeoDataFrame(chosen, geometry="geometry", crs="EPSG:4326"), every
 
 
-def read_export(sources: list[tuple[str, ReaderOptions]], *, crs: pyproj.CRS | str | None) -> ReadResult:
-    """Read every source once, with no study area (each report is given its area afterwards).
-
-    Parameters
-    ----------
-    sources
-        ``(path, reader options)`` per source, as ``[[sources]]`` in the config gives them.
-    crs
-        Metric CRS (``[run] crs``), else chosen from the first source.
-    """
-    results: list[ReadResult] = []
-    for path, options in sources:
-        res = read_reports([path], options, crs=crs)
-        crs = crs if crs is not None else res.crs
-        results.append(res)
-    return merge_results(results)
-
-
 def area_folder(code: str, name: str) -> str:
     """Return an area's folder name, ``<code>-<name>`` (``0683-Värnamo``; path separators replaced)."""
     safe = "".join("_" if ch in '/\\:*?"<>|' else ch for ch in unicodedata.normalize("NFC", name))
@@ -227,41 +202,6 @@ def partition_folder(out: Path) -> Iterator[Path]:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def write_partitions(
-    reports: Reports, labels: np.ndarray, areas: gpd.GeoDataFrame, folder: Path
-) -> dict[str, tuple[Path, Path]]:
-    """Write each area's reports (GeoParquet) and polygon (GeoJSON) into `folder`.
-
-    Parameters
-    ----------
-    reports
-        All reports read.
-    labels
-        The code of each report's area (``None`` for none chosen), aligned with `reports`.
-    areas
-        The chosen areas (:data:`AREA_COLUMNS`).
-    folder
-        Where the partitions go (created).
-
-    Returns
-    -------
-    parts
-        Code -> (reports file, area file).
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    out: dict[str, tuple[Path, Path]] = {}
-    for row in areas.itertuples(index=False):
-        code = str(row.code)
-        part = Reports(reports[labels == code].reset_index(drop=True))
-        data = write_frame(part, folder / f"reports-{code}.parquet")
-        polygon = gpd.GeoDataFrame(
-            {"kom_namn": [row.name], "id": [code]}, geometry=[row.geometry], crs="EPSG:4326"
-        )
-        shape = write_frame(polygon, folder / f"area-{code}.geojson")
-        out[code] = (data, shape)
-    return out
 
 
 def read_register_places(path: Path, *, crs: pyproj.CRS | str, tz: str) -> gpd.GeoDataFrame:
@@ -306,23 +246,6 @@ def write_register_parts(path: Path, rows: dict[str, list[int]], folder: Path) -
     for code, keep in rows.items():
         out[code] = write_frame(frame[np.isin(feature, keep)], folder / f"measures-{code}.geojson")
     return out
-
-
-def write_outside(reports: Reports, where: np.ndarray, path: Path) -> Path:
-    """Write the reports in no chosen area (``where``: ``elsewhere``/``nowhere``) as CSV, WGS84 lat/lon."""
-    wgs = reports.geometry.to_crs("EPSG:4326")
-    table = pd.DataFrame(
-        {
-            "report_id": reports["report_id"].astype(str).to_numpy(),
-            "source": reports["source"].astype(str).to_numpy(),
-            "category": reports["category"].astype(str).to_numpy(),
-            "occurred_at": reports["occurred_at"].astype(str).to_numpy(),
-            "lat": wgs.y.round(6).to_numpy(),
-            "lon": wgs.x.round(6).to_numpy(),
-            "where": where,
-        }
-    )
-    return write_csv(table, path)
 
 
 def write_overview(table: pd.DataFrame, page: str, out: Path) -> tuple[Path, Path]:

@@ -6,6 +6,8 @@ why) and returns the canonical column.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +17,7 @@ from geo.io.rejects import RawTable
 from geo.model import PRECISIONS
 
 __all__ = [
+    "SeenIds",
     "is_blank",
     "read_category",
     "read_ids",
@@ -73,11 +76,55 @@ def _own_ids(t: RawTable) -> tuple[pd.Series, str] | None:
     return None
 
 
-def read_ids(t: RawTable) -> tuple[pd.Series, bool]:
+class SeenIds:
+    """Ids already read, each with the row (or file) of its first use: a file read in chunks.
+
+    Kept compact, as one Arrow string array a chunk (about 15 bytes an id, not a Python string each), so that
+    remembering the ids of a country's export costs tens of MiB, not the export.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[Any, np.ndarray]] = []
+
+    def __len__(self) -> int:
+        return sum(len(ids) for ids, _ in self._parts)
+
+    @staticmethod
+    def _arrow(ids: pd.Series) -> Any:
+        import pyarrow as pa
+
+        arr = pa.array(ids.astype("string[pyarrow]").array)
+        return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+    def first(self, ids: pd.Series) -> pd.Series:
+        """Return the first use of each id already seen (aligned with `ids`; missing where new)."""
+        import pyarrow.compute as pc
+
+        found = pd.Series(pd.NA, index=ids.index, dtype="object")
+        values = self._arrow(ids)
+        for seen, firsts in self._parts:
+            at = pc.fill_null(pc.index_in(values, value_set=seen), -1).to_numpy(zero_copy_only=False)
+            hit = (at >= 0) & found.isna().to_numpy()
+            if hit.any():
+                found.iloc[np.flatnonzero(hit)] = firsts[at[hit]]
+        return found
+
+    def extend(self, other: SeenIds) -> None:
+        """Remember the ids of `other` too (none of them seen here before)."""
+        self._parts += other._parts
+
+    def add(self, ids: pd.Series, firsts: np.ndarray) -> None:
+        """Remember new `ids` (distinct, none seen before) with their first use."""
+        if len(ids):
+            self._parts.append((self._arrow(ids), np.asarray(firsts)))
+
+
+def read_ids(t: RawTable, seen: SeenIds | None = None) -> tuple[pd.Series, bool]:
     """Return ``report_id`` and whether the input has ids of its own.
 
     Without ids, ``<file>:<row>`` is the id. A blank id is replaced so (with a warning); a repeated id is
-    rejected, naming the row of its first use.
+    rejected, naming the row of its first use. With `seen` (the ids of the same file's earlier chunks), an
+    id first used in an earlier chunk is a repeat too, and the chunk's new ids are added to it.
     """
     stem = t.file.rsplit("/", 1)[-1]
     row_ids = f"{stem}:" + pd.Series(t.rows).astype("string")
@@ -90,11 +137,22 @@ def read_ids(t: RawTable) -> tuple[pd.Series, bool]:
     t.warn(blank_id, field=id_field, reason="empty id; file and row used instead")
     kept_ids = ids.where(t.keep)
     dup = t.keep & kept_ids.duplicated(keep="first").to_numpy() & kept_ids.notna().to_numpy()
+    earlier = seen.first(kept_ids) if seen is not None and len(seen) else None
+    if earlier is not None:
+        dup |= t.keep & earlier.notna().to_numpy()
     if dup.any():
         first_row = pd.Series(t.rows[t.keep], index=kept_ids[t.keep].to_numpy()).groupby(level=0).first()
+        if earlier is not None:  # an id of an earlier chunk: its first row there
+            known = earlier[earlier.notna()]
+            first_row = pd.concat(
+                [pd.Series(known.to_numpy(), index=kept_ids[known.index].to_numpy()), first_row]
+            )
+            first_row = first_row[~first_row.index.duplicated(keep="first")]
         reasons = [f"repeated id (first at row {first_row[i]})" for i in ids[dup]]
         t.log.add(t.rows[dup], field=id_field, reason=reasons, value=ids[dup])
         t.keep &= ~dup
+    if seen is not None:
+        seen.add(ids[t.keep], t.rows[t.keep])
     return ids, True
 
 

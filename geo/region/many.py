@@ -2,10 +2,11 @@
 
 :func:`run_region`
 
-1. reads the config's sources once (one export for the county, the region or the country);
+1. reads the config's sources once (one export for the county, the region or the country), in chunks of
+   rows (:mod:`geo.region.split`), so that its memory is a chunk and an area, not the whole export;
 2. gives each report its area (exactly one; reports in no chosen area are counted, and listed in
-   ``DIR/outside.csv``) and writes each area's reports and polygon as its own partition in a temporary
-   folder in ``DIR``, so that a task reads only its own area;
+   ``DIR/outside.csv``) and appends each area's reports to its own partition in a temporary folder in
+   ``DIR`` (its polygon beside it), so that a task reads only its own area;
 3. runs each area's lägesbild through the engine (:func:`geo.pipeline.run` with the config's settings and the
    area's polygon) into ``DIR/<code>-<name>/``, on Dask (:mod:`geo.region.runner`), into one store when given;
 4. writes ``DIR/overview.csv`` and ``DIR/overview.html`` (a map of the areas and a table sorted by change).
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,11 +24,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo import i18n
 from geo.config import RunConfig
 from geo.errors import ConfigError, InputError
 from geo.region.assign import area_km2, assign_areas
 from geo.region.overview import overview_table
 from geo.region.runner import OnDone, run_jobs
+from geo.region.split import split_export
 from geo.region.task import AreaJob, AreaOutcome
 from geo.stages._base import Progress, quiet
 
@@ -125,6 +129,7 @@ def run_region(
     progress: Progress | None = None,
     on_start: Callable[[int], None] | None = None,
     on_done: OnDone | None = None,
+    chunk_rows: int | None = None,
 ) -> RegionResult:
     """Run every chosen area's lägesbild and write the overview.
 
@@ -148,6 +153,9 @@ def run_region(
         Called once with the number of areas, before the first runs (to size a progress bar).
     on_done
         Called with each area's outcome as it arrives.
+    chunk_rows
+        Rows of the export read at a time (default :data:`geo.io.export_chunks.CHUNK_ROWS`): the client
+        holds one chunk and one area's partition, never the whole export.
 
     Raises
     ------
@@ -155,48 +163,41 @@ def run_region(
         When a source cannot be read, the store needs a period, or (``output.strict``) a row was rejected.
     """
     from geo.io.export import write_csv
-    from geo.io.region import (
-        area_folder,
-        partition_folder,
-        read_export,
-        write_outside,
-        write_overview,
-        write_partitions,
-    )
+    from geo.io.partitions import place_file
+    from geo.io.region import area_folder, partition_folder, write_overview
     from geo.maps.overview import overview_html
 
     say = progress or quiet
+    lang = config.run.lang
     t0 = time.perf_counter()
     spec = _store_spec(config, store, as_of)
-    say("Läser exporten / reading the export")
-    read = read_export(
-        [(s.path, s.reader_options(tz=config.run.tz)) for s in config.sources], crs=config.run.crs
-    )
-    rejected = read.rejects[read.rejects["status"] == "rejected"]
-    if config.output.strict and len(rejected):
-        raise InputError(f"{len(rejected)} rows rejected under output.strict; no output written")
-    reports = read.reports
-    say("Delar per kommun / splitting by municipality")
-    labels, where = assign_areas(reports.geometry, chosen, every)
-    out.mkdir(parents=True, exist_ok=True)
-    files = {"rejects": write_csv(read.rejects, out / "rejects.csv")}
-    outside = where != "chosen"
-    if outside.any():
-        files["outside"] = write_outside(reports[outside], where[outside], out / "outside.csv")
-    crs = reports.crs or "EPSG:3006"
-    km2 = dict(zip(chosen["code"], area_km2(chosen, crs), strict=True))
-    counts = pd.Series(labels[~outside]).value_counts()
+    say(i18n.gettext("Läser och delar exporten per kommun", lang))
+    new_out = not out.exists()
+
+    def read_so_far(rows: int) -> None:
+        text = i18n.number(rows, lang)
+        say(i18n.gettext("Läser och delar exporten per kommun: %(rows)s rader", lang, rows=text))
+
     with partition_folder(out) as folder:
-        parts = write_partitions(reports, labels, chosen, folder)
-        registers = _split_register(config, chosen, every, folder, crs=crs, tz=read.tz)
+        split = split_export(config, chosen, every, folder, chunk_rows=chunk_rows, progress=read_so_far)
+        rejected = split.rejects[split.rejects["status"] == "rejected"]
+        if config.output.strict and len(rejected):
+            if new_out:
+                shutil.rmtree(out, ignore_errors=True)  # the partitions go with it: no output written
+            raise InputError(f"{len(rejected)} rows rejected under output.strict; no output written")
+        files = {"rejects": write_csv(split.rejects, out / "rejects.csv")}
+        if split.outside is not None:
+            files["outside"] = place_file(split.outside, out / "outside.csv")
+        km2 = dict(zip(chosen["code"], area_km2(chosen, split.crs), strict=True))
+        registers = _split_register(config, chosen, every, folder, crs=split.crs, tz=split.tz)
         split_s = time.perf_counter() - t0
         jobs = [
             AreaJob(
                 code=str(code),
                 name=str(name),
                 config=config,
-                reports=parts[str(code)][0],
-                polygon=parts[str(code)][1],
+                reports=split.parts[str(code)][0],
+                polygon=split.parts[str(code)][1],
                 out=(out / area_folder(str(code), str(name))).resolve(),
                 store=spec,
                 as_of=as_of,
@@ -204,14 +205,14 @@ def run_region(
             )
             for code, name in zip(chosen["code"], chosen["name"], strict=True)
         ]
-        jobs.sort(key=lambda j: -int(counts.get(j.code, 0)))  # the largest first
+        jobs.sort(key=lambda j: -int(split.counts.get(j.code, 0)))  # the largest first
         if on_start is not None:
             on_start(len(jobs))
-        say(f"Kör {len(jobs)} områden / running {len(jobs)} areas")
+        say(i18n.ngettext("Kör %(num)s område", "Kör %(num)s områden", len(jobs), lang))
         outcomes = run_jobs(jobs, workers=workers, scheduler=scheduler, serial=serial, on_done=on_done)
     outcomes.sort(key=lambda o: o.code)
     table = overview_table(outcomes, chosen, km2=km2, out=out)
-    n_else, n_none = int((where == "elsewhere").sum()), int((where == "nowhere").sum())
+    n_else, n_none = split.elsewhere, split.nowhere
     page = overview_html(
         table,
         chosen,
@@ -226,8 +227,8 @@ def run_region(
         outcomes=outcomes,
         overview=table,
         files=files,
-        rows_read=read.n_read,
-        reports=len(reports),
+        rows_read=split.rows_read,
+        reports=split.reports,
         rejected=len(rejected),
         elsewhere=n_else,
         nowhere=n_none,

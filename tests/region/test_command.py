@@ -56,3 +56,20 @@ def test_areas_file_and_exit_code_when_every_area_fails(tmp_path: Path, monkeypa
     assert "0683 Värnamo: MemoryError: slut" in res.output
     table = pd.read_csv(tmp_path / "ut" / "overview.csv", dtype={"code": str})
     assert table["status"].tolist() == ["failed", "failed"]
+
+
+def test_the_console_speaks_the_runs_language(tmp_path: Path, monkeypatch) -> None:
+    import geo.region.many
+
+    config = write_config(tmp_path, write_world(tmp_path, []))
+
+    def every_one_fails(jobs, **_kw):
+        return [AreaOutcome(code=j.code, name=j.name, ok=False, error="MemoryError: slut") for j in jobs]
+
+    monkeypatch.setattr(geo.region.many, "run_jobs", every_one_fails)
+    args = ["run", str(config), "--municipalities", "0683", "--out", str(tmp_path / "ut")]
+    english = CliRunner().invoke(app, [*args, "--lang", "en"])
+    assert "Done: 0 of 1 areas" in english.output and "Every area failed" in english.output
+    assert "rows read" in english.output and "Klart" not in english.output
+    swedish = CliRunner().invoke(app, args)
+    assert "Klart: 0 av 1 områden" in swedish.output and "Alla områden misslyckades" in swedish.output
