@@ -10,8 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from geo.service.addresses import MAX_QUERY_CHARS
 from geo.service.auth import OptionalUser
-from geo.service.ratelimit import STAFF_FACTOR, client_key
-from geo.service.routes.reports import client_address
+from geo.service.routes.reports import check_rate
 
 __all__ = ["router"]
 
@@ -42,18 +41,6 @@ async def address_search(
             status_code=404,
             detail="ingen adressökning här / no address search here (geo serve --geocode FILE.osm.pbf)",
         )
-    limiter = lb.search_limiter
-    if user is None:
-        wait_s = limiter.hit(client_key(client_address(request)))
-    else:
-        wait_s = limiter.hit(f"user:{user.user.name}", per_min=limiter.per_min * STAFF_FACTOR)
-    if wait_s:
-        raise HTTPException(
-            status_code=429,
-            detail=(
-                f"too many searches; try again in {wait_s} s / för många sökningar, försök igen om {wait_s} s"
-            ),
-            headers={"Retry-After": str(wait_s)},
-        )
+    check_rate(request, user, limiter=lb.search_limiter, what=("searches", "sökningar"))
     matches = await run_in_threadpool(lb.addresses.search, q)
     return JSONResponse({"query": q, "matches": matches}, headers={"Cache-Control": "no-store"})

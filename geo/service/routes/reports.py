@@ -17,7 +17,7 @@ from geo.service.auth import OptionalUser, Principal, require
 from geo.service.categories import CATEGORIES, SOURCES
 from geo.service.intake import Refusal, read_time
 from geo.service.moderation import duplicate_candidates, initial_status
-from geo.service.ratelimit import STAFF_FACTOR, client_key
+from geo.service.ratelimit import STAFF_FACTOR, RateLimiter, client_key
 from geo.service.schemas import ReportCreated, ReportIn
 from geo.service.storage import STATUSES, IdempotencyConflict, ReportFilter, StoredReport, request_hash
 
@@ -40,23 +40,29 @@ def client_address(request: Request) -> str:
     return host
 
 
-def check_rate(request: Request, user: Principal | None) -> None:
-    """Refuse with 429 and ``Retry-After`` when a client exceeds its submissions per minute.
+def check_rate(
+    request: Request,
+    user: Principal | None,
+    *,
+    limiter: RateLimiter | None = None,
+    what: tuple[str, str] = ("reports", "rapporter"),
+) -> None:
+    """Refuse with 429 and ``Retry-After`` when a client exceeds its budget per minute.
 
     The public is counted by address (an IPv6 /64 as one); a signed-in user of any role by user name, with
-    :data:`~geo.service.ratelimit.STAFF_FACTOR` times the public budget.
+    :data:`~geo.service.ratelimit.STAFF_FACTOR` times the public budget. `limiter` defaults to the
+    submissions' one; `what` names what was counted in the refusal (English, Swedish).
     """
-    limiter = request.app.state.lb.limiter
+    limiter = limiter if limiter is not None else request.app.state.lb.limiter
     if user is None:
         wait_s = limiter.hit(client_key(client_address(request)))
     else:
         wait_s = limiter.hit(f"user:{user.user.name}", per_min=limiter.per_min * STAFF_FACTOR)
     if wait_s:
+        en, sv = what
         raise HTTPException(
             status_code=429,
-            detail=(
-                f"too many reports; try again in {wait_s} s / för många rapporter, försök igen om {wait_s} s"
-            ),
+            detail=f"too many {en}; try again in {wait_s} s / för många {sv}, försök igen om {wait_s} s",
             headers={"Retry-After": str(wait_s)},
         )
 
