@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from geo.i18n import gettext
 from geo.stages.insecurity import InsecuritySettings
 
 if TYPE_CHECKING:
@@ -37,11 +38,17 @@ def insecurity_step(run: RunContext) -> None:
     )
     recorded = recorded_reports(run.reports, sources=settings.recorded_sources)
     if not len(felt) or not len(recorded):
-        missing = "upplevd otrygghet" if not len(felt) else "anmälda brott"
-        wanted = settings.felt_sources if not len(felt) else settings.recorded_sources
+        lang = config.run.lang
+        missing = gettext("upplevd otrygghet", lang) if not len(felt) else gettext("anmälda brott", lang)
+        wanted = ", ".join(settings.felt_sources if not len(felt) else settings.recorded_sources)
         run.result.notes.append(
-            f"steg otrygghet och brott: inga rapporter om {missing} (källorna {', '.join(wanted)}); "
-            "jämförelsen kräver båda slagen"
+            gettext(
+                "steg otrygghet och brott: inga rapporter om %(missing)s (källorna %(wanted)s); "
+                "jämförelsen kräver båda slagen",
+                lang,
+                missing=missing,
+                wanted=wanted,
+            )
         )
         return
     areas = read_layer(section.areas, what="areas", crs=run.crs) if section.areas is not None else None
@@ -54,6 +61,7 @@ def insecurity_step(run: RunContext) -> None:
         survey=survey,
         streets=run.streets,
         progress=run.say,
+        lang=config.run.lang,
     )
     files = write_insecurity(res, run.out, demo=config.run.demo)
     run.record(files, stage="insecurity", settings=res.settings)

@@ -44,6 +44,7 @@ def measures_step(run: RunContext) -> None:
         comparison=comparison,
         period_end=run.period_end,
         progress=run.say,
+        lang=config.run.lang,
     )
     files = write_evaluation(res, run.out, lang=config.run.lang)
     run.record(files, stage="evaluate", settings=res.settings)

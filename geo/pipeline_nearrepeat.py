@@ -29,7 +29,8 @@ def nearrepeat_step(run: RunContext) -> None:
         end=run.period_end,
         streets=run.streets,
         progress=run.say,
+        lang=run.config.run.lang,
     )
-    run.result.notes.extend(res.notes)  # each starts "nära upprepning: ..." (why no zone or no alerts)
+    run.result.notes.extend(res.notes)  # each starts "nära upprepning: ..." ("near repeat: ...")
     run.record(write_nearrepeat(res, run.out), stage="nearrepeat", settings=res.settings)
     run.result.nearrepeat = res

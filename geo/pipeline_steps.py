@@ -189,10 +189,15 @@ def _forecast(run: RunContext) -> None:
     from geo.stages.forecast import forecast_stage
 
     config = run.config
+    lang = config.run.lang
     res = forecast_stage(
-        run.reports, stage_settings(config.forecast, ForecastSettings), as_of=run.period_end, progress=run.say
+        run.reports,
+        stage_settings(config.forecast, ForecastSettings),
+        as_of=run.period_end,
+        progress=run.say,
+        lang=lang,
     )
-    run.result.notes.extend(f"prognos: {n}" for n in res.notes)
+    run.result.notes.extend(gettext("prognos: %(note)s", lang, note=n) for n in res.notes)
     if len(res.table):
         run.record(
             write_forecast(res, run.out, demo=config.run.demo), stage="forecast", settings=res.settings

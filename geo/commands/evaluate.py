@@ -127,7 +127,7 @@ def evaluate(
     if control is not None:
         area = read_layer(control, what="control area", crs=rep.crs).geometry.union_all()
     with console.status("Utvärderar / evaluating ...") as status_line:
-        result = evaluate_stage(rep, register, settings, control=area, progress=status_line.update)
+        result = evaluate_stage(rep, register, settings, control=area, progress=status_line.update, lang=lang)
         files = write_evaluation(result, out, lang=lang)
     manifest = Manifest()
     manifest.add(files, stage="evaluate", settings=settings)

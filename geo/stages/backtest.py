@@ -12,6 +12,7 @@ from geo.forecast.backtest import backtest
 from geo.forecast.events import events_from_reports
 from geo.forecast.methods import METHODS
 from geo.forecast.predict import as_of_moment, check_method
+from geo.i18n import gettext, pct
 from geo.model import Reports
 from geo.stages._base import Progress, StageResult, StageSettings, quiet
 
@@ -83,6 +84,7 @@ def backtest_stage(
     start: pd.Timestamp | str,
     weeks: int,
     progress: Progress = quiet,
+    lang: str = "sv",
 ) -> BacktestResult:
     """Run the rolling-origin backtest: each week fit on the past only, forecast the next 7 days, score it.
 
@@ -98,6 +100,8 @@ def backtest_stage(
         Number of weekly forecasts.
     progress
         Called with a message after each forecast (``"3/18 2016-03-14 sepp"``).
+    lang
+        Language of the notes and the reason in ``chosen`` (``"sv"`` or ``"en"``).
 
     Returns
     -------
@@ -116,7 +120,7 @@ def backtest_stage(
     result = BacktestResult(settings=settings, weeks=empty, summary=empty, recommended="", start=first)
     events = events_from_reports(reports)
     if len(events) == 0:
-        result.notes.append("inga punktrapporter att backtesta på / no point reports to backtest on")
+        result.notes.append(gettext("inga punktrapporter att backtesta på", lang))
         return result
     fixed = settings.active_from is not None and settings.active_to is not None
     res = backtest(
@@ -133,8 +137,10 @@ def backtest_stage(
         progress=lambda step, total, message: progress(f"{step}/{total} {message}"),
     )
     result.weeks, result.summary, result.recommended = res.weeks, res.summary, res.recommended
-    result.chosen["recommended"] = (
-        f"{res.recommended}: högst relativ PAI bland metoderna minst lika bra som count_365 vid 5 % / "
-        "highest relative PAI among the methods at least as good as count_365 at 5 %"
+    result.chosen["recommended"] = gettext(
+        "%(method)s: högst relativ PAI bland metoderna minst lika bra som count_365 vid %(share)s",
+        lang,
+        method=res.recommended,
+        share=pct(0.05, lang, decimals=0),
     )
     return result

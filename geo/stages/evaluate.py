@@ -9,6 +9,7 @@ import pandas as pd
 from pydantic import Field
 from shapely.geometry.base import BaseGeometry
 
+from geo.i18n import gettext, ngettext, number
 from geo.measures.evaluate import Rules, evaluate_measures
 from geo.measures.model import Measures
 from geo.model import Reports
@@ -118,6 +119,7 @@ def evaluate_stage(
     comparison: str | None = None,
     period_end: pd.Timestamp | None = None,
     progress: Progress = quiet,
+    lang: str = "sv",
 ) -> EvaluateResult:
     """Evaluate the measures of `settings.statuses` (and those without a status) against their places.
 
@@ -138,6 +140,10 @@ def evaluate_stage(
         End of the data (exclusive); default the end of the last report's day.
     progress
         Called with a message per step.
+    lang
+        Language of the notes, the reason in ``chosen`` and the progress messages (``"sv"`` or ``"en"``);
+        the texts of the evaluation itself stay as :func:`~geo.measures.evaluate.evaluate_measures` writes
+        them.
     """
     name = comparison or ("jämförelseområdet" if control is not None else "övriga området")
     rules = Rules(
@@ -154,11 +160,17 @@ def evaluate_stage(
     skipped = len(measures) - len(chosen)
     if skipped:
         result.notes.append(
-            f"{skipped} åtgärder utvärderas inte för att deras status inte är {', '.join(settings.statuses)}"
+            ngettext(
+                "%(num)s åtgärd utvärderas inte för att dess status inte är %(statuses)s",
+                "%(num)s åtgärder utvärderas inte för att deras status inte är %(statuses)s",
+                skipped,
+                lang,
+                statuses=", ".join(settings.statuses),
+            )
         )
     insecure = reports["source"].isin(settings.insecurity_sources).to_numpy()
     crimes = Reports(reports.loc[~insecure]) if 0 < insecure.sum() < len(reports) else reports
-    progress("Utvärderar åtgärder / evaluating measures")
+    progress(gettext("Utvärderar åtgärder", lang))
     times = reports["occurred_at"]
     kwargs = {"control": control, "period_end": period_end}
     if len(reports):
@@ -173,10 +185,15 @@ def evaluate_stage(
             rules,
             **kwargs,
         )
-        result.chosen["reports"] = (
-            f"{int((~insecure).sum()):,} rapporter utom {', '.join(settings.insecurity_sources)}; "
-            f"otrygghetsrapporterna ({int(insecure.sum()):,}) utvärderas för sig"
+        insecurity = number(int(insecure.sum()), lang)
+        result.chosen["reports"] = ngettext(
+            "%(num)s rapport utom %(sources)s; otrygghetsrapporterna (%(insecurity)s) utvärderas för sig",
+            "%(num)s rapporter utom %(sources)s; otrygghetsrapporterna (%(insecurity)s) utvärderas för sig",
+            int((~insecure).sum()),
+            lang,
+            sources=", ".join(settings.insecurity_sources),
+            insecurity=insecurity,
         )
     if not len(chosen):
-        result.notes.append("inga åtgärder att utvärdera")
+        result.notes.append(gettext("inga åtgärder att utvärdera", lang))
     return result

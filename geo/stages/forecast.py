@@ -13,6 +13,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.forecast.events import Events, events_from_reports, past_only, to_days
 from geo.forecast.methods import METHODS
 from geo.forecast.predict import DEFAULT_METHOD, as_of_moment, cells_frame, check_method, grid_risk
+from geo.i18n import gettext, ngettext
 from geo.model import Reports
 from geo.stages._base import Progress, StageResult, StageSettings, quiet
 
@@ -81,7 +82,7 @@ def _empty(reports: Reports, settings: ForecastSettings, method: str) -> Forecas
 
 
 def _moment(
-    reports: Reports, as_of: pd.Timestamp | str | None, result: ForecastResult
+    reports: Reports, as_of: pd.Timestamp | str | None, result: ForecastResult, lang: str
 ) -> pd.Timestamp | None:
     """Return local midnight of `as_of`, by default the one after the latest report (``None``: no reports)."""
     tz = str(reports["occurred_at"].dt.tz)
@@ -91,8 +92,8 @@ def _moment(
     if pd.isna(last):
         return None
     moment = as_of_moment((last + pd.Timedelta(days=1)).normalize(), tz)
-    result.chosen["as_of"] = (
-        f"{moment.isoformat()}: lokal midnatt efter sista rapporten / local midnight after the last report"
+    result.chosen["as_of"] = gettext(
+        "%(moment)s: lokal midnatt efter sista rapporten", lang, moment=moment.isoformat()
     )
     return moment
 
@@ -155,6 +156,7 @@ def forecast_stage(
     at: tuple[np.ndarray, np.ndarray] | None = None,
     area: BaseGeometry | None = None,
     progress: Progress = quiet,
+    lang: str = "sv",
 ) -> ForecastResult:
     """Forecast the next `settings.horizon_days` days' risk per grid cell from the reports before `as_of`.
 
@@ -176,6 +178,8 @@ def forecast_stage(
         Study polygon in the reports' CRS: only cells touching it are kept (and ranked among themselves).
     progress
         Called with a message per step.
+    lang
+        Language of the notes, the reasons in ``chosen`` and the progress messages (``"sv"`` or ``"en"``).
 
     Returns
     -------
@@ -190,26 +194,33 @@ def forecast_stage(
     method = settings.method or DEFAULT_METHOD
     result = _empty(reports, settings, method)
     if settings.method is None:
-        result.chosen["method"] = f"{method}: vann referens-backtesten / won the reference backtests"
-    moment = _moment(reports, as_of, result)
+        result.chosen["method"] = gettext("%(method)s: vann referens-backtesten", lang, method=method)
+    moment = _moment(reports, as_of, result, lang)
     if moment is None:
-        result.notes.append("inga rapporter / no reports: ingen prognos / no forecast")
+        result.notes.append(gettext("inga rapporter: ingen prognos", lang))
         return result
     result.as_of = moment
     unused = _unused_reports(reports, moment)
     if unused:
         result.notes.append(
-            f"{unused:,} rapporter vid eller efter prognostillfället används inte / "
-            "reports at or after the forecast moment are not used"
+            ngettext(
+                "%(num)s rapport vid eller efter prognostillfället används inte",
+                "%(num)s rapporter vid eller efter prognostillfället används inte",
+                unused,
+                lang,
+            )
         )
     events = events_from_reports(reports)
     if len(past_only(events, float(to_days(moment)))) == 0:
         result.notes.append(
-            f"inga punktrapporter före {moment.isoformat()} / no reports before {moment}: "
-            "nothing to forecast from"
+            gettext(
+                "inga punktrapporter före %(moment)s: inget att göra prognos från",
+                lang,
+                moment=moment.isoformat(),
+            )
         )
         return result
-    progress(f"Prognos / forecast ({method})")
+    progress(gettext("Prognos (%(method)s)", lang, method=method))
     cells, result.at_risk = _forecast(events, settings, method, moment, at, reports.crs)
     if area is not None:
         cells = _in_area(cells, area)
@@ -217,5 +228,5 @@ def forecast_stage(
     result.table = _table(cells, method, moment, settings.horizon_days)
     result.cells = cells.head(settings.top).assign(method=method)
     if area is not None and cells.empty:
-        result.notes.append("inga celler i studieområdet / no cells in the study area")
+        result.notes.append(gettext("inga celler i studieområdet", lang))
     return result

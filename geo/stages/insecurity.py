@@ -13,6 +13,7 @@ import geopandas as gpd
 from pydantic import Field
 from shapely.geometry.base import BaseGeometry
 
+from geo.i18n import gettext, ngettext, number
 from geo.insecurity.select import TRAFFIC_WORDS, UNSAFE_WORDS
 from geo.model import Reports, point_reports
 from geo.stages._base import Progress, StageResult, StageSettings, quiet
@@ -97,9 +98,9 @@ class InsecurityResult(StageResult):
         return found.sort_values(["felt", "felt_p"], ascending=[False, True]).head(top)
 
 
-def _which_sources(reports: Reports) -> str:
+def _which_sources(reports: Reports, lang: str) -> str:
     have = sorted(point_reports(reports)["source"].dropna().astype(str).unique())
-    return ", ".join(have) or "inga"
+    return ", ".join(have) or gettext("inga", lang)
 
 
 def insecurity_stage(
@@ -111,6 +112,7 @@ def insecurity_stage(
     survey: gpd.GeoDataFrame | None = None,
     streets: gpd.GeoDataFrame | None = None,
     progress: Progress = quiet,
+    lang: str = "sv",
 ) -> InsecurityResult:
     """Compare felt insecurity with recorded crime on square cells or user areas.
 
@@ -130,6 +132,8 @@ def insecurity_stage(
         Lines with a ``name`` column: each cell gets the nearest street's name in ``place``.
     progress
         Called with a message per step.
+    lang
+        Language of the notes, the reasons in ``chosen`` and the progress messages (``"sv"`` or ``"en"``).
 
     Returns
     -------
@@ -145,7 +149,7 @@ def insecurity_stage(
     from geo.insecurity.places import street_names
 
     s = settings if settings is not None else InsecuritySettings()
-    progress("Otrygghet och brott / felt insecurity and recorded crime")
+    progress(gettext("Otrygghet och brott", lang))
     felt = felt_reports(
         reports,
         sources=s.felt_sources,
@@ -172,38 +176,94 @@ def insecurity_stage(
         small = int(result.survey["small_sample"].sum())
         if small:
             result.notes.append(
-                f"trygghetsmätningen: {small} av {len(result.survey)} områden har färre än "
-                f"{s.min_respondents} svarande (litet urval, visas men är osäkra)"
+                ngettext(
+                    "trygghetsmätningen: %(small)s av %(num)s område har färre än %(least)s svarande "
+                    "(litet urval, visas men är osäkra)",
+                    "trygghetsmätningen: %(small)s av %(num)s områden har färre än %(least)s svarande "
+                    "(litet urval, visas men är osäkra)",
+                    len(result.survey),
+                    lang,
+                    small=number(small, lang),
+                    least=number(s.min_respondents, lang),
+                )
             )
-    _explain(result, reports, s, areas is not None)
+    _explain(result, reports, s, areas is not None, lang)
     return result
 
 
-def _explain(result: InsecurityResult, reports: Reports, s: InsecuritySettings, with_areas: bool) -> None:
+def _explain(
+    result: InsecurityResult, reports: Reports, s: InsecuritySettings, with_areas: bool, lang: str
+) -> None:
     cells = result.cells
-    units = f"{len(cells):,} områden" if with_areas else f"{len(cells):,} rutor à {s.cell_m:g} m"
+    n, cell_m = len(cells), f"{s.cell_m:g}"
+    if with_areas:
+        units = ngettext("%(num)s område", "%(num)s områden", n, lang)
+    else:
+        units = ngettext(
+            "%(num)s ruta à %(cell_m)s m", "%(num)s rutor à %(cell_m)s m", n, lang, cell_m=cell_m
+        )
     exposure = cells.attrs.get("exposure", "area")
-    rate = "per kvadratmeter" if exposure == "area" else f"per invånare (kolumnen {exposure})"
-    region = "områdena" if with_areas else "rutorna där någon rapport av något slag finns"
-    result.chosen["test"] = (
-        f"Poisson: varje rutas antal mot studieområdets genomsnitt {rate} ({region}), "
-        f"Benjamini–Hochberg över {units}, FDR {s.alpha:g}, minst {s.min_count} rapporter"
+    if exposure == "area":
+        rate = gettext("per kvadratmeter", lang)
+    else:
+        rate = gettext("per invånare (kolumnen %(column)s)", lang, column=exposure)
+    if with_areas:
+        region = gettext("områdena", lang)
+    else:
+        region = gettext("rutorna där någon rapport av något slag finns", lang)
+    alpha = f"{s.alpha:g}"
+    result.chosen["test"] = gettext(
+        "Poisson: varje rutas antal mot studieområdets genomsnitt %(rate)s (%(region)s), "
+        "Benjamini–Hochberg över %(units)s, FDR %(alpha)s, minst %(least)s rapporter",
+        lang,
+        rate=rate,
+        region=region,
+        units=units,
+        alpha=alpha,
+        least=number(s.min_count, lang),
     )
     result.chosen["units"] = units
     outside = cells.attrs.get("outside", {})
     if any(outside.values()):
-        result.notes.append(
-            f"utanför {'områdena' if with_areas else 'studieområdet'}: "
-            f"{outside.get('felt', 0):,} otrygghetsrapporter och {outside.get('recorded', 0):,} "
-            "anmälda brott räknas inte"
-        )
+        felt, recorded = number(outside.get("felt", 0), lang), number(outside.get("recorded", 0), lang)
+        if with_areas:
+            result.notes.append(
+                gettext(
+                    "utanför områdena: %(felt)s otrygghetsrapporter och %(recorded)s anmälda brott "
+                    "räknas inte",
+                    lang,
+                    felt=felt,
+                    recorded=recorded,
+                )
+            )
+        else:
+            result.notes.append(
+                gettext(
+                    "utanför studieområdet: %(felt)s otrygghetsrapporter och %(recorded)s anmälda brott "
+                    "räknas inte",
+                    lang,
+                    felt=felt,
+                    recorded=recorded,
+                )
+            )
+    have = _which_sources(reports, lang)
     if not result.n_felt:
         result.notes.append(
-            f"inga rapporter om upplevd otrygghet (källorna {', '.join(s.felt_sources)}; data har "
-            f"{_which_sources(reports)}): ingen plats kan klassas som upplevd otrygghet"
+            gettext(
+                "inga rapporter om upplevd otrygghet (källorna %(wanted)s; data har %(have)s): ingen plats "
+                "kan klassas som upplevd otrygghet",
+                lang,
+                wanted=", ".join(s.felt_sources),
+                have=have,
+            )
         )
     if not result.n_recorded:
         result.notes.append(
-            f"inga anmälda brott (källorna {', '.join(s.recorded_sources)}; data har "
-            f"{_which_sources(reports)}): ingen plats kan klassas som anmälda brott"
+            gettext(
+                "inga anmälda brott (källorna %(wanted)s; data har %(have)s): ingen plats kan klassas som "
+                "anmälda brott",
+                lang,
+                wanted=", ".join(s.recorded_sources),
+                have=have,
+            )
         )

@@ -8,6 +8,7 @@ import geopandas as gpd
 import pandas as pd
 from pydantic import Field, field_validator
 
+from geo.i18n import gettext, ngettext, number
 from geo.model import Reports, point_reports
 from geo.stages._base import Progress, StageResult, StageSettings, quiet
 
@@ -96,6 +97,7 @@ def nearrepeat_stage(
     end: pd.Timestamp | None = None,
     streets: gpd.GeoDataFrame | None = None,
     progress: Progress = quiet,
+    lang: str = "sv",
 ) -> NearRepeatResult:
     """Run the Knox test on the chosen category and make alerts for its latest incidents.
 
@@ -112,11 +114,13 @@ def nearrepeat_stage(
         names none.
     progress
         Called with a message per step.
+    lang
+        Language of the notes, the reason in ``chosen`` and the progress messages (``"sv"`` or ``"en"``).
 
     Returns
     -------
     result
-        The Knox table, the zone, the alerts and notes (Swedish) on what was found.
+        The Knox table, the zone, the alerts and notes (in `lang`) on what was found.
     """
     from geo.nearrepeat import alert_zones, knox_test, near_repeat_alerts, risk_zone
     from geo.nearrepeat.knox import KNOX_COLUMNS
@@ -127,11 +131,28 @@ def nearrepeat_stage(
     result = NearRepeatResult(
         settings=settings, knox=knox, alerts=none, zones=alert_zones(none), n_reports=len(pts)
     )
-    what = ", ".join(settings.categories) or "alla kategorier"
+    what = ", ".join(settings.categories) or gettext("alla kategorier", lang)
     if len(pts) < 2:
-        result.notes.append(f"nära upprepning: {len(pts)} rapporter ({what}); för få för ett Knox-test")
+        result.notes.append(
+            ngettext(
+                "nära upprepning: %(num)s rapport (%(what)s); för få för ett Knox-test",
+                "nära upprepning: %(num)s rapporter (%(what)s); för få för ett Knox-test",
+                len(pts),
+                lang,
+                what=what,
+            )
+        )
         return result
-    progress(f"Knox-test / Knox test ({settings.permutations} permutationer, {len(pts):,} rapporter)")
+    permutations = number(settings.permutations, lang)
+    progress(
+        ngettext(
+            "Knox-test (%(permutations)s permutationer, %(num)s rapport)",
+            "Knox-test (%(permutations)s permutationer, %(num)s rapporter)",
+            len(pts),
+            lang,
+            permutations=permutations,
+        )
+    )
     xy = pd.DataFrame({"x": pts.geometry.x, "y": pts.geometry.y}).to_numpy()
     result.knox = knox_test(
         xy,
@@ -144,24 +165,41 @@ def nearrepeat_stage(
     zone = risk_zone(result.knox, alpha=settings.alpha)
     if zone is None:
         first = result.knox.iloc[0]
+        metres, days = f"{first['space_to_m']:g}", f"{first['time_to_days']:g}"
         result.notes.append(
-            f"nära upprepning: inget förhöjt mönster för {what} (närmaste bandet {first['space_to_m']:g} m / "
-            f"{first['time_to_days']:g} dagar: kvot {first['ratio']:.2f}, p = {first['p_value']:.3f}); "
-            "inga varningar"
+            gettext(
+                "nära upprepning: inget förhöjt mönster för %(what)s (närmaste bandet %(metres)s m / "
+                "%(days)s dagar: kvot %(ratio)s, p = %(p)s); inga varningar",
+                lang,
+                what=what,
+                metres=metres,
+                days=days,
+                ratio=number(first["ratio"], lang, decimals=2),
+                p=number(first["p_value"], lang, decimals=3),
+            )
         )
     else:
         result.radius_m, result.days = zone.radius_m, zone.days
-        result.chosen["zone"] = (
-            f"förhöjd risk inom {zone.radius_m:g} m i {zone.days:g} dagar: de signifikanta banden "
-            f"(p ≤ {settings.alpha:g}, kvot > 1) som hänger ihop med det närmaste / raised risk within "
-            f"{zone.radius_m:g} m for {zone.days:g} days"
+        metres, days, alpha = f"{zone.radius_m:g}", f"{zone.days:g}", f"{settings.alpha:g}"
+        result.chosen["zone"] = gettext(
+            "förhöjd risk inom %(metres)s m i %(days)s dagar: de signifikanta banden (p ≤ %(alpha)s, "
+            "kvot > 1) som hänger ihop med det närmaste",
+            lang,
+            metres=metres,
+            days=days,
+            alpha=alpha,
         )
-    progress("Varningar / alerts")
+    progress(gettext("Varningar", lang))
     result.alerts = near_repeat_alerts(pts, zone, alerts_days=settings.alerts_days, end=end, streets=streets)
     result.zones = alert_zones(result.alerts)
     if zone is not None and not len(result.alerts):
         result.notes.append(
-            f"nära upprepning: ingen {what}-händelse de senaste {settings.alerts_days} dagarna med "
-            "risk kvar; inga varningar"
+            gettext(
+                "nära upprepning: ingen %(what)s-händelse de senaste %(days)s dagarna med risk kvar; "
+                "inga varningar",
+                lang,
+                what=what,
+                days=settings.alerts_days,
+            )
         )
     return result

@@ -184,7 +184,7 @@ def test_forecast_at_xy_in_given_crs(tmp_path: Path, toronto_small_csv: Path) ->
         ),
         (["--as-of", "2016-06-06", "--cell", "150", "--method", "magic", "--out", "r.csv"], "magic"),
         (["--as-of", "06/32/2016", "--cell", "150", "--out", "r.csv"], "--as-of"),
-        (["--as-of", "2010-01-01", "--cell", "150", "--out", "r.csv"], "no reports before"),
+        (["--as-of", "2010-01-01", "--cell", "150", "--out", "r.csv"], "inga punktrapporter före"),
     ],
 )
 def test_forecast_bad_arguments(

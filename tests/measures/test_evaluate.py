@@ -112,3 +112,28 @@ def test_lighting_counts_only_darkness_and_a_patrol_only_its_hours():
         ((t < pd.Timestamp("2025-01-01", tz="Europe/Stockholm")) & (t.day_of_week == 5)).sum() / 24
     )
     assert row["treated_before"] == pytest.approx(5 * (fridays + saturdays), abs=5)
+
+
+def test_stage_notes_follow_the_run_language():
+    from geo.model import Reports
+    from geo.stages.evaluate import EvaluateSettings, evaluate_stage
+    from tests.language import visible_words
+    from tests.maps.test_summary import SV_MARKERS
+
+    reports = planted_reports([A, B], seed=1)
+    reports = Reports(reports.assign(source=np.where(np.arange(len(reports)) % 5 == 0, "resident", "police")))
+    measures = measures_for([A, B], status="föreslagen")
+    said: list[str] = []
+    english = evaluate_stage(reports, measures, EvaluateSettings(), progress=said.append, lang="en")
+    assert said == ["Evaluating measures"]
+    assert english.notes == [
+        "2 measures are not evaluated as their status is not pågår, genomförd, avbruten",
+        "no measures to evaluate",
+    ]
+    insecure = int((reports["source"] == "resident").sum())
+    assert english.chosen["reports"].endswith(f"the insecurity reports ({insecure:,}) are evaluated apart")
+    texts = [*said, *english.notes, *english.chosen.values()]
+    banned = {*SV_MARKERS, "åtgärder", "utvärderas", "utom", "för", "sig"}
+    assert not set(visible_words(" ".join(texts))) & banned
+    swedish = evaluate_stage(reports, measures, EvaluateSettings())
+    assert swedish.notes[-1] == "inga åtgärder att utvärdera"

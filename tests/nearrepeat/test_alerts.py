@@ -102,3 +102,37 @@ def test_stage_on_planted_chains_and_on_other_categories():
     assert "zone" in result.chosen
     other = nearrepeat_stage(reports, settings.model_copy(update={"categories": ["rån"]}))
     assert other.n_reports == 0 and len(other.knox) == 0 and other.notes
+
+
+@pytest.mark.parametrize("chains", [40, 0])
+def test_stage_notes_follow_the_run_language(chains: int) -> None:
+    from tests.language import visible_words
+    from tests.maps.test_summary import SV_MARKERS
+
+    reports = planted_burglaries(chains=chains)
+    settings = NearRepeatSettings(
+        categories=["Bostadsinbrott"],
+        permutations=19,
+        space_bands_m=[0, 100, 200, 300],
+        time_bands_days=[0, 7, 14, 21],
+        alerts_days=30,
+    )
+    said: list[str] = []
+    english = nearrepeat_stage(reports, settings, progress=said.append, lang="en")
+    other = nearrepeat_stage(reports, settings.model_copy(update={"categories": ["rån"]}), lang="en")
+    assert other.notes == ["near repeat: 0 reports (rån); too few for a Knox test"]
+    assert said[0] == f"Knox test (19 permutations, {len(reports):,} reports)" and said[1] == "Alerts"
+    texts = [*said, *english.notes, *english.chosen.values(), *other.notes]
+    if chains:
+        assert english.chosen["zone"].startswith("raised risk within")
+    else:
+        assert english.notes[0].startswith("near repeat: no raised pattern for Bostadsinbrott")
+    assert not set(visible_words(" ".join(texts))) & {
+        *SV_MARKERS,
+        "varningar",
+        "risk kvar",
+        "dagarna",
+        "kvot",
+    }
+    swedish = nearrepeat_stage(reports, settings.model_copy(update={"categories": ["rån"]}))
+    assert swedish.notes == ["nära upprepning: 0 rapporter (rån); för få för ett Knox-test"]

@@ -61,7 +61,21 @@ def test_fixed_reference_period(downtown: Reports) -> None:
 def test_no_point_reports_is_a_note_not_an_error(downtown: Reports) -> None:
     result = backtest_stage(Reports(downtown.iloc[:0]), BacktestSettings(), start=START, weeks=1)
     assert result.summary.empty and result.weeks.empty and result.recommended == ""
-    assert "no point reports" in result.notes[-1]
+    assert result.notes == ["inga punktrapporter att backtesta på"]
+
+
+def test_notes_follow_the_run_language(downtown: Reports) -> None:
+    from tests.language import visible_words
+    from tests.maps.test_summary import SV_MARKERS
+
+    empty = backtest_stage(Reports(downtown.iloc[:0]), BacktestSettings(), start=START, weeks=1, lang="en")
+    assert empty.notes == ["no point reports to backtest on"]
+    settings = BacktestSettings(methods=["count_28"], cell_m=200)
+    ran = backtest_stage(downtown, settings, start=START, weeks=1, lang="en")
+    reason = ran.chosen["recommended"]
+    assert reason.startswith(f"{ran.recommended}: highest relative PAI") and reason.endswith("at 5%")
+    words = visible_words(" ".join([*empty.notes, reason]))
+    assert not set(words) & {*SV_MARKERS, "högst", "bland", "metoderna", "vid"}
 
 
 def test_settings_are_checked() -> None:

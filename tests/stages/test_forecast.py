@@ -46,7 +46,7 @@ def test_cells_best_first_as_forecast_cells(downtown: Reports) -> None:
 
 
 def test_defaults_are_chosen_and_said(downtown: Reports) -> None:
-    result = forecast_stage(downtown, ForecastSettings(method=None, top=5))
+    result = forecast_stage(downtown, ForecastSettings(method=None, top=5), lang="en")
     last = downtown["occurred_at"].max()
     assert result.as_of == (last + pd.Timedelta(days=1)).normalize()
     assert result.method == DEFAULT_METHOD
@@ -58,7 +58,7 @@ def test_defaults_are_chosen_and_said(downtown: Reports) -> None:
 def test_later_reports_are_not_used_and_said(downtown: Reports) -> None:
     cut = Reports(downtown[downtown["occurred_at"] < AS_OF].reset_index(drop=True))
     settings = ForecastSettings(method="count_28")
-    full = forecast_stage(downtown, settings, as_of="2016-06-06")
+    full = forecast_stage(downtown, settings, as_of="2016-06-06", lang="en")
     part = forecast_stage(cut, settings, as_of="2016-06-06")
     assert (
         part.table.set_index("cell_id")["risk"].to_dict() == full.table.set_index("cell_id")["risk"].to_dict()
@@ -91,11 +91,11 @@ def test_area_keeps_its_cells_ranked_among_themselves(downtown: Reports) -> None
 
 
 def test_nothing_before_the_moment_is_a_note_not_an_error(downtown: Reports) -> None:
-    result = forecast_stage(downtown, ForecastSettings(), as_of="2010-01-01")
+    result = forecast_stage(downtown, ForecastSettings(), as_of="2010-01-01", lang="en")
     assert result.table.empty and result.cells.empty
     assert list(result.table.columns) == list(TABLE_COLUMNS)
-    assert "no reports before" in result.notes[-1]
-    empty = forecast_stage(Reports(downtown.iloc[:0]), ForecastSettings())
+    assert "no point reports before" in result.notes[-1]
+    empty = forecast_stage(Reports(downtown.iloc[:0]), ForecastSettings(), lang="en")
     assert empty.table.empty and "no reports" in empty.notes[-1]
 
 
@@ -104,3 +104,23 @@ def test_settings_check_the_method() -> None:
         ForecastSettings(method="magic")
     with pytest.raises(ValidationError):
         ForecastSettings(cell_m=0)
+
+
+def test_notes_follow_the_run_language(downtown: Reports) -> None:
+    from tests.language import visible_words
+    from tests.maps.test_summary import SV_MARKERS
+
+    said: list[str] = []
+    english = [
+        forecast_stage(
+            downtown, ForecastSettings(method=None), as_of="2016-06-06", progress=said.append, lang="en"
+        ),
+        forecast_stage(downtown, ForecastSettings(), as_of="2010-01-01", lang="en"),
+        forecast_stage(Reports(downtown.iloc[:0]), ForecastSettings(), lang="en"),
+    ]
+    texts = [*said, *(n for r in english for n in r.notes), *(c for r in english for c in r.chosen.values())]
+    assert said == [f"Forecast ({DEFAULT_METHOD})"]
+    assert "reports at or after the forecast moment are not used" in " ".join(texts)
+    assert not set(visible_words(" ".join(texts))) & {*SV_MARKERS, "prognos", "före", "används"}
+    swedish = forecast_stage(downtown, ForecastSettings(), as_of="2010-01-01")
+    assert swedish.notes[-1].startswith("inga punktrapporter före")

@@ -67,3 +67,28 @@ def test_areas_streets_and_survey(planted: Reports) -> None:
     res = insecurity_stage(planted, streets=street)
     row = res.cells.set_index("cell_id").loc[cell_id(*PLANTED["felt_not_recorded"])]
     assert row["place"] == "Mörka gången"
+
+
+def test_notes_follow_the_run_language(planted: Reports) -> None:
+    from tests.language import visible_words
+    from tests.maps.test_summary import SV_MARKERS
+
+    halves = [box(X0, Y0, X0 + 2500, Y0 + 5000), box(X0 + 2500, Y0, X0 + 5000, Y0 + 5000)]
+    areas = gpd.GeoDataFrame({"name": ["Väst", "Öst"]}, geometry=halves, crs="EPSG:3006")
+    survey = areas.assign(share_unsafe=[0.3, 0.5], n_respondents=[150, 9])
+    only_police = Reports(planted[planted["source"] == "police"].reset_index(drop=True))
+    said: list[str] = []
+    runs = [
+        insecurity_stage(planted, InsecuritySettings(cell_m=CELL_M), progress=said.append, lang="en"),
+        insecurity_stage(planted, areas=areas, survey=survey, lang="en"),
+        insecurity_stage(only_police, lang="en"),
+    ]
+    assert said == ["Felt insecurity and crime"]
+    assert runs[1].chosen["units"] == "2 areas"
+    assert "1 of 2 areas have fewer than 30 respondents" in runs[1].notes[0]
+    assert (
+        runs[2].notes[-1].startswith("no reports of felt insecurity (sources resident, safety_walk, partner")
+    )
+    texts = [*said, *(n for r in runs for n in r.notes), *(c for r in runs for c in r.chosen.values())]
+    banned = {*SV_MARKERS, "rutor", "områden", "områdena", "brott", "anmälda", "upplevd", "svarande", "minst"}
+    assert not set(visible_words(" ".join(texts))) & banned
