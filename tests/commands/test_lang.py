@@ -1,4 +1,4 @@
-"""Every console line of a command in the one language of ``--lang``: no Swedish line with English beside it."""
+"""Every console line of a command in the one language of ``--lang``: no Swedish line with English beside."""
 
 from __future__ import annotations
 
