@@ -45,8 +45,16 @@ err_console = Console(stderr=True, highlight=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def lang_option(help_text: str = "Language of the console lines: sv | en") -> Any:
-    """Return the ``--lang`` option of a command (``sv`` by default); check it with :func:`check_lang`."""
+LANG_HELP = "Language of the console lines: sv | en"
+
+
+def lang_option(help_text: str = LANG_HELP, *, annotated: bool = False) -> Any:
+    """Return the ``--lang`` option of a command (``sv`` by default); check it with :func:`check_lang`.
+
+    With `annotated` the option has no default: ``Annotated[str, lang_option(annotated=True)] = "sv"``.
+    """
+    if annotated:
+        return typer.Option("--lang", help=help_text)
     return typer.Option("sv", "--lang", help=help_text)
 
 
