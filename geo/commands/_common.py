@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from geo import i18n
 from geo.errors import InputError
 from geo.io import ReaderOptions, ReadResult, read_reports
 from geo.io.area import StudyArea, load_area
@@ -28,12 +29,46 @@ from geo.io.export import write_csv
 from geo.model import PRECISIONS
 from geo.rejects_text import localize_rejects, reason_text
 
-__all__ = ["ReaderArgs", "console", "load_reports", "rejects_path", "with_reader_options"]
+__all__ = [
+    "ReaderArgs",
+    "check_lang",
+    "console",
+    "lang_option",
+    "load_reports",
+    "rejects_path",
+    "with_reader_options",
+]
 
 console = Console(stderr=False, highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+LANG_HELP = "Language of the console lines: sv | en"
+
+
+def lang_option(help_text: str = LANG_HELP, *, annotated: bool = False) -> Any:
+    """Return the ``--lang`` option of a command (``sv`` by default); check it with :func:`check_lang`.
+
+    With `annotated` the option has no default: ``Annotated[str, lang_option(annotated=True)] = "sv"``.
+    """
+    if annotated:
+        return typer.Option("--lang", help=help_text)
+    return typer.Option("sv", "--lang", help=help_text)
+
+
+def check_lang(lang: str) -> str:
+    """Return `lang` when it is ``sv`` or ``en``.
+
+    Raises
+    ------
+    InputError
+        Naming the option and the value given.
+    """
+    if lang not in i18n.LANGS:
+        raise InputError(f"--lang must be sv or en, got '{lang}'")
+    return lang
 
 
 def _opt(default: Any, flag: str, help_text: str) -> Any:
@@ -183,6 +218,7 @@ def load_reports(
     quiet: bool = False,
     public: bool = False,
     companion: bool = False,
+    lang: str = "sv",
 ) -> ReadResult:
     """Read reports for a command: show progress, print the summary, write the rejection table.
 
@@ -204,6 +240,8 @@ def load_reports(
     companion
         The output is the reports themselves (``geo ingest``): the table is ``OUT.rejects.csv`` beside it
         (see :func:`rejects_path`).
+    lang
+        Language of the lines printed (``sv`` or ``en``).
 
     Raises
     ------
@@ -212,15 +250,18 @@ def load_reports(
     """
     area = area if area is not None else reader.study_area()
     path = rejects_path(reader, out, sources, companion=companion)  # checked before reading
-    with console.status("Läser rapporter / reading reports ...") as status:
+    with console.status(i18n.gettext("Läser rapporter ...", lang)) as status:
         result = read_reports(
-            sources, reader.options(), area=area, progress=lambda s: status.update(f"Läser / reading {s} ...")
+            sources,
+            reader.options(),
+            area=area,
+            progress=lambda s: status.update(i18n.gettext("Läser %(source)s ...", lang, source=s)),
         )
     _check_strict(result, strict=reader.strict)
-    rejects = localize_rejects(result.rejects, "sv")  # the file a user reads, in Swedish
+    rejects = localize_rejects(result.rejects, lang)  # the file a user reads, in the command's language
     write_csv(rejects.drop(columns="value") if public else rejects, path)
-    _print_summary(result, quiet=quiet)
-    console.print(f"Avvisningstabell / rejects: {path}")
+    _print_summary(result, quiet=quiet, lang=lang)
+    console.print(i18n.gettext("Avvisningstabell: %(path)s", lang, path=str(path)))
     return result
 
 
@@ -237,25 +278,30 @@ def _check_strict(result: ReadResult, *, strict: bool) -> None:
         )
 
 
-def _print_summary(result: ReadResult, *, quiet: bool) -> None:
+def _print_summary(result: ReadResult, *, quiet: bool, lang: str) -> None:
     """Print the detected columns, the counts, the reasons and what was chosen."""
     if not quiet:
         for src, cols in result.columns.items():
             found = ", ".join(f"{k}={v}" for k, v in cols.items() if v)
-            console.print(f"[dim]{src}: columns {found}[/dim]")
-    console.print(
-        f"Rader lästa / rows read: {result.n_read:,} · godkända / accepted: {len(result.reports):,} · "
-        f"avvisade / rejected: {result.n_rejected:,} · varningar / warnings: "
-        f"{int((result.rejects['status'] == 'warning').sum()):,}"
+            line = i18n.gettext("%(source)s: kolumner %(found)s", lang, source=src, found=found)
+            console.print(f"[dim]{line}[/dim]")
+    n_warnings = int((result.rejects["status"] == "warning").sum())
+    counts = i18n.gettext(
+        "Rader lästa: %(read)s · godkända: %(accepted)s · avvisade: %(rejected)s · varningar: %(warnings)s",
+        lang,
+        read=i18n.number(result.n_read, lang),
+        accepted=i18n.number(len(result.reports), lang),
+        rejected=i18n.number(result.n_rejected, lang),
+        warnings=i18n.number(n_warnings, lang),
     )
+    console.print(counts)
     if not quiet and len(result.rejects):
-        table = Table(
-            "status", "field", "reason", "rows", title="Avvisade och varningar / rejected and warnings"
-        )
+        title = i18n.gettext("Avvisade och varningar", lang)
+        table = Table("status", "field", "reason", "rows", title=title)
         for _, r in result.summary_by_reason().head(15).iterrows():
-            reason = reason_text(str(r["reason"]), "sv")
+            reason = reason_text(str(r["reason"]), lang)
             table.add_row(str(r["status"]), str(r["field"]), reason[:90], f"{int(r['rows']):,}")
         console.print(table)
     if result.crs is not None:
         console.print(f"CRS: {result.crs_reason}")
-    console.print(f"Tidszon / time zone: {result.tz_reason}")
+    console.print(i18n.gettext("Tidszon: %(reason)s", lang, reason=result.tz_reason))

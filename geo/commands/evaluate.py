@@ -12,7 +12,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo import i18n
+from geo.commands._common import ReaderArgs, check_lang, console, load_reports, with_reader_options
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError
 from geo.stages.evaluate import EvaluateResult, EvaluateSettings
@@ -36,11 +37,10 @@ _MEASURES_CRS = typer.Option(None, "--measures-crs", help="CRS of a register's x
 _LANG = typer.Option("sv", "--lang", help="Language of evaluation.html: sv or en.")
 
 
-def _print(result: EvaluateResult, files: list[str]) -> None:
+def _print(result: EvaluateResult, files: list[str], lang: str) -> None:
     ev = result.evaluation
-    table = Table(
-        "measure", "kind", "before → after", "effect", "verdict", "buffer", title="Åtgärder / measures"
-    )
+    title = i18n.gettext("Åtgärder", lang)
+    table = Table("measure", "kind", "before → after", "effect", "verdict", "buffer", title=title)
     for _, r in ev.iterrows():
         effect = (
             "–"
@@ -57,13 +57,12 @@ def _print(result: EvaluateResult, files: list[str]) -> None:
         )
     console.print(table)
     counts = ev["verdict"].value_counts()
-    console.print(
-        "Bedömningar / verdicts: " + ", ".join(f"{k} {int(v)}" for k, v in counts.items()) if len(ev) else ""
-    )
+    verdicts = ", ".join(f"{k} {int(v)}" for k, v in counts.items())
+    console.print(i18n.gettext("Bedömningar: %(verdicts)s", lang, verdicts=verdicts) if len(ev) else "")
     for note in result.notes:
-        console.print(f"Obs / note: {note}")
+        console.print(i18n.gettext("Obs: %(note)s", lang, note=note))
     for path in files:
-        console.print(f"Skrev / wrote {path}")
+        console.print(i18n.gettext("Skrev %(path)s", lang, path=str(path)))
 
 
 @with_reader_options
@@ -102,8 +101,7 @@ def evaluate(
     from geo.io.outputs.evaluate import write_evaluation
     from geo.stages.evaluate import evaluate_stage
 
-    if lang not in {"sv", "en"}:
-        raise InputError(f"--lang must be sv or en, got '{lang}'")
+    check_lang(lang)
     if out.suffix:
         raise InputError(f"--out is a folder, got a file name '{out}'")
     settings = build_settings(
@@ -116,23 +114,24 @@ def evaluate(
         statuses=status or None,
         insecurity_sources=insecurity_source or None,
     )
-    read = load_reports(reports, reader, out=out)
+    read = load_reports(reports, reader, out=out, lang=lang)
     if len(read.reports) == 0:
         raise InputError("no reports were accepted; nothing to evaluate (see the rejects table)")
     rep = read.reports
     tz = str(rep["occurred_at"].dt.tz)
     register = read_measures(measures, crs=rep.crs, tz=tz, file_crs=measures_crs)
-    console.print(f"Åtgärder / measures: {len(register):,} ({measures})")
+    n_measures = i18n.number(len(register), lang)
+    console.print(i18n.gettext("Åtgärder: %(n)s (%(file)s)", lang, n=n_measures, file=str(measures)))
     area = None
     if control is not None:
         area = read_layer(control, what="control area", crs=rep.crs).geometry.union_all()
-    with console.status("Utvärderar / evaluating ...") as status_line:
+    with console.status(i18n.gettext("Utvärderar ...", lang)) as status_line:
         result = evaluate_stage(rep, register, settings, control=area, progress=status_line.update, lang=lang)
         files = write_evaluation(result, out, lang=lang)
     manifest = Manifest()
     manifest.add(files, stage="evaluate", settings=settings)
     write_manifest(manifest, out)
-    _print(result, [f.path for f in files])
+    _print(result, [f.path for f in files], lang)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from geo.commands._common import console
+from geo import i18n
+from geo.commands._common import check_lang, console, lang_option
 
 __all__ = ["feed_fetch", "register"]
 
@@ -29,6 +30,7 @@ def feed_fetch(
         typer.Option("--url", help="Feed URL (default: the official events API, polisen.se/api/events)."),
     ] = None,
     timeout_s: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the answer.")] = 30.0,
+    lang: str = lang_option(),
 ) -> None:
     """Fetch the events feed and append every event not yet in the archive (by event id).
 
@@ -44,11 +46,17 @@ def feed_fetch(
 
     if out.suffix.lower() != ".jsonl":
         raise InputError(f"--out must end in .jsonl, got '{out.name}'")
+    check_lang(lang)
     result = fetch_to_archive(out, url=url or POLISEN_EVENTS_URL, timeout_s=timeout_s)
-    console.print(
-        f"Hämtade / fetched {result.fetched} händelser / events; {result.new} nya / new; "
-        f"{result.total} i arkivet / in the archive {out}"
+    fetched = i18n.gettext(
+        "Hämtade %(fetched)s händelser; %(new)s nya; %(total)s i arkivet %(out)s",
+        lang,
+        fetched=i18n.number(result.fetched, lang),
+        new=i18n.number(result.new, lang),
+        total=i18n.number(result.total, lang),
+        out=str(out),
     )
+    console.print(fetched)
     print(result.new)
 
 

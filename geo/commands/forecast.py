@@ -10,7 +10,15 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo import i18n
+from geo.commands._common import (
+    ReaderArgs,
+    check_lang,
+    console,
+    lang_option,
+    load_reports,
+    with_reader_options,
+)
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError, LagesbildError
 from geo.forecast.backtest import REFERENCE_BASELINE
@@ -31,7 +39,7 @@ _RISK_OUT = typer.Option(..., "--out", help="Output RISK.csv.")
 _BACKTEST_OUT = typer.Option(
     ..., "--out", help="Output folder: summary.csv, weeks.csv, pai.png, recommended.txt (and run.json)."
 )
-_DEFAULT_WHY = "standard: vann referens-backtesten / default: won the reference backtests"
+_DEFAULT_WHY = i18n.N_("standard: vann referens-backtesten")
 
 
 def _local_midnight(value: str, *, tz: str, name: str) -> pd.Timestamp:
@@ -60,11 +68,10 @@ def _as_input_error() -> Iterator[None]:
         raise InputError(str(err)) from err
 
 
-def _print_forecast(result: ForecastResult, settings: ForecastSettings) -> None:
-    console.print(
-        f"Prognos från / forecast from {result.as_of.isoformat()} för / for {settings.horizon_days} "
-        "dagar / days"
-    )
+def _print_forecast(result: ForecastResult, settings: ForecastSettings, lang: str) -> None:
+    days = i18n.number(settings.horizon_days, lang)
+    when = result.as_of.isoformat()
+    console.print(i18n.gettext("Prognos från %(as_of)s för %(days)s dagar", lang, as_of=when, days=days))
     for note in result.notes:
         console.print(f"  {note}")
 
@@ -88,6 +95,7 @@ def forecast_command(
     history_days: int | None = option(ForecastSettings, "history_days", "--history-days", min=1),
     seed: int | None = option(ForecastSettings, "seed", "--seed"),
     out: Path = _RISK_OUT,
+    lang: str = lang_option(),
     *,
     reader: ReaderArgs,
 ) -> None:
@@ -102,6 +110,7 @@ def forecast_command(
 
     Example: geo forecast data/toronto_mci_2014_2017.csv.gz --as-of 2016-06-06 --cell 150 --out risk.csv
     """
+    check_lang(lang)
     if (cell is None) == (at is None):
         raise InputError("give exactly one of --cell M or --at POINTS.csv")
     _positive(cell=cell, grid_m=grid_m)
@@ -113,34 +122,46 @@ def forecast_command(
         history_days=history_days,
         seed=seed,
     )
-    read = load_reports(reports, reader, out=out)
+    read = load_reports(reports, reader, out=out, lang=lang)
     moment = _local_midnight(as_of, tz=read.tz, name="--as-of")
     points = read_points(at, crs=at_crs, target_crs=read.reports.crs) if at is not None else None
     name = settings.method or DEFAULT_METHOD
-    why = "angiven / given" if settings.method else _DEFAULT_WHY
-    console.print(f"Metod / method: [bold]{name}[/bold] ({why}) — {METHODS[name].description}")
-    with console.status("Beräknar prognos / computing forecast ..."), _as_input_error():
-        result = forecast_stage(
-            read.reports, settings, as_of=moment, at=(points[1], points[2]) if points is not None else None
+    why = i18n.gettext("angiven" if settings.method else _DEFAULT_WHY, lang)
+    described = METHODS[name].description
+    console.print(
+        i18n.gettext(
+            "Metod: %(name)s (%(why)s) — %(what)s", lang, name=f"[bold]{name}[/bold]", why=why, what=described
         )
-    _print_forecast(result, settings)
+    )
+    with console.status(i18n.gettext("Beräknar prognos ...", lang)), _as_input_error():
+        result = forecast_stage(
+            read.reports,
+            settings,
+            as_of=moment,
+            at=(points[1], points[2]) if points is not None else None,
+            lang=lang,
+        )
+    _print_forecast(result, settings, lang)
     if result.table.empty:
         raise InputError(result.notes[-1])
     if points is not None:
         write_forecast_points(result, points[0], out)
-        console.print(f"Skrev / wrote {len(points[0]):,} punkter / points to {out}")
+        n_points = i18n.number(len(points[0]), lang)
+        console.print(i18n.gettext("Skrev %(n)s punkter till %(out)s", lang, n=n_points, out=str(out)))
         return
     write_forecast_cells(result, out)
-    console.print(f"Skrev / wrote {len(result.table):,} celler / cells to {out}")
+    n_cells = i18n.number(len(result.table), lang)
+    console.print(i18n.gettext("Skrev %(n)s celler till %(out)s", lang, n=n_cells, out=str(out)))
     for _, r in result.table.head(5).iterrows():
         console.print(f"  {r['cell_id']}  x={r['x']:.0f} y={r['y']:.0f}  risk={r['risk']:.3f}")
 
 
-def _print_summary(result: BacktestResult) -> None:
+def _print_summary(result: BacktestResult, lang: str) -> None:
     summary, recommended = result.summary, result.recommended
-    table = Table(title="Backtest: PAI per metod och täckning / per method and coverage")
-    table.add_column("metod/method", no_wrap=True)
-    for head in ("%", "PAI", "median", "träff/hit", "PEI", f"vs {REFERENCE_BASELINE}", "s/wk"):
+    table = Table(title=i18n.gettext("Backtest: PAI per metod och täckning", lang))
+    table.add_column(i18n.gettext("metod", lang), no_wrap=True)
+    hit = i18n.gettext("träff", lang)
+    for head in ("%", "PAI", "median", hit, "PEI", f"vs {REFERENCE_BASELINE}", "s/wk"):
         table.add_column(head, justify="right")
     for _, r in summary.iterrows():
         table.add_row(
@@ -156,13 +177,14 @@ def _print_summary(result: BacktestResult) -> None:
         )
     console.print(table)
     at5 = summary[(summary["coverage_pct"] == 5.0) & (summary["method"] == recommended)]
-    gain = (
-        f" ({(float(at5['pai_vs_count_365'].iloc[0]) - 1) * 100:+.1f} % mot / vs {REFERENCE_BASELINE} "
-        "vid / at 5 %)"
-        if len(at5) and pd.notna(at5["pai_vs_count_365"].iloc[0])
-        else ""
-    )
-    console.print(f"Rekommenderad metod / recommended method: [bold green]{recommended}[/bold green]{gain}")
+    gain = ""
+    if len(at5) and pd.notna(at5["pai_vs_count_365"].iloc[0]):
+        change = f"{(float(at5['pai_vs_count_365'].iloc[0]) - 1) * 100:+.1f} %"
+        gain = " " + i18n.gettext(
+            "(%(change)s mot %(baseline)s vid 5 %%)", lang, change=change, baseline=REFERENCE_BASELINE
+        )
+    best = f"[bold green]{recommended}[/bold green]"
+    console.print(i18n.gettext("Rekommenderad metod: %(method)s", lang, method=best) + gain)
 
 
 @with_reader_options
@@ -178,6 +200,7 @@ def backtest_command(
     history_days: int | None = option(BacktestSettings, "history_days", "--history-days", min=1),
     seed: int | None = option(BacktestSettings, "seed", "--seed"),
     out: Path = _BACKTEST_OUT,
+    lang: str = lang_option(),
     *,
     reader: ReaderArgs,
 ) -> None:
@@ -191,6 +214,7 @@ def backtest_command(
 
     Example: geo backtest data/toronto_mci_2014_2017.csv.gz --start 2016-01-04 --weeks 52 --out backtest/
     """
+    check_lang(lang)
     _positive(cell=cell)
     settings = build_settings(
         BacktestSettings,
@@ -202,7 +226,7 @@ def backtest_command(
         history_days=history_days,
         seed=seed,
     )
-    read = load_reports(reports, reader, out=out)
+    read = load_reports(reports, reader, out=out, lang=lang)
     first = _local_midnight(start, tz=read.tz, name="--start")
     with console.status("Backtest ...") as status, _as_input_error():
         result = backtest_stage(
@@ -211,15 +235,17 @@ def backtest_command(
             start=first,
             weeks=weeks,
             progress=lambda message: status.update(f"Backtest {message}"),
+            lang=lang,
         )
     if result.summary.empty:
         raise InputError(result.notes[-1], path=reports[0])
-    _print_summary(result)
+    _print_summary(result, lang)
     files = write_backtest(result, out)
     manifest = Manifest(info={"backtest": {"start": first.date().isoformat(), "weeks": weeks}})
     manifest.add(files, stage="backtest", settings=settings)
     write_manifest(manifest, out)
-    console.print(f"Skrev / wrote {', '.join(str(Path(f.path)) for f in files)}")
+    written = ", ".join(str(Path(f.path)) for f in files)
+    console.print(i18n.gettext("Skrev %(path)s", lang, path=written))
 
 
 def register(app: typer.Typer) -> None:

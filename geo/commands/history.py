@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from geo.commands._common import console
+from geo import i18n
+from geo.commands._common import check_lang, console, lang_option
 
 __all__ = ["history_command", "register"]
 
@@ -19,6 +20,7 @@ def history_command(
     out: Path | None = typer.Option(
         None, "--out", help="PNG chart to write (default: historik-<area>.png in the current folder)."
     ),
+    lang: str = lang_option("Language of the console lines and the chart's title: sv | en"),
 ) -> None:
     """Print and plot a priority area's reports per week across every kept run (the quarterly review).
 
@@ -31,6 +33,7 @@ def history_command(
     from geo.rhythm.history import area_series, series_png
     from geo.rhythm.period import period_text
 
+    check_lang(lang)
     kept = open_run_store(store)
     try:
         runs = kept.lagesbild_runs()
@@ -44,15 +47,20 @@ def history_command(
             f"no kept run has the area '{area}' ({len(runs)} runs kept; areas: {', '.join(names) or 'none'})",
             path=store,
         )
-    console.print(
-        f"{area}: rapporter per vecka / reports per week ({len(runs)} sparade körningar / kept runs)"
+    per_week = i18n.gettext(
+        "%(area)s: rapporter per vecka (%(n)s sparade körningar)",
+        lang,
+        area=area,
+        n=i18n.number(len(runs), lang),
     )
+    console.print(per_week)
     for row in series.itertuples():
         console.print(f"  {row.week}  {row.count:>4}  {'█' * min(int(row.count), 60)}", highlight=False)
     slug = "".join(ch if ch.isalnum() else "-" for ch in area.lower()).strip("-") or "omrade"
     path = out if out is not None else Path(f"historik-{slug}.png")
-    write_png(series_png(series, title=f"{area}: rapporter per vecka"), path)
-    console.print(f"Diagram / chart: {path}")
+    title = i18n.gettext("%(area)s: rapporter per vecka", lang, area=area)
+    write_png(series_png(series, title=title), path)
+    console.print(i18n.gettext("Diagram: %(path)s", lang, path=str(path)))
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,15 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo import i18n
+from geo.commands._common import (
+    ReaderArgs,
+    check_lang,
+    console,
+    lang_option,
+    load_reports,
+    with_reader_options,
+)
 from geo.commands._settings import build_settings, option
 from geo.errors import ConfigError, InputError
 from geo.io.layers import read_layer
@@ -39,8 +47,7 @@ def _settings(**values: object) -> HotspotSettings:
 def _check_options(out: Path, lang: str, since: str | None, until: str | None) -> None:
     if out.suffix.lower() not in _OUT_SUFFIXES:
         raise InputError(f"--out must end in .geojson or .gpkg, got '{out.name}'")
-    if lang not in {"sv", "en"}:
-        raise InputError(f"--lang must be sv or en, got '{lang}'")
+    check_lang(lang)
     for name, value in (("--since", since), ("--until", until)):
         if value is not None:
             try:
@@ -72,7 +79,7 @@ def _context_layers(
     return street_frame, previous_frame
 
 
-def _points(reports: Reports) -> Reports:
+def _points(reports: Reports, lang: str) -> Reports:
     pts = point_reports(reports)
     if len(pts) == 0:
         raise InputError(
@@ -80,14 +87,16 @@ def _points(reports: Reports) -> Reports:
             "or county level, e.g. the Police events feed); hot-spots need positions (no output written)"
         )
     if len(pts) < len(reports):
+        left = i18n.number(len(reports) - len(pts), lang)
         console.print(
-            f"Utanför punktanalysen / left out of point analysis: {len(reports) - len(pts):,} rapporter med "
-            "kommun- eller länsprecision / reports placed only at municipality or county level"
+            i18n.gettext(
+                "Utanför punktanalysen: %(n)s rapporter med kommun- eller länsprecision", lang, n=left
+            )
         )
     return pts
 
 
-def _categories(pts: Reports, category: list[str] | None) -> list[str] | None:
+def _categories(pts: Reports, category: list[str] | None, lang: str) -> list[str] | None:
     """Return the --category values (comma-separated or repeated); name unknown ones, with those present."""
     categories = [c.strip() for value in (category or []) for c in value.split(",") if c.strip()] or None
     if categories:
@@ -95,17 +104,19 @@ def _categories(pts: Reports, category: list[str] | None) -> list[str] | None:
         unknown = [c for c in categories if c.casefold() not in known]
         if unknown:
             top = ", ".join(pts["category"].astype(str).value_counts().index[:12])
-            console.print(
-                f"[yellow]Okänd kategori / unknown category: {', '.join(unknown)} "
-                f"(finns / present: {top})[/yellow]"
+            text = i18n.gettext(
+                "Okänd kategori: %(unknown)s (finns: %(present)s)",
+                lang,
+                unknown=", ".join(unknown),
+                present=top,
             )
+            console.print(f"[yellow]{text}[/yellow]")
     return categories
 
 
-def _print_table(found: pd.DataFrame, method: str) -> None:
-    table = Table(
-        "id", "label", "n", "andel/share", "trend", "toppfönster/peak", title=f"Hot-spots ({method})"
-    )
+def _print_table(found: pd.DataFrame, method: str, lang: str) -> None:
+    share, peak = i18n.gettext("andel", lang), i18n.gettext("toppfönster", lang)
+    table = Table("id", "label", "n", share, "trend", peak, title=f"Hot-spots ({method})")
     for _, r in found.head(15).iterrows():
         table.add_row(
             str(r["hotspot_id"]),
@@ -118,20 +129,22 @@ def _print_table(found: pd.DataFrame, method: str) -> None:
     console.print(table)
 
 
-def _print_result(result: HotspotResult, out: Path) -> None:
+def _print_result(result: HotspotResult, out: Path, lang: str) -> None:
     for key, reason in result.chosen.items():
         plain = key in {"concentration", "snap_m"}  # hot streets: what was found, not a choice
-        console.print(reason if plain else f"Automatiskt val / automatic choice: {reason}")
+        console.print(reason if plain else i18n.gettext("Automatiskt val: %(reason)s", lang, reason=reason))
     for note in result.notes:
         console.print(f"[yellow]{note}[/yellow]")
     found, cells = result.hotspots, result.gistar
     what, n_written = "hot-spots", len(found)
     if result.settings.method == "gistar" and cells is not None:
         counts = cells["class"].value_counts()
-        console.print("Celler / cells: " + ", ".join(f"{k} {int(counts.get(k, 0)):,}" for k in _CLASSES))
-        what, n_written = "celler / cells", len(cells)
+        per_class = ", ".join(f"{k} {i18n.number(int(counts.get(k, 0)), lang)}" for k in _CLASSES)
+        console.print(i18n.gettext("Celler: %(counts)s", lang, counts=per_class))
+        what, n_written = i18n.gettext("celler", lang), len(cells)
     if result.settings.method == "segments" and len(found):
-        table = Table("rank", "gata/street", "n", "per 100 m", "trend", title="Heta gator / hot streets")
+        street, title = i18n.gettext("gata", lang), i18n.gettext("Heta gator", lang)
+        table = Table("rank", street, "n", "per 100 m", "trend", title=title)
         for _, r in found.head(15).iterrows():
             table.add_row(
                 str(int(r["rank"])),
@@ -142,8 +155,16 @@ def _print_result(result: HotspotResult, out: Path) -> None:
             )
         console.print(table)
     else:
-        _print_table(found, result.settings.method)
-    console.print(f"Skrev / wrote {n_written:,} {what} ({len(found)} hot-spots) till / to {out}")
+        _print_table(found, result.settings.method, lang)
+    wrote = i18n.gettext(
+        "Skrev %(n)s %(what)s (%(hot)s hot-spots) till %(out)s",
+        lang,
+        n=i18n.number(n_written, lang),
+        what=what,
+        hot=i18n.number(len(found), lang),
+        out=str(out),
+    )
+    console.print(wrote)
 
 
 @with_reader_options
@@ -193,7 +214,7 @@ def hotspots(
     previous: Path | None = typer.Option(
         None, "--previous", help="Hot-spots of an earlier run: matching ones keep their id."
     ),
-    lang: str = typer.Option("sv", "--lang", help="Language of peak windows: sv | en"),
+    lang: str = lang_option("Language of peak windows and console lines: sv | en"),
     *,
     reader: ReaderArgs,
 ) -> None:
@@ -245,27 +266,33 @@ def hotspots(
     day_filter, hour_filter = _time_filters(weekdays, hours)
     street_frame, previous_frame = _context_layers(streets, previous)
     study = reader.study_area()
-    loaded = load_reports(sources, reader, out=out, area=study)
+    loaded = load_reports(sources, reader, out=out, area=study, lang=lang)
     since_ts = parse_date(since, tz=loaded.tz, name="--since")
     until_ts = parse_date(until, tz=loaded.tz, name="--until")
     if since_ts is not None and until_ts is not None and until_ts <= since_ts:
         raise InputError(f"--until ({until}) must be after --since ({since})")
-    pts = _points(loaded.reports)
+    pts = _points(loaded.reports, lang)
     chosen = filter_reports(
         pts,
         since=since_ts,
         until=until_ts,
-        categories=_categories(pts, category),
+        categories=_categories(pts, category, lang),
         sources=only_source,
         dark_only=dark,
         weekdays=day_filter,
         hours=hour_filter,
     )
     if len(chosen) < len(pts):
-        console.print(f"Filter: {len(chosen):,} av / of {len(pts):,} rapporter kvar / reports kept")
+        kept = i18n.gettext(
+            "Filter: %(kept)s av %(n)s rapporter kvar",
+            lang,
+            kept=i18n.number(len(chosen), lang),
+            n=i18n.number(len(pts), lang),
+        )
+        console.print(kept)
     if len(chosen) == 0:
         raise InputError("no reports left after the filters; nothing to analyse (no output written)")
-    with console.status(f"Söker hot-spots / finding hot-spots ({settings.method}) ..."):
+    with console.status(i18n.gettext("Söker hot-spots (%(method)s) ...", lang, method=settings.method)):
         result = hotspots_stage(
             Reports(chosen),
             settings,
@@ -285,7 +312,7 @@ def hotspots(
     if settings.method == "segments":  # the concentration curve and the snapping, for the record
         manifest.info["hot_streets"] = {k: result.chosen[k] for k in ("concentration", "snap_m")}
     write_manifest(manifest, out.parent)
-    _print_result(result, out)
+    _print_result(result, out, lang)
 
 
 def register(app: typer.Typer) -> None:

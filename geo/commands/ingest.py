@@ -8,7 +8,15 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo import i18n
+from geo.commands._common import (
+    ReaderArgs,
+    check_lang,
+    console,
+    lang_option,
+    load_reports,
+    with_reader_options,
+)
 from geo.errors import InputError
 from geo.io.export import write_frame
 
@@ -26,6 +34,7 @@ def ingest(
     out: Annotated[
         Path, typer.Option("--out", help="Output: OUT.gpkg or OUT.parquet (GeoParquet), in the metric CRS.")
     ],
+    lang: str = lang_option(),
     *,
     reader: ReaderArgs,
 ) -> None:
@@ -37,11 +46,13 @@ def ingest(
     """
     if out.suffix.lower() not in {".gpkg", ".parquet"}:
         raise InputError(f"--out must end in .gpkg or .parquet, got '{out.name}'")
-    result = load_reports(sources, reader, out=out, companion=True)
+    check_lang(lang)
+    result = load_reports(sources, reader, out=out, companion=True, lang=lang)
     if not len(result.reports):
         raise InputError(no_rows_accepted(result.rejects, n_read=sum(result.rows_read.values())))
     write_frame(result.reports, out, layer="reports" if out.suffix.lower() == ".gpkg" else None)
-    console.print(f"Skrev / wrote {len(result.reports):,} rapporter till / reports to {out}")
+    n = i18n.number(len(result.reports), lang)
+    console.print(i18n.gettext("Skrev %(n)s rapporter till %(out)s", lang, n=n, out=str(out)))
 
 
 def no_rows_accepted(rejects: pd.DataFrame, *, n_read: int) -> str:

@@ -13,7 +13,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo import i18n
+from geo.commands._common import (
+    ReaderArgs,
+    check_lang,
+    console,
+    lang_option,
+    load_reports,
+    with_reader_options,
+)
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError
 from geo.stages.insecurity import InsecurityResult, InsecuritySettings
@@ -36,10 +44,10 @@ _SURVEY = typer.Option(
     help="Survey areas (polygons) with share_unsafe (0-1 or %) and n_respondents, e.g. a trygghetsmätning.",
 )
 _CLASS_WORDS = {
-    "felt_not_recorded": "upplevt, ej anmält / felt, not recorded",
-    "recorded_not_felt": "anmält, ej upplevt / recorded, not felt",
-    "both": "båda / both",
-    "neither": "varken eller / neither",
+    "felt_not_recorded": i18n.N_("upplevt, ej anmält"),
+    "recorded_not_felt": i18n.N_("anmält, ej upplevt"),
+    "both": i18n.N_("båda"),
+    "neither": i18n.N_("varken eller"),
 }
 
 
@@ -50,21 +58,30 @@ def _split(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def _print(result: InsecurityResult, files: list[str]) -> None:
+def _print(result: InsecurityResult, files: list[str], lang: str) -> None:
     s = result.settings
-    console.print(
-        f"Otrygghetsrapporter / felt: {result.n_felt:,} ({', '.join(s.felt_sources)}) · "
-        f"anmälda brott / recorded: {result.n_recorded:,} ({', '.join(s.recorded_sources)})"
+    sources = i18n.gettext(
+        "Otrygghetsrapporter: %(felt)s (%(felt_sources)s) · "
+        "anmälda brott: %(recorded)s (%(recorded_sources)s)",
+        lang,
+        felt=i18n.number(result.n_felt, lang),
+        felt_sources=", ".join(s.felt_sources),
+        recorded=i18n.number(result.n_recorded, lang),
+        recorded_sources=", ".join(s.recorded_sources),
     )
+    console.print(sources)
     for reason in result.chosen.values():
-        console.print(f"Val / choice: {reason}")
+        console.print(i18n.gettext("Val: %(reason)s", lang, reason=reason))
     counts = result.class_counts()
-    console.print("Klasser / classes: " + ", ".join(f"{_CLASS_WORDS[k]} {v:,}" for k, v in counts.items()))
+    classes = ", ".join(
+        f"{i18n.gettext(_CLASS_WORDS[k], lang)} {i18n.number(v, lang)}" for k, v in counts.items()
+    )
+    console.print(i18n.gettext("Klasser: %(classes)s", lang, classes=classes))
     cells = result.cells
     found = cells[cells["class"] != "neither"].sort_values(["class", "felt"], ascending=[True, False])
     if len(found):
-        table = Table(result.id_column, "plats/place", "felt (exp)", "recorded (exp)", "class")
-        table.title = "Fynd / findings (felt_not_recorded: underlag för trygghetsvandring)"
+        table = Table(result.id_column, i18n.gettext("plats", lang), "felt (exp)", "recorded (exp)", "class")
+        table.title = i18n.gettext("Fynd (felt_not_recorded: underlag för trygghetsvandring)", lang)
         for _, r in found.head(20).iterrows():
             table.add_row(
                 str(r[result.id_column]),
@@ -76,14 +93,17 @@ def _print(result: InsecurityResult, files: list[str]) -> None:
         console.print(table)
     walks = result.walk_places()
     if len(walks):
-        console.print(
-            f"Förslag till trygghetsvandring / suggested safety walks: {len(walks)} platser med upplevd "
-            "otrygghet utan anmälda brott (felt_not_recorded)"
+        walk_text = i18n.gettext(
+            "Förslag till trygghetsvandring: %(n)s platser med upplevd otrygghet utan anmälda brott "
+            "(felt_not_recorded)",
+            lang,
+            n=i18n.number(len(walks), lang),
         )
+        console.print(walk_text)
     for note in result.notes:
-        console.print(f"[yellow]Obs / note: {note}[/yellow]")
+        console.print(f"[yellow]{i18n.gettext('Obs: %(note)s', lang, note=note)}[/yellow]")
     for path in files:
-        console.print(f"Skrev / wrote {path}")
+        console.print(i18n.gettext("Skrev %(path)s", lang, path=str(path)))
 
 
 @with_reader_options
@@ -101,6 +121,7 @@ def insecurity(
     min_count: int | None = option(InsecuritySettings, "min_count", "--min-count"),
     survey: Path | None = _SURVEY,
     min_respondents: int | None = option(InsecuritySettings, "min_respondents", "--min-respondents"),
+    lang: str = lang_option(),
     *,
     reader: ReaderArgs,
 ) -> None:
@@ -129,6 +150,7 @@ def insecurity(
 
     if out.suffix:
         raise InputError(f"--out is a folder, got a file name '{out}'")
+    check_lang(lang)
     if cell is not None and areas is not None:
         raise InputError("give --cell or --areas, not both (areas are counted as they are)")
     settings = build_settings(
@@ -144,13 +166,13 @@ def insecurity(
         min_respondents=min_respondents,
     )
     study = reader.study_area()
-    read = load_reports(reports, reader, out=out, area=study)
+    read = load_reports(reports, reader, out=out, area=study, lang=lang)
     if len(read.reports) == 0:
         raise InputError("no reports were accepted; nothing to compare (see the rejects table)")
     rep = read.reports
     area_frame = read_layer(areas, what="areas", crs=rep.crs) if areas is not None else None
     survey_frame = read_layer(survey, what="survey", crs=rep.crs) if survey is not None else None
-    with console.status("Jämför / comparing ...") as status_line:
+    with console.status(i18n.gettext("Jämför ...", lang)) as status_line:
         try:
             result = insecurity_stage(
                 rep,
@@ -159,6 +181,7 @@ def insecurity(
                 areas=area_frame,
                 survey=survey_frame,
                 progress=status_line.update,
+                lang=lang,
             )
         except ValueError as err:
             which = survey if survey is not None and "survey" in str(err) else areas
@@ -167,7 +190,7 @@ def insecurity(
     manifest = Manifest()
     manifest.add(files, stage="insecurity", settings=settings)
     write_manifest(manifest, out)
-    _print(result, [f.path for f in files if f.layer is None])
+    _print(result, [f.path for f in files if f.layer is None], lang)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo import i18n
+from geo.commands._common import (
+    ReaderArgs,
+    check_lang,
+    console,
+    lang_option,
+    load_reports,
+    with_reader_options,
+)
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError
 from geo.stages.lighting import LightingResult, LightingSettings
@@ -20,20 +28,28 @@ from geo.stages.lighting import LightingResult, LightingSettings
 __all__ = ["lighting", "register"]
 
 
-def _print(result: LightingResult, files: list[str]) -> None:
+def _print(result: LightingResult, files: list[str], lang: str) -> None:
     plan, budget = result.plan, result.settings.budget
     places, props = plan.dark_places, plan.proposals.lamps
-    console.print(
-        f"Mörka platser / dark places: {len(places):,} (med rapporter / with reports: "
-        f"{int((places['dark_reports'] > 0).sum()):,})"
+    dark = i18n.gettext(
+        "Mörka platser: %(n)s (med rapporter: %(with_reports)s)",
+        lang,
+        n=i18n.number(len(places), lang),
+        with_reports=i18n.number(int((places["dark_reports"] > 0).sum()), lang),
     )
+    console.print(dark)
     if len(props):
-        console.print(
-            f"Föreslagna lampor / proposed lamps: {len(props)} av / of {budget} "
-            f"(metod / method: {plan.proposals.method}); "
-            f"täcker / cover {int(props['covered_reports'].sum())} rapporter / reports"
+        proposed = i18n.gettext(
+            "Föreslagna lampor: %(n)s av %(budget)s (metod: %(method)s); täcker %(covered)s rapporter",
+            lang,
+            n=i18n.number(len(props), lang),
+            budget=i18n.number(budget, lang),
+            method=str(plan.proposals.method),
+            covered=i18n.number(int(props["covered_reports"].sum()), lang),
         )
-        table = Table("rank", "street", "reports", "gain", "reason", title="Nya lampor / new lamps")
+        console.print(proposed)
+        title = i18n.gettext("Nya lampor", lang)
+        table = Table("rank", "street", "reports", "gain", "reason", title=title)
         for _, r in props.head(10).iterrows():
             table.add_row(
                 str(r["rank"]),
@@ -44,14 +60,11 @@ def _print(result: LightingResult, files: list[str]) -> None:
             )
         console.print(table)
     else:
-        console.print(
-            "Inga lampor föreslås: inga rapporter i mörker nära mörka sträckor / "
-            "no lamps proposed: no dark-time reports near dark stretches"
-        )
+        console.print(i18n.gettext("Inga lampor föreslås: inga rapporter i mörker nära mörka sträckor", lang))
     for note in result.notes:
-        console.print(f"Obs / note: {note}")
+        console.print(i18n.gettext("Obs: %(note)s", lang, note=note))
     for path in files:
-        console.print(f"Skrev / wrote {path}")
+        console.print(i18n.gettext("Skrev %(path)s", lang, path=str(path)))
 
 
 @with_reader_options
@@ -85,6 +98,7 @@ def lighting(
     follow_up_area: str | None = typer.Option(
         None, "--follow-up-area", help="Polygon file of where lamps were fixed/added."
     ),
+    lang: str = lang_option(),
     *,
     reader: ReaderArgs,
 ) -> None:
@@ -104,6 +118,7 @@ def lighting(
     from geo.io.outputs.lighting import write_lighting
     from geo.stages.lighting import lighting_stage
 
+    check_lang(lang)
     if out.suffix:
         raise InputError(f"--out is a folder, got a file name '{out}'")
     if (follow_up_date is None) != (follow_up_area is None):
@@ -123,18 +138,22 @@ def lighting(
     )
     area = load_area(follow_up_area) if follow_up_area is not None else None
     # lamps and ways first: a bad register stops the run before anything is written
-    with console.status("Läser lampor och vägar / reading lamps and ways ..."):
+    with console.status(i18n.gettext("Läser lampor och vägar ...", lang)):
         lamp_frame, way_frame, rejects = read_lighting_sources(
             lamps, ways, crs="EPSG:4326", lamps_crs=lamps_crs
         )
-    console.print(
-        f"Lampor / lamps: {len(lamp_frame):,} · vägar / ways: {len(way_frame):,} "
-        f"({lamps}{', ' + ways if ways else ''})"
+    counts = i18n.gettext(
+        "Lampor: %(lamps)s · vägar: %(ways)s (%(files)s)",
+        lang,
+        lamps=i18n.number(len(lamp_frame), lang),
+        ways=i18n.number(len(way_frame), lang),
+        files=f"{lamps}{', ' + ways if ways else ''}",
     )
-    read = load_reports(reports, reader, out=out)
+    console.print(counts)
+    read = load_reports(reports, reader, out=out, lang=lang)
     if len(read.reports) == 0:
         raise InputError("no reports were accepted; nothing to plan (see the rejects table)")
-    with console.status("Belysning / lighting ...") as status:
+    with console.status(i18n.gettext("Belysning ...", lang)) as status:
         result = lighting_stage(
             read.reports,
             lamp_frame,
@@ -143,12 +162,13 @@ def lighting(
             follow_up_area=area.to_crs(read.reports.crs) if area is not None else None,
             rejects=rejects,
             progress=status.update,
+            lang=lang,
         )
         files = write_lighting(result, out)
     manifest = Manifest()
     manifest.add(files, stage="lighting", settings=settings)
     write_manifest(manifest, out)
-    _print(result, [f.path for f in files if f.layer is None])
+    _print(result, [f.path for f in files if f.layer is None], lang)
 
 
 def register(app: typer.Typer) -> None:

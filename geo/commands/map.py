@@ -13,7 +13,8 @@ import geopandas as gpd
 import pandas as pd
 import typer
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo import i18n
+from geo.commands._common import ReaderArgs, check_lang, console, load_reports, with_reader_options
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError
 from geo.io.layers import read_streets
@@ -37,11 +38,9 @@ def _is_demo(sources: list[str]) -> bool:
 
 
 def _check_options(out: Path, lang: str, tiles: str | None) -> None:
-    from geo.i18n import LANGS
     from geo.maps.base import parse_tiles
 
-    if lang not in LANGS:
-        raise InputError(f"--lang must be sv or en, got '{lang}'")
+    check_lang(lang)
     try:
         parse_tiles(tiles or "osm")
     except ValueError as err:
@@ -50,7 +49,7 @@ def _check_options(out: Path, lang: str, tiles: str | None) -> None:
         raise InputError(f"--out must end in .html, got '{out.name}'")
 
 
-def _saved(results: Path) -> tuple[MapInputs, str | None]:
+def _saved(results: Path, lang: str) -> tuple[MapInputs, str | None]:
     """Read a results folder by its manifest; return its frames and its reports file (if listed)."""
     from geo.io.results import read_map_inputs, results_manifest
 
@@ -58,13 +57,15 @@ def _saved(results: Path) -> tuple[MapInputs, str | None]:
     for name, where in inputs.origin.items():
         console.print(f"[dim]{name}: {where}[/dim]")
     for note in inputs.skipped:
-        console.print(f"[yellow]hoppar över / skipped[/yellow] {note}")
+        console.print(f"[yellow]{i18n.gettext('hoppar över', lang)}[/yellow] {note}")
     inputs.skipped.clear()  # said here; not again as the map's notes
     entry = results_manifest(results).path_of("reports")
     return inputs, entry.path if entry is not None else None
 
 
-def _filter(data: gpd.GeoDataFrame, weekdays: str | None, hours: str | None) -> tuple[gpd.GeoDataFrame, str]:
+def _filter(
+    data: gpd.GeoDataFrame, weekdays: str | None, hours: str | None, lang: str
+) -> tuple[gpd.GeoDataFrame, str]:
     """Keep the reports on `weekdays` within `hours`; return them and the filter's description."""
     if not (weekdays or hours):
         return data, ""
@@ -77,7 +78,8 @@ def _filter(data: gpd.GeoDataFrame, weekdays: str | None, hours: str | None) -> 
         raise InputError(str(err)) from err
     data = filter_reports(data, weekdays=days, hours=window)
     described = ", ".join(p for p in (weekdays, f"kl. {hours}" if hours else None) if p)
-    console.print(f"Urval / filter: {described} → {len(data):,} rapporter / reports")
+    n = i18n.number(len(data), lang)
+    console.print(i18n.gettext("Urval: %(filter)s → %(n)s rapporter", lang, filter=described, n=n))
     return data, described
 
 
@@ -91,7 +93,7 @@ def _analyse(
     if lines is not None and "name" not in lines.columns:
         raise InputError(f"needs a 'name' column for labels; has {list(lines.columns)}", path=str(streets))
     area_geom = area.to_crs(data.crs) if area is not None else None
-    with console.status("Analys / analysis ...") as status:
+    with console.status(i18n.gettext("Analys ...", lang)) as status:
         found = hotspots_stage(
             data,
             settings,
@@ -195,19 +197,19 @@ def map_command(
     area = reader.study_area()
     inputs = MapInputs()
     if results is not None:
-        inputs, saved_reports = _saved(results)
+        inputs, saved_reports = _saved(results, lang)
         if saved_reports is not None and not sources:
             sources = [saved_reports]
     data, filter_text = None, ""
     if sources:
-        data = load_reports(sources, reader, out=out, area=area, quiet=True, public=public).reports
-        data, filter_text = _filter(data, weekdays, hours)
+        data = load_reports(sources, reader, out=out, area=area, quiet=True, public=public, lang=lang).reports
+        data, filter_text = _filter(data, weekdays, hours, lang)
     if results is None and data is not None:
         inputs = _analyse(data, hs_settings, area=area, streets=streets, lang=lang)
     if streets is not None and not public:  # also the internal map's offline base map
         lines = read_streets(streets, crs=data.crs if data is not None else None)
         inputs.set("streets", lines, "--streets")
-    with console.status("Kartan ritas / drawing the map ..."):
+    with console.status(i18n.gettext("Kartan ritas ...", lang)):
         result = map_stage(
             data,
             inputs,
@@ -227,18 +229,22 @@ def map_command(
         manifest.add([], stage="hotspots", settings=hs_settings)
     manifest.add(files, stage="maps", settings=settings)
     write_manifest(manifest, out.parent)
-    _report(result, files, public=public)
+    _report(result, files, public=public, lang=lang)
 
 
-def _report(result: Any, files: list[Any], *, public: bool) -> None:
+def _report(result: Any, files: list[Any], *, public: bool, lang: str) -> None:
     for note in result.notes:
         console.print(f"[dim]{note}[/dim]")
-    console.print("Lager / layers: " + ", ".join(f"{k_}={v:,}" for k_, v in result.counts.items()))
+    layers = ", ".join(f"{k_}={i18n.number(v, lang)}" for k_, v in result.counts.items())
+    console.print(i18n.gettext("Lager: %(layers)s", lang, layers=layers))
     page = Path(files[0].path)
-    kind = "publik / public" if public else "intern / internal"
-    console.print(f"Skrev / wrote {page} ({kind}, {page.stat().st_size / 1e6:.2f} MB)")
+    kind = i18n.gettext("publik", lang) if public else i18n.gettext("intern", lang)
+    size = i18n.number(page.stat().st_size / 1e6, lang, decimals=2)
+    console.print(
+        i18n.gettext("Skrev %(path)s (%(kind)s, %(mb)s MB)", lang, path=str(page), kind=kind, mb=size)
+    )
     for f in files[1:]:
-        console.print(f"Skrev / wrote {f.path}")
+        console.print(i18n.gettext("Skrev %(path)s", lang, path=str(f.path)))
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,15 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo import i18n
+from geo.commands._common import (
+    ReaderArgs,
+    check_lang,
+    console,
+    lang_option,
+    load_reports,
+    with_reader_options,
+)
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError
 from geo.io.manifest import MANIFEST_NAME
@@ -33,10 +41,9 @@ def _edges(value: str | None, flag: str) -> list[float] | None:
         ) from err
 
 
-def _print(result: NearRepeatResult, out: Path) -> None:
-    table = Table(
-        "m", "dagar/days", "observerat/observed", "förväntat/expected", "kvot/ratio", "p", title="Knox"
-    )
+def _print(result: NearRepeatResult, out: Path, lang: str) -> None:
+    heads = [i18n.gettext(h, lang) for h in (i18n.N_("dagar"), i18n.N_("observerat"), i18n.N_("förväntat"))]
+    table = Table("m", *heads, i18n.gettext("kvot", lang), "p", title="Knox")
     for _, r in result.knox.iterrows():
         mark = " *" if r["p_value"] <= result.settings.alpha and r["ratio"] > 1 else ""
         table.add_row(
@@ -49,15 +56,19 @@ def _print(result: NearRepeatResult, out: Path) -> None:
         )
     console.print(table)
     for reason in result.chosen.values():
-        console.print(f"Zon / zone: {reason}")
+        console.print(i18n.gettext("Zon: %(reason)s", lang, reason=reason))
     for note in result.notes:
         console.print(f"[yellow]{note}[/yellow]")
-    for text in result.alerts["text_sv"].head(5):
-        console.print(f"Varning / alert: {text}")
-    console.print(
-        f"Skrev / wrote {len(result.knox)} band och / bands and {len(result.alerts)} varningar / alerts "
-        f"till / to {out}"
+    for text in result.alerts[f"text_{lang}"].head(5):
+        console.print(i18n.gettext("Varning: %(text)s", lang, text=text))
+    wrote = i18n.gettext(
+        "Skrev %(bands)s band och %(alerts)s varningar till %(out)s",
+        lang,
+        bands=i18n.number(len(result.knox), lang),
+        alerts=i18n.number(len(result.alerts), lang),
+        out=str(out),
     )
+    console.print(wrote)
 
 
 @with_reader_options
@@ -76,6 +87,7 @@ def nearrepeat(
     streets: Path | None = typer.Option(  # noqa: B008
         None, "--streets", help="Street lines with a 'name' column (GeoJSON/GPKG or OSM .pbf): alert places."
     ),
+    lang: str = lang_option(),
     *,
     reader: ReaderArgs,
 ) -> None:
@@ -94,6 +106,7 @@ def nearrepeat(
     from geo.io.outputs.nearrepeat import write_nearrepeat
     from geo.stages.nearrepeat import nearrepeat_stage
 
+    check_lang(lang)
     if out.suffix:
         raise InputError(f"--out is a folder (knox.csv, alerts.csv go into it), got '{out.name}'")
     categories = [c.strip() for value in (category or []) for c in value.split(",") if c.strip()] or None
@@ -109,10 +122,10 @@ def nearrepeat(
     )
     out.mkdir(parents=True, exist_ok=True)
     earlier = (out / MANIFEST_NAME).exists()  # a folder of an earlier run: its rejects.csv is kept
-    loaded = load_reports(sources, reader, out=out / "nearrepeat.csv" if earlier else out)
+    loaded = load_reports(sources, reader, out=out / "nearrepeat.csv" if earlier else out, lang=lang)
     street_frame = read_streets(streets, crs=loaded.reports.crs) if streets is not None else None
-    with console.status("Knox-test / Knox test ..."):
-        result = nearrepeat_stage(loaded.reports, settings, streets=street_frame)
+    with console.status(i18n.gettext("Knox-test ...", lang)):
+        result = nearrepeat_stage(loaded.reports, settings, streets=street_frame, lang=lang)
     if result.n_reports == 0:
         present = ", ".join(loaded.reports["category"].astype(str).value_counts().index[:12])
         raise InputError(
@@ -124,7 +137,7 @@ def nearrepeat(
     manifest = read_manifest(out) if earlier else Manifest()
     manifest.add(files, stage="nearrepeat", settings=settings)
     write_manifest(manifest, out)
-    _print(result, out)
+    _print(result, out, lang)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from geo.commands._common import ReaderArgs, console, load_reports, with_reader_options
+from geo import i18n
+from geo.commands._common import ReaderArgs, check_lang, console, load_reports, with_reader_options
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError
 from geo.io.layers import read_layer, read_streets
@@ -19,23 +20,38 @@ from geo.stages.patrol import PatrolResult, PatrolSettings, patrol_stage
 __all__ = ["patrol", "register"]
 
 
-def _print(result: PatrolResult) -> None:
+def _print(result: PatrolResult, lang: str) -> None:
     """Print the history, the assumptions and both plans' expected coverage."""
     plan = result.plan
     if plan.history_start is not None and plan.history_end is not None:
-        console.print(
-            f"Historik / history: {plan.history_start:%Y-%m-%d} – {plan.history_end:%Y-%m-%d} (exkl./excl.), "
-            f"{int(plan.n_history):,} händelser / incidents"
+        history = i18n.gettext(
+            "Historik: %(start)s – %(end)s (exkl.), %(n)s händelser",
+            lang,
+            start=plan.history_start.strftime("%Y-%m-%d"),
+            end=plan.history_end.strftime("%Y-%m-%d"),
+            n=i18n.number(int(plan.n_history), lang),
         )
-    console.print(
-        f"Platser / places: {len(result.places)} · vecka / week {plan.week} · pass / shifts "
-        f"{', '.join(s.label for s in plan.shifts)} · restid / travel: {plan.travel}, {plan.speed_kmh:g} km/h"
+        console.print(history)
+    places = i18n.gettext(
+        "Platser: %(n)s · vecka %(week)s · pass %(shifts)s · restid: %(travel)s, %(speed)s km/h",
+        lang,
+        n=i18n.number(len(result.places), lang),
+        week=str(plan.week),
+        shifts=", ".join(s.label for s in plan.shifts),
+        travel=str(plan.travel),
+        speed=format(plan.speed_kmh, "g"),
     )
-    console.print(
-        f"Förväntad täckning / expected coverage: plan [bold]{100 * plan.expected_share:.1f} %[/bold] "
-        f"({len(plan.visits)} besök / visits) · naiv plan / naive plan {100 * plan.naive_share:.1f} % "
-        f"({len(plan.naive)} besök / visits)"
+    console.print(places)
+    coverage = i18n.gettext(
+        "Förväntad täckning: plan [bold]%(plan)s[/bold] (%(visits)s besök) · naiv plan %(naive)s "
+        "(%(naive_visits)s besök)",
+        lang,
+        plan=i18n.pct(plan.expected_share, lang),
+        visits=i18n.number(len(plan.visits), lang),
+        naive=i18n.pct(plan.naive_share, lang),
+        naive_visits=i18n.number(len(plan.naive), lang),
     )
+    console.print(coverage)
 
     for note in dict.fromkeys([*result.notes, *plan.notes]):
         console.print(f"[dim]{note}[/dim]")
@@ -115,8 +131,7 @@ def patrol(
     Example: geo patrol data/demo/polisanmalningar.csv --encoding cp1252 --sep ";" --week 2026-W45
     --shift 15-23 --shift 23-07 --visits-per-shift 6 --out plan/
     """
-    if lang not in {"sv", "en"}:
-        raise InputError(f"--lang must be sv or en, got '{lang}'")
+    check_lang(lang)
     settings = build_settings(
         PatrolSettings,
         week=week,
@@ -139,15 +154,15 @@ def patrol(
         overview=False,
     )
     study = reader.study_area()
-    rep = load_reports(reports, reader, out=out, area=study).reports
+    rep = load_reports(reports, reader, out=out, area=study, lang=lang).reports
     places = read_layer(hotspots, what="hot-spots", crs=rep.crs) if hotspots is not None else None
     street_lines = read_streets(streets, crs=rep.crs) if streets is not None else None
     manifest = Manifest()
-    with console.status("Söker hot-spots och planerar / finding hot-spots and planning ..."):
+    with console.status(i18n.gettext("Söker hot-spots och planerar ...", lang)):
         try:
             if places is None:
                 area = study.to_crs(rep.crs) if study is not None else None
-                found = hotspots_stage(rep, hotspot_settings, area=area, streets=street_lines)
+                found = hotspots_stage(rep, hotspot_settings, area=area, streets=street_lines, lang=lang)
                 places = found.hotspots
                 manifest.add([], stage="hotspots", settings=hotspot_settings)
             result = patrol_stage(rep, places, settings, streets=street_lines, today=dt.date.today())
@@ -158,10 +173,10 @@ def patrol(
     files = write_patrol(result, out, demo=demo, lang=lang)
     manifest.add(files, stage="patrol", settings=settings)
     write_manifest(manifest, out)
-    _print(result)
+    _print(result, lang)
     for f in files:
         if f.layer is None:
-            console.print(f"Skrev / wrote {f.path}")
+            console.print(i18n.gettext("Skrev %(path)s", lang, path=str(f.path)))
 
 
 def register(app: typer.Typer) -> None:

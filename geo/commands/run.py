@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from geo.commands._common import console
+from geo import i18n
+from geo.commands._common import check_lang, console, lang_option
 
 __all__ = ["demo", "generate", "register", "run_command"]
 
@@ -57,7 +58,8 @@ def _run(
 
         folder = out if out is not None else config.output.dir
         store = store or str(folder / "lagesbild-arkiv.gpkg")
-        with console.status("Förra veckans lägesbild / last week's run ...") as status:
+        last_week = i18n.gettext("Förra veckans lägesbild ...", config.run.lang)
+        with console.status(last_week) as status:
             keep_previous_week(
                 resolve_period(config, as_of=day), store, progress=lambda msg: status.update(f"{msg} ...")
             )
@@ -195,6 +197,7 @@ def generate(
     noise: float = typer.Option(
         1.0, "--noise", min=0.0, help="Background incidents (1 = demo, 0 = planted only)."
     ),
+    lang: str = lang_option(),
 ) -> None:
     """Create the Värnamo demo world (syntetiska demodata) with its planted truth (truth.json).
 
@@ -205,11 +208,15 @@ def generate(
     """
     from geo.io.outputs.demo import generate_world
 
-    with console.status("Skapar demovärld / generating the demo world ..."):
+    check_lang(lang)
+    with console.status(i18n.gettext("Skapar demovärld ...", lang)):
         paths = generate_world(seed, out, noise=noise)
     for role, p in paths.items():
         console.print(f"  {role}: {p}")
-    console.print(f"Demovärld (syntetiska demodata) med frö / seed {seed} i / in {out}")
+    world = i18n.gettext(
+        "Demovärld (syntetiska demodata) med frö %(seed)s i %(out)s", lang, seed=seed, out=str(out)
+    )
+    console.print(world)
 
 
 def register(app: typer.Typer) -> None:

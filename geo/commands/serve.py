@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from geo.commands._common import console
+from geo import i18n
+from geo.commands._common import check_lang, console, lang_option
 from geo.errors import InputError
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def serve(
     access_log: Annotated[
         bool, typer.Option("--access-log", help="Log every request (client addresses included).")
     ] = False,
+    lang: Annotated[str, lang_option(annotated=True)] = "sv",
 ) -> None:
     """Run the lagesbild service: report intake, staff API, maps, runs, Open311 and the report page.
 
@@ -118,17 +120,26 @@ def serve(
         feed_url=feed_url,
         feed_interval_min=feed_interval_min,
     )
+    check_lang(lang)
     app = create_app(settings)
     store = app.state.lb.store
-    console.print(
-        f"lagesbild: {app.state.lb.area.name}, lagring / storage {_shown(store.url)} "
-        f"(EPSG:{store.crs_epsg}), {store.count_reports():,} rapporter / reports"
+    started = i18n.gettext(
+        "lagesbild: %(area)s, lagring %(store)s (EPSG:%(epsg)s), %(n)s rapporter",
+        lang,
+        area=app.state.lb.area.name,
+        store=_shown(store.url),
+        epsg=store.crs_epsg,
+        n=i18n.number(store.count_reports(), lang),
     )
+    console.print(started)
     if (search := app.state.lb.addresses) is not None:
-        console.print(
-            f"Adressökning / address search: {len(search):,} adresser / addresses från / from {search.source}"
+        n_addresses = i18n.number(len(search), lang)
+        searched = i18n.gettext(
+            "Adressökning: %(n)s adresser från %(source)s", lang, n=n_addresses, source=str(search.source)
         )
-    console.print(f"Rapportsida / report page: http://{host}:{port}/report · API: http://{host}:{port}/docs")
+        console.print(searched)
+    page = i18n.gettext("Rapportsida: %(url)s", lang, url=f"http://{host}:{port}/report")
+    console.print(f"{page} · API: http://{host}:{port}/docs")
     uvicorn.run(
         app,
         host=host,
@@ -171,6 +182,7 @@ def users_add(
         None, "--org", help="The partner's organisation (stored with its reports; needed for partner)."
     ),
     area: str = typer.Option("Värnamo", "--area", help="Study area (only for creating a new store)."),
+    lang: str = lang_option(),
 ) -> None:
     """Add a user (or give an existing one a new token); prints the token as the last line.
 
@@ -181,6 +193,7 @@ def users_add(
     """
     from geo.service.auth import ROLES, hash_token, new_token
 
+    check_lang(lang)
     if role not in ROLES:
         raise InputError(f"--role must be one of {', '.join(ROLES)}, got '{role}'")
     if not name.strip() or len(name) > 100:
@@ -195,9 +208,13 @@ def users_add(
     store.add_user(name.strip(), role=role, token_hash=hash_token(token), org=org)
     store.close()
     shown = f"{role}, {org}" if org else role
-    console.print(f"Användare / user '{name}' ({shown}) sparad. Token (visas bara nu / shown only now):")
+    saved = i18n.gettext(
+        "Användare '%(name)s' (%(role)s) sparad. Token (visas bara nu):", lang, name=name, role=shown
+    )
+    console.print(saved)
     if role == "partner":
-        console.print("Personlig länk / personal link: /rapportera/partner#token=<token>")
+        link = "/rapportera/partner#token=<token>"
+        console.print(i18n.gettext("Personlig länk: %(link)s", lang, link=link))
     print(token)
 
 
@@ -219,17 +236,19 @@ def users_list(
 def users_remove(
     name: str = typer.Argument(..., help="User to remove; its token stops working at once."),
     db: str = typer.Option(..., "--db", help="GeoPackage file or postgresql:// URL of the service."),
+    lang: str = lang_option(),
 ) -> None:
     """Remove a user (revoke the token).
 
     Example: geo users remove anna --db lagesbild.gpkg
     """
+    check_lang(lang)
     store = _open(db, "Värnamo")
     found = store.remove_user(name)
     store.close()
     if not found:
         raise InputError(f"no user '{name}'")
-    console.print(f"Borttagen / removed: {name}")
+    console.print(i18n.gettext("Borttagen: %(name)s", lang, name=name))
 
 
 def register(app: typer.Typer) -> None:

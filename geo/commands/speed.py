@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from geo.commands._common import ReaderArgs, console, load_reports, rejects_path, with_reader_options
+from geo import i18n
+from geo.commands._common import (
+    ReaderArgs,
+    check_lang,
+    console,
+    lang_option,
+    load_reports,
+    rejects_path,
+    with_reader_options,
+)
 from geo.commands._settings import build_settings, option
 from geo.errors import InputError
 from geo.io.manifest import Manifest, OutputFile, write_manifest
@@ -55,6 +64,7 @@ def speed(
     report_tolerance_m: float | None = option(SpeedSettings, "report_tolerance_m", "--report-tolerance-m"),
     limit_col: str | None = _LIMIT_COL,
     zone: str = _ZONE,
+    lang: str = lang_option(),
     *,
     reader: ReaderArgs,
 ) -> None:
@@ -63,6 +73,7 @@ def speed(
     Example: geo speed --segments data/demo/gator.geojson --measurements data/demo/hastighet_passager.csv
     --reports data/demo/trygghetsrapporter.csv --out speed/
     """
+    check_lang(lang)
     if zone not in {"urban", "rural"}:
         raise InputError(f"--zone must be urban or rural, got '{zone}'")
     settings = build_settings(
@@ -75,11 +86,18 @@ def speed(
         margin_kmh=margin_kmh,
         report_tolerance_m=report_tolerance_m,
     )
-    rep = load_reports(list(reports), reader, out=out, quiet=True).reports if reports else None
-    with console.status("Läser vägar och mätningar / reading roads and measurements ..."):
+    rep = load_reports(list(reports), reader, out=out, quiet=True, lang=lang).reports if reports else None
+    with console.status(i18n.gettext("Läser vägar och mätningar ...", lang)):
         try:
             result = _compute(
-                segments, measurements, settings, reports=rep, reader=reader, limit_col=limit_col, zone=zone
+                segments,
+                measurements,
+                settings,
+                reports=rep,
+                reader=reader,
+                limit_col=limit_col,
+                zone=zone,
+                lang=lang,
             )
         except ValueError as err:
             if isinstance(err, InputError):
@@ -94,10 +112,10 @@ def speed(
         rejects = rejects_path(reader, out, list(reports))
         manifest.add([OutputFile("rejects", str(rejects), "read")])
     write_manifest(manifest, out)
-    _print_summary(result)
+    _print_summary(result, lang)
     for f in files:
         if f.layer is None:
-            console.print(f"Skrev / wrote {f.path}")
+            console.print(i18n.gettext("Skrev %(path)s", lang, path=str(f.path)))
 
 
 def _compute(
@@ -109,6 +127,7 @@ def _compute(
     reader: ReaderArgs,
     limit_col: str | None,
     zone: str,
+    lang: str,
 ) -> SpeedResult:
     """Read segments (in --crs, else the reports' CRS) and measurements (--tz, else the roads' zone); run."""
     from geo.io.measurements import read_measurements
@@ -121,7 +140,7 @@ def _compute(
     seg = read_segments(segments, crs=crs, zone=zone, limit_col=limit_col)
     meas = read_measurements(measurements, crs=seg.crs, tz=reader.tz or seg.tz)
     return speed_stage(
-        seg.segments, meas.frame, settings, reports=reports, rejects=[seg.rejects, meas.rejects]
+        seg.segments, meas.frame, settings, reports=reports, rejects=[seg.rejects, meas.rejects], lang=lang
     )
 
 
@@ -137,32 +156,51 @@ def _fail_on_rejects(result: SpeedResult) -> None:
         )
 
 
-def _print_summary(result: SpeedResult) -> None:
+def _print_summary(result: SpeedResult, lang: str) -> None:
     layer = result.layer
     seg = layer.segments
     rej = result.rejects
-    console.print(
-        f"Vägsegment / road segments: {len(seg):,} (gräns från / limit from: "
-        + ", ".join(f"{k} {v:,}" for k, v in seg["limit_source"].value_counts().items())
-        + f"; avskurna vid kanten / cut at the edge: {int(seg['truncated'].sum()):,})"
+
+    def num(n: float) -> str:
+        return i18n.number(n, lang)
+
+    sources = ", ".join(f"{k} {num(v)}" for k, v in seg["limit_source"].value_counts().items())
+    segments = i18n.gettext(
+        "Vägsegment: %(n)s (gräns från: %(sources)s; avskurna vid kanten: %(cut)s)",
+        lang,
+        n=num(len(seg)),
+        sources=sources,
+        cut=num(int(seg["truncated"].sum())),
     )
-    console.print(
-        f"Mätningar / measurements ({layer.kind}): {len(layer.measurements):,} matchade / matched · "
-        f"avvisade / rejected {int((rej['status'] == 'rejected').sum()):,} · varningar / warnings "
-        f"{int((rej['status'] == 'warning').sum()):,}"
+    console.print(segments)
+    measured = i18n.gettext(
+        "Mätningar (%(kind)s): %(n)s matchade · avvisade %(rejected)s · varningar %(warnings)s",
+        lang,
+        kind=str(layer.kind),
+        n=num(len(layer.measurements)),
+        rejected=num(int((rej["status"] == "rejected").sum())),
+        warnings=num(int((rej["status"] == "warning").sum())),
     )
+    console.print(measured)
     if len(layer.reports):
-        console.print(f"Trafikrapporter vid segment / traffic reports on segments: {len(layer.reports):,}")
+        n_reports = num(len(layer.reports))
+        console.print(i18n.gettext("Trafikrapporter vid segment: %(n)s", lang, n=n_reports))
     if not len(result.plan):
-        console.print("Ingen kontroll föreslås: för få mätningar över gränsen / no check proposed")
+        console.print(i18n.gettext("Ingen kontroll föreslås: för få mätningar över gränsen", lang))
         return
-    console.print("Bästa kontroller / best checks:")
+    console.print(i18n.gettext("Bästa kontroller:", lang))
     for r in result.plan.head(5).itertuples(index=False):
+        check = i18n.gettext(
+            "%(over)s över %(limit)s, %(over10)s över +10, p85 %(p85)s km/h, %(passes)s passager",
+            lang,
+            over=i18n.pct(r.share_over_limit, lang, decimals=0),
+            limit=f"{r.limit_kmh:.0f}",
+            over10=i18n.pct(r.share_over_limit_10, lang, decimals=0),
+            p85=f"{r.p85_kmh:.0f}",
+            passes=num(r.passes),
+        )
         console.print(
-            f"  {r.rank}. {r.street or r.segment_id} ({r.segment_id}) {r.weekdays} {r.start}–{r.end}: "
-            f"{100 * r.share_over_limit:.0f} % över / over {r.limit_kmh:.0f}, "
-            f"{100 * r.share_over_limit_10:.0f} % över / "
-            f"over +10, p85 {r.p85_kmh:.0f} km/h, {r.passes} passager / passes"
+            f"  {r.rank}. {r.street or r.segment_id} ({r.segment_id}) {r.weekdays} {r.start}–{r.end}: {check}"
         )
 
 

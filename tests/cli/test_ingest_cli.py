@@ -35,7 +35,7 @@ def test_ingest_toronto_to_geoparquet(tmp_path: Path, data_dir: Path) -> None:
     assert list(rejects.columns[:5]) == ["file", "row", "field", "reason", "status"]
     rejected_rows = rejects[rejects["status"] == "rejected"][["file", "row"]].drop_duplicates()
     assert len(frame) + len(rejected_rows) == 114_721
-    assert "EPSG:32617" in proc.stdout and "114,721" in proc.stdout
+    assert "EPSG:32617" in proc.stdout and "Rader lästa: 114\xa0721" in proc.stdout  # Swedish: --lang sv
 
 
 def test_strict_refuses_and_writes_nothing(tmp_path: Path) -> None:
