@@ -53,6 +53,21 @@ def data_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def pbf(data_dir: Path) -> Path:
+    """The real OpenStreetMap extract of central Helsinki (about 1,400 addresses)."""
+    return data_dir / "helsinki_center.osm.pbf"
+
+
+@pytest.fixture(scope="session")
+def osm_addresses(pbf: Path) -> pd.DataFrame:
+    """The extract's address points and buildings, as the gazetteer reads them."""
+    from geo.io.addresses import read_addresses
+
+    addresses, _ = read_addresses(pbf)
+    return addresses
+
+
+@pytest.fixture(scope="session")
 def now() -> pd.Timestamp:
     """A fixed 'now' so future-time checks do not depend on the day the tests run."""
     return NOW

@@ -25,17 +25,6 @@ def _options(pbf: Path) -> ReaderOptions:
     return ReaderOptions(address_col="Adress", geocode=str(pbf), category_col="Brott", time_col="Tid")
 
 
-@pytest.fixture(scope="module")
-def pbf(data_dir: Path) -> Path:
-    return data_dir / "helsinki_center.osm.pbf"
-
-
-@pytest.fixture(scope="module")
-def osm_addresses(pbf: Path) -> pd.DataFrame:
-    addresses, _ = read_addresses(pbf)
-    return addresses
-
-
 def test_the_extract_holds_about_1400_addresses(osm_addresses: pd.DataFrame) -> None:
     assert 1_200 <= len(osm_addresses) <= 1_700
     assert osm_addresses["street"].nunique() > 50

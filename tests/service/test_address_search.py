@@ -18,7 +18,6 @@ import pytest
 
 from geo.errors import InputError
 from geo.geocode import street_key
-from geo.io.addresses import read_addresses
 from geo.service.addresses import gazetteer_source, load_address_search
 from geo.service.page import report_page
 from tests.service.conftest import Deployment, Server, add_user
@@ -35,17 +34,6 @@ def _area_file(folder: Path) -> Path:
     feature = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [BOX]}}
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def pbf(data_dir: Path) -> Path:
-    return data_dir / "helsinki_center.osm.pbf"
-
-
-@pytest.fixture(scope="module")
-def osm_addresses(pbf: Path) -> pd.DataFrame:
-    addresses, _ = read_addresses(pbf)
-    return addresses
 
 
 class Site:
